@@ -1,0 +1,59 @@
+# Hotline: `make demo` runs a live demo centre on SQLite; `make test` sets up and runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages the tests use: servers, the browser, message tools, CJK fonts, PDF to image.
+TEST_PACKAGES := postgresql redis-server chromium gettext fonts-noto-cjk poppler-utils
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore='*/tests/*' --ignore=conftest.py \
+	--ignore=tools --ignore=bench --ignore=build
+PYTEST := $(BIN)/pytest -p no:cacheprovider
+
+.PHONY: demo test lint types unit unit-postgres system-packages messages bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/hotline demo
+
+test: system-packages $(VENV)/.installed lint types unit unit-postgres
+
+system-packages:
+	@missing=""; for package in $(TEST_PACKAGES); do \
+		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(VENV)/.installed
+	$(BIN)/mypy hotline
+
+# The whole suite on the embedded default, SQLite...
+unit: $(VENV)/.installed
+	$(PYTEST)
+
+# ...and again on a throwaway PostgreSQL (and Redis) on free loopback ports.
+unit-postgres: $(VENV)/.installed
+	$(BIN)/python tools/testservers.py --postgres --redis -- $(PYTEST)
+
+# After changing user-visible strings: refresh the catalogs, translate, then compile.
+messages: $(VENV)/.installed
+	$(BIN)/hotline makemessages -l ru -l es -l fr -l zh_Hans -l bg --no-obsolete $(MESSAGES_IGNORE)
+	$(BIN)/hotline compilemessages --ignore=.venv
+
+bench: $(VENV)/.installed
+	@mkdir -p bench/results
+	@echo "No benchmarks yet: they arrive with the call floor, cases and workforce issues."
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,32 @@
+"""The menu a role sees: built from the permission table so it never shows a closed door."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from hotline.accounts.permissions import may_open_view
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    url_name: str
+    label: str | Promise
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+MENU = (
+    MenuItem("home", _("Home")),
+    MenuItem("rulebook:list", _("Rulebook")),
+    MenuItem("audit:list", _("Event log")),
+    MenuItem("admin:index", _("Configuration")),
+    MenuItem("accounts:profile", _("My account")),
+)
+
+
+def menu_for(role: str) -> list[MenuItem]:
+    return [item for item in MENU if may_open_view(role, item.url_name)]

@@ -1,0 +1,128 @@
+"""What each role's home page shows: one scoped query set per role (DESIGN.md convention 2)."""
+
+from typing import Any
+
+from django.db.models import Count
+
+from hotline.accounts.choices import Role
+from hotline.accounts.models import Team, User
+from hotline.calls.models import Queue
+from hotline.core.rulebook import Rulebook, setting
+from hotline.dispatch.models import Provider
+from hotline.rulebook.models import RuleValue
+from hotline.rulebook.selectors import current_rulebook
+from hotline.tickets.models import Customer, SlaContract
+
+AGENT_RULES = (
+    "a1.max_talk",
+    "a2.max_wait",
+    "a3.daily_calls_target",
+    "b2.short_breaks_per_day",
+    "b2.short_break_length",
+    "b2.lunches_per_day",
+    "b2.lunch_length",
+    "b4.max_on_break",
+    "b1.prep_min",
+)
+PROVIDER_RULES = (
+    "d4.contact_within",
+    "d4.status_within",
+    "d5.urge_after",
+    "d6.urban_response",
+    "d6.suburban_response",
+    "d6.other_response",
+)
+
+
+def rule_lines(rulebook: Rulebook, keys: tuple[str, ...], **refs: object) -> list[dict[str, str]]:
+    lines = []
+    for key in keys:
+        found = setting(key)
+        lines.append(
+            {
+                "rule": found.rule,
+                "label": found.label,
+                "value": found.display(rulebook.value(key, **refs)),
+            }
+        )
+    return lines
+
+
+def home_context(user: User) -> dict[str, Any]:
+    return _BUILDERS[Role(user.role)](user, current_rulebook())
+
+
+def _agent(user: User, rules: Rulebook) -> dict[str, Any]:
+    team = user.team
+    return {
+        "team": team,
+        "queues": list(Queue.objects.filter(team=team)) if team else [],
+        "rules": rule_lines(rules, AGENT_RULES, team=team.pk if team else None),
+    }
+
+
+def _team_lead(user: User, rules: Rulebook) -> dict[str, Any]:
+    context = _agent(user, rules)
+    context["members"] = (
+        list(User.objects.filter(team=user.team, is_active=True).order_by("role", "last_name"))
+        if user.team
+        else []
+    )
+    return context
+
+
+def _provider_rows() -> list[Provider]:
+    return list(Provider.objects.prefetch_related("regions").annotate(staff_count=Count("staff")))
+
+
+def _manager(user: User, rules: Rulebook) -> dict[str, Any]:
+    teams = Team.objects.select_related("site").annotate(size=Count("members")).order_by("name")
+    return {"teams": list(teams), "providers": _provider_rows()}
+
+
+def _dispatcher(user: User, rules: Rulebook) -> dict[str, Any]:
+    return {"providers": _provider_rows(), "rules": rule_lines(rules, PROVIDER_RULES)}
+
+
+def _provider(user: User, rules: Rulebook) -> dict[str, Any]:
+    provider = Provider.objects.prefetch_related("regions").get(staff=user)
+    return {"provider": provider, "rules": rule_lines(rules, PROVIDER_RULES)}
+
+
+def _customer(user: User, rules: Rulebook) -> dict[str, Any]:
+    customer = Customer.objects.prefetch_related("sites__region").get(users=user)
+    contracts = list(SlaContract.objects.filter(customer=customer)) or list(
+        SlaContract.objects.filter(customer__isnull=True)[:1]
+    )
+    sites = [
+        {
+            "site": site,
+            "response": setting(f"d6.{site.zone}_response").display(
+                rules.value(f"d6.{site.zone}_response", zone=site.zone, customer=customer.pk)
+            ),
+        }
+        for site in customer.sites.all()
+    ]
+    return {"customer": customer, "sites": sites, "contracts": contracts}
+
+
+def _admin(user: User, rules: Rulebook) -> dict[str, Any]:
+    by_role = dict(
+        User.objects.values_list("role").annotate(n=Count("id")).values_list("role", "n")
+    )
+    return {
+        "role_counts": [(label, by_role.get(value, 0)) for value, label in Role.choices],
+        "team_count": Team.objects.count(),
+        "override_count": RuleValue.objects.count(),
+    }
+
+
+_BUILDERS = {
+    Role.AGENT: _agent,
+    Role.TEAM_LEAD: _team_lead,
+    Role.MANAGER: _manager,
+    Role.DISPATCHER: _dispatcher,
+    Role.PROVIDER: _provider,
+    Role.CUSTOMER: _customer,
+    Role.ADMIN: _admin,
+}

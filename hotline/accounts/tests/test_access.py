@@ -1,0 +1,148 @@
+"""One permission table for every page and API operation, walked as every role."""
+
+import json
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from hotline.accounts.choices import Role
+from hotline.accounts.permissions import API_ROLES, PUBLIC_VIEWS, VIEW_ROLES, view_key
+from hotline.api import api
+from hotline.dispatch.models import Provider
+from hotline.tickets.models import Customer
+
+pytestmark = pytest.mark.django_db
+
+USER_OF_ROLE = {
+    Role.AGENT: "agent1",
+    Role.TEAM_LEAD: "lead",
+    Role.MANAGER: "manager",
+    Role.DISPATCHER: "dispatcher",
+    Role.PROVIDER: "provider1",
+    Role.CUSTOMER: "customer1",
+    Role.ADMIN: "admin",
+}
+# Arguments for the URLs that take some.
+URL_ARGS = {"rulebook:edit": ["a2.max_wait"], "rulebook:reset": ["a2.max_wait"]}
+# Bodies that pass validation, so the walk reaches the permission check.
+API_BODIES = {
+    "rulebook_set": {"value": "3", "reason": "walk"},
+    "rulebook_reset": {"reason": "walk"},
+}
+
+
+def all_view_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
+    names = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            space = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            names |= all_view_names(entry, space)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(prefix + entry.name)
+    return names
+
+
+def page_names() -> list[str]:
+    return sorted(n for n in all_view_names() if not n.startswith(("api:", "admin:")))
+
+
+def api_operations() -> list[tuple[str, str, str]]:
+    schema = api.get_openapi_schema()
+    return sorted(
+        (op["operationId"], method.upper(), path)
+        for path, methods in schema["paths"].items()
+        for method, op in methods.items()
+    )
+
+
+def test_every_page_has_an_entry_in_the_permission_table():
+    missing = {n for n in all_view_names() if not n.startswith("api:")} - PUBLIC_VIEWS
+    missing = {n for n in missing if view_key(n) not in VIEW_ROLES}
+    assert not missing, f"pages without a permission entry: {sorted(missing)}"
+
+
+def test_every_api_operation_has_an_entry_in_the_permission_table():
+    missing = [op for op, _, _ in api_operations() if op not in API_ROLES]
+    assert not missing, f"API operations without a permission entry: {missing}"
+
+
+def test_the_table_has_no_stale_entries():
+    assert set(API_ROLES) == {op for op, _, _ in api_operations()}
+    stale = set(VIEW_ROLES) - {view_key(n) for n in all_view_names()}
+    assert not stale
+
+
+@pytest.mark.parametrize("name", page_names())
+def test_anonymous_visitor_is_sent_to_sign_in(client, centre, name):
+    response = client.get(reverse(name, args=URL_ARGS.get(name, [])))
+    if name in PUBLIC_VIEWS:
+        assert response.status_code in (200, 302, 405)
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("name", [*page_names(), "admin:index"])
+def test_every_page_as_every_role(client, centre, role, name):
+    client.force_login(centre[USER_OF_ROLE[role]])
+    response = client.get(reverse(name, args=URL_ARGS.get(name, [])))
+    if name in PUBLIC_VIEWS or role in VIEW_ROLES[view_key(name)]:
+        assert response.status_code in (200, 302, 405), response.status_code
+    else:
+        assert response.status_code == 403
+        assert "Your role cannot open this page" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize(("operation", "method", "path"), api_operations())
+def test_every_api_operation_as_every_role(
+    client, centre, token_for, role, operation, method, path
+):
+    token = token_for(centre[USER_OF_ROLE[role]])
+    url = path.replace("{key}", "a2.max_wait")
+    response = client.generic(
+        method,
+        url,
+        data=_json(API_BODIES.get(operation)),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    if role in API_ROLES[operation]:
+        assert response.status_code in (200, 422), response.content  # 422: reset of a default
+    else:
+        assert response.status_code == 403
+        assert response.json() == {"detail": "Your role cannot use this operation."}
+
+
+@pytest.mark.parametrize(("operation", "method", "path"), api_operations())
+def test_api_without_credentials_is_refused(client, centre, operation, method, path):
+    response = client.generic(
+        method,
+        path.replace("{key}", "a2.max_wait"),
+        data=_json(API_BODIES.get(operation)),
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+
+
+def _json(body: object) -> str:
+    return json.dumps(body) if body is not None else ""
+
+
+def test_customer_home_shows_only_their_own_account(client, centre):
+    me = centre["customer1"]
+    client.force_login(me)
+    page = client.get(reverse("home")).content.decode()
+    assert me.customer.name in page
+    for other in Customer.objects.exclude(pk=me.customer_id):
+        assert other.name not in page
+
+
+def test_provider_home_shows_only_its_own_provider(client, centre):
+    me = centre["provider1"]
+    client.force_login(me)
+    page = client.get(reverse("home")).content.decode()
+    assert me.provider.name in page
+    for other in Provider.objects.exclude(pk=me.provider_id):
+        assert other.name not in page

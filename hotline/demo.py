@@ -1,0 +1,243 @@
+"""A believable demo centre: two teams in Sofia, three providers in three regions, twenty customers.
+
+Everyone signs in with the password `DEMO_PASSWORD`. Seeding is idempotent: a database that
+already has the demo administrator is left as it is.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from hotline.accounts.choices import Role
+from hotline.accounts.models import Site, Team, User
+from hotline.calls.models import Queue
+from hotline.dispatch.choices import Channel
+from hotline.dispatch.models import Provider, Region
+from hotline.rulebook.models import Calendar, Holiday
+from hotline.tickets.choices import Zone
+from hotline.tickets.models import Customer, CustomerSite, SlaContract
+
+DEMO_PASSWORD = "hotline-demo"
+
+# Bulgarian public holidays around the demo's dates (the centre's own calendar).
+HOLIDAYS = [
+    (date(2026, 12, 24), "Christmas Eve"),
+    (date(2026, 12, 25), "Christmas Day"),
+    (date(2026, 12, 26), "Second day of Christmas"),
+    (date(2027, 1, 1), "New Year's Day"),
+    (date(2027, 3, 3), "Liberation Day"),
+    (date(2027, 5, 1), "Labour Day"),
+    (date(2027, 5, 6), "St George's Day"),
+    (date(2027, 5, 24), "Culture and Literacy Day"),
+]
+
+# username, first name, last name, team, language
+AGENTS = [
+    ("agent1", "Ivan", "Petrov", "repairs", "bg"),
+    ("agent2", "Maria", "Ivanova", "repairs", "ru"),
+    ("agent3", "Lucía", "García", "repairs", "es"),
+    ("agent4", "Camille", "Martin", "repairs", "fr"),
+    ("agent5", "Fang", "Wang", "installations", "zh-hans"),
+    ("agent6", "Georgi", "Dimitrov", "installations", "bg"),
+    ("agent7", "Elena", "Sokolova", "installations", "ru"),
+    ("agent8", "Tom", "Baker", "installations", "en"),
+]
+
+REGIONS = [("sofia", "Sofia"), ("plovdiv", "Plovdiv"), ("varna", "Varna")]
+
+# name, region code, capacity, channel, e-mail, phone
+PROVIDERS = [
+    ("TechServ Sofia", "sofia", 40, Channel.PORTAL, "desk@techserv.example", "+359 2 555 0101"),
+    (
+        "Plovdiv Appliance Repairs",
+        "plovdiv",
+        25,
+        Channel.EMAIL,
+        "orders@plovdiv-repairs.example",
+        "+359 32 555 0202",
+    ),
+    ("Varna Home Service", "varna", 15, Channel.PHONE, "", "+359 52 555 0303"),
+]
+
+STREETS = [
+    "Vitosha Blvd",
+    "Tsar Boris III Blvd",
+    "Graf Ignatiev St",
+    "Maritsa Blvd",
+    "Knyaz Boris I St",
+    "Slivnitsa Blvd",
+    "Primorski Blvd",
+]
+CUSTOMER_NAMES = [
+    "Nikolai Georgiev",
+    "Svetla Todorova",
+    "Café Vitosha",
+    "Petar Kolev",
+    "Yana Stoyanova",
+    "Hotel Maritsa",
+    "Dimitar Angelov",
+    "Radka Ilieva",
+    "Office Park Plovdiv",
+    "Kalina Hristova",
+    "Boris Vasilev",
+    "Sea Breeze Bakery",
+    "Anna Mihaylova",
+    "Stefan Nikolov",
+    "Lilia Popova",
+    "Varna Dental Clinic",
+    "Hristo Marinov",
+    "Desislava Koleva",
+    "Emil Yordanov",
+    "Mila Georgieva",
+]
+ZONES = [Zone.URBAN, Zone.SUBURBAN, Zone.OTHER]
+BUSINESS_WORDS = ("Café", "Hotel", "Office", "Bakery", "Clinic")
+
+
+@dataclass(frozen=True)
+class Login:
+    role: str
+    username: str
+    who: str
+
+
+def demo_is_seeded() -> bool:
+    return User.objects.filter(username="admin").exists()
+
+
+@transaction.atomic
+def seed_demo_centre() -> list[Login]:
+    """Create the demo centre and return who can sign in."""
+    if not demo_is_seeded():
+        teams = _seed_organisation()
+        providers = _seed_providers()
+        customers = _seed_customers()
+        _seed_people(teams, providers, customers[0])
+    return demo_logins()
+
+
+def _seed_organisation() -> dict[str, Team]:
+    calendar = Calendar.objects.create(
+        name="Bulgaria", time_zone="Europe/Sofia", working_days=[0, 1, 2, 3, 4]
+    )
+    Holiday.objects.bulk_create(Holiday(calendar=calendar, day=d, name=n) for d, n in HOLIDAYS)
+    site = Site.objects.create(name="Sofia centre", calendar=calendar)
+    teams = {
+        "repairs": Team.objects.create(name="Repairs", site=site),
+        "installations": Team.objects.create(name="Installations", site=site),
+    }
+    Queue.objects.create(code="repairs", name="Repairs line", team=teams["repairs"])
+    Queue.objects.create(
+        code="installations", name="Installations line", team=teams["installations"]
+    )
+    return teams
+
+
+def _seed_providers() -> list[Provider]:
+    regions = {code: Region.objects.create(code=code, name=name) for code, name in REGIONS}
+    providers = []
+    for name, region, capacity, channel, email, phone in PROVIDERS:
+        provider = Provider.objects.create(
+            name=name, capacity=capacity, channel=channel, email=email, phone=phone, language="bg"
+        )
+        provider.regions.add(regions[region])
+        providers.append(provider)
+    return providers
+
+
+def _seed_customers() -> list[Customer]:
+    standard = SlaContract.objects.create(
+        name="Standard warranty",
+        order=1000,
+        priority=5,
+        response_within=timedelta(hours=24),
+        resolution_within=timedelta(hours=72),
+        on_site=True,
+        covered_services=["repair", "installation", "commissioning"],
+    )
+    regions = list(Region.objects.order_by("code"))
+    customers = []
+    for number, name in enumerate(CUSTOMER_NAMES):
+        business = name.split()[0] in BUSINESS_WORDS or name.startswith("Office")
+        customer = Customer.objects.create(
+            name=name,
+            phone=f"+359 88 {1000000 + number * 7919:07d}",
+            email=f"customer{number + 1}@example.com",
+            language="bg",
+            time_zone="Europe/Sofia",
+        )
+        CustomerSite.objects.create(
+            customer=customer,
+            address=f"{10 + number} {STREETS[number % len(STREETS)]}",
+            region=regions[number % len(regions)],
+            zone=ZONES[number % len(ZONES)],
+            business_premises=business,
+        )
+        if business:
+            SlaContract.objects.create(
+                customer=customer,
+                name="Business priority",
+                order=10,
+                priority=1,
+                response_within=timedelta(hours=4),
+                resolution_within=timedelta(hours=24),
+                on_site=True,
+                covered_services=standard.covered_services,
+            )
+        customers.append(customer)
+    return customers
+
+
+def _user(username: str, role: Role, first: str, last: str, **extra: object) -> User:
+    user = User(
+        username=username,
+        role=role,
+        first_name=first,
+        last_name=last,
+        email=f"{username}@hotline.example",
+        **extra,
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+def _seed_people(teams: dict[str, Team], providers: list[Provider], customer: Customer) -> None:
+    for username, first, last, team, language in AGENTS:
+        _user(username, Role.AGENT, first, last, team=teams[team], language=language)
+    _user("lead", Role.TEAM_LEAD, "Daniela", "Petrova", team=teams["repairs"], language="bg")
+    _user("manager", Role.MANAGER, "Li", "Na", language="zh-hans")
+    _user("dispatcher", Role.DISPATCHER, "Olga", "Smirnova", language="ru")
+    for number, provider in enumerate(providers, start=1):
+        _user(
+            f"provider{number}",
+            Role.PROVIDER,
+            "Desk",
+            provider.name,
+            provider=provider,
+            language="bg",
+        )
+    _user(
+        "customer1", Role.CUSTOMER, *customer.name.split(" ", 1), customer=customer, language="bg"
+    )
+    _user("admin", Role.ADMIN, "Alex", "Admin", is_staff=True, is_superuser=True, language="en")
+
+
+def demo_logins() -> list[Login]:
+    users = User.objects.filter(
+        username__in=[
+            "admin",
+            "lead",
+            "manager",
+            "dispatcher",
+            "agent1",
+            "agent2",
+            "provider1",
+            "customer1",
+        ]
+    )
+    return [
+        Login(str(u.get_role_display()), u.username, str(u))
+        for u in users.order_by("role", "username")
+    ]

@@ -1,0 +1,35 @@
+import subprocess
+import sys
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from hotline.demo import DEMO_PASSWORD, seed_demo_centre
+
+
+class Command(BaseCommand):
+    help = "Set up the demo centre on the configured database and serve it with a worker."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="Seed only, then stop.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        logins = seed_demo_centre()
+        url = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write(self.style.SUCCESS(f"Hotline demo centre is ready at {url}"))
+        self.stdout.write(f"Every demo user's password is: {DEMO_PASSWORD}")
+        for login in logins:
+            self.stdout.write(f"  {login.username:<12} {login.role:<22} {login.who}")
+        self.stdout.write("  (also agent3-agent8, provider2, provider3; Ctrl+C stops the demo)")
+        if options["no_serve"]:
+            return
+        worker = subprocess.Popen([sys.executable, "-m", "hotline.cli", "worker"])
+        try:
+            call_command("serve", host=options["host"], port=options["port"], no_migrate=True)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)

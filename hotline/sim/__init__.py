@@ -1,0 +1,1 @@
+"""Discrete-event simulator that drives hotline.core: pure Python, no Django."""

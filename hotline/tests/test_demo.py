@@ -1,0 +1,60 @@
+"""`hotline demo` seeds the believable centre the README promises, once."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from hotline.accounts.choices import Role
+from hotline.accounts.models import Team, User
+from hotline.dispatch.models import Provider, Region
+from hotline.tickets.choices import Zone
+from hotline.tickets.models import Customer, CustomerSite, SlaContract
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo() -> str:
+    out = StringIO()
+    call_command("demo", no_serve=True, stdout=out)
+    return out.getvalue()
+
+
+def test_demo_seeds_the_centre_of_the_readme():
+    output = run_demo()
+    assert Team.objects.count() == 2
+    assert User.objects.filter(role=Role.AGENT).count() == 8
+    for role in (Role.TEAM_LEAD, Role.MANAGER, Role.DISPATCHER, Role.ADMIN):
+        assert User.objects.filter(role=role).count() == 1
+    assert Provider.objects.count() == 3
+    assert Region.objects.count() == 3
+    assert {p.regions.get().code for p in Provider.objects.all()} == {"sofia", "plovdiv", "varna"}
+    assert Customer.objects.count() == 20
+    assert set(CustomerSite.objects.values_list("zone", flat=True)) == set(Zone.values)
+    assert SlaContract.objects.filter(customer__isnull=True).exists()
+    assert CustomerSite.objects.filter(business_premises=True).exists()
+    assert "http://127.0.0.1:8000/" in output
+    assert "hotline-demo" in output
+    assert "agent1" in output
+    assert "customer1" in output
+
+
+def test_demo_agents_work_in_every_language_of_the_centre():
+    run_demo()
+    languages = set(User.objects.filter(role=Role.AGENT).values_list("language", flat=True))
+    assert languages == {"en", "ru", "es", "fr", "zh-hans", "bg"}
+
+
+def test_demo_twice_changes_nothing():
+    run_demo()
+    counts = (User.objects.count(), Customer.objects.count(), Provider.objects.count())
+    run_demo()
+    assert (User.objects.count(), Customer.objects.count(), Provider.objects.count()) == counts
+
+
+def test_demo_users_sign_in_with_the_printed_password(client):
+    run_demo()
+    for username in ("agent1", "lead", "manager", "dispatcher", "provider1", "customer1", "admin"):
+        assert client.login(username=username, password="hotline-demo"), username
+        assert client.get("/").status_code == 200
+        client.logout()

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from hotline.accounts.views import home
+from hotline.api import api
+
+admin.site.site_header = "Hotline"
+admin.site.site_title = "Hotline"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("hotline.accounts.urls")),
+    path("rulebook/", include("hotline.rulebook.urls")),
+    path("events/", include("hotline.audit.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

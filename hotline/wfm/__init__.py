@@ -1,0 +1,1 @@
+"""Workforce maths (Erlang, forecasting, CP-SAT rosters): pure Python, no Django."""
