@@ -60,15 +60,11 @@ PROVIDERS = [
     ("Varna Home Service", "varna", 15, Channel.PHONE, "", "+359 52 555 0303"),
 ]
 
-STREETS = [
-    "Vitosha Blvd",
-    "Tsar Boris III Blvd",
-    "Graf Ignatiev St",
-    "Maritsa Blvd",
-    "Knyaz Boris I St",
-    "Slivnitsa Blvd",
-    "Primorski Blvd",
-]
+STREETS = {
+    "plovdiv": ["Maritsa Blvd", "Knyaz Alexander I St", "Ruski Blvd"],
+    "sofia": ["Vitosha Blvd", "Tsar Boris III Blvd", "Graf Ignatiev St"],
+    "varna": ["Primorski Blvd", "Slivnitsa Blvd", "Knyaz Boris I Blvd"],
+}
 CUSTOMER_NAMES = [
     "Nikolai Georgiev",
     "Svetla Todorova",
@@ -167,10 +163,12 @@ def _seed_customers() -> list[Customer]:
             language="bg",
             time_zone="Europe/Sofia",
         )
+        region = regions[number % len(regions)]
+        streets = STREETS[region.code]
         CustomerSite.objects.create(
             customer=customer,
-            address=f"{10 + number} {STREETS[number % len(STREETS)]}",
-            region=regions[number % len(regions)],
+            address=f"{10 + number} {streets[number % len(streets)]}, {region.name}",
+            region=region,
             zone=ZONES[number % len(ZONES)],
             business_premises=business,
         )

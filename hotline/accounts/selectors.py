@@ -9,6 +9,7 @@ from hotline.accounts.models import Team, User
 from hotline.calls.models import Queue
 from hotline.core.rulebook import Rulebook, setting
 from hotline.dispatch.models import Provider
+from hotline.formatting import duration_text, setting_text
 from hotline.rulebook.models import RuleValue
 from hotline.rulebook.selectors import current_rulebook
 from hotline.tickets.models import Customer, SlaContract
@@ -42,7 +43,7 @@ def rule_lines(rulebook: Rulebook, keys: tuple[str, ...], **refs: object) -> lis
             {
                 "rule": found.rule,
                 "label": found.label,
-                "value": found.display(rulebook.value(key, **refs)),
+                "value": setting_text(found, rulebook.value(key, **refs)),
             }
         )
     return lines
@@ -97,8 +98,8 @@ def _customer(user: User, rules: Rulebook) -> dict[str, Any]:
     sites = [
         {
             "site": site,
-            "response": setting(f"d6.{site.zone}_response").display(
-                rules.value(f"d6.{site.zone}_response", zone=site.zone, customer=customer.pk)
+            "response": duration_text(
+                rules.duration(f"d6.{site.zone}_response", zone=site.zone, customer=customer.pk)
             ),
         }
         for site in customer.sites.all()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from enum import StrEnum
 
-from hotline.core.i18n import gettext_noop as N_
+from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import check_rule_id
 
 Value = int | timedelta | time
@@ -76,16 +76,18 @@ class Setting:
     def check_scope(self, scope: Scope) -> None:
         if not self.allows(scope):
             raise SettingError(
-                self.key, N_("This setting cannot be set per %(scope)s."), scope=scope.value
+                self.key,
+                gettext_noop("This setting cannot be set per %(scope)s."),
+                scope=scope.value,
             )
 
     def validate(self, value: Value) -> Value:
         if not isinstance(value, type(self.default)) or isinstance(value, bool):
-            raise SettingError(self.key, N_("The value has the wrong type."))
+            raise SettingError(self.key, gettext_noop("The value has the wrong type."))
         if not self.minimum <= value <= self.maximum:  # type: ignore[operator]
             raise SettingError(
                 self.key,
-                N_("The value must be between %(minimum)s and %(maximum)s."),
+                gettext_noop("The value must be between %(minimum)s and %(maximum)s."),
                 minimum=self.display(self.minimum),
                 maximum=self.display(self.maximum),
             )
@@ -122,7 +124,7 @@ class Setting:
             return self.validate(_parse_clock(self, stored))
         if isinstance(stored, int):
             return self.validate(stored)
-        raise SettingError(self.key, N_("The stored value cannot be read."))
+        raise SettingError(self.key, gettext_noop("The stored value cannot be read."))
 
 
 def _display_duration(value: timedelta, unit: str) -> str:
@@ -140,33 +142,35 @@ def _parse_number(setting: Setting, text: str) -> float:
     try:
         return float(text.replace(",", "."))
     except ValueError:
-        raise SettingError(setting.key, N_("Enter a number.")) from None
+        raise SettingError(setting.key, gettext_noop("Enter a number.")) from None
 
 
 def _parse_duration(setting: Setting, text: str) -> Value:
     match = re.fullmatch(r"([0-9]+(?:[.,][0-9]+)?)\s*(s|min|h)?", text)
     if not match:
         raise SettingError(
-            setting.key, N_("Enter a duration such as %(example)s."), example=f"15 {setting.unit}"
+            setting.key,
+            gettext_noop("Enter a duration such as %(example)s."),
+            example=f"15 {setting.unit}",
         )
     unit = match.group(2) or setting.unit
     seconds = _parse_number(setting, match.group(1)) * UNIT_SECONDS[unit]
     if seconds != int(seconds):
-        raise SettingError(setting.key, N_("Durations are kept to the whole second."))
+        raise SettingError(setting.key, gettext_noop("Durations are kept to the whole second."))
     return timedelta(seconds=int(seconds))
 
 
 def _parse_whole(setting: Setting, text: str) -> Value:
     number = _parse_number(setting, text.rstrip("% ").strip())
     if number != int(number):
-        raise SettingError(setting.key, N_("Enter a whole number."))
+        raise SettingError(setting.key, gettext_noop("Enter a whole number."))
     return int(number)
 
 
 def _parse_clock(setting: Setting, text: str) -> Value:
     match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", text)
     if not match:
-        raise SettingError(setting.key, N_("Enter a time of day such as 08:30."))
+        raise SettingError(setting.key, gettext_noop("Enter a time of day such as 08:30."))
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -230,7 +234,7 @@ SETTINGS: tuple[Setting, ...] = (
         "a1.max_talk",
         "A1",
         _minutes(15),
-        N_("Maximum length of a call"),
+        gettext_noop("Maximum length of a call"),
         "min",
         _minutes(1),
         _hours(4),
@@ -241,7 +245,7 @@ SETTINGS: tuple[Setting, ...] = (
         "a1.warning_share",
         "A1",
         80,
-        N_("Talk-time warning at this share of the maximum"),
+        gettext_noop("Talk-time warning at this share of the maximum"),
         1,
         99,
         Q,
@@ -251,18 +255,26 @@ SETTINGS: tuple[Setting, ...] = (
         "a2.max_wait",
         "A2",
         _minutes(3),
-        N_("Maximum wait in the queue"),
+        gettext_noop("Maximum wait in the queue"),
         "min",
         timedelta(seconds=10),
         _hours(1),
         Q,
     ),
-    _count("a3.daily_calls_target", "A3", 30, N_("Calls each agent handles a day"), 0, 1000, T),
+    _count(
+        "a3.daily_calls_target",
+        "A3",
+        30,
+        gettext_noop("Calls each agent handles a day"),
+        0,
+        1000,
+        T,
+    ),
     _duration(
         "a4.transfer_answer_timeout",
         "A4",
         timedelta(seconds=20),
-        N_("Time the receiving agent has to accept a transfer"),
+        gettext_noop("Time the receiving agent has to accept a transfer"),
         "s",
         timedelta(seconds=5),
         _minutes(5),
@@ -272,7 +284,7 @@ SETTINGS: tuple[Setting, ...] = (
         "b1.prep_min",
         "B1",
         _minutes(15),
-        N_("Ready at least this long before the shift's first call"),
+        gettext_noop("Ready at least this long before the shift's first call"),
         "min",
         _minutes(0),
         _hours(1),
@@ -282,29 +294,29 @@ SETTINGS: tuple[Setting, ...] = (
         "b1.prep_max",
         "B1",
         _minutes(20),
-        N_("Preparation time before the shift's first call, at most"),
+        gettext_noop("Preparation time before the shift's first call, at most"),
         "min",
         _minutes(0),
         _hours(1),
         T,
     ),
-    _count("b2.short_breaks_per_day", "B2", 2, N_("Short breaks a day"), 0, 10, T),
+    _count("b2.short_breaks_per_day", "B2", 2, gettext_noop("Short breaks a day"), 0, 10, T),
     _duration(
         "b2.short_break_length",
         "B2",
         _minutes(15),
-        N_("Length of a short break"),
+        gettext_noop("Length of a short break"),
         "min",
         _minutes(1),
         _hours(1),
         T,
     ),
-    _count("b2.lunches_per_day", "B2", 1, N_("Lunch breaks a day"), 0, 3, T),
+    _count("b2.lunches_per_day", "B2", 1, gettext_noop("Lunch breaks a day"), 0, 3, T),
     _duration(
         "b2.lunch_length",
         "B2",
         _minutes(30),
-        N_("Length of a lunch break"),
+        gettext_noop("Length of a lunch break"),
         "min",
         _minutes(5),
         _hours(2),
@@ -314,7 +326,7 @@ SETTINGS: tuple[Setting, ...] = (
         "b4.max_on_break",
         "B4",
         1,
-        N_("Agents of a team on break at the same time, at most"),
+        gettext_noop("Agents of a team on break at the same time, at most"),
         1,
         100,
         T,
@@ -323,7 +335,7 @@ SETTINGS: tuple[Setting, ...] = (
         "b4.max_on_break_share",
         "B4",
         0,
-        N_("Share of a team on break at the same time, at most (0: use the count)"),
+        gettext_noop("Share of a team on break at the same time, at most (0: use the count)"),
         0,
         100,
         T,
@@ -332,24 +344,24 @@ SETTINGS: tuple[Setting, ...] = (
         "b6.min_available_agents",
         "B6",
         1,
-        N_("Agents of a queue who must stay available when one leaves"),
+        gettext_noop("Agents of a queue who must stay available when one leaves"),
         0,
         100,
         Q,
     ),
-    _clock("d1.opens", "D1", time(8, 30), N_("The centre opens")),
-    _clock("d1.closes", "D1", time(17, 0), N_("The centre closes")),
+    _clock("d1.opens", "D1", time(8, 30), gettext_noop("The centre opens")),
+    _clock("d1.closes", "D1", time(17, 0), gettext_noop("The centre closes")),
     _clock(
         "d1.repair_cutoff",
         "D1",
         time(16, 0),
-        N_("Repair requests after this time are booked for the next working day"),
+        gettext_noop("Repair requests after this time are booked for the next working day"),
     ),
     _duration(
         "d2.work_order_within",
         "D2",
         _minutes(10),
-        N_("A ticket not solved on the phone becomes a work order within"),
+        gettext_noop("A ticket not solved on the phone becomes a work order within"),
         "min",
         _minutes(1),
         _hours(8),
@@ -358,7 +370,7 @@ SETTINGS: tuple[Setting, ...] = (
         "d4.contact_within",
         "D4",
         _minutes(30),
-        N_("The provider contacts the customer within"),
+        gettext_noop("The provider contacts the customer within"),
         "min",
         _minutes(5),
         _hours(24),
@@ -367,22 +379,32 @@ SETTINGS: tuple[Setting, ...] = (
         "d4.status_within",
         "D4",
         _hours(3),
-        N_("The provider reports status within"),
+        gettext_noop("The provider reports status within"),
         "h",
         _minutes(15),
         _hours(48),
     ),
     _count(
-        "d4.desk_checks_min", "D4", 2, N_("Provider desk checks its orders at least, a day"), 1, 24
+        "d4.desk_checks_min",
+        "D4",
+        2,
+        gettext_noop("Provider desk checks its orders at least, a day"),
+        1,
+        24,
     ),
     _count(
-        "d4.desk_checks_max", "D4", 3, N_("Provider desk checks its orders at most, a day"), 1, 24
+        "d4.desk_checks_max",
+        "D4",
+        3,
+        gettext_noop("Provider desk checks its orders at most, a day"),
+        1,
+        24,
     ),
     _duration(
         "d5.urge_after",
         "D5",
         _hours(4),
-        N_("Urge the provider when there is no feedback this long after the report"),
+        gettext_noop("Urge the provider when there is no feedback this long after the report"),
         "h",
         _minutes(15),
         _hours(48),
@@ -391,7 +413,7 @@ SETTINGS: tuple[Setting, ...] = (
         "d6.urban_response",
         "D6",
         _hours(24),
-        N_("Response limit in urban zones"),
+        gettext_noop("Response limit in urban zones"),
         "h",
         _hours(1),
         _hours(720),
@@ -402,7 +424,7 @@ SETTINGS: tuple[Setting, ...] = (
         "d6.suburban_response",
         "D6",
         _hours(48),
-        N_("Response limit in suburban zones"),
+        gettext_noop("Response limit in suburban zones"),
         "h",
         _hours(1),
         _hours(720),
@@ -413,7 +435,7 @@ SETTINGS: tuple[Setting, ...] = (
         "d6.other_response",
         "D6",
         _hours(72),
-        N_("Response limit in other zones"),
+        gettext_noop("Response limit in other zones"),
         "h",
         _hours(1),
         _hours(720),
@@ -424,7 +446,7 @@ SETTINGS: tuple[Setting, ...] = (
         "d9.engineer_reply_within",
         "D9",
         _hours(24),
-        N_("The after-sales engineer replies to a complaint within"),
+        gettext_noop("The after-sales engineer replies to a complaint within"),
         "h",
         _hours(1),
         _hours(168),
@@ -433,17 +455,24 @@ SETTINGS: tuple[Setting, ...] = (
         "d11.callback_within",
         "D11",
         _minutes(30),
-        N_("An enquiry not answered on the call is called back within"),
+        gettext_noop("An enquiry not answered on the call is called back within"),
         "min",
         _minutes(5),
         _hours(24),
     ),
-    _percent("d12.repair_followup_share", "D12", 100, N_("Share of repairs followed up"), 100, 100),
+    _percent(
+        "d12.repair_followup_share",
+        "D12",
+        100,
+        gettext_noop("Share of repairs followed up"),
+        100,
+        100,
+    ),
     _percent(
         "d12.installation_followup_share",
         "D12",
         30,
-        N_("Share of installations followed up"),
+        gettext_noop("Share of installations followed up"),
         30,
         100,
     ),
@@ -451,16 +480,24 @@ SETTINGS: tuple[Setting, ...] = (
         "d14.weekly_hours",
         "D14",
         _hours(40),
-        N_("Working hours a week"),
+        gettext_noop("Working hours a week"),
         "h",
         _hours(1),
         _hours(60),
         T,
     ),
-    _count("d14.days_off", "D14", 2, N_("Days off a week"), 1, 6, T),
-    Setting("d14.meeting_weekday", "D14", Kind.WEEKDAY, 0, N_("Day of the weekly meeting"), 0, 6),
-    _clock("d14.meeting_starts", "D14", time(8, 0), N_("The weekly meeting starts")),
-    _clock("d14.meeting_ends", "D14", time(8, 30), N_("The weekly meeting ends")),
+    _count("d14.days_off", "D14", 2, gettext_noop("Days off a week"), 1, 6, T),
+    Setting(
+        "d14.meeting_weekday",
+        "D14",
+        Kind.WEEKDAY,
+        0,
+        gettext_noop("Day of the weekly meeting"),
+        0,
+        6,
+    ),
+    _clock("d14.meeting_starts", "D14", time(8, 0), gettext_noop("The weekly meeting starts")),
+    _clock("d14.meeting_ends", "D14", time(8, 30), gettext_noop("The weekly meeting ends")),
 )
 
 SETTINGS_BY_KEY: Mapping[str, Setting] = {s.key: s for s in SETTINGS}
@@ -470,7 +507,7 @@ def setting(key: str) -> Setting:
     try:
         return SETTINGS_BY_KEY[key]
     except KeyError:
-        raise SettingError(key, N_("There is no such setting.")) from None
+        raise SettingError(key, gettext_noop("There is no such setting.")) from None
 
 
 @dataclass(frozen=True)
@@ -487,34 +524,44 @@ _ORDERINGS: tuple[tuple[str, str, bool, str], ...] = (
         "b1.prep_min",
         "b1.prep_max",
         False,
-        N_("The shortest preparation time cannot exceed the longest."),
+        gettext_noop("The shortest preparation time cannot exceed the longest."),
     ),
-    ("d1.opens", "d1.repair_cutoff", True, N_("The repair cut-off must come after opening time.")),
+    (
+        "d1.opens",
+        "d1.repair_cutoff",
+        True,
+        gettext_noop("The repair cut-off must come after opening time."),
+    ),
     (
         "d1.repair_cutoff",
         "d1.closes",
         False,
-        N_("The repair cut-off cannot come after closing time."),
+        gettext_noop("The repair cut-off cannot come after closing time."),
     ),
-    ("d1.opens", "d1.closes", True, N_("The centre must open before it closes.")),
+    ("d1.opens", "d1.closes", True, gettext_noop("The centre must open before it closes.")),
     (
         "d4.desk_checks_min",
         "d4.desk_checks_max",
         False,
-        N_("The fewest desk checks a day cannot exceed the most."),
+        gettext_noop("The fewest desk checks a day cannot exceed the most."),
     ),
-    ("d14.meeting_starts", "d14.meeting_ends", True, N_("The meeting must start before it ends.")),
+    (
+        "d14.meeting_starts",
+        "d14.meeting_ends",
+        True,
+        gettext_noop("The meeting must start before it ends."),
+    ),
     (
         "d6.urban_response",
         "d6.suburban_response",
         False,
-        N_("Urban response limits cannot be longer than suburban ones."),
+        gettext_noop("Urban response limits cannot be longer than suburban ones."),
     ),
     (
         "d6.suburban_response",
         "d6.other_response",
         False,
-        N_("Suburban response limits cannot be longer than those of other zones."),
+        gettext_noop("Suburban response limits cannot be longer than those of other zones."),
     ),
 )
 

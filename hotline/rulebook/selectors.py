@@ -6,6 +6,7 @@ from datetime import date
 
 from hotline.core.calendar import BusinessCalendar
 from hotline.core.rulebook import SETTINGS, Override, Rulebook, Scope, Setting, Value, setting
+from hotline.formatting import setting_text
 from hotline.rulebook.models import Calendar, RuleValue
 
 
@@ -37,11 +38,11 @@ class SettingRow:
 
     @property
     def display(self) -> str:
-        return self.setting.display(self.value)
+        return setting_text(self.setting, self.value)
 
     @property
     def default_display(self) -> str:
-        return self.setting.display(self.setting.default)
+        return setting_text(self.setting, self.setting.default)
 
     @property
     def scoped_display(self) -> list[dict[str, str]]:
@@ -49,7 +50,7 @@ class SettingRow:
             {
                 "scope": o.scope,
                 "ref": o.scope_ref,
-                "value": self.setting.display(self.setting.from_json(o.value)),
+                "value": setting_text(self.setting, self.setting.from_json(o.value)),
             }
             for o in self.overrides
         ]

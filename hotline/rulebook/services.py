@@ -11,7 +11,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import Team, User
 from hotline.audit.services import event_append
 from hotline.calls.models import Queue
-from hotline.core.i18n import gettext_noop as N_
+from hotline.core.i18n import gettext_noop
 from hotline.core.rulebook import Override, Rulebook, Scope, SettingError, setting
 from hotline.rulebook.models import RuleValue
 from hotline.rulebook.selectors import as_overrides, current_rulebook
@@ -34,7 +34,9 @@ def _check_scope_ref(key: str, scope: Scope, scope_ref: str) -> str:
     """The team, queue, zone or customer an override names must exist."""
     if scope is Scope.DEPLOYMENT:
         if scope_ref:
-            raise SettingError(key, N_("A deployment-wide value applies to nothing in particular."))
+            raise SettingError(
+                key, gettext_noop("A deployment-wide value applies to nothing in particular.")
+            )
         return ""
     if scope is Scope.ZONE:
         exists = scope_ref in Zone.values
@@ -43,7 +45,7 @@ def _check_scope_ref(key: str, scope: Scope, scope_ref: str) -> str:
         exists = model._default_manager.filter(pk=_as_id(key, scope_ref)).exists()
     if not exists:
         raise SettingError(
-            key, N_("There is no %(scope)s %(ref)s."), scope=scope.value, ref=scope_ref
+            key, gettext_noop("There is no %(scope)s %(ref)s."), scope=scope.value, ref=scope_ref
         )
     return scope_ref
 
@@ -54,7 +56,7 @@ def _entity_id(key: str, scope: Scope, scope_ref: str) -> str:
 
 def _as_id(key: str, ref: str) -> int:
     if not ref.isdigit():
-        raise SettingError(key, N_("Enter the number of the team, queue or customer."))
+        raise SettingError(key, gettext_noop("Enter the number of the team, queue or customer."))
     return int(ref)
 
 
@@ -72,7 +74,7 @@ def rule_value_set(
     _require_admin(actor)
     found = setting(key)
     if not reason.strip():
-        raise SettingError(key, N_("Say why the number changes: the change is audited."))
+        raise SettingError(key, gettext_noop("Say why the number changes: the change is audited."))
     found.check_scope(scope)
     value = found.parse(raw)
     scope_ref = _check_scope_ref(key, scope, scope_ref.strip())
@@ -114,7 +116,7 @@ def rule_value_reset(
     _require_admin(actor)
     found = setting(key)
     if not reason.strip():
-        raise SettingError(key, N_("Say why the number changes: the change is audited."))
+        raise SettingError(key, gettext_noop("Say why the number changes: the change is audited."))
     with transaction.atomic():
         row = (
             RuleValue.objects.select_for_update()
@@ -122,7 +124,7 @@ def rule_value_reset(
             .first()
         )
         if row is None:
-            raise SettingError(key, N_("This value is not overridden."))
+            raise SettingError(key, gettext_noop("This value is not overridden."))
         old = row.value
         remaining = as_overrides(RuleValue.objects.exclude(pk=row.pk))
         Rulebook(remaining).check_consistency(**({scope.value: scope_ref} if scope_ref else {}))

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 
 from hotline.accounts.choices import Role
 from hotline.accounts.permissions import API_ROLES, PUBLIC_VIEWS, VIEW_ROLES, view_key
@@ -29,6 +30,11 @@ API_BODIES = {
     "rulebook_set": {"value": "3", "reason": "walk"},
     "rulebook_reset": {"reason": "walk"},
 }
+
+
+def in_language(user, message: str) -> str:
+    with translation.override(user.language or "en"):
+        return translation.gettext(message)
 
 
 def all_view_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
@@ -91,7 +97,9 @@ def test_every_page_as_every_role(client, centre, role, name):
         assert response.status_code in (200, 302, 405), response.status_code
     else:
         assert response.status_code == 403
-        assert "Your role cannot open this page" in response.content.decode()
+        assert in_language(centre[USER_OF_ROLE[role]], "Your role cannot open this page.") in (
+            response.content.decode()
+        )
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -112,7 +120,8 @@ def test_every_api_operation_as_every_role(
         assert response.status_code in (200, 422), response.content  # 422: reset of a default
     else:
         assert response.status_code == 403
-        assert response.json() == {"detail": "Your role cannot use this operation."}
+        detail = in_language(centre[USER_OF_ROLE[role]], "Your role cannot use this operation.")
+        assert response.json() == {"detail": detail}
 
 
 @pytest.mark.parametrize(("operation", "method", "path"), api_operations())

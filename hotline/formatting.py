@@ -1,0 +1,26 @@
+"""Numbers as people read them, in their language (the API keeps the core's parseable form)."""
+
+from datetime import timedelta
+
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext
+
+from hotline.core.rulebook import Kind, Setting, Value
+
+
+def duration_text(value: timedelta) -> str:
+    """Largest whole unit: 24 h, 90 min, 20 s."""
+    seconds = int(value.total_seconds())
+    if seconds and seconds % 3600 == 0:
+        return gettext("%(n)s h") % {"n": seconds // 3600}
+    if seconds % 60 == 0:
+        return gettext("%(n)s min") % {"n": seconds // 60}
+    return gettext("%(n)s s") % {"n": seconds}
+
+
+def setting_text(setting: Setting, value: Value) -> str:
+    if isinstance(value, timedelta):
+        return duration_text(value)
+    if setting.kind is Kind.WEEKDAY and isinstance(value, int):
+        return str(WEEKDAYS[value])
+    return setting.display(value)
