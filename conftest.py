@@ -33,7 +33,11 @@ def _fast_password_hashing() -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from django.conf import settings
     from django.db import connection
+
+    if not settings.configured:
+        return  # pure tests run without Django (-p no:django)
 
     if connection.vendor != "postgresql":
         skip = pytest.mark.skip(

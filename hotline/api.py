@@ -4,7 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -81,6 +81,11 @@ def permission_denied(request: HttpRequest, error: PermissionDenied) -> HttpResp
     return api.create_response(request, {"detail": detail}, status=403)
 
 
+@api.exception_handler(ObjectDoesNotExist)
+def not_found(request: HttpRequest, error: ObjectDoesNotExist) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": " ".join(error.messages)}, status=422)
@@ -89,3 +94,5 @@ def validation_error(request: HttpRequest, error: ValidationError) -> HttpRespon
 api.add_router("/", "hotline.accounts.api.router")
 api.add_router("/rulebook", "hotline.rulebook.api.router")
 api.add_router("/events", "hotline.audit.api.router")
+api.add_router("/floor", "hotline.calls.api.router")
+api.add_router("/cti", "hotline.calls.api.cti")

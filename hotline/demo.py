@@ -220,6 +220,7 @@ def _seed_people(teams: dict[str, Team], providers: list[Provider], customer: Cu
         "customer1", Role.CUSTOMER, *customer.name.split(" ", 1), customer=customer, language="bg"
     )
     _user("admin", Role.ADMIN, "Alex", "Admin", is_staff=True, is_superuser=True, language="en")
+    _user("pbx", Role.PBX, "PBX", "Connector", language="en")
 
 
 def demo_logins() -> list[Login]:

@@ -9,8 +9,8 @@ from hotline.core.rulebook import Kind, Setting, Value
 
 
 def duration_text(value: timedelta) -> str:
-    """Largest whole unit: 24 h, 90 min, 20 s."""
-    seconds = int(value.total_seconds())
+    """Largest whole unit: 24 h, 90 min, 20 s (rounded to the second)."""
+    seconds = round(value.total_seconds())
     if seconds and seconds % 3600 == 0:
         return gettext("%(n)s h") % {"n": seconds // 3600}
     if seconds % 60 == 0:

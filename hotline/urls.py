@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("hotline.accounts.urls")),
     path("rulebook/", include("hotline.rulebook.urls")),
     path("events/", include("hotline.audit.urls")),
+    path("floor/", include("hotline.calls.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

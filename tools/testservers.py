@@ -72,6 +72,7 @@ def postgres() -> Iterator[str]:
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
     )
     run(pg_tool("pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start")
+    run(pg_tool("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "hotline", "hotline")
     try:
         yield f"postgresql://hotline@127.0.0.1:{port}/hotline"
     finally:

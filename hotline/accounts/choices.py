@@ -10,3 +10,4 @@ class Role(models.TextChoices):
     PROVIDER = "provider", _("Provider staff")
     CUSTOMER = "customer", _("Customer")
     ADMIN = "admin", _("Administrator")
+    PBX = "pbx", _("Telephony (PBX)")

@@ -21,6 +21,8 @@ class MenuItem:
 
 MENU = (
     MenuItem("home", _("Home")),
+    MenuItem("calls:desk", _("Desk")),
+    MenuItem("calls:wallboard", _("Wallboard")),
     MenuItem("rulebook:list", _("Rulebook")),
     MenuItem("audit:list", _("Event log")),
     MenuItem("admin:index", _("Configuration")),

@@ -11,6 +11,9 @@ EVERYONE = frozenset(Role)
 STAFF = frozenset({Role.AGENT, Role.TEAM_LEAD, Role.MANAGER, Role.DISPATCHER, Role.ADMIN})
 SUPERVISORS = frozenset({Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
+ON_THE_PHONES = frozenset({Role.AGENT, Role.TEAM_LEAD})
+LEADS = frozenset({Role.TEAM_LEAD})
+PBX = frozenset({Role.PBX})
 
 # Pages anyone may open without signing in.
 PUBLIC_VIEWS = frozenset({"accounts:login", "set_language", "static"})
@@ -26,6 +29,12 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "rulebook:reset": ADMINS,
     "audit:list": frozenset({Role.MANAGER, Role.ADMIN}),
     "admin:*": ADMINS,
+    "calls:desk": ON_THE_PHONES,
+    "calls:desk_panel": ON_THE_PHONES,
+    "calls:desk_action": ON_THE_PHONES,
+    "calls:wallboard": LEADS,
+    "calls:wallboard_panel": LEADS,
+    "calls:stream": ON_THE_PHONES,
 }
 
 # django-ninja operation ids (the view function names) under /api/v1/.
@@ -35,6 +44,27 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "rulebook_set": ADMINS,
     "rulebook_reset": ADMINS,
     "events_list": frozenset({Role.MANAGER, Role.ADMIN}),
+    "floor_desk": ON_THE_PHONES,
+    "floor_login": ON_THE_PHONES,
+    "floor_ready": ON_THE_PHONES,
+    "floor_logout": ON_THE_PHONES,
+    "floor_leave": ON_THE_PHONES,
+    "floor_offer_accept": ON_THE_PHONES,
+    "floor_offer_decline": ON_THE_PHONES,
+    "floor_call_end": ON_THE_PHONES,
+    "floor_wrap_up_end": ON_THE_PHONES,
+    "floor_transfer": ON_THE_PHONES,
+    "floor_transfer_accept": ON_THE_PHONES,
+    "floor_transfer_decline": ON_THE_PHONES,
+    "floor_callback": ON_THE_PHONES,
+    "floor_wallboard": LEADS,
+    "floor_override_leave": LEADS,
+    "floor_take_over": LEADS,
+    "cti_call_arrived": PBX,
+    "cti_call_answered": PBX,
+    "cti_call_ended": PBX,
+    "cti_call_abandoned": PBX,
+    "cti_call_callback": PBX,
 }
 
 

@@ -118,6 +118,10 @@ def _admin(user: User, rules: Rulebook) -> dict[str, Any]:
     }
 
 
+def _pbx(user: User, rules: Rulebook) -> dict[str, Any]:
+    return {}  # the telephone exchange has no page content, only the API
+
+
 _BUILDERS = {
     Role.AGENT: _agent,
     Role.TEAM_LEAD: _team_lead,
@@ -126,4 +130,5 @@ _BUILDERS = {
     Role.PROVIDER: _provider,
     Role.CUSTOMER: _customer,
     Role.ADMIN: _admin,
+    Role.PBX: _pbx,
 }

@@ -5,6 +5,7 @@ from hotline.accounts.models import User
 from hotline.audit.models import Event
 from hotline.core.refusal import check_rule_id
 from hotline.core.timeutil import require_aware
+from hotline.live import announce
 
 
 def event_append(
@@ -20,7 +21,7 @@ def event_append(
     rule: str = "",
 ) -> Event:
     """Append one event. Call it inside the service's transaction so both land or neither."""
-    return Event.objects.create(
+    event = Event.objects.create(
         at=require_aware(now),
         actor=actor,
         actor_label=actor.get_username() if actor else "system",
@@ -32,3 +33,5 @@ def event_append(
         reason=reason,
         rule=check_rule_id(rule) if rule else "",
     )
+    announce(event.pk)
+    return event

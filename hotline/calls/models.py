@@ -1,5 +1,20 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from hotline.calls.choices import (
+    LEAVE_CHOICES,
+    AgentStateChoices,
+    AlertKind,
+    CallbackState,
+    CallState,
+    LeaveState,
+    OfferOutcome,
+    TransferOutcome,
+)
+from hotline.core.agent_states import AgentState
 
 
 class Queue(models.Model):
@@ -10,6 +25,30 @@ class Queue(models.Model):
     team = models.ForeignKey(
         "accounts.Team", on_delete=models.PROTECT, related_name="queues", verbose_name=_("team")
     )
+    overflow_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("overflow to"),
+        help_text=_("Where calls go at the maximum wait (A2); empty: they become callbacks."),
+    )
+    offer_ring_time = models.DurationField(
+        _("offer rings for"),
+        default=timedelta(seconds=15),
+        help_text=_("An unanswered offer goes back to the queue after this time."),
+    )
+    wrap_up_time = models.DurationField(
+        _("wrap-up time"),
+        default=timedelta(seconds=30),
+        help_text=_("After-call work before the agent is ready again."),
+    )
+    handle_time_estimate = models.DurationField(
+        _("expected handle time"),
+        default=timedelta(minutes=5),
+        help_text=_("Used to estimate waiting times for the callback offer (A2)."),
+    )
 
     class Meta:
         verbose_name = _("queue")
@@ -18,3 +57,230 @@ class Queue(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AgentSession(models.Model):
+    """An agent's place on the floor: the state now and since when (one row per agent)."""
+
+    agent = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="floor_session"
+    )
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=AgentStateChoices.choices,
+        default=AgentState.LOGGED_OUT,
+    )
+    state_since = models.DateTimeField(_("since"))
+    ready_since = models.DateTimeField(null=True, blank=True, help_text=_("Idle since (B9)."))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    queues = models.ManyToManyField(Queue, related_name="agent_sessions", blank=True)
+    logged_in_at = models.DateTimeField(null=True, blank=True)
+    wrap_up_ends_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("agent session")
+        verbose_name_plural = _("agent sessions")
+        indexes = [models.Index(fields=["team", "state", "ready_since"], name="agent_idle")]
+
+    def __str__(self) -> str:
+        return f"{self.agent} ({self.state})"
+
+
+class Call(models.Model):
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="calls")
+    external_id = models.CharField(_("PBX id"), max_length=100, null=True, blank=True, unique=True)
+    caller_number = models.CharField(_("caller number"), max_length=32, blank=True)
+    customer = models.ForeignKey(
+        "tickets.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), default=5)
+    state = models.CharField(
+        _("state"), max_length=16, choices=CallState.choices, default=CallState.WAITING
+    )
+    arrived_at = models.DateTimeField(_("arrived"))
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    callback_offered_at = models.DateTimeField(null=True, blank=True)
+    callback = models.ForeignKey(
+        "Callback",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attempt_calls",
+        help_text=_("Set when this call is an agent calling a customer back (B8)."),
+    )
+    talk_warned_at = models.DateTimeField(null=True, blank=True)  # A1 80 %
+    talk_alerted_at = models.DateTimeField(null=True, blank=True)  # A1 limit
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        indexes = [
+            models.Index(fields=["state", "queue", "priority", "arrived_at"], name="call_waiting"),
+            models.Index(fields=["agent", "answered_at"], name="call_agent_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.caller_number} ({self.state})"
+
+
+class Callback(models.Model):
+    """A promised call back to the customer at an agreed time (rule B8)."""
+
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="callbacks")
+    number = models.CharField(_("number"), max_length=32)
+    customer = models.ForeignKey(
+        "tickets.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="callbacks",
+    )
+    origin_call = models.ForeignKey(
+        Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="callbacks"
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), default=5)
+    window_start = models.DateTimeField(_("from"))
+    window_end = models.DateTimeField(_("until"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=CallbackState.choices, default=CallbackState.SCHEDULED
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("callback")
+        verbose_name_plural = _("callbacks")
+        indexes = [models.Index(fields=["state", "queue", "window_start"], name="callback_due")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.window_start:%H:%M}"
+
+
+class Offer(models.Model):
+    """A call or callback ringing on one agent's desk until accepted, declined or expired."""
+
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    call = models.ForeignKey(
+        Call, null=True, blank=True, on_delete=models.CASCADE, related_name="offers"
+    )
+    callback = models.ForeignKey(
+        Callback, null=True, blank=True, on_delete=models.CASCADE, related_name="offers"
+    )
+    offered_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    outcome = models.CharField(
+        max_length=10, choices=OfferOutcome.choices, default=OfferOutcome.PENDING
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    candidates = models.JSONField(default=list, help_text=_("Eligible agents, in order (B9)."))
+
+    class Meta:
+        constraints = [
+            # One call or callback rings on at most one desk at a time.
+            models.UniqueConstraint(
+                fields=["call"],
+                condition=models.Q(outcome="pending"),
+                name="one_pending_offer_per_call",
+            ),
+            models.UniqueConstraint(
+                fields=["callback"],
+                condition=models.Q(outcome="pending"),
+                name="one_pending_offer_per_callback",
+            ),
+            models.UniqueConstraint(
+                fields=["agent"],
+                condition=models.Q(outcome="pending"),
+                name="one_pending_offer_per_agent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(call__isnull=False, callback__isnull=True)
+                | models.Q(call__isnull=True, callback__isnull=False),
+                name="offer_is_for_a_call_or_a_callback",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"offer {self.pk} to {self.agent_id} ({self.outcome})"
+
+
+class Transfer(models.Model):
+    """A request to hand a call to a colleague, who must accept it (rule A4)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="transfers")
+    from_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    to_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    requested_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    outcome = models.CharField(
+        max_length=10, choices=TransferOutcome.choices, default=TransferOutcome.PENDING
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call"],
+                condition=models.Q(outcome="pending"),
+                name="one_pending_transfer_per_call",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"transfer of call {self.call_id} to {self.to_agent_id} ({self.outcome})"
+
+
+class LeaveRequest(models.Model):
+    """A break, lunch or personal time asked for, started, ended or refused (B2-B6)."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="leave_requests"
+    )
+    kind = models.CharField(max_length=10, choices=LEAVE_CHOICES)
+    state = models.CharField(max_length=12, choices=LeaveState.choices)
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    refused_rule = models.CharField(max_length=4, blank=True)
+    overrun_alerted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["agent", "requested_at"], name="leave_agent_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.agent_id} ({self.state})"
+
+
+class Alert(models.Model):
+    """Something the team lead must see: talk time (A1), a breach (A2), a break overrun (B2)."""
+
+    kind = models.CharField(max_length=20, choices=AlertKind.choices)
+    rule = models.CharField(max_length=4)
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="alerts")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    call = models.ForeignKey(
+        Call, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    raised_at = models.DateTimeField(db_index=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.kind} {self.raised_at:%H:%M}"

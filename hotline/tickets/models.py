@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -6,10 +7,19 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.tickets.choices import Zone
 
+PHONE_KEY_DIGITS = 9
+
+
+def phone_key(number: str) -> str:
+    """The last digits of a number: the same for "+359 88 100 0000", "088 1000000" and a PBX's
+    "359881000000", so a caller is recognised however the number was written."""
+    return "".join(ch for ch in number if ch.isdigit())[-PHONE_KEY_DIGITS:]
+
 
 class Customer(models.Model):
     name = models.CharField(_("name"), max_length=150)
-    phone = models.CharField(_("phone"), max_length=32, db_index=True)
+    phone = models.CharField(_("phone"), max_length=32)
+    phone_key = models.CharField(max_length=PHONE_KEY_DIGITS, db_index=True, editable=False)
     email = models.EmailField(_("e-mail"), blank=True)
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
@@ -23,6 +33,10 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.phone_key = phone_key(self.phone)  # derived, kept in step with the number
+        super().save(*args, **kwargs)
 
 
 class CustomerSite(models.Model):

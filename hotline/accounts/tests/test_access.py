@@ -22,6 +22,7 @@ USER_OF_ROLE = {
     Role.PROVIDER: "provider1",
     Role.CUSTOMER: "customer1",
     Role.ADMIN: "admin",
+    Role.PBX: "pbx",
 }
 # Arguments for the URLs that take some.
 URL_ARGS = {"rulebook:edit": ["a2.max_wait"], "rulebook:reset": ["a2.max_wait"]}
@@ -29,7 +30,36 @@ URL_ARGS = {"rulebook:edit": ["a2.max_wait"], "rulebook:reset": ["a2.max_wait"]}
 API_BODIES = {
     "rulebook_set": {"value": "3", "reason": "walk"},
     "rulebook_reset": {"reason": "walk"},
+    "floor_leave": {"kind": "break"},
+    "floor_transfer": {"to_agent": "agent2", "reason": "walk"},
+    "floor_callback": {
+        "queue": "repairs",
+        "number": "+359 2 1",
+        "window_start": "2030-01-01T10:00:00Z",
+        "window_end": "2030-01-01T11:00:00Z",
+    },
+    "floor_override_leave": {"kind": "break", "reason": "walk"},
+    "floor_take_over": {"reason": "walk"},
+    "cti_call_arrived": {"external_id": "walk-1", "queue": "repairs", "caller_number": "+359 2 1"},
+    "cti_call_callback": {
+        "window_start": "2030-01-01T10:00:00Z",
+        "window_end": "2030-01-01T11:00:00Z",
+    },
 }
+PATH_ARGS = {
+    "{key}": "a2.max_wait",
+    "{call_id}": "1",
+    "{offer_id}": "1",
+    "{transfer_id}": "1",
+    "{username}": "agent2",
+    "{external_id}": "walk-1",
+}
+
+
+def concrete(path: str) -> str:
+    for placeholder, value in PATH_ARGS.items():
+        path = path.replace(placeholder, value)
+    return path
 
 
 def in_language(user, message: str) -> str:
@@ -108,7 +138,7 @@ def test_every_api_operation_as_every_role(
     client, centre, token_for, role, operation, method, path
 ):
     token = token_for(centre[USER_OF_ROLE[role]])
-    url = path.replace("{key}", "a2.max_wait")
+    url = concrete(path)
     response = client.generic(
         method,
         url,
@@ -117,7 +147,9 @@ def test_every_api_operation_as_every_role(
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     if role in API_ROLES[operation]:
-        assert response.status_code in (200, 422), response.content  # 422: reset of a default
+        # Allowed through the door; the walk's made-up ids may still be missing (404) or
+        # refused by a rule (409), or a default can't be reset (422).
+        assert response.status_code in (200, 201, 204, 404, 409, 422), response.content
     else:
         assert response.status_code == 403
         detail = in_language(centre[USER_OF_ROLE[role]], "Your role cannot use this operation.")
@@ -128,7 +160,7 @@ def test_every_api_operation_as_every_role(
 def test_api_without_credentials_is_refused(client, centre, operation, method, path):
     response = client.generic(
         method,
-        path.replace("{key}", "a2.max_wait"),
+        concrete(path),
         data=_json(API_BODIES.get(operation)),
         content_type="application/json",
     )

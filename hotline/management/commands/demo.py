@@ -25,9 +25,11 @@ class Command(BaseCommand):
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.role:<22} {login.who}")
         self.stdout.write("  (also agent3-agent8, provider2, provider3; Ctrl+C stops the demo)")
+        self.stdout.write("Simulated callers ring the queues; bots agent3-agent8 answer them.")
+        self.stdout.write("Sign in as agent1 to take calls at the desk, as lead for the wallboard.")
         if options["no_serve"]:
             return
-        worker = subprocess.Popen([sys.executable, "-m", "hotline.cli", "worker"])
+        worker = subprocess.Popen([sys.executable, "-m", "hotline.cli", "worker", "--demo"])
         try:
             call_command("serve", host=options["host"], port=options["port"], no_migrate=True)
         finally:

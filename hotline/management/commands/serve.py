@@ -1,6 +1,9 @@
+import warnings
+from pathlib import Path
 from typing import Any
 
 import uvicorn
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -16,6 +19,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # WhiteNoise serves static files with plain iterators; under ASGI that is only slower.
+        warnings.filterwarnings("ignore", "StreamingHttpResponse must consume synchronous")
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise looks there
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         uvicorn.run(

@@ -1,0 +1,83 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AgentStateChoices(models.TextChoices):
+    """Labels of hotline.core.agent_states.AgentState (a test keeps the two in step)."""
+
+    LOGGED_OUT = "logged_out", _("Logged out")
+    READY = "ready", _("Ready")
+    OFFERED = "offered", _("Ringing")
+    ON_CALL = "on_call", _("On a call")
+    WRAP_UP = "wrap_up", _("Wrap-up")
+    BREAK = "break", _("On break")
+    LUNCH = "lunch", _("At lunch")
+    PERSONAL = "personal", _("Personal time")
+    AWAY = "away", _("Not ready")
+
+
+class CallState(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    OFFERED = "offered", _("Ringing")
+    CONNECTED = "connected", _("Connected")
+    WRAP_UP = "wrap_up", _("Wrap-up")
+    ENDED = "ended", _("Ended")
+    ABANDONED = "abandoned", _("Abandoned")
+    OVERFLOWED = "overflowed", _("Overflowed")
+    CALLBACK = "callback", _("Turned into a callback")
+
+
+WAITING_CALL_STATES = (CallState.WAITING, CallState.OFFERED)
+LIVE_CALL_STATES = (CallState.OFFERED, CallState.CONNECTED, CallState.WRAP_UP)
+
+
+class CallbackState(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    OFFERED = "offered", _("Ringing")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class OfferOutcome(models.TextChoices):
+    PENDING = "pending", _("Ringing")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Not answered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # the caller hung up while it rang
+
+
+class TransferOutcome(models.TextChoices):
+    PENDING = "pending", _("Waiting for the colleague")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Not answered")
+
+
+class LeaveState(models.TextChoices):
+    AFTER_CALL = "after_call", _("Starts after the call")
+    ACTIVE = "active", _("On it")
+    ENDED = "ended", _("Ended")
+    REFUSED = "refused", _("Refused")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AlertKind(models.TextChoices):
+    TALK_WARNING = "talk_warning", _("Call nearing its maximum length")
+    TALK_OVER = "talk_over", _("Call over its maximum length")
+    WAIT_BREACH = "wait_breach", _("Caller waited past the maximum")
+    BREAK_OVERRUN = "break_overrun", _("Break over its allowed length")
+    OVERRIDE = "override", _("Rule overridden by the team lead")
+
+
+LEAVE_CHOICES = [
+    ("break", _("Break")),
+    ("lunch", _("Lunch")),
+    ("personal", _("Personal time")),
+    ("away", _("Away")),
+]
+AFTER_CALL_CHOICES = [
+    ("break", _("Break after this call")),
+    ("lunch", _("Lunch after this call")),
+]

@@ -1,0 +1,1 @@
+"""Call-floor services: every state change of agents, calls, offers, transfers and callbacks."""

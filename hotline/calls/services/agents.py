@@ -1,0 +1,226 @@
+"""An agent's own moves on the floor: log in, get ready, ask for a break, come back, log out."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from hotline.accounts.choices import Role
+from hotline.accounts.models import User
+from hotline.audit.services import event_append
+from hotline.calls.choices import AlertKind, LeaveState
+from hotline.calls.models import AgentSession, Alert, LeaveRequest, Queue
+from hotline.calls.services.floor import (
+    floor_snapshot,
+    lock_team,
+    locked_session,
+    move_agent,
+    pending_leave,
+)
+from hotline.core.agent_states import AgentEvent, AgentState, leave_event
+from hotline.core.breaks import BreakDecision, BreakLimits, LeaveKind, Outcome, decide_leave
+from hotline.core.i18n import gettext_noop
+from hotline.core.refusal import PolicyRefusal
+from hotline.rulebook.selectors import current_rulebook
+
+
+def _require_agent(actor: User) -> None:
+    if actor.role not in (Role.AGENT, Role.TEAM_LEAD) or actor.team_id is None:
+        raise PolicyRefusal("B9", gettext_noop("Only agents of a team take calls."))
+
+
+def _day_start(session: AgentSession, now: datetime) -> datetime:
+    """Midnight where the agent's team works: break quotas (B2) are counted per local day."""
+    zone = ZoneInfo(session.team.site.calendar.time_zone)
+    return now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@transaction.atomic
+def agent_log_in(*, actor: User, now: datetime) -> AgentSession:
+    """Join the floor, not ready yet: the agent makes ready when prepared (B1 records both)."""
+    _require_agent(actor)
+    assert actor.team_id is not None
+    lock_team(actor.team_id)
+    session, created = AgentSession.objects.select_for_update().get_or_create(
+        agent=actor, defaults={"team_id": actor.team_id, "state_since": now}
+    )
+    if created or not session.queues.exists():
+        session.queues.set(Queue.objects.filter(team_id=actor.team_id))
+    move_agent(session, AgentEvent.LOG_IN, actor=actor, now=now, rule="B1")
+    session.logged_in_at = now
+    session.save(update_fields=["logged_in_at"])
+    return session
+
+
+def agent_make_ready(*, actor: User, now: datetime) -> AgentSession:
+    """Ready for calls: ends a break or away time; the agent joins the end of the idle line."""
+    from hotline.calls.services.routing import floor_route
+
+    with transaction.atomic():
+        assert actor.team_id is not None
+        lock_team(actor.team_id)
+        session = locked_session(actor)
+        _end_active_leave(actor, now)
+        move_agent(session, AgentEvent.MAKE_READY, actor=actor, now=now)
+    floor_route(team_id=session.team_id, now=now)
+    return session
+
+
+def _end_active_leave(agent: User, now: datetime) -> None:
+    for leave in LeaveRequest.objects.select_for_update().filter(
+        agent=agent, state=LeaveState.ACTIVE
+    ):
+        leave.state, leave.ended_at = LeaveState.ENDED, now
+        leave.save(update_fields=["state", "ended_at"])
+
+
+@transaction.atomic
+def agent_log_out(*, actor: User, now: datetime) -> AgentSession:
+    """Leave the floor. Refused mid-call (B5) or when the queue would be left unstaffed (B6)."""
+    assert actor.team_id is not None
+    lock_team(actor.team_id)
+    session = locked_session(actor)
+    if session.state == AgentState.READY:
+        _decide_or_refuse(session, LeaveKind.AWAY, now)
+    _end_active_leave(actor, now)
+    move_agent(session, AgentEvent.LOG_OUT, actor=actor, now=now, rule="B5")
+    return session
+
+
+def _decide_or_refuse(session: AgentSession, kind: LeaveKind, now: datetime) -> BreakDecision:
+    rules = current_rulebook()
+    queue_ids = frozenset(session.queues.values_list("pk", flat=True))
+    team_size = AgentSession.objects.filter(team_id=session.team_id).count()
+    limits = BreakLimits.for_team(
+        rules, team_id=session.team_id, team_size=team_size, queue_ids=queue_ids
+    )
+    decision = decide_leave(
+        kind, floor_snapshot(session, now=now, day_start=_day_start(session, now)), limits
+    )
+    if decision.refusal:
+        raise decision.refusal
+    return decision
+
+
+def agent_leave_request(*, actor: User, now: datetime, kind: LeaveKind) -> LeaveRequest:
+    """Ask for a break, lunch, personal time or away: start now, start after the call, or refuse.
+
+    A refusal is recorded (the request is kept, with the rule) before it is raised, so the
+    team lead sees it and nothing is lost.
+    """
+    with transaction.atomic():
+        assert actor.team_id is not None
+        lock_team(actor.team_id)
+        session = locked_session(actor)
+        try:
+            decision = _decide_or_refuse(session, kind, now)
+        except PolicyRefusal as refusal:
+            refused = refusal
+        else:
+            return _apply_leave(session, kind, decision, actor=actor, now=now)
+    _record_refusal(actor, kind, refused, now)
+    raise refused
+
+
+def _apply_leave(
+    session: AgentSession, kind: LeaveKind, decision: BreakDecision, *, actor: User, now: datetime
+) -> LeaveRequest:
+    if decision.outcome is Outcome.AFTER_CALL:
+        leave = LeaveRequest.objects.create(
+            agent=session.agent, kind=kind, requested_at=now, state=LeaveState.AFTER_CALL
+        )
+        event_append(
+            actor=actor,
+            now=now,
+            entity="calls.agent",
+            entity_id=session.agent_id,
+            action="leave_after_call",
+            new=kind.value,
+            rule="B5",
+        )
+        return leave
+    move_agent(session, leave_event(kind.state), actor=actor, now=now, reason=kind.value)
+    return LeaveRequest.objects.create(
+        agent=session.agent, kind=kind, requested_at=now, started_at=now, state=LeaveState.ACTIVE
+    )
+
+
+@transaction.atomic
+def _record_refusal(agent: User, kind: LeaveKind, refusal: PolicyRefusal, now: datetime) -> None:
+    LeaveRequest.objects.create(
+        agent=agent,
+        kind=kind,
+        requested_at=now,
+        state=LeaveState.REFUSED,
+        refused_rule=refusal.rule_id,
+    )
+    _refusal_event(agent.pk, kind, refusal, actor=agent, now=now)
+
+
+def _refusal_event(
+    agent_id: int, kind: LeaveKind, refusal: PolicyRefusal, *, actor: User | None, now: datetime
+) -> None:
+    event_append(
+        actor=actor,
+        now=now,
+        entity="calls.agent",
+        entity_id=agent_id,
+        action="leave_refused",
+        new=kind.value,
+        reason=refusal.render(),
+        rule=refusal.rule_id,
+    )
+
+
+def start_pending_leave(session: AgentSession, *, now: datetime) -> LeaveRequest | None:
+    """B5: a leave asked for during a call starts once the call and its wrap-up have ended.
+
+    The rules that guard the queue (B3, B4, B6) are checked again at that moment; if they
+    now refuse, the request is refused with that rule and the agent stays ready.
+    """
+    leave = pending_leave(session.agent)
+    if leave is None:
+        return None
+    kind = LeaveKind(leave.kind)
+    try:
+        _decide_or_refuse(session, kind, now)
+    except PolicyRefusal as refusal:
+        leave.state, leave.refused_rule = LeaveState.REFUSED, refusal.rule_id
+        leave.save(update_fields=["state", "refused_rule"])
+        _refusal_event(session.agent_id, kind, refusal, actor=None, now=now)
+        return None
+    move_agent(session, leave_event(kind.state), actor=None, now=now, reason=kind.value, rule="B5")
+    leave.state, leave.started_at = LeaveState.ACTIVE, now
+    leave.save(update_fields=["state", "started_at"])
+    return leave
+
+
+@transaction.atomic
+def agent_leave_override(
+    *, actor: User, now: datetime, agent: User, kind: LeaveKind, reason: str
+) -> LeaveRequest:
+    """A team lead lets an agent leave despite a refusal: needs a reason, audited as an override."""
+    if actor.role not in (Role.TEAM_LEAD, Role.ADMIN) or (
+        actor.role == Role.TEAM_LEAD and actor.team_id != agent.team_id
+    ):
+        raise PolicyRefusal("B4", gettext_noop("Only the agent's team lead can override this."))
+    if not reason.strip():
+        raise PolicyRefusal("B4", gettext_noop("Say why the rule is overridden: it is audited."))
+    assert agent.team_id is not None
+    team = lock_team(agent.team_id)
+    session = locked_session(agent)
+    move_agent(session, leave_event(kind.state), actor=actor, now=now, reason=reason)
+    Alert.objects.create(kind=AlertKind.OVERRIDE, rule="B4", team=team, agent=agent, raised_at=now)
+    event_append(
+        actor=actor,
+        now=now,
+        entity="calls.agent",
+        entity_id=agent.pk,
+        action="leave_overridden",
+        new=kind.value,
+        reason=reason,
+        rule="B4",
+    )
+    return LeaveRequest.objects.create(
+        agent=agent, kind=kind, requested_at=now, started_at=now, state=LeaveState.ACTIVE
+    )

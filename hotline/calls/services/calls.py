@@ -1,0 +1,261 @@
+"""A call's life: it arrives, rings on a desk, is answered or not, ends, and is wrapped up."""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from hotline.accounts.models import User
+from hotline.audit.services import event_append
+from hotline.calls.choices import CallbackState, CallState, OfferOutcome
+from hotline.calls.models import AgentSession, Call, Callback, Offer, Queue
+from hotline.calls.services.agents import start_pending_leave
+from hotline.calls.services.floor import (
+    event_payload,
+    lock_call,
+    lock_team,
+    locked_session,
+    move_agent,
+)
+from hotline.calls.services.routing import floor_route, withdraw_offer
+from hotline.core.agent_states import AgentEvent
+from hotline.core.i18n import gettext_noop
+from hotline.core.refusal import PolicyRefusal
+from hotline.tickets.models import PHONE_KEY_DIGITS, Customer, SlaContract, phone_key
+
+DEFAULT_PRIORITY = 5
+
+
+def caller_customer(number: str) -> Customer | None:
+    """The customer whose phone matches the caller's number (screen pop), if exactly one does."""
+    key = phone_key(number)
+    if len(key) < PHONE_KEY_DIGITS:
+        return None  # too short to tell customers apart
+    matches = list(Customer.objects.filter(phone_key=key)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+def sla_priority(customer: Customer | None) -> int:
+    """B9: the priority the customer's SLA gives; the default contract's otherwise."""
+    contracts = (
+        SlaContract.objects.filter(customer=customer) if customer else SlaContract.objects.none()
+    )
+    contract = contracts.order_by("order").first() or (
+        SlaContract.objects.filter(customer__isnull=True).order_by("order").first()
+    )
+    return contract.priority if contract else DEFAULT_PRIORITY
+
+
+def call_arrive(
+    *, now: datetime, queue: Queue, caller_number: str, external_id: str | None = None
+) -> Call:
+    """A call enters the queue (from the PBX); it is offered at once if an agent is ready."""
+    with transaction.atomic():
+        if external_id and Call.objects.filter(external_id=external_id).exists():
+            return Call.objects.get(external_id=external_id)  # the PBX may repeat itself
+        customer = caller_customer(caller_number)
+        call = Call.objects.create(
+            queue=queue,
+            caller_number=caller_number,
+            external_id=external_id or None,
+            customer=customer,
+            priority=sla_priority(customer),
+            arrived_at=now,
+        )
+        event_append(
+            actor=None,
+            now=now,
+            entity="calls.call",
+            entity_id=call.pk,
+            action="arrived",
+            new=event_payload(queue=queue, customer=customer, priority=call.priority),
+        )
+        # Routed in the same transaction: the call is never seen waiting with an agent free.
+        if any(offer.call_id == call.pk for offer in floor_route(team_id=queue.team_id, now=now)):
+            call.state = CallState.OFFERED
+    return call
+
+
+def _locked_offer(offer_id: int, agent: User | None) -> Offer:
+    offer = (
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("call", "callback")
+        .get(pk=offer_id)
+    )
+    if agent is not None and offer.agent_id != agent.pk:
+        raise PolicyRefusal("B9", gettext_noop("This call was offered to another agent."))
+    if offer.outcome != OfferOutcome.PENDING:
+        raise PolicyRefusal("B9", gettext_noop("This offer is no longer ringing."))
+    return offer
+
+
+def offer_accept(*, actor: User, now: datetime, offer_id: int) -> Call:
+    """The agent answers: the call (or the callback's call) is connected to them."""
+    with transaction.atomic():
+        assert actor.team_id is not None
+        lock_team(actor.team_id)
+        offer = _locked_offer(offer_id, actor)
+        withdraw_offer(offer, outcome=OfferOutcome.ACCEPTED, now=now)
+        move_agent(locked_session(actor), AgentEvent.ACCEPT, actor=actor, now=now)
+        call = _connect(offer, actor, now)
+        event_append(
+            actor=actor,
+            now=now,
+            entity="calls.call",
+            entity_id=call.pk,
+            action="answered",
+            new=event_payload(agent=actor, callback=offer.callback),
+        )
+    return call
+
+
+def _connect(offer: Offer, agent: User, now: datetime) -> Call:
+    if offer.call is not None:
+        call = offer.call
+    else:
+        callback = offer.callback
+        assert callback is not None
+        callback.state, callback.agent = CallbackState.IN_PROGRESS, agent
+        callback.attempts += 1
+        callback.save(update_fields=["state", "agent", "attempts"])
+        call = Call.objects.create(
+            queue=callback.queue,
+            caller_number=callback.number,
+            customer=callback.customer,
+            priority=callback.priority,
+            arrived_at=callback.window_start,
+            callback=callback,
+        )
+    call.state, call.agent, call.answered_at = CallState.CONNECTED, agent, now
+    call.save(update_fields=["state", "agent", "answered_at"])
+    return call
+
+
+def offer_decline(
+    *, actor: User | None, now: datetime, offer_id: int, expired: bool = False
+) -> None:
+    """Declined or unanswered: the work goes back to the head of the queue, the agent not ready."""
+    with transaction.atomic():
+        offer = Offer.objects.select_related("agent").get(pk=offer_id)
+        assert offer.agent.team_id is not None
+        team_id = offer.agent.team_id
+        lock_team(team_id)
+        offer = _locked_offer(offer_id, actor)
+        withdraw_offer(
+            offer, outcome=OfferOutcome.EXPIRED if expired else OfferOutcome.DECLINED, now=now
+        )
+        _back_to_queue(offer)
+        event = AgentEvent.OFFER_TIMEOUT if expired else AgentEvent.DECLINE
+        reason = "missed call" if expired else "declined call"
+        move_agent(
+            AgentSession.objects.select_for_update().get(agent=offer.agent),
+            event,
+            actor=actor,
+            now=now,
+            reason=reason,
+            rule="B9",
+        )
+    floor_route(team_id=team_id, now=now)
+
+
+def _back_to_queue(offer: Offer) -> None:
+    # The arrival time is kept, so fair order puts the call back at the head of its queue.
+    if offer.call_id is not None:
+        Call.objects.filter(pk=offer.call_id).update(state=CallState.WAITING)
+    elif offer.callback_id is not None:
+        Callback.objects.filter(pk=offer.callback_id).update(state=CallbackState.SCHEDULED)
+
+
+def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
+    """Talk ends (agent hangs up, or the PBX says so); wrap-up starts."""
+    with transaction.atomic():
+        call = lock_call(call_id)
+        if call.state != CallState.CONNECTED or call.agent is None:
+            raise PolicyRefusal("A1", gettext_noop("This call is not in progress."))
+        if actor is not None and actor.pk != call.agent_id:
+            raise PolicyRefusal("B10", gettext_noop("This is another agent's call."))
+        call.state, call.ended_at = CallState.WRAP_UP, now
+        call.save(update_fields=["state", "ended_at"])
+        session = locked_session(call.agent)
+        move_agent(session, AgentEvent.CALL_END, actor=actor, now=now)
+        start_wrap_up(session, call.queue, now)
+        _close_callback(call, now)
+        event_append(
+            actor=actor,
+            now=now,
+            entity="calls.call",
+            entity_id=call.pk,
+            action="ended",
+            new=event_payload(
+                talk_seconds=int((now - call.answered_at).total_seconds())
+                if call.answered_at
+                else 0
+            ),
+        )
+    return call
+
+
+def _close_callback(call: Call, now: datetime) -> None:
+    if call.callback_id:
+        Callback.objects.filter(pk=call.callback_id).update(
+            state=CallbackState.COMPLETED, completed_at=now
+        )
+
+
+def start_wrap_up(session: AgentSession, queue: Queue, now: datetime) -> None:
+    session.wrap_up_ends_at = now + queue.wrap_up_time
+    session.save(update_fields=["wrap_up_ends_at"])
+
+
+def agent_wrap_up_end(*, actor: User | None, now: datetime, agent: User) -> AgentSession:
+    """After-call work done: the agent is ready again, or goes on the break asked for (B5)."""
+    with transaction.atomic():
+        assert agent.team_id is not None
+        lock_team(agent.team_id)
+        session = locked_session(agent)
+        for call in Call.objects.select_for_update().filter(agent=agent, state=CallState.WRAP_UP):
+            call.state = CallState.ENDED
+            call.save(update_fields=["state"])
+            event_append(
+                actor=actor, now=now, entity="calls.call", entity_id=call.pk, action="wrapped_up"
+            )
+        move_agent(session, AgentEvent.WRAP_END, actor=actor, now=now)
+        session.wrap_up_ends_at = None
+        session.save(update_fields=["wrap_up_ends_at"])
+        start_pending_leave(session, now=now)
+    floor_route(team_id=agent.team_id, now=now)
+    return session
+
+
+def call_abandon(*, now: datetime, call_id: int) -> Call:
+    """The caller hung up while waiting (from the PBX); a ringing offer is withdrawn."""
+    with transaction.atomic():
+        call = lock_call(call_id)
+        if call.state not in (CallState.WAITING, CallState.OFFERED):
+            return call  # already answered, ended or gone: the PBX's late news changes nothing
+        for offer in Offer.objects.select_for_update().filter(
+            call=call, outcome=OfferOutcome.PENDING
+        ):
+            withdraw_offer(offer, outcome=OfferOutcome.WITHDRAWN, now=now)
+            _ring_stopped(offer, now)
+        call.state, call.ended_at = CallState.ABANDONED, now
+        call.save(update_fields=["state", "ended_at"])
+        event_append(
+            actor=None,
+            now=now,
+            entity="calls.call",
+            entity_id=call.pk,
+            action="abandoned",
+            new=event_payload(waited_seconds=int((now - call.arrived_at).total_seconds())),
+        )
+    floor_route(team_id=call.queue.team_id, now=now)  # the freed agent may take the next call
+    return call
+
+
+def _ring_stopped(offer: Offer, now: datetime) -> None:
+    """The agent whose phone rang for nothing is ready again, keeping their place in line."""
+    session = AgentSession.objects.select_for_update().get(agent_id=offer.agent_id)
+    ready_since = session.ready_since
+    move_agent(session, AgentEvent.DECLINE, actor=None, now=now, reason="caller hung up")
+    move_agent(session, AgentEvent.MAKE_READY, actor=None, now=now)
+    session.ready_since = ready_since
+    session.save(update_fields=["ready_since"])

@@ -1,0 +1,94 @@
+"""Routing (rule B9): waiting calls and due callbacks go to the longest-idle ready agent."""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from hotline.audit.services import event_append
+from hotline.calls.choices import CallbackState, CallState, OfferOutcome
+from hotline.calls.models import AgentSession, Call, Callback, Offer, Queue
+from hotline.calls.services.floor import lock_team, move_agent
+from hotline.core.agent_states import AgentEvent, AgentState
+from hotline.core.routing import AgentSlot, RoutingDecision, WaitingWork, WorkKind, route
+
+
+def _waiting_work(queues: dict[int, Queue], now: datetime) -> list[WaitingWork]:
+    calls = Call.objects.filter(queue__in=queues, state=CallState.WAITING).values_list(
+        "pk", "queue_id", "priority", "arrived_at"
+    )
+    callbacks = Callback.objects.filter(
+        queue__in=queues, state=CallbackState.SCHEDULED, window_start__lte=now
+    ).values_list("pk", "queue_id", "priority", "window_start")
+    return [WaitingWork(pk, WorkKind.CALL, q, p, since) for pk, q, p, since in calls] + [
+        WaitingWork(pk, WorkKind.CALLBACK, q, p, since) for pk, q, p, since in callbacks
+    ]
+
+
+def _ready_agents(team_id: int, queue_ids: set[int]) -> list[AgentSlot]:
+    """Ready agents of the team with the queues they serve, in one query of plain tuples."""
+    serves = AgentSession.queues.through.objects.filter(
+        agentsession__team_id=team_id, agentsession__state=AgentState.READY, queue_id__in=queue_ids
+    ).values_list("agentsession__agent_id", "agentsession__ready_since", "queue_id")
+    ready_since: dict[int, datetime] = {}
+    queues: dict[int, set[int]] = {}
+    for agent_id, since, queue_id in serves:
+        if since is None:
+            continue  # a ready agent always has a ready time; no time, no place in line
+        ready_since[agent_id] = since
+        queues.setdefault(agent_id, set()).add(queue_id)
+    return [
+        AgentSlot(agent_id, AgentState.READY, since, frozenset(queues[agent_id]))
+        for agent_id, since in ready_since.items()
+    ]
+
+
+def floor_route(*, team_id: int, now: datetime) -> list[Offer]:
+    """Offer every piece of waiting work that has a ready agent; return the new offers."""
+    with transaction.atomic():
+        lock_team(team_id)
+        queues = {q.pk: q for q in Queue.objects.filter(team_id=team_id)}
+        waiting = _waiting_work(queues, now)
+        if not waiting:
+            return []
+        decisions = route(waiting, _ready_agents(team_id, {w.queue_id for w in waiting}))
+        return [
+            _make_offer(decision, queues[decision.work.queue_id], now) for decision in decisions
+        ]
+
+
+def _make_offer(decision: RoutingDecision, queue: Queue, now: datetime) -> Offer:
+    work = decision.work
+    is_call = work.kind is WorkKind.CALL
+    offer = Offer.objects.create(
+        agent_id=decision.agent_id,
+        call_id=work.id if is_call else None,
+        callback_id=None if is_call else work.id,
+        offered_at=now,
+        expires_at=now + queue.offer_ring_time,
+        candidates=list(decision.candidates),
+    )
+    if is_call:
+        Call.objects.filter(pk=work.id).update(state=CallState.OFFERED)
+    else:
+        Callback.objects.filter(pk=work.id).update(state=CallbackState.OFFERED)
+    session = AgentSession.objects.select_for_update().get(agent_id=decision.agent_id)
+    move_agent(session, AgentEvent.OFFER, actor=None, now=now, rule="B9")
+    event_append(
+        actor=None,
+        now=now,
+        entity=f"calls.{work.kind.value}",
+        entity_id=work.id,
+        action="offered",
+        new={
+            "agent": decision.agent_id,
+            "candidates": list(decision.candidates),
+            "offer": offer.pk,
+        },
+        rule="B9",
+    )
+    return offer
+
+
+def withdraw_offer(offer: Offer, *, outcome: OfferOutcome, now: datetime) -> None:
+    offer.outcome, offer.decided_at = outcome, now
+    offer.save(update_fields=["outcome", "decided_at"])

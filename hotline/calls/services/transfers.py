@@ -1,0 +1,161 @@
+"""Transfers only with the receiver's consent (rule A4); no taking over a colleague's call (B10)."""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from hotline.accounts.choices import Role
+from hotline.accounts.models import User
+from hotline.audit.services import event_append
+from hotline.calls.choices import CallState, TransferOutcome
+from hotline.calls.models import AgentSession, Call, Transfer
+from hotline.calls.services.calls import start_wrap_up
+from hotline.calls.services.floor import event_payload, lock_call, locked_session, move_agent
+from hotline.calls.services.routing import floor_route
+from hotline.core.agent_states import AgentEvent, AgentState
+from hotline.core.i18n import gettext_noop
+from hotline.core.refusal import PolicyRefusal
+from hotline.rulebook.selectors import current_rulebook
+
+
+def transfer_request(
+    *, actor: User, now: datetime, call_id: int, to_agent: User, reason: str
+) -> Transfer:
+    """Ask a ready colleague to take the call; it rings on their desk until they answer (A4)."""
+    if not reason.strip():
+        raise PolicyRefusal("A4", gettext_noop("A transfer needs a reason."))
+    with transaction.atomic():
+        call = lock_call(call_id)
+        if call.agent_id != actor.pk or call.state != CallState.CONNECTED:
+            raise PolicyRefusal("B10", gettext_noop("You can only transfer a call you are on."))
+        if to_agent.pk == actor.pk or to_agent.team_id != call.queue.team_id:
+            raise PolicyRefusal("A4", gettext_noop("Choose a colleague to transfer the call to."))
+        receiver = locked_session(to_agent)
+        if receiver.state != AgentState.READY:
+            raise PolicyRefusal(
+                "A4", gettext_noop("%(name)s is not ready to take a call."), {"name": str(to_agent)}
+            )
+        timeout = current_rulebook().duration("a4.transfer_answer_timeout", queue=call.queue_id)
+        transfer = Transfer.objects.create(
+            call=call,
+            from_agent=actor,
+            to_agent=to_agent,
+            reason=reason,
+            requested_at=now,
+            expires_at=now + timeout,
+        )
+        move_agent(receiver, AgentEvent.OFFER, actor=actor, now=now, reason="transfer", rule="A4")
+        event_append(
+            actor=actor,
+            now=now,
+            entity="calls.call",
+            entity_id=call.pk,
+            action="transfer_requested",
+            new=event_payload(to=to_agent),
+            reason=reason,
+            rule="A4",
+        )
+    return transfer
+
+
+def _locked_transfer(transfer_id: int) -> Transfer:
+    lock_call(Transfer.objects.values_list("call_id", flat=True).get(pk=transfer_id))
+    transfer = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("call__queue")
+        .get(pk=transfer_id)
+    )
+    if transfer.outcome != TransferOutcome.PENDING:
+        raise PolicyRefusal("A4", gettext_noop("This transfer is no longer waiting."))
+    return transfer
+
+
+def transfer_accept(*, actor: User, now: datetime, transfer_id: int) -> Call:
+    """The colleague consents: the call is theirs, the first agent goes to wrap-up."""
+    with transaction.atomic():
+        transfer = _locked_transfer(transfer_id)
+        if transfer.to_agent_id != actor.pk:
+            raise PolicyRefusal("A4", gettext_noop("This transfer was asked of someone else."))
+        call = transfer.call
+        transfer.outcome, transfer.decided_at = TransferOutcome.ACCEPTED, now
+        transfer.save(update_fields=["outcome", "decided_at"])
+        first = AgentSession.objects.select_for_update().get(agent_id=transfer.from_agent_id)
+        move_agent(first, AgentEvent.TRANSFER_OUT, actor=actor, now=now, rule="A4")
+        start_wrap_up(first, call.queue, now)
+        move_agent(locked_session(actor), AgentEvent.ACCEPT, actor=actor, now=now, rule="A4")
+        call.agent = actor
+        call.save(update_fields=["agent"])
+        event_append(
+            actor=actor,
+            now=now,
+            entity="calls.call",
+            entity_id=call.pk,
+            action="transferred",
+            old=transfer.from_agent_id,
+            new=actor.pk,
+            rule="A4",
+        )
+    return call
+
+
+def transfer_decline(
+    *, actor: User | None, now: datetime, transfer_id: int, expired: bool = False
+) -> Transfer:
+    """Declined or unanswered (A4): the call stays with the first agent."""
+    with transaction.atomic():
+        transfer = _locked_transfer(transfer_id)
+        if actor is not None and transfer.to_agent_id != actor.pk:
+            raise PolicyRefusal("A4", gettext_noop("This transfer was asked of someone else."))
+        transfer.outcome = TransferOutcome.EXPIRED if expired else TransferOutcome.DECLINED
+        transfer.decided_at = now
+        transfer.save(update_fields=["outcome", "decided_at"])
+        receiver = AgentSession.objects.select_for_update().get(agent_id=transfer.to_agent_id)
+        ready_since = receiver.ready_since
+        move_agent(receiver, AgentEvent.DECLINE, actor=actor, now=now, reason="transfer", rule="A4")
+        move_agent(receiver, AgentEvent.MAKE_READY, actor=actor, now=now)
+        receiver.ready_since = ready_since  # saying no to a colleague costs no place in line
+        receiver.save(update_fields=["ready_since"])
+        event_append(
+            actor=actor,
+            now=now,
+            entity="calls.call",
+            entity_id=transfer.call_id,
+            action="transfer_declined" if not expired else "transfer_expired",
+            rule="A4",
+        )
+    floor_route(team_id=transfer.call.queue.team_id, now=now)
+    return transfer
+
+
+def call_take_over(*, actor: User, now: datetime, call_id: int, reason: str) -> Call:
+    """B10: only the team lead may take a call from the agent on it (audited); an agent asks
+    the colleague to transfer it instead."""
+    call = Call.objects.select_related("agent").get(pk=call_id)
+    if actor.role != Role.TEAM_LEAD or call.agent is None or call.agent.team_id != actor.team_id:
+        raise PolicyRefusal(
+            "B10",
+            gettext_noop("This call belongs to %(name)s: ask them to transfer it to you."),
+            {"name": str(call.agent) if call.agent else "-"},
+        )
+    if not reason.strip():
+        raise PolicyRefusal("B10", gettext_noop("Say why you take over the call: it is audited."))
+    with transaction.atomic():
+        call = lock_call(call_id)
+        old_agent = call.agent_id
+        call.agent = actor
+        call.save(update_fields=["agent"])
+        first = AgentSession.objects.select_for_update().get(agent_id=old_agent)
+        move_agent(first, AgentEvent.TRANSFER_OUT, actor=actor, now=now, rule="B10")
+        start_wrap_up(first, call.queue, now)
+        event_append(
+            actor=actor,
+            now=now,
+            entity="calls.call",
+            entity_id=call.pk,
+            action="taken_over",
+            old=old_agent,
+            new=actor.pk,
+            reason=reason,
+            rule="B10",
+        )
+    return call

@@ -1,0 +1,258 @@
+"""Waiting (rule A2) and callbacks (rule B8): nobody waits past the maximum."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count
+
+from hotline.accounts.models import User
+from hotline.audit.services import event_append
+from hotline.calls.choices import AlertKind, CallbackState, CallState, OfferOutcome
+from hotline.calls.models import AgentSession, Alert, Call, Callback, Offer, Queue
+from hotline.calls.services.calls import caller_customer, sla_priority
+from hotline.calls.services.floor import event_payload, lock_call
+from hotline.calls.services.routing import floor_route
+from hotline.core.agent_states import AVAILABLE_STATES
+from hotline.core.floor import WaitAction, expected_wait, wait_action
+from hotline.core.i18n import gettext_noop
+from hotline.core.refusal import PolicyRefusal
+from hotline.core.routing import WaitingWork, WorkKind, position_in_queue
+from hotline.rulebook.selectors import current_rulebook
+
+# A callback the floor makes by itself (A2 at the limit) is due at once, for half an hour.
+AUTOMATIC_CALLBACK_WINDOW = timedelta(minutes=30)
+
+
+def _serving_agents(queue: Queue) -> int:
+    return AgentSession.objects.filter(
+        queues=queue, state__in=[s.value for s in AVAILABLE_STATES]
+    ).count()
+
+
+def queue_expected_waits(queue: Queue) -> dict[int, timedelta]:
+    """A2: the expected remaining wait of each waiting call of the queue, by call id."""
+    waiting = [
+        WaitingWork(pk, WorkKind.CALL, queue.pk, priority, arrived)
+        for pk, priority, arrived in Call.objects.filter(
+            queue=queue, state=CallState.WAITING
+        ).values_list("pk", "priority", "arrived_at")
+    ]
+    serving = _serving_agents(queue)
+    return {
+        work.id: expected_wait(
+            position_in_queue(work, waiting), serving, queue.handle_time_estimate
+        )
+        for work in waiting
+    }
+
+
+def queue_check_waits(*, queue: Queue, now: datetime) -> list[tuple[int, WaitAction]]:
+    """Apply A2 to every waiting call of the queue: offer a callback, overflow, or call back."""
+    max_wait = current_rulebook().duration("a2.max_wait", queue=queue.pk)
+    taken: list[tuple[int, WaitAction]] = []
+    for call_id, remaining in queue_expected_waits(queue).items():
+        with transaction.atomic():
+            call = (
+                Call.objects.select_for_update(skip_locked=True)
+                .filter(pk=call_id, state=CallState.WAITING)
+                .first()
+            )
+            if call is None:
+                continue
+            action = wait_action(
+                arrived_at=call.arrived_at,
+                now=now,
+                max_wait=max_wait,
+                expected_remaining=remaining,
+                callback_offered=call.callback_offered_at is not None,
+                overflow_configured=queue.overflow_to_id is not None,
+            )
+            if action is not WaitAction.KEEP_WAITING:
+                _APPLY[action](call, queue, now)
+                taken.append((call.pk, action))
+    if any(action is WaitAction.OVERFLOW for _, action in taken) and queue.overflow_to:
+        floor_route(team_id=queue.overflow_to.team_id, now=now)
+    return taken
+
+
+def _offer_callback(call: Call, queue: Queue, now: datetime) -> None:
+    # The PBX plays the offer to the caller; accepting comes back through call_to_callback.
+    call.callback_offered_at = now
+    call.save(update_fields=["callback_offered_at"])
+    event_append(
+        actor=None,
+        now=now,
+        entity="calls.call",
+        entity_id=call.pk,
+        action="callback_offered",
+        rule="A2",
+    )
+
+
+def _overflow(call: Call, queue: Queue, now: datetime) -> None:
+    assert queue.overflow_to_id is not None
+    call.queue_id = queue.overflow_to_id
+    call.save(update_fields=["queue"])
+    _breach(call, queue, now, action="overflowed")
+
+
+def _to_callback(call: Call, queue: Queue, now: datetime) -> None:
+    _make_callback(call, now, now + AUTOMATIC_CALLBACK_WINDOW)
+    _breach(call, queue, now, action="turned_into_callback")
+
+
+def _breach(call: Call, queue: Queue, now: datetime, *, action: str) -> None:
+    Alert.objects.create(
+        kind=AlertKind.WAIT_BREACH, rule="A2", team_id=queue.team_id, call=call, raised_at=now
+    )
+    event_append(
+        actor=None,
+        now=now,
+        entity="calls.call",
+        entity_id=call.pk,
+        action=action,
+        new=event_payload(queue=call.queue_id, breach=True),
+        rule="A2",
+    )
+
+
+_APPLY = {
+    WaitAction.OFFER_CALLBACK: _offer_callback,
+    WaitAction.OVERFLOW: _overflow,
+    WaitAction.TO_CALLBACK: _to_callback,
+}
+
+
+def _make_callback(call: Call, start: datetime, end: datetime) -> Callback:
+    call.state, call.ended_at = CallState.CALLBACK, start if start < end else end
+    call.save(update_fields=["state", "ended_at"])
+    Offer.objects.filter(call=call, outcome=OfferOutcome.PENDING).update(
+        outcome=OfferOutcome.WITHDRAWN
+    )
+    callback = Callback.objects.create(
+        queue=call.queue,
+        number=call.caller_number,
+        customer=call.customer,
+        origin_call=call,
+        priority=call.priority,
+        window_start=start,
+        window_end=end,
+    )
+    event_append(
+        actor=None,
+        now=start,
+        entity="calls.callback",
+        entity_id=callback.pk,
+        action="scheduled",
+        new=event_payload(window_start=start, window_end=end, call=call),
+        rule="B8",
+    )
+    return callback
+
+
+def call_to_callback(
+    *, now: datetime, call_id: int, window_start: datetime, window_end: datetime
+) -> Callback:
+    """The caller accepts a callback at an agreed time instead of waiting (B8, from the PBX)."""
+    _check_window(now, window_start, window_end)
+    with transaction.atomic():
+        call = lock_call(call_id)
+        if call.state != CallState.WAITING:
+            raise PolicyRefusal("B8", gettext_noop("Only a waiting call can become a callback."))
+        callback = _make_callback(call, window_start, window_end)
+        event_append(
+            actor=None,
+            now=now,
+            entity="calls.call",
+            entity_id=call.pk,
+            action="turned_into_callback",
+            new=event_payload(callback=callback),
+            rule="B8",
+        )
+    return callback
+
+
+def _check_window(now: datetime, start: datetime, end: datetime) -> None:
+    if start < now - timedelta(minutes=1) or end <= start:
+        raise PolicyRefusal(
+            "C1",
+            gettext_noop(
+                "A callback needs a time window that starts now or later and ends after it starts."
+            ),
+        )
+
+
+def callback_schedule(
+    *,
+    actor: User,
+    now: datetime,
+    queue: Queue,
+    number: str,
+    window_start: datetime,
+    window_end: datetime,
+) -> Callback:
+    """An agent promises a callback at an agreed time (B8/C1)."""
+    _check_window(now, window_start, window_end)
+    if not any(ch.isdigit() for ch in number):
+        raise PolicyRefusal("B8", gettext_noop("Enter the number to call back."))
+    customer = caller_customer(number)
+    with transaction.atomic():
+        callback = Callback.objects.create(
+            queue=queue,
+            number=number,
+            customer=customer,
+            priority=sla_priority(customer),
+            window_start=window_start,
+            window_end=window_end,
+        )
+        event_append(
+            actor=actor,
+            now=now,
+            entity="calls.callback",
+            entity_id=callback.pk,
+            action="scheduled",
+            new=event_payload(window_start=window_start, window_end=window_end),
+            rule="B8",
+        )
+    return callback
+
+
+def callback_fail(
+    *,
+    actor: User | None,
+    now: datetime,
+    callback_id: int,
+    reason: str,
+    retry_at: datetime | None = None,
+) -> Callback:
+    """Nobody answered: try again later in the window (rescheduled) or record the failure."""
+    with transaction.atomic():
+        callback = Callback.objects.select_for_update().get(pk=callback_id)
+        if callback.state not in (CallbackState.IN_PROGRESS, CallbackState.SCHEDULED):
+            raise PolicyRefusal("B8", gettext_noop("This callback is already closed."))
+        if retry_at and retry_at < callback.window_end:
+            callback.state, callback.window_start = CallbackState.SCHEDULED, retry_at
+            action = "rescheduled"
+        else:
+            callback.state = CallbackState.FAILED
+            action = "failed"
+        callback.save(update_fields=["state", "window_start"])
+        event_append(
+            actor=actor,
+            now=now,
+            entity="calls.callback",
+            entity_id=callback.pk,
+            action=action,
+            reason=reason,
+            rule="B8",
+        )
+    return callback
+
+
+def callbacks_due_by_queue(now: datetime) -> dict[int, int]:
+    rows = (
+        Callback.objects.filter(state=CallbackState.SCHEDULED, window_start__lte=now)
+        .values("queue")
+        .annotate(n=Count("id"))
+    )
+    return {row["queue"]: row["n"] for row in rows}

@@ -1,0 +1,81 @@
+"""Live updates: pages learn that the floor changed, then fetch what their user may see.
+
+The signal carries only the id of the newest event, never data, so it can't leak anything.
+With HOTLINE_REDIS_URL set, every committed event is published on Redis and streams wake at
+once; without it (the embedded default) streams poll the event log twice a second.
+"""
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import redis
+import redis.asyncio as aioredis
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+
+from hotline.audit.models import Event
+
+CHANNEL = "hotline:events"
+POLL_SECONDS = 0.5
+HEARTBEAT_SECONDS = 15.0
+
+
+def announce(event_id: int) -> None:
+    """Publish an event id once its transaction has committed (no-op without Redis)."""
+    if settings.REDIS_URL:
+        transaction.on_commit(lambda: _publish(event_id))
+
+
+def _publish(event_id: int) -> None:
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        client.publish(CHANNEL, json.dumps({"event": event_id}))
+    finally:
+        client.close()
+
+
+async def newest_event_id() -> int:
+    found = await Event.objects.aaggregate(newest=Max("id"))
+    return int(found["newest"] or 0)
+
+
+async def floor_signals(after: int, *, lifetime: float) -> AsyncIterator[int | None]:
+    """Yield the newest event id whenever events newer than `after` exist; None as a heartbeat.
+
+    Looks at least once, then ends after `lifetime` seconds; EventSource reconnects by itself.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + lifetime
+    quiet_since = loop.time()
+    async with _news() as wait_for_news:
+        while True:
+            newest = await newest_event_id()
+            if newest > after:
+                after = newest
+                quiet_since = loop.time()
+                yield newest
+            elif loop.time() - quiet_since > HEARTBEAT_SECONDS:
+                quiet_since = loop.time()
+                yield None
+            if loop.time() >= deadline:
+                return
+            await wait_for_news(POLL_SECONDS)
+
+
+@contextlib.asynccontextmanager
+async def _news() -> AsyncIterator[Callable[[float], Awaitable[object]]]:
+    """A wait that ends early when Redis announces an event, or a plain sleep without Redis."""
+    if not settings.REDIS_URL:
+        yield asyncio.sleep
+        return
+    client = aioredis.Redis.from_url(settings.REDIS_URL)
+    pubsub = client.pubsub()
+    await pubsub.subscribe(CHANNEL)
+    try:
+        yield lambda seconds: pubsub.get_message(ignore_subscribe_messages=True, timeout=seconds)
+    finally:
+        await pubsub.aclose()  # type: ignore[no-untyped-call]
+        await client.aclose()
