@@ -51,9 +51,10 @@ messages: $(VENV)/.installed
 	$(BIN)/hotline makemessages -l ru -l es -l fr -l zh_Hans -l bg --no-obsolete $(MESSAGES_IGNORE)
 	$(BIN)/hotline compilemessages --ignore=.venv
 
-bench: $(VENV)/.installed
+# Speed targets of the issues, measured on a throwaway PostgreSQL; JSON in bench/results/.
+bench: system-packages $(VENV)/.installed
 	@mkdir -p bench/results
-	@echo "No benchmarks yet: they arrive with the call floor, cases and workforce issues."
+	$(BIN)/python tools/testservers.py --postgres -- $(BIN)/python bench/floor.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
