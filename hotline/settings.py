@@ -155,6 +155,8 @@ WHITENOISE_USE_FINDERS = True
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 REDIS_URL = os.environ.get("HOTLINE_REDIS_URL", "")
+# Where routing decisions are pushed for a PBX (offers, transfers, callbacks); empty: no push.
+HOTLINE_CTI_WEBHOOK_URL = os.environ.get("HOTLINE_CTI_WEBHOOK_URL", "")
 
 LOGGING = {
     "version": 1,

@@ -34,4 +34,8 @@ def event_append(
         rule=check_rule_id(rule) if rule else "",
     )
     announce(event.pk)
+    if entity.startswith("calls."):
+        from hotline.calls.tasks import cti_push  # the floor's PBX pushes ride on its events
+
+        cti_push(event)
     return event

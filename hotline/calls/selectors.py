@@ -112,6 +112,7 @@ class Wallboard:
     waiting: list[WaitingRow]
     agents: list[AgentRow]
     callbacks_due: int
+    late_logins: int  # B1: agents ready later than the preparation time before the shift
     alerts: QuerySet[Alert]
     kpis: FloorKpis
 
@@ -137,12 +138,25 @@ def wallboard(team: Team, now: datetime) -> Wallboard:
         callbacks_due=Callback.objects.filter(
             queue__team=team, state=CallbackState.SCHEDULED, window_start__lte=now
         ).count(),
+        late_logins=_late_logins(team, day_start),
         alerts=Alert.objects.filter(
             team=team, acknowledged_at__isnull=True, raised_at__gte=day_start
         )
         .select_related("agent")
         .order_by("-raised_at")[:20],
         kpis=team_kpis(team, day_start, now),
+    )
+
+
+def _late_logins(team: Team, day_start: datetime) -> int:
+    """B1: today's first "ready" events of the team's agents that came after the ready-by time."""
+    members = [str(pk) for pk in team.members.values_list("pk", flat=True)]
+    return sum(
+        1
+        for new in Event.objects.filter(
+            entity="calls.agent", action="first_ready", entity_id__in=members, at__gte=day_start
+        ).values_list("new", flat=True)
+        if new and new.get("late_seconds", 0) > 0
     )
 
 

@@ -1,12 +1,13 @@
 """An agent's own moves on the floor: log in, get ready, ask for a break, come back, log out."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.audit.models import Event
 from hotline.audit.services import event_append
 from hotline.calls.choices import AlertKind, LeaveState
 from hotline.calls.models import AgentSession, Alert, LeaveRequest, Queue
@@ -19,9 +20,10 @@ from hotline.calls.services.floor import (
 )
 from hotline.core.agent_states import AgentEvent, AgentState, leave_event
 from hotline.core.breaks import BreakDecision, BreakLimits, LeaveKind, Outcome, decide_leave
+from hotline.core.floor import login_punctuality
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
-from hotline.rulebook.selectors import current_rulebook
+from hotline.rulebook.selectors import business_calendar, current_rulebook
 
 
 def _require_agent(actor: User) -> None:
@@ -62,8 +64,50 @@ def agent_make_ready(*, actor: User, now: datetime) -> AgentSession:
         session = locked_session(actor)
         _end_active_leave(actor, now)
         move_agent(session, AgentEvent.MAKE_READY, actor=actor, now=now)
+        _record_first_ready(session, now)
     floor_route(team_id=session.team_id, now=now)
     return session
+
+
+def shift_start(session: AgentSession, now: datetime) -> datetime | None:
+    """B1: when the agent's shift takes its first call today.
+
+    Until rosters plan shifts (the workforce issue), every shift starts when the team's site
+    opens; on a closed day there is no shift to be early for.
+    """
+    calendar = business_calendar(session.team.site.calendar)
+    today = now.astimezone(calendar.tz()).date()
+    return calendar.opening_on(today) if calendar.is_working_day(today) else None
+
+
+def _record_first_ready(session: AgentSession, now: datetime) -> None:
+    """B1 (track): the day's first "ready" against the shift start; late ones are counted."""
+    start = shift_start(session, now)
+    if start is None or now > start + timedelta(hours=12):
+        return
+    already = Event.objects.filter(
+        entity="calls.agent",
+        entity_id=str(session.agent_id),
+        action="first_ready",
+        at__gte=_day_start(session, now),
+    ).exists()
+    if already:
+        return
+    prep_min = current_rulebook().duration("b1.prep_min", team=session.team_id)
+    punctuality = login_punctuality(start, now, prep_min)
+    event_append(
+        actor=session.agent,
+        now=now,
+        entity="calls.agent",
+        entity_id=session.agent_id,
+        action="first_ready",
+        new={
+            "shift_start": start.isoformat(),
+            "ready_by": punctuality.ready_by.isoformat(),
+            "late_seconds": int(punctuality.late_by.total_seconds()) if punctuality.late_by else 0,
+        },
+        rule="B1",
+    )
 
 
 def _end_active_leave(agent: User, now: datetime) -> None:

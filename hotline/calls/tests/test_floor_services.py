@@ -7,6 +7,7 @@ import pytest
 from hotline.audit.models import Event
 from hotline.calls.choices import AlertKind, CallbackState, CallState, LeaveState, OfferOutcome
 from hotline.calls.models import AgentSession, Alert, Call, Callback, LeaveRequest, Offer, Queue
+from hotline.calls.selectors import wallboard
 from hotline.calls.services.agents import (
     agent_leave_override,
     agent_leave_request,
@@ -435,3 +436,41 @@ def test_screen_pop_recognises_the_caller_however_the_number_is_written(centre, 
 def test_screen_pop_stays_empty_for_unknown_or_short_numbers(centre):
     assert caller_customer("+1 555 0100 999") is None
     assert caller_customer("1000000") is None
+
+
+def _first_ready_events(agent):
+    return Event.objects.filter(entity="calls.agent", entity_id=str(agent.pk), action="first_ready")
+
+
+def test_b1_ready_in_time_is_recorded_not_late(centre, now):
+    agent = centre["agent1"]
+    opening = now.replace(hour=6, minute=30)  # 8:30 in Sofia (UTC+2 in November)
+    agent_log_in(actor=agent, now=opening - timedelta(minutes=20))
+    agent_make_ready(actor=agent, now=opening - timedelta(minutes=17))
+    (event,) = _first_ready_events(agent)
+    assert event.rule == "B1"
+    assert event.new["late_seconds"] == 0
+    assert wallboard(agent.team, opening).late_logins == 0
+
+
+def test_b1_late_ready_is_counted_once_a_day(centre, now):
+    agent = centre["agent1"]
+    opening = now.replace(hour=6, minute=30)
+    agent_log_in(actor=agent, now=opening - timedelta(minutes=5))
+    agent_make_ready(actor=agent, now=opening - timedelta(minutes=5))
+    colleague = centre["agent2"]  # stays available, so the break passes B6
+    agent_log_in(actor=colleague, now=opening - timedelta(minutes=20))
+    agent_make_ready(actor=colleague, now=opening - timedelta(minutes=20))
+    agent_leave_request(actor=agent, now=opening + timedelta(hours=2), kind=LeaveKind.BREAK)
+    agent_make_ready(actor=agent, now=opening + timedelta(hours=2, minutes=10))
+    (event,) = _first_ready_events(agent)
+    assert event.new["late_seconds"] == 10 * 60  # ready by 8:15, ready at 8:25
+    assert wallboard(agent.team, opening + timedelta(hours=3)).late_logins == 1
+
+
+def test_b1_nothing_is_recorded_on_a_closed_day(centre, now):
+    agent = centre["agent1"]
+    saturday = now + timedelta(days=5)
+    agent_log_in(actor=agent, now=saturday)
+    agent_make_ready(actor=agent, now=saturday)
+    assert not _first_ready_events(agent).exists()
