@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages the tests use: servers, the browser, message tools, CJK fonts, PDF to image.
-TEST_PACKAGES := postgresql redis-server chromium gettext fonts-noto-cjk poppler-utils
+# Debian packages the tests use: servers, the browser, message tools, CJK fonts, PDF to image,
+# and Pango for WeasyPrint's service reports.
+TEST_PACKAGES := postgresql redis-server chromium gettext fonts-noto-cjk poppler-utils \
+	libpango-1.0-0 libpangoft2-1.0-0
 MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore='*/tests/*' --ignore=conftest.py \
 	--ignore=tools --ignore=bench --ignore=build
 PYTEST := $(BIN)/pytest -p no:cacheprovider

@@ -12,11 +12,19 @@ from django.db import transaction
 from hotline.accounts.choices import Role
 from hotline.accounts.models import Site, Team, User
 from hotline.calls.models import Queue
+from hotline.core.i18n import gettext_noop
 from hotline.dispatch.choices import Channel
 from hotline.dispatch.models import Provider, Region
 from hotline.rulebook.models import Calendar, Holiday
-from hotline.tickets.choices import Zone
-from hotline.tickets.models import Customer, CustomerSite, SlaContract
+from hotline.tickets.choices import TicketKind, Zone
+from hotline.tickets.models import (
+    Customer,
+    CustomerSite,
+    Equipment,
+    EscalationRule,
+    FaultCategory,
+    SlaContract,
+)
 
 DEMO_PASSWORD = "hotline-demo"
 
@@ -88,6 +96,62 @@ CUSTOMER_NAMES = [
     "Mila Georgieva",
 ]
 ZONES = [Zone.URBAN, Zone.SUBURBAN, Zone.OTHER]
+
+# Fault categories with the scripted first steps an agent walks through (rule E4). The texts
+# are msgids: pages show them in the agent's language.
+FAULT_CATEGORIES = [
+    (
+        "no-power",
+        gettext_noop("Does not switch on"),
+        [
+            gettext_noop("Check that the plug is in and the socket works (try a lamp)."),
+            gettext_noop("Check the fuse or circuit breaker of that socket."),
+            gettext_noop("Unplug for one minute, plug in again and switch on."),
+        ],
+    ),
+    (
+        "not-cooling",
+        gettext_noop("Not cooling or heating"),
+        [
+            gettext_noop("Check the thermostat setting and the mode."),
+            gettext_noop("Check that the vents are free and the door closes tightly."),
+            gettext_noop("Read any error code on the display."),
+        ],
+    ),
+    (
+        "leaking",
+        gettext_noop("Leaking water"),
+        [
+            gettext_noop("Switch the appliance off and close the water supply."),
+            gettext_noop("Check the drain hose and the filter for blockages."),
+        ],
+    ),
+    (
+        "noise",
+        gettext_noop("Unusual noise or vibration"),
+        [
+            gettext_noop("Check that the appliance stands level and nothing touches it."),
+            gettext_noop("Remove transport bolts or loose objects inside."),
+        ],
+    ),
+    (
+        "error-code",
+        gettext_noop("Error code on the display"),
+        [
+            gettext_noop("Write down the exact error code."),
+            gettext_noop("Restart the appliance and see whether the code comes back."),
+        ],
+    ),
+]
+
+# appliance, model prefix
+APPLIANCES = [
+    (gettext_noop("Washing machine"), "WM"),
+    (gettext_noop("Refrigerator"), "RF"),
+    (gettext_noop("Air conditioner"), "AC"),
+    (gettext_noop("Dishwasher"), "DW"),
+    (gettext_noop("Boiler"), "BL"),
+]
 BUSINESS_WORDS = ("Café", "Hotel", "Office", "Bakery", "Clinic")
 
 
@@ -110,6 +174,7 @@ def seed_demo_centre() -> list[Login]:
         providers = _seed_providers()
         customers = _seed_customers()
         _seed_people(teams, providers, customers[0])
+        _seed_case_catalogue()
     return demo_logins()
 
 
@@ -165,12 +230,19 @@ def _seed_customers() -> list[Customer]:
         )
         region = regions[number % len(regions)]
         streets = STREETS[region.code]
-        CustomerSite.objects.create(
+        site = CustomerSite.objects.create(
             customer=customer,
             address=f"{10 + number} {streets[number % len(streets)]}, {region.name}",
             region=region,
             zone=ZONES[number % len(ZONES)],
             business_premises=business,
+        )
+        kind, prefix = APPLIANCES[number % len(APPLIANCES)]
+        Equipment.objects.create(
+            site=site,
+            kind=kind,
+            model=f"{prefix}-{200 + number * 13}",
+            serial=f"SN{870000 + number}",
         )
         if business:
             SlaContract.objects.create(
@@ -205,7 +277,9 @@ def _seed_people(teams: dict[str, Team], providers: list[Provider], customer: Cu
     for username, first, last, team, language in AGENTS:
         _user(username, Role.AGENT, first, last, team=teams[team], language=language)
     _user("lead", Role.TEAM_LEAD, "Daniela", "Petrova", team=teams["repairs"], language="bg")
-    _user("manager", Role.MANAGER, "Li", "Na", language="zh-hans")
+    manager = _user("manager", Role.MANAGER, "Li", "Na", language="zh-hans")
+    # D9: in the demo the after-sales manager is also every region's after-sales engineer.
+    Region.objects.update(engineer=manager)
     _user("dispatcher", Role.DISPATCHER, "Olga", "Smirnova", language="ru")
     for number, provider in enumerate(providers, start=1):
         _user(
@@ -221,6 +295,26 @@ def _seed_people(teams: dict[str, Team], providers: list[Provider], customer: Cu
     )
     _user("admin", Role.ADMIN, "Alex", "Admin", is_staff=True, is_superuser=True, language="en")
     _user("pbx", Role.PBX, "PBX", "Connector", language="en")
+
+
+def _seed_case_catalogue() -> None:
+    for code, name, steps in FAULT_CATEGORIES:
+        FaultCategory.objects.create(code=code, name=name, steps=steps)
+    # A6: escalation as configuration, not code.
+    EscalationRule.objects.create(
+        name="Complaint open a day: to the manager",
+        kind=TicketKind.COMPLAINT,
+        open_for=timedelta(hours=24),
+        level=2,
+        notify_role=Role.MANAGER,
+    )
+    EscalationRule.objects.create(
+        name="Repair open three days: to the team lead",
+        kind=TicketKind.REPAIR,
+        open_for=timedelta(hours=72),
+        level=1,
+        notify_role=Role.TEAM_LEAD,
+    )
 
 
 def demo_logins() -> list[Login]:

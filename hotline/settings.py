@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "hotline.calls",
     "hotline.tickets",
     "hotline.dispatch",
+    "hotline.deadlines",
+    "hotline.notices",
     "hotline.followup",
     "hotline.workforce",
     "hotline.reports",

@@ -14,6 +14,9 @@ ADMINS = frozenset({Role.ADMIN})
 ON_THE_PHONES = frozenset({Role.AGENT, Role.TEAM_LEAD})
 LEADS = frozenset({Role.TEAM_LEAD})
 PBX = frozenset({Role.PBX})
+DISPATCHERS = frozenset({Role.DISPATCHER, Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN})
+PROVIDERS = frozenset({Role.PROVIDER})
+CUSTOMERS = frozenset({Role.CUSTOMER})
 
 # Pages anyone may open without signing in.
 PUBLIC_VIEWS = frozenset({"accounts:login", "set_language", "static"})
@@ -35,6 +38,9 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "calls:wallboard": LEADS,
     "calls:wallboard_panel": LEADS,
     "calls:stream": ON_THE_PHONES,
+    # --- tickets (issue 4: cases) ---
+    # --- dispatch and provider portal (issue 4) ---
+    # --- notices (issue 4) ---
 }
 
 # django-ninja operation ids (the view function names) under /api/v1/.
@@ -65,6 +71,9 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "cti_call_ended": PBX,
     "cti_call_abandoned": PBX,
     "cti_call_callback": PBX,
+    # --- tickets (issue 4: cases) ---
+    # --- dispatch and provider portal (issue 4) ---
+    # --- notices (issue 4) ---
 }
 
 

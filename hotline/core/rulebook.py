@@ -349,6 +349,15 @@ SETTINGS: tuple[Setting, ...] = (
         100,
         Q,
     ),
+    _duration(
+        "b7.warn_before",
+        "B7",
+        _minutes(30),
+        gettext_noop("Warn the customer this long before a visit or callback would be missed"),
+        "min",
+        _minutes(5),
+        _hours(24),
+    ),
     _clock("d1.opens", "D1", time(8, 30), gettext_noop("The centre opens")),
     _clock("d1.closes", "D1", time(17, 0), gettext_noop("The centre closes")),
     _clock(
@@ -441,6 +450,21 @@ SETTINGS: tuple[Setting, ...] = (
         _hours(720),
         Z,
         C,
+    ),
+    _clock(
+        "d7.clearing_at",
+        "D7",
+        time(16, 30),
+        gettext_noop("Daily clearing: unfinished orders are urged and the day's list sent at"),
+    ),
+    _duration(
+        "d8.reply_within",
+        "D8",
+        _hours(2),
+        gettext_noop("After a customer chase, the reply is promised within"),
+        "h",
+        _minutes(15),
+        _hours(48),
     ),
     _duration(
         "d9.engineer_reply_within",

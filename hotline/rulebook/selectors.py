@@ -76,3 +76,20 @@ def business_calendar(calendar: Calendar, rulebook: Rulebook | None = None) -> B
         working_days=frozenset(calendar.working_days),
         holidays=holidays,
     )
+
+
+def centre_calendar(rulebook: Rulebook | None = None) -> BusinessCalendar:
+    """The calendar that case deadlines (D2, D4-D7, D11) count in: the first site's.
+
+    Hotline runs one after-sales centre per deployment; with several sites the first one
+    created is the centre that owns cases and dispatch.
+    """
+    calendar = Calendar.objects.filter(sites__isnull=False).order_by("sites__id").first()
+    if calendar is None:
+        calendar = Calendar.objects.order_by("id").first()
+    if calendar is None:
+        rules = rulebook or current_rulebook()
+        return BusinessCalendar(
+            "UTC", opens=rules.clock("d1.opens"), closes=rules.clock("d1.closes")
+        )
+    return business_calendar(calendar, rulebook)

@@ -1,0 +1,251 @@
+"""Case rules without Django: promises (C2, D1, D6, A5), ticket quality (E3), provider choice
+(D3), escalation rules (A6) and the signature seal (E6)."""
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from hotline.core.calendar import BusinessCalendar, D1Booking, d1_booking
+from hotline.core.i18n import gettext_noop
+from hotline.core.refusal import PolicyRefusal
+from hotline.core.timeutil import as_utc
+
+# --- C2 / D1 / D6: what the customer is told on creation ------------------------------------
+
+
+@dataclass(frozen=True)
+class Promises:
+    """The deadlines a new case shows at once (C2)."""
+
+    booking: D1Booking  # D1: when work may start
+    response_due: datetime  # the stricter of the SLA response time and the D6 zone limit
+    resolution_due: datetime | None  # from the SLA, when it gives one
+
+
+def case_promises(
+    *,
+    now: datetime,
+    calendar: BusinessCalendar,
+    cutoff: time,
+    business_premises: bool,
+    zone_limit: timedelta,
+    sla_response: timedelta | None,
+    sla_resolution: timedelta | None,
+    customer_date: datetime | None = None,
+) -> Promises:
+    """C2: count from the D1 booking; the customer may choose a later date (D6), never earlier."""
+    booking = d1_booking(now, calendar, cutoff, business_premises)
+    limit = min(zone_limit, sla_response) if sla_response else zone_limit
+    response_due = booking.earliest + limit
+    if customer_date is not None and as_utc(customer_date) > response_due:
+        response_due = as_utc(customer_date)
+    resolution_due = booking.earliest + sla_resolution if sla_resolution else None
+    if resolution_due is not None and resolution_due < response_due:
+        resolution_due = response_due
+    return Promises(booking, response_due, resolution_due)
+
+
+def check_appointment(
+    *,
+    start: datetime,
+    end: datetime,
+    booking: D1Booking,
+    response_due: datetime,
+    on_site_covered: bool,
+    provider_has_capacity: bool,
+) -> None:
+    """A5 / C1: offer a visit window only where the SLA and the providers' capacity allow it.
+
+    A window later than the response limit is allowed: it is the customer's choice (D6).
+    """
+    if end <= start:
+        raise PolicyRefusal("C1", gettext_noop("A visit window must end after it starts."))
+    if not on_site_covered:
+        raise PolicyRefusal(
+            "A5", gettext_noop("The customer's service agreement does not cover on-site visits.")
+        )
+    if as_utc(start) < booking.earliest:
+        raise PolicyRefusal(
+            "D1",
+            gettext_noop("The earliest visit that can be promised is %(earliest)s."),
+            {"earliest": booking.earliest},
+        )
+    if not provider_has_capacity:
+        raise PolicyRefusal(
+            "A5",
+            gettext_noop(
+                "No service provider of the region has free capacity: no visit can be promised."
+            ),
+        )
+    del response_due  # accepted either way; kept in the signature so callers state it
+
+
+def check_covered(service: str, covered_services: Sequence[str]) -> None:
+    """A5: promise only services the agreement covers (an empty list covers everything)."""
+    if covered_services and service not in covered_services:
+        raise PolicyRefusal(
+            "A5",
+            gettext_noop("The customer's service agreement does not cover %(service)s."),
+            {"service": service},
+        )
+
+
+# --- E3: the facts a technician needs ----------------------------------------------------------
+
+MIN_SYMPTOM_LENGTH = 15  # "broken" is not a symptom; "no cooling, fan runs" is
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    symptom: str
+    equipment: bool
+    address: bool
+    contact_name: str
+    contact_phone: str
+    time_window: bool
+    steps_tried: str
+    script_steps_done: int
+    needs_visit: bool
+
+
+@dataclass(frozen=True)
+class MissingFact:
+    code: str
+    message: str  # English template, translated where it is shown
+
+
+def quality_check(facts: TicketFacts) -> list[MissingFact]:
+    """E3: what a technician would have to phone back about. Empty when the ticket is ready."""
+    missing: list[MissingFact] = []
+    if len(facts.symptom.strip()) < MIN_SYMPTOM_LENGTH:
+        missing.append(
+            MissingFact(
+                "symptom",
+                gettext_noop("Describe the symptom: what happens, when, any error code."),
+            )
+        )
+    if not facts.steps_tried.strip() and facts.script_steps_done == 0:
+        missing.append(
+            MissingFact("steps_tried", gettext_noop("Record what the customer already tried."))
+        )
+    if not (facts.contact_name.strip() and facts.contact_phone.strip()):
+        missing.append(
+            MissingFact("contact", gettext_noop("Give a contact name and phone number."))
+        )
+    if facts.needs_visit:
+        if not facts.equipment:
+            missing.append(
+                MissingFact("equipment", gettext_noop("Name the equipment (model, serial)."))
+            )
+        if not facts.address:
+            missing.append(MissingFact("address", gettext_noop("Choose the site's address.")))
+        if not facts.time_window:
+            missing.append(
+                MissingFact("time_window", gettext_noop("Agree a time window for the visit."))
+            )
+    return missing
+
+
+# --- D3: which provider ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProviderLoad:
+    provider_id: int
+    name: str
+    open_orders: int
+    capacity: int
+
+    @property
+    def has_room(self) -> bool:
+        return self.open_orders < self.capacity
+
+    @property
+    def load(self) -> float:
+        return self.open_orders / self.capacity if self.capacity else 1.0
+
+
+def choose_provider(candidates: Iterable[ProviderLoad]) -> ProviderLoad:
+    """D3: of the region's providers with room, the least loaded (then by name, to be stable)."""
+    with_room = [c for c in candidates if c.has_room]
+    if not with_room:
+        raise PolicyRefusal(
+            "D3",
+            gettext_noop("No service provider of the region has free capacity."),
+        )
+    return min(with_room, key=lambda c: (c.load, c.name, c.provider_id))
+
+
+def check_provider(candidate: ProviderLoad, region_provider_ids: Iterable[int]) -> None:
+    """D3: a dispatcher may pick another provider, but only one of the region with room."""
+    if candidate.provider_id not in set(region_provider_ids):
+        raise PolicyRefusal(
+            "D3",
+            gettext_noop("%(provider)s does not serve this region."),
+            {"provider": candidate.name},
+        )
+    if not candidate.has_room:
+        raise PolicyRefusal(
+            "D3",
+            gettext_noop("%(provider)s is at capacity (%(open)s of %(capacity)s open orders)."),
+            {
+                "provider": candidate.name,
+                "open": candidate.open_orders,
+                "capacity": candidate.capacity,
+            },
+        )
+
+
+# --- A6: escalation rules are configuration ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    rule_id: int
+    kind: str  # "" for every kind
+    contract_id: int | None  # None for every contract
+    open_for: timedelta
+    level: int
+
+
+def due_escalations(
+    *,
+    steps: Iterable[EscalationStep],
+    kind: str,
+    contract_id: int | None,
+    created_at: datetime,
+    now: datetime,
+    already_fired: Iterable[int],
+) -> list[EscalationStep]:
+    """A6: the configured steps that now apply to an open case and have not fired yet."""
+    fired = set(already_fired)
+    age = as_utc(now) - as_utc(created_at)
+    return sorted(
+        (
+            s
+            for s in steps
+            if s.rule_id not in fired
+            and s.kind in ("", kind)
+            and s.contract_id in (None, contract_id)
+            and age >= s.open_for
+        ),
+        key=lambda s: (s.level, s.open_for),
+    )
+
+
+# --- E6: the seal of a signed work order ---------------------------------------------
+
+
+def signature_seal(
+    order: Mapping[str, object], signer: str, signed_at: datetime, image: str
+) -> str:
+    """E6: a SHA-256 over what was signed, so any later change to the order shows."""
+    payload = json.dumps(
+        {"order": order, "signer": signer, "at": as_utc(signed_at).isoformat(), "image": image},
+        sort_keys=True,
+        default=str,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
