@@ -159,6 +159,17 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 REDIS_URL = os.environ.get("HOTLINE_REDIS_URL", "")
 # Where routing decisions are pushed for a PBX (offers, transfers, callbacks); empty: no push.
 HOTLINE_CTI_WEBHOOK_URL = os.environ.get("HOTLINE_CTI_WEBHOOK_URL", "")
+# Notices by SMS are POSTed here as JSON {"to", "text"}; empty: SMS notices fail, recorded.
+HOTLINE_SMS_GATEWAY_URL = os.environ.get("HOTLINE_SMS_GATEWAY_URL", "")
+# Notices sent by the webhook channel are POSTed here as JSON; empty: they fail, recorded.
+HOTLINE_NOTICE_WEBHOOK_URL = os.environ.get("HOTLINE_NOTICE_WEBHOOK_URL", "")
+# Notices by e-mail go through this SMTP server.
+EMAIL_HOST = os.environ.get("HOTLINE_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("HOTLINE_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("HOTLINE_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("HOTLINE_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("HOTLINE_SMTP_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("HOTLINE_EMAIL_FROM", "hotline@localhost")
 
 LOGGING = {
     "version": 1,

@@ -14,13 +14,103 @@ is written in the caller's transaction; sending happens in a task after commit, 
 channel registry (e-mail, SMS gateway, webhook, portal only, phone/fax logged by hand).
 """
 
+import logging
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import formats, timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+
+from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.audit.services import event_append
+from hotline.core.i18n import gettext_noop
+from hotline.core.refusal import PolicyRefusal
 from hotline.dispatch.models import Provider, WorkOrder
+from hotline.formatting import duration_text
+from hotline.notices.channels import SENDERS, initial_state
+from hotline.notices.choices import NoticeChannel, NoticeState
 from hotline.notices.models import Notice
+from hotline.rulebook.selectors import centre_calendar
 from hotline.tickets.models import Customer, Ticket
+
+ENTITY = "notices.notice"
+SUBJECT_MAX = 200  # Notice.subject's length: a long translated subject is cut, not refused
+# Who makes the phone calls and faxes a provider's channel asks for (D3), and logs them.
+LOGGERS = frozenset({Role.DISPATCHER, Role.TEAM_LEAD})
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    language: str
+    time_zone: str
+    channel: str
+    email: str = ""
+    phone: str = ""
+
+
+def recipient_of(
+    customer: Customer | None, provider: Provider | None, user: User | None
+) -> Recipient:
+    """Language, time zone, default channel and addresses of the one recipient."""
+    if customer is not None:
+        channel = (
+            NoticeChannel.EMAIL
+            if customer.email
+            else NoticeChannel.SMS
+            if customer.phone
+            else NoticeChannel.PORTAL
+        )
+        return Recipient(
+            customer.language, customer.time_zone, channel, customer.email, customer.phone
+        )
+    if provider is not None:
+        zone = centre_calendar().time_zone  # providers work in the centre's region
+        return Recipient(provider.language, zone, provider.channel, provider.email, provider.phone)
+    assert user is not None
+    site = user.team.site if user.team_id and user.team else None
+    zone = site.calendar.time_zone if site else centre_calendar().time_zone
+    language = user.language or settings.LANGUAGE_CODE
+    return Recipient(language, zone, NoticeChannel.PORTAL, user.email)
+
+
+def address_for(channel: str, recipient: Recipient) -> str:
+    if channel == NoticeChannel.EMAIL:
+        return recipient.email
+    if channel in (NoticeChannel.SMS, NoticeChannel.PHONE, NoticeChannel.FAX):
+        return recipient.phone
+    if channel == NoticeChannel.WEBHOOK:
+        return settings.HOTLINE_NOTICE_WEBHOOK_URL
+    return ""
+
+
+def param_text(value: object) -> object:
+    """A parameter as the recipient reads it (call inside their language and time zone)."""
+    if isinstance(value, datetime):
+        # Date and time formats apart: some locales (bg) lack a DATETIME_FORMAT of their own.
+        local = timezone.localtime(value)
+        date_text = formats.date_format(local, "DATE_FORMAT")
+        return f"{date_text} {formats.time_format(local, 'TIME_FORMAT')}"
+    if isinstance(value, date):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, timedelta):
+        return duration_text(value)
+    if isinstance(value, Promise):
+        return str(value)
+    return value
+
+
+def render(template: str, params: Mapping[str, object], recipient: Recipient) -> str:
+    with translation.override(recipient.language), timezone.override(recipient.time_zone):
+        text = gettext(template)
+        return text % {k: param_text(v) for k, v in params.items()} if params else text
 
 
 def notify(
@@ -38,4 +128,99 @@ def notify(
     channel: str | None = None,
 ) -> Notice:
     """Write one notice to exactly one recipient and send it after commit."""
-    raise NotImplementedError
+    if sum(r is not None for r in (customer, provider, user)) != 1:
+        raise ValueError("a notice goes to exactly one customer, provider or user")
+    recipient = recipient_of(customer, provider, user)
+    channel = channel or recipient.channel
+    if channel not in NoticeChannel.values:
+        raise ValueError(f"unknown notice channel {channel!r}")
+    state = initial_state(channel)
+    notice = Notice.objects.create(
+        customer=customer,
+        provider=provider,
+        user=user,
+        ticket=ticket,
+        work_order=work_order,
+        rule=rule,
+        channel=channel,
+        address=address_for(channel, recipient),
+        language=recipient.language,
+        subject=render(subject, params or {}, recipient)[
+            : Notice._meta.get_field("subject").max_length
+        ],
+        body=render(body, params or {}, recipient),
+        state=state,
+        created_at=now,
+        sent_at=now if state == NoticeState.SENT else None,
+    )
+    if state == NoticeState.QUEUED:
+        notice_id = notice.pk
+        transaction.on_commit(lambda: _enqueue(notice_id))
+    return notice
+
+
+def _enqueue(notice_id: int) -> None:
+    from hotline.notices.tasks import notice_send
+
+    notice_send.enqueue(notice_id)
+
+
+def notice_deliver(*, now: datetime, notice_id: int) -> Notice | None:
+    """Send a queued notice through its channel and record how it went (the task's work).
+
+    Sending happens outside any transaction (a slow gateway holds no lock); a failure sets the
+    notice failed with the error, so it is never lost.
+    """
+    notice = Notice.objects.filter(pk=notice_id, state=NoticeState.QUEUED).first()
+    if notice is None:
+        return None  # already sent, or gone with its case
+    error = ""
+    try:
+        SENDERS[notice.channel](notice)
+    except Exception as failure:
+        logger.warning("notice %s by %s failed: %s", notice_id, notice.channel, failure)
+        error = f"{type(failure).__name__}: {failure}"
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice_id)
+        if notice.state != NoticeState.QUEUED:
+            return notice
+        notice.state = NoticeState.FAILED if error else NoticeState.SENT
+        notice.sent_at = None if error else now
+        notice.error = error
+        notice.save(update_fields=["state", "sent_at", "error"])
+        _event(None, now, notice, "failed" if error else "sent", reason=error)
+    return notice
+
+
+def notice_mark_logged(*, actor: User, now: datetime, notice_id: int) -> Notice:
+    """A person made the phone call or sent the fax (D3): the notice counts as sent."""
+    if actor.role not in LOGGERS:
+        raise PermissionDenied
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice_id)
+        if notice.state != NoticeState.TO_LOG:
+            raise PolicyRefusal(
+                "D3",
+                gettext_noop("This notice is not waiting to be made by hand: it is %(state)s."),
+                {"state": notice.get_state_display()},
+            )
+        notice.state, notice.sent_at = NoticeState.SENT, now
+        notice.save(update_fields=["state", "sent_at"])
+        _event(actor, now, notice, "logged")
+    return notice
+
+
+def _event(
+    actor: User | None, now: datetime, notice: Notice, action: str, reason: str = ""
+) -> None:
+    event_append(
+        actor=actor,
+        now=now,
+        entity=ENTITY,
+        entity_id=notice.pk,
+        action=action,
+        old=None,
+        new={"channel": notice.channel, "address": notice.address},
+        reason=reason,
+        rule=notice.rule,
+    )

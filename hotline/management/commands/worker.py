@@ -1,6 +1,9 @@
+import os
+import socket
 import subprocess
 import sys
 import time
+from datetime import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -8,10 +11,15 @@ from django.db import close_old_connections
 
 from hotline import clock
 from hotline.calls.services.tick import floor_tick
+from hotline.deadlines.services import deadlines_fire_due
+from hotline.dispatch.services import dispatch_tick
 
 
 class Command(BaseCommand):
-    help = "Run background work: the floor's timers every second, and queued tasks."
+    help = (
+        "Run background work: the floor's timers and missed deadlines every second, the daily "
+        "clearing, and queued tasks."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between ticks.")
@@ -32,7 +40,7 @@ class Command(BaseCommand):
             str(options["interval"]),
         ]
         if options["once"]:
-            floor_tick(clock.now())
+            self._tick(clock.now())
             subprocess.run([*tasks_command, "--batch"], check=True)
             return
         tasks = subprocess.Popen(tasks_command)
@@ -42,7 +50,7 @@ class Command(BaseCommand):
                 now = clock.now()
                 if demo is not None:
                     demo.step(now)
-                floor_tick(now)
+                self._tick(now)
                 close_old_connections()
                 time.sleep(options["interval"])
         except KeyboardInterrupt:
@@ -50,6 +58,16 @@ class Command(BaseCommand):
         finally:
             tasks.terminate()
             tasks.wait(timeout=10)
+
+    def _tick(self, now: datetime) -> None:
+        floor_tick(now)
+        deadlines_fire_due(now=now, worker=self.worker_name)
+        dispatch_tick(now=now)  # D7: clearing at close, leftovers at opening
+
+    @property
+    def worker_name(self) -> str:
+        """Who holds a claimed deadline: unique across machines and processes."""
+        return f"{socket.gethostname()}:{os.getpid()}"
 
     def _demo_floor(self) -> Any:
         from hotline.demo_floor import DemoFloor

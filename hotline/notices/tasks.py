@@ -1,0 +1,13 @@
+"""Notices leave Hotline from the task queue, after the transaction that wrote them commits."""
+
+from django_tasks import task
+
+from hotline import clock
+from hotline.notices.services import notice_deliver
+
+
+@task()
+def notice_send(notice_id: int) -> str:
+    """Send one notice; its state (sent or failed, with the error) is what the task returns."""
+    notice = notice_deliver(now=clock.now(), notice_id=notice_id)
+    return notice.state if notice else "skipped"
