@@ -92,6 +92,34 @@ def check_covered(service: str, covered_services: Sequence[str]) -> None:
         )
 
 
+@dataclass(frozen=True)
+class ContractTerms:
+    """What A5 needs of a service agreement to choose it for a case."""
+
+    contract_id: int
+    order: int
+    covered_services: tuple[str, ...]  # empty: every service
+
+
+def first_matching_contract(
+    *,
+    service: str | None,
+    own: Iterable[ContractTerms],
+    defaults: Iterable[ContractTerms],
+) -> int | None:
+    """A5 / C2: the customer's first agreement (by order, then id) that covers `service`, else
+    the first default one. `service` None (a complaint, an enquiry) matches any agreement."""
+
+    def covers(terms: ContractTerms) -> bool:
+        return service is None or not terms.covered_services or service in terms.covered_services
+
+    for terms in sorted(own, key=lambda t: (t.order, t.contract_id)):
+        if covers(terms):
+            return terms.contract_id
+    fallback = sorted(defaults, key=lambda t: (t.order, t.contract_id))
+    return fallback[0].contract_id if fallback else None
+
+
 # --- E3: the facts a technician needs ----------------------------------------------------------
 
 MIN_SYMPTOM_LENGTH = 15  # "broken" is not a symptom; "no cooling, fan runs" is

@@ -71,8 +71,9 @@ class IncidentKind(models.TextChoices):
 
 
 class ComplaintState(models.TextChoices):
-    """D9: settled on the call, or team lead → region's after-sales engineer → outcome."""
+    """D9: recorded; settled on the call, or team lead → region's after-sales engineer → outcome."""
 
+    RECORDED = "recorded", _("Recorded")
     SETTLED = "settled", _("Settled on the call")
     WITH_LEAD = "with_lead", _("With the team lead")
     WITH_ENGINEER = "with_engineer", _("With the after-sales engineer")

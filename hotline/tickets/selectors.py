@@ -1,0 +1,112 @@
+"""Reading cases, scoped by the acting user: an agent sees its own, supervisors and dispatchers
+all, a customer its own account's, a provider none. Anything out of scope does not exist."""
+
+from django.db.models import Q, QuerySet
+
+from hotline.accounts.choices import Role
+from hotline.accounts.models import User
+from hotline.core.cases import MissingFact, TicketFacts, quality_check
+from hotline.tickets.choices import (
+    FIELD_KINDS,
+    OPEN_TICKET_STATES,
+    ComplaintState,
+    IncidentState,
+    TicketState,
+)
+from hotline.tickets.models import Complaint, Customer, Incident, Ticket
+
+SEE_ALL = frozenset({Role.TEAM_LEAD, Role.MANAGER, Role.DISPATCHER, Role.ADMIN})
+
+
+def tickets_for(user: User) -> QuerySet[Ticket]:
+    """The tickets `user` may see, newest first."""
+    found = Ticket.objects.select_related("customer", "owner", "site", "category")
+    if user.role in SEE_ALL:
+        return found.all()
+    if user.role == Role.AGENT:
+        return found.filter(owner=user)
+    if user.role == Role.CUSTOMER and user.customer_id is not None:
+        return found.filter(customer_id=user.customer_id)
+    return found.none()
+
+
+def ticket_for(user: User, ticket_id: int) -> Ticket:
+    """One ticket, or `Ticket.DoesNotExist` when it doesn't exist *or* the user may not see it."""
+    return (
+        tickets_for(user)
+        .select_related("equipment", "contract", "updates", "site__region", "special_approved_by")
+        .get(pk=ticket_id)
+    )
+
+
+def ticket_quality(ticket: Ticket) -> list[MissingFact]:
+    """E3: what a technician would have to phone back about; empty when the ticket is ready.
+
+    A call that updates an open case (E4) skipped the script: the linked case has the steps.
+    Cases without a visit need no steps tried (a complaint, an enquiry)."""
+    needs_visit = ticket.kind in FIELD_KINDS
+    steps_done = len(ticket.script_answers or [])
+    if ticket.updates_id is not None or not needs_visit:
+        steps_done = max(steps_done, 1)
+    return quality_check(
+        TicketFacts(
+            symptom=ticket.symptom,
+            equipment=ticket.equipment_id is not None,
+            address=ticket.site_id is not None,
+            contact_name=ticket.contact_name,
+            contact_phone=ticket.contact_phone,
+            time_window=ticket.window_start is not None and ticket.window_end is not None,
+            steps_tried=ticket.steps_tried,
+            script_steps_done=steps_done,
+            needs_visit=needs_visit,
+        )
+    )
+
+
+def script_for(ticket: Ticket) -> list[str]:
+    """E4: the category's scripted first steps; none when the call updates an open case."""
+    if ticket.updates_id is not None or ticket.category is None:
+        return []
+    return [str(step) for step in ticket.category.steps]
+
+
+def open_cases_of(customer: Customer) -> QuerySet[Ticket]:
+    """E4: the customer's open cases, for "this call updates case ..." on the desk."""
+    return Ticket.objects.filter(customer=customer, state__in=OPEN_TICKET_STATES).select_related(
+        "owner", "site"
+    )
+
+
+def approvals_for(user: User) -> QuerySet[Ticket]:
+    """D1: special requests waiting for a team lead."""
+    if user.role != Role.TEAM_LEAD:
+        return Ticket.objects.none()
+    return (
+        Ticket.objects.filter(state=TicketState.AWAITING_APPROVAL)
+        .select_related("customer", "owner", "site")
+        .order_by("created_at", "id")
+    )
+
+
+def complaints_for(user: User) -> QuerySet[Complaint]:
+    """D9: the team lead's complaints to hand on, the engineer's to answer, all for a manager."""
+    found = Complaint.objects.select_related(
+        "ticket__customer", "ticket__owner", "ticket__site__region", "engineer", "team_lead"
+    ).order_by("ticket__created_at", "id")
+    if user.role in (Role.MANAGER, Role.ADMIN):
+        return found.all()
+    mine = Q(engineer=user, state=ComplaintState.WITH_ENGINEER)
+    if user.role == Role.TEAM_LEAD:
+        return found.filter(Q(state=ComplaintState.WITH_LEAD) | mine)
+    return found.filter(mine)
+
+
+def incidents_for(user: User) -> QuerySet[Incident]:
+    """D10: open incidents for the team lead and the manager, newest first."""
+    if user.role not in (Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN):
+        return Incident.objects.none()
+    return (
+        Incident.objects.exclude(state=IncidentState.CLOSED)
+        .select_related("ticket__customer", "ticket__owner", "decided_by")
+        .order_by("-reported_at", "-id")
+    )
