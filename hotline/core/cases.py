@@ -120,6 +120,19 @@ def first_matching_contract(
     return fallback[0].contract_id if fallback else None
 
 
+# --- B7: warn before a promise is missed ---------------------------------------------------------
+
+
+def b7_warning_due(*, promised_at: datetime, due: datetime, warn_before: timedelta) -> datetime:
+    """B7: when to warn the customer that a promised visit or callback may be missed.
+
+    `warn_before` ahead of the due time, but never in the first half of the promise: a
+    30-minute callback must not warn the moment it is promised.
+    """
+    halfway = promised_at + (due - promised_at) / 2
+    return max(due - warn_before, halfway)
+
+
 # --- E3: the facts a technician needs ----------------------------------------------------------
 
 MIN_SYMPTOM_LENGTH = 15  # "broken" is not a symptom; "no cooling, fan runs" is

@@ -1,4 +1,4 @@
-"""What happens when a case's clock runs out (D2, D11, D9, A6).
+"""What happens when a case's clock runs out (D2, D11, B7, D9, A6).
 
 Each handler runs inside the transaction that marks its deadline fired, so its writes and the
 firing land together. Misses are events (the reports count them) and alerts to people.
@@ -9,6 +9,7 @@ from datetime import datetime
 from hotline.core.i18n import gettext_noop
 from hotline.deadlines.models import Deadline
 from hotline.deadlines.services import deadline_handler
+from hotline.notices.services import notify
 from hotline.tickets.choices import OPEN_TICKET_STATES, ComplaintState, TicketState
 from hotline.tickets.models import Complaint, Escalation, EscalationRule, Ticket
 from hotline.tickets.services.common import alert_users, lock_ticket, team_leads_for, ticket_event
@@ -81,6 +82,27 @@ def callback_late(deadline: Deadline, now: datetime) -> None:
         rule="D11",
         new={"due": deadline.due_at.isoformat(), "told": told},
     )
+
+
+@deadline_handler("b7.callback_warning")
+def callback_warning(deadline: Deadline, now: datetime) -> None:
+    """B7: the promised callback is not made yet: tell the customer before the time passes."""
+    ticket = _ticket(deadline)
+    if ticket is None or ticket.state != TicketState.CALLBACK_DUE:
+        return
+    notify(
+        now=now,
+        rule="B7",
+        customer=ticket.customer,
+        ticket=ticket,
+        subject=gettext_noop("Our call about %(number)s may be a little late"),
+        body=gettext_noop(
+            "We promised to call you back by %(due)s. We have not forgotten you: your agent "
+            "will call as soon as possible."
+        ),
+        params={"number": ticket.number, "due": ticket.callback_due},
+    )
+    ticket_event(actor=None, now=now, ticket=ticket, action="callback_warning", rule="B7")
 
 
 @deadline_handler("d9.reply")

@@ -293,3 +293,17 @@ def test_a5_the_customers_first_agreement_by_order_that_covers_the_service_wins(
     assert first_matching_contract(service=None, own=own, defaults=defaults) == 2
     assert first_matching_contract(service="repair", own=own[1:2], defaults=defaults) == 9
     assert first_matching_contract(service="repair", own=[], defaults=[]) is None
+
+
+def test_b7_warning_comes_warn_before_the_due_time_but_never_in_the_first_half():
+    from hotline.core.cases import b7_warning_due
+
+    promised = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    visit = promised + timedelta(hours=5)
+    assert b7_warning_due(
+        promised_at=promised, due=visit, warn_before=timedelta(minutes=30)
+    ) == visit - timedelta(minutes=30)
+    callback = promised + timedelta(minutes=30)
+    assert b7_warning_due(
+        promised_at=promised, due=callback, warn_before=timedelta(minutes=30)
+    ) == promised + timedelta(minutes=15)

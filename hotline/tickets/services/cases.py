@@ -15,6 +15,7 @@ from hotline.calls.models import Call
 from hotline.core.calendar import D1Booking, d1_booking
 from hotline.core.cases import (
     ContractTerms,
+    b7_warning_due,
     case_promises,
     check_appointment,
     check_covered,
@@ -698,7 +699,7 @@ def ticket_solve(*, actor: User, now: datetime, ticket: Ticket, resolution: str)
         ticket.save()
         met = {
             kind: deadline_meet(kind=kind, now=now, ticket=ticket)
-            for kind in ("d2.work_order", "d11.callback")
+            for kind in ("d2.work_order", "d11.callback", "b7.callback_warning")
         }
         deadline_cancel(now=now, ticket=ticket)  # A6: a solved case no longer escalates
         ticket_event(
@@ -721,12 +722,17 @@ def ticket_promise_callback(*, actor: User, now: datetime, ticket: Ticket) -> Ti
         if ticket.kind != TicketKind.ENQUIRY:
             raise PolicyRefusal("D11", gettext_noop("Only an enquiry is answered by a callback."))
         check_state(ticket, EDITABLE_STATES, "D11")
-        due = now + current_rulebook().duration("d11.callback_within")
+        rules = current_rulebook()
+        due = now + rules.duration("d11.callback_within")
         old_state = ticket.state
         ticket.state = TicketState.CALLBACK_DUE
         ticket.callback_due = due
         ticket.save()
         deadline_set(kind="d11.callback", rule="D11", due_at=due, now=now, ticket=ticket)
+        warn_at = b7_warning_due(
+            promised_at=now, due=due, warn_before=rules.duration("b7.warn_before")
+        )
+        deadline_set(kind="b7.callback_warning", rule="B7", due_at=warn_at, now=now, ticket=ticket)
         ticket_event(
             actor=actor,
             now=now,

@@ -585,6 +585,35 @@ def test_d11_a_missed_callback_alerts_the_owner_and_the_team_lead(centre, now):
     assert told == {"agent1", "lead"}
 
 
+def test_b7_customer_is_warned_before_a_promised_callback_is_missed(centre, now):
+    site = home_site()
+    agent = centre["agent1"]
+    enquiry = services.ticket_create(
+        actor=agent, now=now, customer=site.customer, kind=TicketKind.ENQUIRY
+    )
+    services.ticket_promise_callback(actor=agent, now=now, ticket=enquiry)
+    # 30-min promise, 30-min warning: not at once, but halfway, before the time passes.
+    deadlines_fire_due(now=now + timedelta(minutes=14), worker="test")
+    assert not Notice.objects.filter(ticket=enquiry, rule="B7").exists()
+    deadlines_fire_due(now=now + timedelta(minutes=15), worker="test")
+    warned = Notice.objects.get(ticket=enquiry, rule="B7")
+    assert warned.customer == site.customer
+
+
+def test_b7_no_warning_once_the_callback_is_made(centre, now):
+    site = home_site()
+    agent = centre["agent1"]
+    enquiry = services.ticket_create(
+        actor=agent, now=now, customer=site.customer, kind=TicketKind.ENQUIRY
+    )
+    services.ticket_promise_callback(actor=agent, now=now, ticket=enquiry)
+    services.ticket_solve(
+        actor=agent, now=now + timedelta(minutes=5), ticket=enquiry, resolution="Answered"
+    )
+    deadlines_fire_due(now=now + timedelta(minutes=40), worker="test")
+    assert not Notice.objects.filter(ticket=enquiry, rule="B7").exists()
+
+
 def test_d11_only_an_enquiry_is_called_back(centre, now):
     ticket = new_case(centre["agent1"], now)
     refused("D11", services.ticket_promise_callback, actor=centre["agent1"], now=now, ticket=ticket)
