@@ -181,6 +181,7 @@ class TicketIn(Schema):
     contact_name: str = ""
     contact_phone: str = ""
     incident_kind: str = ""
+    script_answers: list[Any] = []
 
 
 @router.post(
@@ -193,7 +194,8 @@ def ticket_create(request: HttpRequest, body: TicketIn) -> Status[dict[str, Any]
         now=clock.now(),
         customer=Customer.objects.get(pk=body.customer_id),
         kind=body.kind,
-        call=Call.objects.get(pk=body.call_id) if body.call_id else None,
+        # Only the agent's own call links; anyone else's does not exist for them.
+        call=Call.objects.get(pk=body.call_id, agent=user) if body.call_id else None,
         updates=Ticket.objects.get(pk=body.updates_id) if body.updates_id else None,
         site=CustomerSite.objects.get(pk=body.site_id) if body.site_id else None,
         equipment=Equipment.objects.get(pk=body.equipment_id) if body.equipment_id else None,
@@ -202,6 +204,7 @@ def ticket_create(request: HttpRequest, body: TicketIn) -> Status[dict[str, Any]
         contact_name=body.contact_name,
         contact_phone=body.contact_phone,
         incident_kind=body.incident_kind,
+        script_answers=body.script_answers,
     )
     return Status(201, _fresh(user, ticket.pk))
 

@@ -90,9 +90,11 @@ def ticket_create(
     contact_name: str = "",
     contact_phone: str = "",
     incident_kind: str = "",
+    script_answers: list[Any] | None = None,
 ) -> Ticket:
     """D11: the agent who takes the question owns it. Field kinds get their C2 promises and the
-    D2 work-order clock; complaints (D9) and incidents (D10) their own records; A6 clocks start."""
+    D2 work-order clock; complaints (D9) and incidents (D10) their own records; A6 clocks start.
+    E4: the scripted steps walked through while the ticket was opened come with it."""
     if actor.role not in ON_THE_PHONES:
         raise Ticket.DoesNotExist
     if kind not in TicketKind.values:
@@ -103,6 +105,8 @@ def ticket_create(
         )
     site, equipment = _checked_place(customer, site, equipment)
     _check_texts({"contact_name": contact_name, "contact_phone": contact_phone})
+    if script_answers is not None and not isinstance(script_answers, list):
+        raise ValidationError(gettext("The scripted steps must be a list."))
     with transaction.atomic():
         linked = _checked_update(customer, kind, updates)
         contract = contract_for(customer, kind)
@@ -124,6 +128,7 @@ def ticket_create(
             symptom=symptom.strip(),
             contact_name=contact_name.strip() or customer.name,
             contact_phone=contact_phone.strip() or customer.phone,
+            script_answers=[] if linked else (script_answers or []),
         )
         rules = current_rulebook()
         if kind in FIELD_KINDS:

@@ -272,3 +272,28 @@ def test_list_query_count_is_constant_in_the_page_size(api, centre, now):
     for minute in range(1, 6):
         new_case(centre["agent1"], now + timedelta(minutes=minute), kind=TicketKind.ENQUIRY)
     assert queries() == one
+
+
+def test_e4_create_takes_the_scripted_steps_and_links_only_the_agents_own_call(api, centre, now):
+    from hotline.calls.choices import CallState
+    from hotline.calls.models import Call, Queue
+
+    site = home_site()
+    call = Call.objects.create(
+        queue=Queue.objects.get(code="repairs"),
+        caller_number=site.customer.phone,
+        customer=site.customer,
+        state=CallState.CONNECTED,
+        arrived_at=now - timedelta(minutes=2),
+        agent=centre["agent2"],
+        answered_at=now - timedelta(minutes=1),
+    )
+    steps = [{"step": "Check the plug", "answer": "done"}]
+    body = {**repair_body(site), "call_id": call.pk, "script_answers": steps}
+    assert api("agent1", "post", "", body).status_code == 404  # agent2's call
+    assert not Ticket.objects.exists()
+    created = api("agent2", "post", "", body)
+    assert created.status_code == 201
+    ticket = Ticket.objects.get()
+    assert ticket.call == call
+    assert ticket.script_answers == steps
