@@ -5,7 +5,7 @@ already has the demo administrator is left as it is.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 
@@ -13,10 +13,19 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import Site, Team, User
 from hotline.calls.models import Queue
 from hotline.core.i18n import gettext_noop
+from hotline.deadlines.services import deadlines_fire_due
 from hotline.dispatch.choices import Channel
-from hotline.dispatch.models import Provider, Region
+from hotline.dispatch.models import Provider, Region, WorkOrder
+from hotline.dispatch.services import (
+    chase_record,
+    work_order_acknowledge,
+    work_order_complete,
+    work_order_contact,
+    work_order_dispatch,
+    work_order_sign,
+)
 from hotline.rulebook.models import Calendar, Holiday
-from hotline.tickets.choices import TicketKind, Zone
+from hotline.tickets.choices import TicketKind, TicketState, Zone
 from hotline.tickets.models import (
     Customer,
     CustomerSite,
@@ -24,7 +33,9 @@ from hotline.tickets.models import (
     EscalationRule,
     FaultCategory,
     SlaContract,
+    Ticket,
 )
+from hotline.tickets.services import ticket_bounce
 
 DEMO_PASSWORD = "hotline-demo"
 
@@ -334,3 +345,136 @@ def demo_logins() -> list[Login]:
         Login(str(u.get_role_display()), u.username, str(u))
         for u in users.order_by("role", "username")
     ]
+
+
+# --- cases and work orders (issue 4): something on the board and in the portal --------------
+
+DEMO_SYMPTOMS = [
+    "Drum does not turn, error E21 on the display",
+    "Not cooling since yesterday, the fan runs",
+    "Water under the door after every cycle",
+    "Loud rattle when the compressor starts",
+    "Does not switch on, the fuse is fine",
+    "Error F07 after two minutes of heating",
+    "Remote works but the unit blows warm air",
+    "Leaks from the bottom during the wash",
+]
+
+
+def seed_demo_cases(now: datetime) -> int:
+    """Tickets and work orders in every state, as of `now`, made through the dispatch services:
+    waiting for dispatch, bounced, just dispatched, customer contacted (with a chase), late,
+    completed awaiting the signature, signed. provider1 (Sofia) has orders, the dispatcher a
+    board, customer1 a signed service report. Run by `hotline demo` only (tests start empty).
+    Returns how many tickets were made; none when the centre already has cases."""
+    if Ticket.objects.exists():
+        return 0
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_CASE_USERS)}
+    sofia = list(CustomerSite.objects.filter(region__code="sofia").order_by("id"))
+    customer1 = users["customer1"].customer
+    assert customer1 is not None
+    own_site = customer1.sites.order_by("id").first()
+    assert own_site is not None
+    agent, dispatcher, desk = users["agent1"], users["dispatcher"], users["provider1"]
+    made: list[Ticket] = []
+    with transaction.atomic():
+
+        def ticket(site: CustomerSite, created: datetime, **extra: object) -> Ticket:
+            made.append(_demo_ticket(site, created, agent, len(made), **extra))
+            return made[-1]
+
+        def dispatched(site: CustomerSite, at: datetime) -> WorkOrder:
+            return work_order_dispatch(
+                actor=dispatcher, now=at, ticket=ticket(site, at - timedelta(minutes=6))
+            )
+
+        # Waiting for dispatch, and one the dispatcher sent back (E3).
+        for site in (sofia[0], sofia[1], own_site):
+            ticket(site, now - timedelta(minutes=4 + len(made)))
+        ticket_bounce(
+            actor=dispatcher,
+            now=now - timedelta(minutes=2),
+            ticket=ticket(sofia[2], now - timedelta(minutes=30), symptom="Broken"),
+            reason="Which appliance is it, and what does it do?",
+        )
+        # Just dispatched: provider1 has to acknowledge and call the customer (D4).
+        dispatched(sofia[3], now - timedelta(minutes=12))
+        # Customer contacted, visit tomorrow; the customer chased it (D8).
+        order = dispatched(sofia[4], now - timedelta(hours=2))
+        _demo_visit(desk, order, now - timedelta(hours=1, minutes=40), now + timedelta(days=1))
+        chase_record(actor=agent, now=now - timedelta(minutes=20), ticket=order.ticket)
+        # Over the D6 limit: the deadline worker marks it late and urges the provider.
+        dispatched(sofia[5 % len(sofia)], now - timedelta(days=4))
+        # Completed, waiting for the customer's signature (E6).
+        order = dispatched(sofia[6 % len(sofia)], now - timedelta(days=1, hours=2))
+        _demo_visit(desk, order, now - timedelta(days=1), now - timedelta(hours=3))
+        work_order_complete(
+            actor=desk,
+            now=now - timedelta(hours=1),
+            order_id=order.pk,
+            work_done="Replaced the door seal; two test cycles without a leak",
+            option_chosen="repair",
+        )
+        # Signed: sealed for good, the service report goes to customer1 (C5).
+        order = dispatched(own_site, now - timedelta(days=2))
+        plovdiv = users["provider2"]
+        _demo_visit(
+            plovdiv, order, now - timedelta(days=2) + timedelta(minutes=20), now - timedelta(days=1)
+        )
+        work_order_complete(
+            actor=plovdiv,
+            now=now - timedelta(days=1) + timedelta(hours=1),
+            order_id=order.pk,
+            work_done="Cleaned the condenser and refilled the refrigerant; cooling to 4 °C",
+            option_chosen="repair",
+        )
+        work_order_sign(
+            actor=plovdiv,
+            now=now - timedelta(days=1) + timedelta(hours=1, minutes=5),
+            order_id=order.pk,
+            signer_name=str(customer1),
+        )
+    deadlines_fire_due(now=now, worker="demo-seed")  # what the worker would do at once
+    return len(made)
+
+
+DEMO_CASE_USERS = ("agent1", "dispatcher", "provider1", "provider2", "customer1")
+
+
+def _demo_ticket(
+    site: CustomerSite, created: datetime, owner: User, number: int, **extra: object
+) -> Ticket:
+    """A ticket as an agent leaves it after the read-back (E2, E3): every fact a technician
+    needs. Written with the ORM: the demo shows dispatch, not the agent's form."""
+    category = FaultCategory.objects.order_by("id")[number % FaultCategory.objects.count()]
+    facts: dict[str, object] = {
+        "kind": TicketKind.REPAIR,
+        "state": TicketState.TO_DISPATCH,
+        "customer": site.customer,
+        "site": site,
+        "equipment": site.equipment.order_by("id").first(),
+        "category": category,
+        "owner": owner,
+        "created_at": created,
+        "symptom": DEMO_SYMPTOMS[number % len(DEMO_SYMPTOMS)],
+        "steps_tried": "Switched it off and on again; checked the plug and the fuse",
+        "script_answers": [{"step": step, "answer": "done"} for step in category.steps],
+        "contact_name": str(site.customer),
+        "contact_phone": site.customer.phone,
+        "window_start": created + timedelta(hours=2),
+        "window_end": created + timedelta(hours=6),
+        "read_back_text": f"{DEMO_SYMPTOMS[number % len(DEMO_SYMPTOMS)]} - {site.address}",
+        "read_back_at": created,
+    }
+    return Ticket.objects.create(**(facts | extra))
+
+
+def _demo_visit(desk: User, order: WorkOrder, at: datetime, visit: datetime) -> None:
+    work_order_acknowledge(actor=desk, now=at - timedelta(minutes=2), order_id=order.pk)
+    work_order_contact(
+        actor=desk,
+        now=at,
+        order_id=order.pk,
+        visit_start=max(visit, at + timedelta(minutes=30)),
+        visit_end=max(visit, at + timedelta(minutes=30)) + timedelta(hours=2),
+    )

@@ -55,6 +55,7 @@ class ReportKind(models.TextChoices):
 
 
 class UrgeReason(models.TextChoices):
+    D4_MISSED = "d4_missed", _("No contact or status report in time (D4)")
     NO_FEEDBACK = "no_feedback", _("No feedback after the report (D5)")
     DAILY_CLEARING = "daily_clearing", _("Unfinished at close (D7)")
     CUSTOMER_CHASE = "customer_chase", _("The customer chased (D8)")

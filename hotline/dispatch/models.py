@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hotline.dispatch.choices import (
+    OPEN_ORDER_STATES,
     Channel,
     DelayReason,
     ReportKind,
@@ -10,6 +11,10 @@ from hotline.dispatch.choices import (
     WorkOrderState,
 )
 from hotline.tickets.choices import ServiceOption, Zone
+
+OPEN_STATE_VALUES = sorted(str(state) for state in OPEN_ORDER_STATES)  # stable in migrations
+# The provider's own to-do list: open orders and completed ones still waiting for a signature.
+UNSIGNED_STATE_VALUES = sorted([*OPEN_STATE_VALUES, str(WorkOrderState.COMPLETED)])
 
 
 class Region(models.Model):
@@ -104,10 +109,30 @@ class WorkOrder(models.Model):
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
         ordering = ["-dispatched_at", "-id"]
+        # The board and the portal read one page of these orders at a time (issue 4: p95 under
+        # 50 ms with a million tickets); the partial indexes hold only open orders.
         indexes = [
             models.Index(fields=["provider", "state"], name="order_provider_state"),
             models.Index(fields=["state", "-dispatched_at", "-id"], name="order_state_recent"),
             models.Index(fields=["late_at"], name="order_late"),
+            models.Index(
+                fields=["late_at", "id"],
+                name="order_open_late",
+                condition=models.Q(state__in=OPEN_STATE_VALUES, late_at__isnull=False),
+            ),
+            models.Index(
+                fields=["dispatched_at", "id"],
+                name="order_open_dispatched",
+                condition=models.Q(state__in=OPEN_STATE_VALUES),
+            ),
+            models.Index(
+                fields=["provider", "response_due", "id"],
+                name="order_provider_open_due",
+                condition=models.Q(state__in=UNSIGNED_STATE_VALUES),
+            ),
+            models.Index(
+                fields=["provider", "-dispatched_at", "-id"], name="order_provider_recent"
+            ),
         ]
 
     def __str__(self) -> str:

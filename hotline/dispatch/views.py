@@ -1,0 +1,340 @@
+"""The dispatch board, order pages and the provider portal. Services decide; pages show.
+
+A refusal re-renders the page with the rule named (409); bad input re-renders it with the
+error (422); an order the user may not see is a 404, whoever owns it.
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from hotline import clock
+from hotline.accounts.models import User
+from hotline.accounts.views import signed_in
+from hotline.core.refusal import PolicyRefusal
+from hotline.dispatch.choices import Channel, DelayReason
+from hotline.dispatch.models import Provider, WorkOrder
+from hotline.dispatch.report import report_pdf
+from hotline.dispatch.selectors import (
+    BOARD_TABS,
+    Board,
+    BoardRow,
+    centre_time_zone,
+    dispatch_board,
+    provider_orders,
+    work_order_for,
+)
+from hotline.dispatch.services import (
+    work_order_acknowledge,
+    work_order_complete,
+    work_order_contact,
+    work_order_delay,
+    work_order_dispatch,
+    work_order_report_status,
+    work_order_sign,
+    work_order_urge,
+)
+from hotline.i18n import refusal_text
+from hotline.notices.services import LOGGERS as NOTICE_LOGGERS
+from hotline.tickets.choices import ServiceOption
+from hotline.tickets.models import Ticket
+from hotline.tickets.services import ticket_bounce
+
+BOARD_TAB_LABELS = {
+    "to_dispatch": gettext_lazy("To dispatch"),
+    "bounced": gettext_lazy("Bounced"),
+    "late": gettext_lazy("Late"),
+    "leftovers": gettext_lazy("Leftovers"),
+    "providers": gettext_lazy("By provider and zone"),
+}
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        return 1
+
+
+def _local_datetime(value: str) -> datetime:
+    """A datetime-local field, read in the centre's time zone (the one the portal shows)."""
+    naive = datetime.fromisoformat(value)
+    if naive.tzinfo is not None:
+        return naive
+    return naive.replace(tzinfo=ZoneInfo(centre_time_zone()))
+
+
+# --- the dispatcher's board -------------------------------------------------------------------
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    return _board(request)
+
+
+def _board(
+    request: HttpRequest, refusal: PolicyRefusal | None = None, status: int = 200
+) -> HttpResponse:
+    user = signed_in(request)
+    tab = request.GET.get("tab", "to_dispatch")
+    found = dispatch_board(user, tab, _page_number(request), now=clock.now())
+    context = {
+        "board": found,
+        "tabs": [(key, BOARD_TAB_LABELS[key]) for key in BOARD_TABS],
+        "ticket_rows": _ticket_rows(found) if found.tab in ("to_dispatch", "bounced") else [],
+        "order_rows": _order_rows(found) if found.tab in ("late", "leftovers") else [],
+        "channel_options": _options(Channel.choices),
+        "refusal": refusal,
+        "refusal_text": refusal_text(refusal) if refusal else "",
+        "centre_tz": found.time_zone,
+    }
+    return render(request, "dispatch/board.html", context, status=status)
+
+
+def _options(choices: Iterable[tuple[object, object]]) -> str:
+    return format_html_join("", '<option value="{}">{}</option>', choices)
+
+
+def _ticket_rows(found: Board) -> list[tuple[BoardRow, str]]:
+    """Each row with its region's provider options (D3: the suggestion first, then the
+    region's providers with their loads), rendered once per region, not once per row: the
+    board stays fast at 50 rows a page."""
+    by_region: dict[int | None, str] = {}
+    rows = []
+    for row in found.rows:
+        region = row.ticket.site.region_id if row.ticket.site else None
+        if region not in by_region:
+            by_region[region] = _provider_options(row)
+        rows.append((row, by_region[region]))
+    return rows
+
+
+def _provider_options(row: BoardRow) -> str:
+    if row.suggested:
+        first = _("Suggested: %(name)s (%(open)s/%(capacity)s)") % {
+            "name": row.suggested.name,
+            "open": row.suggested.open_orders,
+            "capacity": row.suggested.capacity,
+        }
+    else:
+        first = _("No provider of the region has room")
+    return format_html('<option value="">{}</option>', first) + format_html_join(
+        "",
+        '<option value="{}"{}>{} ({}/{})</option>',
+        (
+            (c.provider_id, "" if c.has_room else " disabled", c.name, c.open_orders, c.capacity)
+            for c in row.candidates
+        ),
+    )
+
+
+def _order_rows(found: Board) -> list[tuple[WorkOrder, str, str]]:
+    """Each order with its page and urge links, reversed once per page rather than per row."""
+    order_url = reverse("dispatch:order", args=[0]).replace("/0/", "/%d/")
+    urge_url = reverse("dispatch:urge", args=[0]).replace("/0/", "/%d/")
+    return [(order, order_url % order.pk, urge_url % order.pk) for order in found.rows]
+
+
+@require_POST
+def dispatch_ticket(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
+    try:
+        ticket = Ticket.objects.get(pk=int(request.POST.get("ticket", "")))
+        provider_id = request.POST.get("provider", "")
+        provider = Provider.objects.get(pk=int(provider_id)) if provider_id else None
+    except (ValueError, ObjectDoesNotExist):
+        raise Http404 from None
+    try:
+        order = work_order_dispatch(
+            actor=user,
+            now=clock.now(),
+            ticket=ticket,
+            provider=provider,
+            channel=request.POST.get("channel") or None,
+        )
+    except PolicyRefusal as refused:
+        return _board(request, refused, status=409)
+    messages.success(
+        request,
+        _("Work order %(order)s sent to %(provider)s.")
+        % {"order": order.number, "provider": order.provider.name},
+    )
+    return redirect("dispatch:board")
+
+
+@require_POST
+def bounce(request: HttpRequest) -> HttpResponse:
+    try:
+        ticket = Ticket.objects.get(pk=int(request.POST.get("ticket", "")))
+    except (ValueError, ObjectDoesNotExist):
+        raise Http404 from None
+    try:
+        ticket_bounce(
+            actor=signed_in(request),
+            now=clock.now(),
+            ticket=ticket,
+            reason=request.POST.get("reason", ""),
+        )
+    except PolicyRefusal as refused:
+        return _board(request, refused, status=409)
+    messages.success(
+        request, _("Ticket %(ticket)s sent back to its agent.") % {"ticket": ticket.number}
+    )
+    return redirect("dispatch:board")
+
+
+@require_POST
+def urge(request: HttpRequest, order_id: int) -> HttpResponse:
+    user = signed_in(request)
+    order = _visible(user, order_id)
+    try:
+        work_order_urge(actor=user, now=clock.now(), order_id=order.pk)
+    except PolicyRefusal as refused:
+        messages.error(request, refusal_text(refused))
+    else:
+        messages.success(request, _("Provider urged about %(order)s.") % {"order": order.number})
+    if request.POST.get("next") in ("late", "leftovers"):
+        return redirect(reverse("dispatch:board") + "?tab=" + request.POST["next"])
+    return redirect("dispatch:order", order_id=order.pk)
+
+
+def order(request: HttpRequest, order_id: int) -> HttpResponse:
+    user = signed_in(request)
+    found = _visible(user, order_id)
+    context = _order_context(found) | {"can_log": user.role in NOTICE_LOGGERS}
+    return render(request, "dispatch/order.html", context)
+
+
+def _visible(user: User, order_id: int) -> WorkOrder:
+    try:
+        return work_order_for(user, order_id)
+    except WorkOrder.DoesNotExist:
+        raise Http404 from None
+
+
+def _order_context(found: WorkOrder) -> dict[str, Any]:
+    return {
+        "order": found,
+        "copy": found.ticket_copy,
+        "reports": found.reports.select_related("by"),
+        "urges": found.urges.select_related("by"),
+        "deadlines": found.deadlines.order_by("due_at"),
+        # D3: what went to the provider and the customer, and what is still to phone or fax.
+        "notices": found.notices.order_by("created_at", "id"),
+        "centre_tz": centre_time_zone(),  # where datetime fields are read in
+    }
+
+
+def report(request: HttpRequest, order_id: int) -> HttpResponse:
+    """C5: the service report PDF, for the staff, the order's provider or its customer."""
+    found = _visible(signed_in(request), order_id)
+    if found.signed_at is None:
+        raise Http404
+    response = HttpResponse(report_pdf(found), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{found.number}.pdf"'
+    return response
+
+
+# --- the provider portal -------------------------------------------------------------------
+
+
+def provider_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
+    which = request.GET.get("filter", "open")
+    page = _page_number(request)
+    found, has_next = provider_orders(user, which, page)
+    context = {
+        "orders": found,
+        "filter": which,
+        "page": page,
+        "has_next": has_next,
+        "centre_tz": centre_time_zone(),  # where datetime fields are read in
+    }
+    return render(request, "dispatch/provider_orders.html", context)
+
+
+def provider_order(request: HttpRequest, order_id: int) -> HttpResponse:
+    found = _visible(signed_in(request), order_id)
+    return _provider_page(request, found)
+
+
+def _provider_page(
+    request: HttpRequest, found: WorkOrder, error: str = "", status: int = 200
+) -> HttpResponse:
+    context = _order_context(found) | {
+        "error": error,
+        "delay_reasons": DelayReason.choices,
+        "options": ServiceOption.choices,
+    }
+    return render(request, "dispatch/provider_order.html", context, status=status)
+
+
+ProviderAction = Callable[[HttpRequest, User, datetime, int], object]
+
+PROVIDER_ACTIONS: dict[str, ProviderAction] = {
+    "acknowledge": lambda r, me, now, pk: work_order_acknowledge(actor=me, now=now, order_id=pk),
+    "contact": lambda r, me, now, pk: work_order_contact(
+        actor=me,
+        now=now,
+        order_id=pk,
+        visit_start=_local_datetime(r.POST.get("visit_start", "")),
+        visit_end=_local_datetime(r.POST.get("visit_end", "")),
+    ),
+    "status": lambda r, me, now, pk: work_order_report_status(
+        actor=me, now=now, order_id=pk, text=r.POST.get("text", "")
+    ),
+    "delay": lambda r, me, now, pk: work_order_delay(
+        actor=me,
+        now=now,
+        order_id=pk,
+        reason=r.POST.get("reason", ""),
+        new_time=_local_datetime(r.POST["new_time"]) if r.POST.get("new_time") else None,
+        text=r.POST.get("text", ""),
+    ),
+    "complete": lambda r, me, now, pk: work_order_complete(
+        actor=me,
+        now=now,
+        order_id=pk,
+        work_done=r.POST.get("work_done", ""),
+        option_chosen=r.POST.get("option_chosen", ""),
+    ),
+    "sign": lambda r, me, now, pk: work_order_sign(
+        actor=me,
+        now=now,
+        order_id=pk,
+        signer_name=r.POST.get("signer_name", ""),
+        signature_image=r.POST.get("signature_image", ""),
+    ),
+}
+
+
+@require_POST
+def provider_action(request: HttpRequest, order_id: int) -> HttpResponse:
+    """One button of the provider's order page: done, refused by a rule (409) or bad (422)."""
+    me = signed_in(request)
+    found = _visible(me, order_id)
+    action = PROVIDER_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        return _provider_page(request, found, _("Unknown action."), status=422)
+    try:
+        action(request, me, clock.now(), found.pk)
+    except PolicyRefusal as refused:
+        found.refresh_from_db()
+        text = f"{refused.rule_id}: {refusal_text(refused)}"
+        return _provider_page(request, found, text, status=409)
+    except ValueError:
+        return _provider_page(request, found, _("Enter a valid date and time."), status=422)
+    except WorkOrder.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("Saved."))
+    return redirect("provider:order", order_id=found.pk)
