@@ -501,6 +501,15 @@ SETTINGS: tuple[Setting, ...] = (
         100,
     ),
     _duration(
+        "d12.followup_after",
+        "D12",
+        _hours(8),
+        gettext_noop("A follow-up call is due this long (working hours) after the work is done"),
+        "h",
+        _hours(1),
+        _hours(120),
+    ),
+    _duration(
         "d14.weekly_hours",
         "D14",
         _hours(40),
