@@ -1,0 +1,56 @@
+"""The reports as JSON over the API (the same document as the JSON download)."""
+
+from datetime import timedelta
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from hotline import clock
+from hotline.accounts.views import signed_in
+from hotline.core.reportmath import BadReportParameter, parse_day, parse_month
+from hotline.reports import exports
+from hotline.reports.selectors import centre_zone, daily_report, monthly_report, weekly_report
+
+router = Router(tags=["reports"])
+
+
+def _bad(error: BadReportParameter) -> HttpResponse:
+    return JsonResponse({"detail": _(error.message) % error.params}, status=422)
+
+
+def _json(data: bytes) -> HttpResponse:
+    return HttpResponse(data, content_type="application/json")
+
+
+@router.get("/monthly", summary="D13 monthly report per provider (month YYYY-MM)")
+def reports_monthly(request: HttpRequest, month: str = "", provider: str = "") -> HttpResponse:
+    now = clock.now()
+    try:
+        if not month:
+            today = now.astimezone(centre_zone()).date()
+            month = f"{today.replace(day=1) - timedelta(days=1):%Y-%m}"
+        report, _faults = monthly_report(signed_in(request), parse_month(month), now, provider)
+    except BadReportParameter as error:
+        return _bad(error)
+    return _json(exports.as_json(report))
+
+
+@router.get("/weekly", summary="D15 weekly summary (the week holding day YYYY-MM-DD)")
+def reports_weekly(request: HttpRequest, day: str = "") -> HttpResponse:
+    now = clock.now()
+    try:
+        on = parse_day(day) if day else now.astimezone(centre_zone()).date()
+    except BadReportParameter as error:
+        return _bad(error)
+    return _json(exports.as_json(weekly_report(signed_in(request), on, now)))
+
+
+@router.get("/daily", summary="D7 daily report (day YYYY-MM-DD)")
+def reports_daily(request: HttpRequest, day: str = "") -> HttpResponse:
+    now = clock.now()
+    try:
+        on = parse_day(day) if day else now.astimezone(centre_zone()).date()
+    except BadReportParameter as error:
+        return _bad(error)
+    return _json(exports.as_json(daily_report(signed_in(request), on, now)))

@@ -1,0 +1,621 @@
+"""D13: the monthly report per provider, from the event log and the case tables.
+
+Definitions (README, "Report definitions"):
+- *dispatched*: work orders with ``dispatched_at`` in the month; *completed*: ``completed_at``
+  in the month; *signed*: ``signed_at`` in the month.
+- *due*: orders whose D6 response limit (``response_due``) fell in the month; *late*: the
+  ``late`` events (entity ``dispatch.work_order``, rule D6) in the month, by the provider they
+  name; *on time* = 1 - late / due.
+- *D4 misses*: ``contact_missed`` and ``status_missed`` events in the month.
+- *complaints*: complaint tickets created in the month, charged to the provider of the newest
+  work order of the case they update; their outcome is the complaint's state.
+- *repeat visits*: orders dispatched in the month as a second dispatch (``second_dispatch_of``),
+  charged to the provider of the first order; *first-time fix* = 1 - repeat visits / completed.
+- *follow-ups*: follow-up calls done in the month (``FollowUp.done_at``), by the provider of
+  the order followed up; satisfaction is their mean score (1-5) per kind of work.
+- *fault structure*: field cases (repair, installation, commissioning) with a category created
+  in the month, each category's share tested against its history (hotline.core.reportmath).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Sum,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from hotline.audit.models import Event
+from hotline.core.reportmath import (
+    Period,
+    ShareTest,
+    ShareVerdict,
+    month_period,
+    previous_months,
+    rate,
+    share_verdict,
+)
+from hotline.dispatch.models import Provider, WorkOrder
+from hotline.reports.tables import Chart, Column, Section
+from hotline.rulebook.selectors import current_rulebook
+from hotline.tickets.choices import FIELD_KINDS, ComplaintState, TicketKind
+from hotline.tickets.models import Chase, Complaint, Customer, FaultCategory, Ticket
+
+ORDER = "dispatch.work_order"
+FAULT_TEST = ShareTest()
+
+
+@dataclass
+class ProviderFigures:
+    dispatched: int = 0
+    completed: int = 0
+    signed: int = 0
+    due: int = 0
+    late: int = 0
+    d4_missed: int = 0
+    response_hours: float | None = None
+    complaints: int = 0
+    complaints_open: int = 0
+    repeat_visits: int = 0
+    followups: int = 0
+    followups_unresolved: int = 0
+    score_sum: float = 0.0
+    scored: int = 0
+
+
+def _by_provider(rows: Iterable[dict[str, Any]], key: str = "p") -> dict[int, int]:
+    out: dict[int, int] = defaultdict(int)
+    for row in rows:
+        if row[key] is not None:
+            out[int(row[key])] += row["n"]
+    return out
+
+
+def _in(field: str, period: Period) -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lt": period.end})
+
+
+def provider_figures(
+    period: Period,
+    providers: list[Provider],
+    complaints: list["ComplaintRow"],
+    followups: "FollowupFigures",
+) -> dict[int, ProviderFigures]:
+    ids = [p.pk for p in providers]
+    figures = {pk: ProviderFigures() for pk in ids}
+    # One pass over the orders for the four counts and the mean time to completion.
+    stamps = ("dispatched_at", "completed_at", "signed_at", "response_due")
+    touched = Q()
+    for stamp in stamps:
+        touched |= _in(stamp, period)
+    done = ExpressionWrapper(F("completed_at") - F("dispatched_at"), output_field=DurationField())
+    for row in (
+        WorkOrder.objects.filter(touched, provider_id__in=ids)
+        .values("provider_id")
+        .annotate(
+            dispatched=Count("id", filter=_in("dispatched_at", period)),
+            completed=Count("id", filter=_in("completed_at", period)),
+            signed=Count("id", filter=_in("signed_at", period)),
+            due=Count("id", filter=_in("response_due", period)),
+            mean=Avg(done, filter=_in("completed_at", period)),
+        )
+        .order_by()
+    ):
+        fig = figures[row["provider_id"]]
+        fig.dispatched, fig.completed = row["dispatched"], row["completed"]
+        fig.signed, fig.due = row["signed"], row["due"]
+        if row["mean"] is not None:
+            fig.response_hours = round(_as_timedelta(row["mean"]).total_seconds() / 3600, 1)
+    # D6 and D4 misses are events naming the provider (DESIGN: reports come from events).
+    misses = {"late": "late", "contact_missed": "d4_missed", "status_missed": "d4_missed"}
+    for row in (
+        Event.objects.filter(_in("at", period), entity=ORDER, action__in=list(misses))
+        .values("action", p=KeyTextTransform("provider", "new"))
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        if row["p"] is not None and int(row["p"]) in figures:
+            fig = figures[int(row["p"])]
+            attr = misses[row["action"]]
+            setattr(fig, attr, getattr(fig, attr) + row["n"])
+    # Repeat visits: the month's second dispatches, charged to the first order's provider.
+    # Two narrow reads (the month's orders by provider index, then the first orders by key)
+    # instead of a join the planner runs over every order.
+    every_provider = list(Provider.objects.values_list("pk", flat=True))
+    firsts: dict[int, int] = defaultdict(int)
+    for first_id in WorkOrder.objects.filter(
+        _in("dispatched_at", period),
+        provider_id__in=every_provider,
+        second_dispatch_of__isnull=False,
+    ).values_list("second_dispatch_of_id", flat=True):
+        firsts[first_id] += 1
+    for provider_id, first_id in WorkOrder.objects.filter(pk__in=list(firsts)).values_list(
+        "provider_id", "pk"
+    ):
+        if provider_id in figures:
+            figures[provider_id].repeat_visits += firsts[first_id]
+    for complaint in complaints:
+        if complaint.provider_id in figures:
+            figures[complaint.provider_id].complaints += 1
+            figures[complaint.provider_id].complaints_open += int(complaint.open)
+    for (provider_id, _kind), tally in followups.items():
+        if provider_id in figures:
+            fig = figures[provider_id]
+            fig.followups += tally.calls
+            fig.followups_unresolved += tally.unresolved
+            fig.score_sum += tally.score_sum
+            fig.scored += tally.scored
+    return figures
+
+
+def _as_timedelta(value: Any) -> timedelta:
+    # SQLite hands a duration aggregate back as microseconds; PostgreSQL as a timedelta.
+    return value if isinstance(value, timedelta) else timedelta(microseconds=float(value))
+
+
+# --- complaints ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    ticket_id: int
+    state: str
+    provider_id: int | None
+    open: bool
+    replied_in_time: bool | None
+
+
+def complaints_in(period: Period) -> list[ComplaintRow]:
+    """D9 complaints recorded in the month, each charged to the provider of the case it is
+    about (the newest work order of the ticket it updates), or to nobody."""
+    tickets = list(
+        Ticket.objects.filter(
+            kind=TicketKind.COMPLAINT, created_at__gte=period.start, created_at__lt=period.end
+        ).values("pk", "updates_id")
+    )
+    states = dict(
+        Complaint.objects.filter(ticket_id__in=[t["pk"] for t in tickets]).values_list(
+            "ticket_id", "state"
+        )
+    )
+    in_time = {
+        c["ticket_id"]: bool(c["replied_at"] and c["replied_at"] <= c["reply_due"])
+        for c in Complaint.objects.filter(
+            ticket_id__in=[t["pk"] for t in tickets], replied_at__isnull=False
+        ).values("ticket_id", "replied_at", "reply_due")
+        if c["reply_due"] is not None
+    }
+    about = [t["updates_id"] for t in tickets if t["updates_id"]]
+    provider_of: dict[int, int] = {}
+    for ticket_id, provider_id in (
+        WorkOrder.objects.filter(ticket_id__in=about)
+        .order_by("dispatched_at", "id")
+        .values_list("ticket_id", "provider_id")
+    ):
+        provider_of[ticket_id] = provider_id  # the newest order wins
+    closed = {ComplaintState.SETTLED, ComplaintState.ANSWERED}
+    return [
+        ComplaintRow(
+            ticket_id=t["pk"],
+            state=states.get(t["pk"], ComplaintState.RECORDED),
+            provider_id=provider_of.get(t["updates_id"]) if t["updates_id"] else None,
+            open=states.get(t["pk"], ComplaintState.RECORDED) not in closed,
+            replied_in_time=in_time.get(t["pk"]),
+        )
+        for t in tickets
+    ]
+
+
+# --- follow-ups --------------------------------------------------------------------------------
+
+
+@dataclass
+class FollowupTally:
+    calls: int = 0
+    resolved: int = 0
+    scored: int = 0
+    score_sum: int = 0
+
+    def add(self, other: "FollowupTally") -> None:
+        self.calls += other.calls
+        self.resolved += other.resolved
+        self.scored += other.scored
+        self.score_sum += other.score_sum
+
+    @property
+    def unresolved(self) -> int:
+        return self.calls - self.resolved
+
+    @property
+    def mean_score(self) -> float | None:
+        return round(self.score_sum / self.scored, 2) if self.scored else None
+
+
+FollowupFigures = dict[tuple[int, str], FollowupTally]  # (provider, kind) -> tally
+
+
+def followup_figures(period: Period) -> FollowupFigures:
+    """C6/D12 results of the month: follow-up calls done in it (``done_at``), by the provider
+    of the order followed up and the kind of work, from the follow-up records."""
+    from hotline.followup.models import FollowUp
+
+    out: FollowupFigures = {}
+    for row in (
+        FollowUp.objects.filter(_in("done_at", period), resolved__isnull=False)
+        .values("kind", p=F("work_order__provider_id"))
+        .annotate(
+            calls=Count("id"),
+            resolved=Count("id", filter=Q(resolved=True)),
+            scored=Count("score"),
+            score_sum=Sum("score"),
+        )
+        .order_by()
+    ):
+        out[(row["p"], row["kind"])] = FollowupTally(
+            row["calls"], row["resolved"], row["scored"], row["score_sum"] or 0
+        )
+    return out
+
+
+# --- fault structure ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FaultRow:
+    category: FaultCategory
+    verdict: ShareVerdict
+
+
+def fault_structure(first: date, zone: ZoneInfo, test: ShareTest = FAULT_TEST) -> list[FaultRow]:
+    """Each category's share of this month's field cases against its own last months."""
+    months = [*previous_months(first, test.history_months), first]
+    counts: dict[tuple[date, int], int] = defaultdict(int)
+    totals: dict[date, int] = defaultdict(int)
+    for month in months:  # a range of the created-kind-category index per month
+        period = month_period(month, zone)
+        for category_id, n in (
+            Ticket.objects.filter(
+                _in("created_at", period),
+                kind__in=[str(k) for k in FIELD_KINDS],
+                category__isnull=False,
+            )
+            .values_list("category_id")
+            .annotate(n=Count("category_id"))  # every column read is in the index
+            .order_by()
+        ):
+            counts[(month, category_id)] += n
+            totals[month] += n
+    verdicts = []
+    for category in FaultCategory.objects.order_by("name"):
+        history = [(counts[(m, category.pk)], totals[m]) for m in months[:-1]]
+        verdict = share_verdict(counts[(first, category.pk)], totals[first], history, test)
+        if verdict.count or verdict.baseline:
+            verdicts.append(FaultRow(category, verdict))
+    return verdicts
+
+
+# --- customer records and the floor ------------------------------------------------------------
+
+
+def customer_statistics(period: Period) -> list[dict[str, Any]]:
+    tickets = Ticket.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
+    per_customer = tickets.values("customer_id").annotate(n=Count("id")).order_by()
+    served = per_customer.count()
+    repeat = per_customer.filter(n__gt=1).count()
+    # New: a case this month and none before it (an index probe per customer served).
+    earlier = Ticket.objects.filter(customer_id=OuterRef("pk"), created_at__lt=period.start)
+    new = (
+        Customer.objects.filter(pk__in=tickets.values("customer_id"))
+        .exclude(Exists(earlier))
+        .count()
+    )
+    total_tickets = tickets.count()
+    figures: list[tuple[Any, Any]] = [
+        (_("Customer records"), Customer.objects.count()),
+        (_("Customers with a case this month"), served),
+        (_("New customers (first case ever)"), new),
+        (_("Customers with more than one case"), repeat),
+        (_("Cases this month"), total_tickets),
+        (_("Cases per customer served"), round(total_tickets / served, 2) if served else None),
+        (
+            _("Customer chases (D8)"),
+            Chase.objects.filter(at__gte=period.start, at__lt=period.end).count(),
+        ),
+    ]
+    by_kind = dict(tickets.values_list("kind").annotate(n=Count("id")).order_by())
+    for kind in TicketKind:
+        figures.append((kind.label, by_kind.get(kind.value, 0)))
+    return [{"figure": str(label), "value": value} for label, value in figures]
+
+
+FLOOR_ACTIONS = {
+    ("calls.call", "arrived"): "arrived",
+    ("calls.call", "answered"): "answered",
+    ("calls.call", "abandoned"): "abandoned",
+    ("calls.call", "overflowed"): "overflowed",
+    ("calls.call", "turned_into_callback"): "callbacks",
+    ("calls.agent", "break_overrun"): "break_overruns",
+}
+
+
+def floor_month(period: Period) -> dict[str, int]:
+    """The month's call floor, counted from the call and agent events (range scans of the
+    entity-action-time index; only the A1 and B1 counts read the events' payloads)."""
+    max_talk = int(current_rulebook().duration("a1.max_talk").total_seconds())
+    figures = dict.fromkeys([*FLOOR_ACTIONS.values(), "over_limit", "late_logins"], 0)
+    for (entity, action), key in FLOOR_ACTIONS.items():
+        # One equality range of the entity-action-time index each: index-only counts.
+        figures[key] += Event.objects.filter(
+            _in("at", period), entity=entity, action=action
+        ).count()
+    figures["over_limit"] = Event.objects.filter(
+        _in("at", period), entity="calls.call", action="ended", new__talk_seconds__gt=max_talk
+    ).count()
+    figures["late_logins"] = Event.objects.filter(
+        _in("at", period), entity="calls.agent", action="first_ready", new__late_seconds__gt=0
+    ).count()
+    return figures
+
+
+# --- the sections ------------------------------------------------------------------------------
+
+
+def provider_sections(
+    period: Period,
+    providers: list[Provider],
+    complaints: list["ComplaintRow"],
+    followups: FollowupFigures,
+) -> list[Section]:
+    figures = provider_figures(period, providers, complaints, followups)
+    volume = Section(
+        "providers",
+        _("Volume and timeliness per provider"),
+        "D13",
+        [
+            Column("provider", _("Provider"), "text"),
+            Column("dispatched", _("Dispatched")),
+            Column("completed", _("Completed")),
+            Column("signed", _("Signed")),
+            Column("due", _("Response due (D6)")),
+            Column("late", _("Marked late (D6)")),
+            Column("on_time", _("On time"), "share"),
+            Column("d4_missed", _("Contact/status missed (D4)")),
+            Column("response_hours", _("Mean hours to completion"), "float"),
+        ],
+        chart=Chart("provider", ("dispatched", "completed", "late")),
+        note=_("On time = 1 − orders marked late in the month ÷ orders whose response fell due."),
+    )
+    quality = Section(
+        "quality",
+        _("Complaints, repeat visits, follow-ups and quality per provider"),
+        "D13",
+        [
+            Column("provider", _("Provider"), "text"),
+            Column("complaints", _("Complaints (D9)")),
+            Column("complaints_open", _("Complaints still open")),
+            Column("repeat_visits", _("Repeat visits")),
+            Column("first_time_fix", _("First-time fix"), "share"),
+            Column("followups", _("Follow-ups (D12)")),
+            Column("followups_unresolved", _("Unresolved follow-ups")),
+            Column("satisfaction", _("Mean satisfaction"), "float"),
+        ],
+        chart=Chart("provider", ("complaints", "repeat_visits", "followups_unresolved")),
+    )
+    for provider in providers:
+        f = figures[provider.pk]
+        late_share = rate(f.late, f.due)
+        volume.rows.append(
+            {
+                "provider": provider.name,
+                "dispatched": f.dispatched,
+                "completed": f.completed,
+                "signed": f.signed,
+                "due": f.due,
+                "late": f.late,
+                "on_time": None if late_share is None else max(0.0, 1 - late_share),
+                "d4_missed": f.d4_missed,
+                "response_hours": f.response_hours,
+            }
+        )
+        repeat_share = rate(f.repeat_visits, f.completed)
+        quality.rows.append(
+            {
+                "provider": provider.name,
+                "complaints": f.complaints,
+                "complaints_open": f.complaints_open,
+                "repeat_visits": f.repeat_visits,
+                "first_time_fix": None if repeat_share is None else max(0.0, 1 - repeat_share),
+                "followups": f.followups,
+                "followups_unresolved": f.followups_unresolved,
+                "satisfaction": round(f.score_sum / f.scored, 2) if f.scored else None,
+            }
+        )
+    return [volume, quality, _details_section(period, providers)]
+
+
+def _details_section(period: Period, providers: list[Provider]) -> Section:
+    details = Section(
+        "details",
+        _("Work orders by provider, zone and kind"),
+        "D13",
+        [
+            Column("provider", _("Provider"), "text"),
+            Column("zone", _("Zone"), "text"),
+            Column("kind", _("Kind"), "text"),
+            Column("dispatched", _("Dispatched")),
+        ],
+    )
+    names = {p.pk: p.name for p in providers}
+    from hotline.tickets.choices import Zone
+
+    zones = dict(Zone.choices)
+    kinds = dict(TicketKind.choices)
+    rows = (
+        WorkOrder.objects.filter(
+            provider_id__in=list(names),
+            dispatched_at__gte=period.start,
+            dispatched_at__lt=period.end,
+        )
+        .values("provider_id", "zone", "ticket__kind")
+        .annotate(n=Count("id"))
+        .order_by("provider_id", "zone", "ticket__kind")
+    )
+    for row in rows:
+        details.rows.append(
+            {
+                "provider": names[row["provider_id"]],
+                "zone": str(zones.get(row["zone"], row["zone"])),
+                "kind": str(kinds.get(row["ticket__kind"], row["ticket__kind"])),
+                "dispatched": row["n"],
+            }
+        )
+    return details
+
+
+def complaint_section(complaints: list[ComplaintRow], provider_ids: set[int] | None) -> Section:
+    section = Section(
+        "complaints",
+        _("Complaints and their outcome"),
+        "D9",
+        [
+            Column("outcome", _("Outcome"), "text"),
+            Column("complaints", _("Complaints")),
+            Column("replied_in_time", _("Engineer replied in time")),
+        ],
+    )
+    counts: dict[str, int] = defaultdict(int)
+    in_time: dict[str, int] = defaultdict(int)
+    for row in complaints:
+        if provider_ids is not None and row.provider_id not in provider_ids:
+            continue
+        counts[row.state] += 1
+        in_time[row.state] += int(bool(row.replied_in_time))
+    for state in ComplaintState:
+        section.rows.append(
+            {
+                "outcome": str(state.label),
+                "complaints": counts.get(state.value, 0),
+                "replied_in_time": in_time.get(state.value, 0),
+            }
+        )
+    return section
+
+
+def satisfaction_section(followups: FollowupFigures, provider_ids: set[int] | None) -> Section:
+    section = Section(
+        "satisfaction",
+        _("Satisfaction for installation and repair"),
+        "D12",
+        [
+            Column("kind", _("Kind"), "text"),
+            Column("followups", _("Follow-ups")),
+            Column("resolved", _("Resolved"), "share"),
+            Column("satisfaction", _("Mean satisfaction"), "float"),
+        ],
+        chart=Chart("kind", ("satisfaction",)),
+    )
+    for kind in (TicketKind.INSTALLATION, TicketKind.REPAIR):
+        total = FollowupTally()
+        for (provider_id, of_kind), tally in followups.items():
+            if of_kind == kind and (provider_ids is None or provider_id in provider_ids):
+                total.add(tally)
+        section.rows.append(
+            {
+                "kind": str(kind.label),
+                "followups": total.calls,
+                "resolved": rate(total.resolved, total.calls),
+                "satisfaction": total.mean_score,
+            }
+        )
+    return section
+
+
+def fault_section(first: date, zone: ZoneInfo) -> tuple[Section, list[FaultRow]]:
+    test = FAULT_TEST
+    section = Section(
+        "faults",
+        _("Fault structure"),
+        "D13",
+        [
+            Column("category", _("Fault category"), "text"),
+            Column("count", _("Cases")),
+            Column("share", _("Share this month"), "share"),
+            Column("baseline", _("Usual share"), "share"),
+            Column("z", _("z-score"), "float"),
+            Column("p_value", _("p-value"), "float"),
+            Column("alert", _("Abnormally high"), "bool"),
+        ],
+        chart=Chart("category", ("share",), marker_key="baseline", percent=True, alert_key="alert"),
+        note=_(
+            "Each category's share of the month's field cases is tested against its pooled "
+            "share over the previous %(months)s months (one-sided exact binomial test): it is "
+            "abnormally high when p < %(alpha)s, with at least %(min)s cases and %(history)s "
+            "months of history."
+        )
+        % {
+            "months": test.history_months,
+            "alpha": test.alpha,
+            "min": test.min_count,
+            "history": test.min_history_months,
+        },
+    )
+    rows = fault_structure(first, zone, test)
+    for row in rows:
+        v = row.verdict
+        section.rows.append(
+            {
+                "category": gettext(row.category.name),  # seeded names are in the catalogs
+                "count": v.count,
+                "share": v.share,
+                "baseline": v.baseline,
+                "z": None if v.z is None else round(v.z, 2),
+                "p_value": None if v.p_value is None else float(f"{v.p_value:.3g}"),
+                "alert": v.abnormal,
+            }
+        )
+    return section, rows
+
+
+def floor_section(period: Period) -> Section:
+    figures = floor_month(period)
+    labels = {
+        "arrived": _("Calls arrived"),
+        "answered": _("Calls answered"),
+        "abandoned": _("Calls abandoned"),
+        "overflowed": _("Calls overflowed (A2)"),
+        "callbacks": _("Turned into callbacks (B8)"),
+        "over_limit": _("Calls over the limit (A1)"),
+        "late_logins": _("Late log-ins (B1)"),
+        "break_overruns": _("Break overruns (B2)"),
+    }
+    return Section(
+        "floor",
+        _("The call floor this month"),
+        "D13",
+        [Column("figure", _("Figure"), "text"), Column("value", _("Value"))],
+        rows=[{"figure": str(labels[k]), "value": figures[k]} for k in labels],
+    )
+
+
+def customer_section(period: Period) -> Section:
+    return Section(
+        "customers",
+        _("Customer-record statistics"),
+        "D13",
+        [Column("figure", _("Figure"), "text"), Column("value", _("Value"), "float")],
+        rows=customer_statistics(period),
+    )

@@ -1,0 +1,128 @@
+"""Report pages with charts, and their PDF, XLSX, CSV and JSON downloads.
+
+A bad parameter (a month that isn't one, an unknown format) is a 400 page saying what is
+expected; a provider that isn't the user's is a 404.
+"""
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from hotline import clock
+from hotline.accounts.choices import Role
+from hotline.accounts.models import User
+from hotline.accounts.views import signed_in
+from hotline.core.i18n import gettext_noop
+from hotline.core.reportmath import BadReportParameter, parse_day, parse_month
+from hotline.dispatch.models import Provider
+from hotline.reports import exports
+from hotline.reports.selectors import centre_zone, daily_report, monthly_report, weekly_report
+from hotline.reports.tables import Report
+
+
+def _today(now: datetime) -> date:
+    return now.astimezone(centre_zone()).date()
+
+
+def last_month(now: datetime) -> date:
+    return (_today(now).replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def _format(request: HttpRequest) -> str:
+    fmt = request.GET.get("format", "html")
+    if fmt not in (*exports.FORMATS, "html"):
+        raise BadReportParameter(
+            gettext_noop("Format %(value)s is not one of html, pdf, xlsx, csv, json."),
+            {"value": repr(fmt)},
+        )
+    return fmt
+
+
+def _respond(
+    request: HttpRequest, report: Report, fmt: str, form: Mapping[str, object]
+) -> HttpResponse:
+    if fmt == "html":
+        return render(
+            request,
+            "reports/report.html",
+            {
+                "report": report,
+                "sections": exports.table_context(report),
+                "form": form,
+                "formats": exports.FORMATS,
+                "query": request.GET.copy(),
+            },
+        )
+    response = HttpResponse(exports.render(report, fmt), content_type=exports.CONTENT_TYPES[fmt])
+    disposition = "inline" if fmt == "pdf" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{exports.filename(report, fmt)}"'
+    return response
+
+
+def _bad(request: HttpRequest, error: BadReportParameter) -> HttpResponse:
+    return render(
+        request, "reports/bad.html", {"message": _(error.message) % error.params}, status=400
+    )
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
+    now = clock.now()
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "month": f"{last_month(now):%Y-%m}",
+            "today": _today(now).isoformat(),
+            "providers": _visible_providers(user),
+            "floor_reports": user.role != Role.PROVIDER,
+        },
+    )
+
+
+def _visible_providers(user: User) -> list[Provider]:
+    found = Provider.objects.order_by("name")
+    return list(found.filter(pk=user.provider_id or 0) if user.role == Role.PROVIDER else found)
+
+
+def monthly(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
+    now = clock.now()
+    try:
+        fmt = _format(request)
+        first = parse_month(request.GET.get("month") or f"{last_month(now):%Y-%m}")
+        provider = request.GET.get("provider") or None
+        report, _faults = monthly_report(user, first, now, provider)
+    except BadReportParameter as error:
+        return _bad(request, error)
+    form = {
+        "kind": "monthly",
+        "month": f"{first:%Y-%m}",
+        "provider": provider or "",
+        "providers": _visible_providers(user),
+    }
+    return _respond(request, report, fmt, form)
+
+
+def _day_report(request: HttpRequest, weekly: bool) -> HttpResponse:
+    user = signed_in(request)
+    now = clock.now()
+    try:
+        fmt = _format(request)
+        day = parse_day(request.GET.get("day") or _today(now).isoformat())
+    except BadReportParameter as error:
+        return _bad(request, error)
+    report = weekly_report(user, day, now) if weekly else daily_report(user, day, now)
+    form = {"kind": "weekly" if weekly else "daily", "day": day.isoformat()}
+    return _respond(request, report, fmt, form)
+
+
+def weekly(request: HttpRequest) -> HttpResponse:
+    return _day_report(request, weekly=True)
+
+
+def daily(request: HttpRequest) -> HttpResponse:
+    return _day_report(request, weekly=False)
