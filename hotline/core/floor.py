@@ -4,6 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from hotline.core.agent_states import AgentState
+from hotline.core.i18n import gettext_noop
+from hotline.core.refusal import PolicyRefusal
+
 
 class TalkLevel(StrEnum):
     OK = "ok"
@@ -92,3 +96,26 @@ class DailyProgress:
     @property
     def short_by(self) -> int:
         return max(0, self.target - self.handled)
+
+
+def transfer_refusal(
+    *,
+    on_own_call: bool,
+    same_team_colleague: bool,
+    receiver_state: AgentState,
+    receiver_name: str,
+) -> PolicyRefusal | None:
+    """B10 and A4: may this agent ask that colleague to take the call? None if so.
+
+    Only the agent on the call transfers it (B10), only to another agent of the call's team,
+    and only to one who is ready to take it (A4: the colleague then has to consent).
+    """
+    if not on_own_call:
+        return PolicyRefusal("B10", gettext_noop("You can only transfer a call you are on."))
+    if not same_team_colleague:
+        return PolicyRefusal("A4", gettext_noop("Choose a colleague to transfer the call to."))
+    if receiver_state is not AgentState.READY:
+        return PolicyRefusal(
+            "A4", gettext_noop("%(name)s is not ready to take a call."), {"name": receiver_name}
+        )
+    return None

@@ -13,6 +13,7 @@ from hotline.calls.services.calls import start_wrap_up
 from hotline.calls.services.floor import event_payload, lock_call, locked_session, move_agent
 from hotline.calls.services.routing import floor_route
 from hotline.core.agent_states import AgentEvent, AgentState
+from hotline.core.floor import transfer_refusal
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.rulebook.selectors import current_rulebook
@@ -26,15 +27,18 @@ def transfer_request(
         raise PolicyRefusal("A4", gettext_noop("A transfer needs a reason."))
     with transaction.atomic():
         call = lock_call(call_id)
-        if call.agent_id != actor.pk or call.state != CallState.CONNECTED:
-            raise PolicyRefusal("B10", gettext_noop("You can only transfer a call you are on."))
-        if to_agent.pk == actor.pk or to_agent.team_id != call.queue.team_id:
-            raise PolicyRefusal("A4", gettext_noop("Choose a colleague to transfer the call to."))
-        receiver = locked_session(to_agent)
-        if receiver.state != AgentState.READY:
-            raise PolicyRefusal(
-                "A4", gettext_noop("%(name)s is not ready to take a call."), {"name": str(to_agent)}
-            )
+        on_own_call = call.agent_id == actor.pk and call.state == CallState.CONNECTED
+        colleague = to_agent.pk != actor.pk and to_agent.team_id == call.queue.team_id
+        receiver = locked_session(to_agent) if on_own_call and colleague else None
+        refusal = transfer_refusal(
+            on_own_call=on_own_call,
+            same_team_colleague=colleague,
+            receiver_state=AgentState(receiver.state) if receiver else AgentState.LOGGED_OUT,
+            receiver_name=str(to_agent),
+        )
+        if refusal is not None:
+            raise refusal
+        assert receiver is not None
         timeout = current_rulebook().duration("a4.transfer_answer_timeout", queue=call.queue_id)
         transfer = Transfer.objects.create(
             call=call,
