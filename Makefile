@@ -56,7 +56,12 @@ messages: $(VENV)/.installed
 # Speed targets of the issues, measured on a throwaway PostgreSQL; JSON in bench/results/.
 bench: system-packages $(VENV)/.installed
 	@mkdir -p bench/results
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python tools/testservers.py --postgres -- $(BIN)/python bench/floor.py
+	$(BIN)/python bench/sim.py
+	$(BIN)/python bench/wfm.py
+	$(BIN)/python tools/testservers.py --postgres -- $(BIN)/python bench/cases.py
+	$(BIN)/python tools/testservers.py --postgres -- $(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -71,7 +71,7 @@ def import_(folder: Path) -> None:
                 entry.msgstr = translation
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-            entry.previous_msgid = entry.previous_msgctxt = None
+            entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
             filled += 1
         po.save()
         print(f"{language}: {filled} filled, {len(open_work(po))} still open")

@@ -17,6 +17,8 @@ PBX = frozenset({Role.PBX})
 DISPATCHERS = frozenset({Role.DISPATCHER, Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN})
 PROVIDERS = frozenset({Role.PROVIDER})
 CUSTOMERS = frozenset({Role.CUSTOMER})
+# Who makes the phone calls and faxes of the providers' channels and logs them (D3).
+NOTICE_LOGGERS = frozenset({Role.DISPATCHER, Role.TEAM_LEAD})
 
 # Pages anyone may open without signing in.
 PUBLIC_VIEWS = frozenset({"accounts:login", "set_language", "static"})
@@ -39,8 +41,49 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "calls:wallboard_panel": LEADS,
     "calls:stream": ON_THE_PHONES,
     # --- tickets (issue 4: cases) ---
+    "tickets:list": STAFF,
+    "tickets:new": ON_THE_PHONES,
+    "tickets:detail": STAFF,
+    "tickets:hints": ON_THE_PHONES,
+    "tickets:act": ON_THE_PHONES,
+    "tickets:chase": ON_THE_PHONES | DISPATCHERS,
+    "tickets:reassign": LEADS,
+    "tickets:approvals": LEADS,
+    "tickets:approve": LEADS,
+    "tickets:complaints": SUPERVISORS,
+    "tickets:complaint_hand": LEADS,
+    "tickets:complaint_answer": SUPERVISORS,
+    "tickets:incidents": SUPERVISORS,
+    "tickets:incident_decide": frozenset({Role.MANAGER}),
+    "tickets:incident_report": LEADS,
     # --- dispatch and provider portal (issue 4) ---
+    "dispatch:board": DISPATCHERS,
+    "dispatch:dispatch": DISPATCHERS,
+    "dispatch:bounce": DISPATCHERS,
+    "dispatch:urge": DISPATCHERS,
+    "dispatch:order": DISPATCHERS | ON_THE_PHONES,
+    "dispatch:report": DISPATCHERS | ON_THE_PHONES | PROVIDERS | CUSTOMERS,
+    "provider:orders": PROVIDERS,
+    "provider:order": PROVIDERS,
+    "provider:action": PROVIDERS,
+    "provider:report": PROVIDERS,
     # --- notices (issue 4) ---
+    "notices:list": EVERYONE - PBX,
+    "notices:logged": NOTICE_LOGGERS,
+    # --- follow-up and portal (issue 5) ---
+    "followup:list": ON_THE_PHONES | SUPERVISORS,
+    "followup:detail": ON_THE_PHONES | SUPERVISORS,
+    "followup:act": ON_THE_PHONES,
+    "portal:cases": CUSTOMERS,
+    "portal:case": CUSTOMERS,
+    "portal:record": CUSTOMERS,
+    "portal:records": STAFF,
+    "portal:customer_record": STAFF,
+    # --- reports (issue 5) ---
+    "reports:index": SUPERVISORS | PROVIDERS,
+    "reports:monthly": SUPERVISORS | PROVIDERS,
+    "reports:weekly": SUPERVISORS,
+    "reports:daily": SUPERVISORS,
 }
 
 # django-ninja operation ids (the view function names) under /api/v1/.
@@ -72,8 +115,59 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "cti_call_abandoned": PBX,
     "cti_call_callback": PBX,
     # --- tickets (issue 4: cases) ---
+    "tickets_list": STAFF | CUSTOMERS,
+    "ticket_get": STAFF | CUSTOMERS,
+    "ticket_create": ON_THE_PHONES,
+    "ticket_edit": ON_THE_PHONES,
+    "ticket_quality": ON_THE_PHONES | DISPATCHERS,
+    "ticket_read_back": ON_THE_PHONES,
+    "ticket_confirm": ON_THE_PHONES,
+    "ticket_window": ON_THE_PHONES,
+    "ticket_options": ON_THE_PHONES,
+    "ticket_solve": ON_THE_PHONES,
+    "ticket_callback": ON_THE_PHONES,
+    "ticket_escalate": ON_THE_PHONES,
+    "ticket_reassign": LEADS,
+    "ticket_approve_special": LEADS,
+    "ticket_bounce": DISPATCHERS,
+    "complaint_settle": ON_THE_PHONES,
+    "complaint_escalate": ON_THE_PHONES,
+    "complaint_hand_to_engineer": LEADS,
+    "complaint_answer": STAFF,
+    "incident_decide": frozenset({Role.MANAGER}),
+    "incident_file_report": LEADS,
     # --- dispatch and provider portal (issue 4) ---
+    "dispatch_board": DISPATCHERS,
+    "work_order_dispatch": DISPATCHERS,
+    "work_order_get": DISPATCHERS | ON_THE_PHONES,
+    "work_order_urge": DISPATCHERS,
+    "chase_record": ON_THE_PHONES | DISPATCHERS,
+    "chase_reply": ON_THE_PHONES | DISPATCHERS,
+    "provider_orders": PROVIDERS,
+    "provider_order_get": PROVIDERS,
+    "provider_order_acknowledge": PROVIDERS,
+    "provider_order_contact": PROVIDERS,
+    "provider_order_status": PROVIDERS,
+    "provider_order_delay": PROVIDERS,
+    "provider_order_complete": PROVIDERS,
+    "provider_order_sign": PROVIDERS,
     # --- notices (issue 4) ---
+    "notices_list": EVERYONE - PBX,
+    "notices_mark_logged": NOTICE_LOGGERS,
+    # --- follow-up and portal (issue 5) ---
+    "followups_list": ON_THE_PHONES | SUPERVISORS,
+    "followup_get": ON_THE_PHONES | SUPERVISORS,
+    "followup_take": ON_THE_PHONES,
+    "followup_release": ON_THE_PHONES,
+    "followup_record": ON_THE_PHONES,
+    "portal_cases": CUSTOMERS,
+    "portal_case_get": CUSTOMERS,
+    "record_export": CUSTOMERS,
+    "customer_record_export": STAFF,
+    # --- reports (issue 5) ---
+    "reports_monthly": SUPERVISORS | PROVIDERS,
+    "reports_weekly": SUPERVISORS,
+    "reports_daily": SUPERVISORS,
 }
 
 

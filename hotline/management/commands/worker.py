@@ -13,6 +13,7 @@ from hotline import clock
 from hotline.calls.services.tick import floor_tick
 from hotline.deadlines.services import deadlines_fire_due
 from hotline.dispatch.services import dispatch_tick
+from hotline.followup.services import followup_tick
 
 
 class Command(BaseCommand):
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         floor_tick(now)
         deadlines_fire_due(now=now, worker=self.worker_name)
         dispatch_tick(now=now)  # D7: clearing at close, leftovers at opening
+        followup_tick(now=now)  # D12: a follow-up decision for every completed order
 
     @property
     def worker_name(self) -> str:
