@@ -106,6 +106,8 @@ class Call(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     callback_offered_at = models.DateTimeField(null=True, blank=True)
+    # A2: an overflowed call waits its own maximum in the next group, counted from here.
+    overflowed_at = models.DateTimeField(null=True, blank=True)
     callback = models.ForeignKey(
         "Callback",
         null=True,

@@ -141,6 +141,7 @@ class Simulation:
         self.taken: dict[int, dict[LeaveKind, int]] = {a: {} for a in self.agents}
         self.taken_day: dict[int, int] = dict.fromkeys(self.agents, 0)
         self.waiting: dict[int, list[Any]] = {}  # call id -> call, while in a queue
+        self.overflowed_at: dict[int, float] = {}  # call id -> when it joined the overflow group
         self.callback_calls: dict[int, list[Any]] = {}  # callback id -> its call, while due
         self.ringing: dict[int, int] = {}  # call id -> agent whose phone rings
         self.callbacks_due: dict[int, int] = dict.fromkeys(self.queues, 0)
@@ -590,13 +591,15 @@ class Simulation:
         """A2, as the floor's tick applies it: overflow, or a callback."""
         call = self.waiting.get(cid)
         if call is None:
+            self.overflowed_at.pop(cid, None)
             return
         spec = self.queues[call[C_QUEUE]]
-        arrived = self.sc.start + _td(call[C_ARRIVED])
+        # After an overflow the A2 clock counts from the moment the call joined the new group.
+        queued = self.sc.start + _td(self.overflowed_at.get(cid, call[C_ARRIVED]))
         max_wait = self.max_wait[spec.id]
-        now = max(self.sc.start + _td(t), arrived + max_wait)
+        now = max(self.sc.start + _td(t), queued + max_wait)
         action = wait_action(
-            arrived_at=arrived,
+            arrived_at=queued,
             now=now,
             max_wait=max_wait,
             expected_remaining=timedelta(0),
@@ -619,8 +622,10 @@ class Simulation:
                 del self.waiting[cid]
                 self.routed(agent, call, t, candidates)
             else:
-                self.push(t + 1.0, MAX_WAIT, cid)  # the floor's tick looks again next second
+                self.overflowed_at[cid] = t
+                self.push(t + self.max_wait[spec.overflow_to].total_seconds(), MAX_WAIT, cid)
         elif action is WaitAction.TO_CALLBACK:
+            self.overflowed_at.pop(cid, None)
             self.to_callback(call, t, "turned_into_callback", "A2")
 
     def give_up_ringing(self, cid: int, t: float) -> None:

@@ -60,7 +60,7 @@ def queue_check_waits(*, queue: Queue, now: datetime) -> list[tuple[int, WaitAct
             if call is None:
                 continue
             action = wait_action(
-                arrived_at=call.arrived_at,
+                arrived_at=call.overflowed_at or call.arrived_at,
                 now=now,
                 max_wait=max_wait,
                 expected_remaining=remaining,
@@ -91,8 +91,8 @@ def _offer_callback(call: Call, queue: Queue, now: datetime) -> None:
 
 def _overflow(call: Call, queue: Queue, now: datetime) -> None:
     assert queue.overflow_to_id is not None
-    call.queue_id = queue.overflow_to_id
-    call.save(update_fields=["queue"])
+    call.queue_id, call.overflowed_at = queue.overflow_to_id, now
+    call.save(update_fields=["queue", "overflowed_at"])
     _breach(call, queue, now, action="overflowed")
 
 

@@ -193,6 +193,23 @@ def test_a2_at_the_limit_the_call_overflows_to_the_next_group(centre, agents, re
     assert Event.objects.get(action="overflowed").rule == "A2"
 
 
+def test_a2_an_overflowed_call_waits_its_own_maximum_in_the_next_group(
+    centre, agents, repairs, now
+):
+    installations = Queue.objects.get(code="installations")
+    repairs.overflow_to = installations
+    repairs.save()
+    call = call_arrive(now=now, queue=repairs, caller_number="+359 2 000")
+    floor_tick(now + timedelta(minutes=3))
+    floor_tick(now + timedelta(minutes=3) + SECOND)  # not turned into a callback at once
+    call.refresh_from_db()
+    assert (call.queue, call.state) == (installations, CallState.WAITING)
+    assert call.overflowed_at == now + timedelta(minutes=3)
+    floor_tick(now + timedelta(minutes=6))
+    call.refresh_from_db()
+    assert call.state == CallState.CALLBACK
+
+
 def test_a2_queue_setting_changes_the_limit(centre, agents, repairs, now):
     rule_value_set(
         actor=centre["admin"],

@@ -175,6 +175,27 @@ def test_a2_overflow_sends_the_call_to_the_next_group() -> None:
     assert summary["counts"]["answered_after_overflow"] == 1
 
 
+def test_a2_overflowed_call_waits_its_own_maximum_in_the_next_group() -> None:
+    """As on the floor: the A2 clock restarts when the call joins the overflow group."""
+    summary = _run(
+        [
+            {"at": "08:00", "event": "call", "queue": "first", "handle": "10 min"},
+            {"at": "08:00", "event": "call", "queue": "second", "handle": "3 min"},
+            {"at": "08:01", "event": "call", "queue": "first", "handle": "5 min"},
+        ],
+        queues=[
+            {"name": "first", "handle": {"fixed": "5 min"}, "overflow_to": "second"},
+            {"name": "second", "handle": {"fixed": "5 min"}},
+        ],
+        agents=[{"name": "ann", "queues": ["first"]}, {"name": "bob", "queues": ["second"]}],
+        rulebook={"a2.max_wait": "2 min"},
+    )
+    # Overflowed at 8:03 while bob talks until 8:03 + wrap-up: answered, not called back.
+    assert summary["counts"]["overflowed"] == 1
+    assert summary["counts"]["to_callback"] == 0
+    assert summary["counts"]["answered_after_overflow"] == 1
+
+
 def test_rulebook_override_changes_the_outcome_of_the_same_day() -> None:
     script = [
         {"at": "08:00", "event": "call", "handle": "10 min"},
