@@ -31,6 +31,7 @@ MENU = (
     MenuItem("portal:records", _("Customer records")),
     MenuItem("notices:list", _("Notices")),
     MenuItem("reports:index", _("Reports")),
+    MenuItem("workforce:leave", _("Workforce")),
     MenuItem("rulebook:list", _("Rulebook")),
     MenuItem("audit:list", _("Event log")),
     MenuItem("admin:index", _("Configuration")),

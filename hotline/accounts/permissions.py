@@ -84,6 +84,17 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "reports:monthly": SUPERVISORS | PROVIDERS,
     "reports:weekly": SUPERVISORS,
     "reports:daily": SUPERVISORS,
+    # --- workforce (issue 6) ---
+    "workforce:rosters": SUPERVISORS,
+    "workforce:generate": SUPERVISORS,
+    "workforce:roster": SUPERVISORS,
+    "workforce:publish": SUPERVISORS,
+    "workforce:staffing": SUPERVISORS,
+    "workforce:shift_edit": SUPERVISORS,
+    "workforce:leave": ON_THE_PHONES | SUPERVISORS,
+    "workforce:leave_ask": ON_THE_PHONES,
+    "workforce:leave_decide": LEADS,
+    "workforce:adherence": SUPERVISORS,
 }
 
 # django-ninja operation ids (the view function names) under /api/v1/.
@@ -168,6 +179,14 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "reports_monthly": SUPERVISORS | PROVIDERS,
     "reports_weekly": SUPERVISORS,
     "reports_daily": SUPERVISORS,
+    # --- workforce (issue 6) ---
+    "workforce_leave_list": ON_THE_PHONES | SUPERVISORS,
+    "workforce_leave_ask": ON_THE_PHONES,
+    "workforce_leave_decide": LEADS,
+    "workforce_rosters": SUPERVISORS,
+    "workforce_roster": SUPERVISORS,
+    "workforce_roster_publish": SUPERVISORS,
+    "workforce_adherence": SUPERVISORS,
 }
 
 

@@ -64,6 +64,14 @@ URL_ARGS |= {
     "portal:case": [1],
     "portal:customer_record": [1],
 }
+# workforce (issue 6): made-up roster, shift and leave ids
+URL_ARGS |= {
+    "workforce:roster": [1],
+    "workforce:publish": [1],
+    "workforce:staffing": [1],
+    "workforce:shift_edit": [1],
+    "workforce:leave_decide": [1],
+}
 # Bodies that pass validation, so the walk reaches the permission check.
 API_BODIES = {
     "rulebook_set": {"value": "3", "reason": "walk"},
@@ -115,6 +123,9 @@ API_BODIES = {
     "followup_record": {"score": 5, "reason": "walk", "resolved": True},
     "record_export": {"format": "json"},
     "customer_record_export": {"format": "json"},
+    # workforce (issue 6)
+    "workforce_leave_ask": {"first_day": "2030-01-07", "last_day": "2030-01-07", "reason": "walk"},
+    "workforce_leave_decide": {"approve": False},
 }
 PATH_ARGS = {
     "{key}": "a2.max_wait",
@@ -129,6 +140,8 @@ PATH_ARGS = {
     "{ticket_id}": "1",
     "{followup_id}": "1",
     "{customer_id}": "1",
+    "{leave_id}": "1",
+    "{roster_id}": "1",
 }
 
 

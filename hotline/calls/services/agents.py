@@ -24,6 +24,7 @@ from hotline.core.floor import login_punctuality
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.rulebook.selectors import business_calendar, current_rulebook
+from hotline.workforce.selectors import rostered_shift_start
 
 
 def _require_agent(actor: User) -> None:
@@ -72,11 +73,14 @@ def agent_make_ready(*, actor: User, now: datetime) -> AgentSession:
 def shift_start(session: AgentSession, now: datetime) -> datetime | None:
     """B1: when the agent's shift takes its first call today.
 
-    Until rosters plan shifts (the workforce issue), every shift starts when the team's site
-    opens; on a closed day there is no shift to be early for.
+    The published roster's shift; without one, the shift starts when the team's site opens,
+    and on a closed day there is no shift to be early for.
     """
     calendar = business_calendar(session.team.site.calendar)
     today = now.astimezone(calendar.tz()).date()
+    rostered = rostered_shift_start(session.agent, today)
+    if rostered is not None:
+        return rostered
     return calendar.opening_on(today) if calendar.is_working_day(today) else None
 
 

@@ -491,3 +491,30 @@ def test_b1_nothing_is_recorded_on_a_closed_day(centre, now):
     agent_log_in(actor=agent, now=saturday)
     agent_make_ready(actor=agent, now=saturday)
     assert not _first_ready_events(agent).exists()
+
+
+def test_b1_a_published_roster_sets_the_shift_start(centre, now):
+    from hotline.workforce.models import Roster, RosterState, Shift
+
+    agent = centre["agent1"]
+    roster = Roster.objects.create(
+        team=agent.team,
+        first_monday=now.date(),
+        weeks=1,
+        state=RosterState.PUBLISHED,
+        created_at=now,
+        published_at=now,
+    )
+    Shift.objects.create(
+        roster=roster,
+        agent=agent,
+        day=now.date(),
+        prep_start=9 * 60 + 15,
+        start=9 * 60 + 30,
+        end=18 * 60,
+    )
+    ready = now.replace(hour=7, minute=10)  # 9:10 in Sofia: late for 8:30, early for 9:30
+    agent_log_in(actor=agent, now=ready)
+    agent_make_ready(actor=agent, now=ready)
+    (event,) = _first_ready_events(agent)
+    assert event.new["late_seconds"] == 0

@@ -1,0 +1,252 @@
+"""What the workforce pages show, scoped by the acting user: a team lead sees their own team,
+the manager and the admin every team, an agent only their own leave."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+
+from hotline.accounts.choices import Role
+from hotline.accounts.models import Team, User
+from hotline.audit.models import Event
+from hotline.calls.models import AgentSession
+from hotline.core.agent_states import AgentEvent, AgentState
+from hotline.wfm.check import phones_by_minute
+from hotline.workforce import planning
+from hotline.workforce.adherence import DayAdherence, PlannedDay, activity, adherent, day_adherence
+from hotline.workforce.models import LeaveRequest, LeaveState, Roster, RosterState, Shift
+
+
+def teams_for(user: User) -> QuerySet[Team]:
+    if user.role in (Role.MANAGER, Role.ADMIN):
+        return Team.objects.order_by("name")
+    return Team.objects.filter(pk=user.team_id or 0)
+
+
+def rosters_for(user: User) -> QuerySet[Roster]:
+    return Roster.objects.filter(team__in=teams_for(user)).select_related("team")
+
+
+def roster_for(user: User, roster_id: int) -> Roster:
+    """Raises Roster.DoesNotExist for another team's roster (a 404, no leak)."""
+    return rosters_for(user).get(pk=roster_id)
+
+
+def hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass(frozen=True)
+class GridRow:
+    agent: User
+    cells: list[Shift | None]  # one per day of the week
+
+
+def roster_grid(roster: Roster, week: int) -> tuple[list[date], list[GridRow]]:
+    days = [roster.first_monday + timedelta(days=week * 7 + d) for d in range(7)]
+    shifts = {
+        (s.agent_id, s.day): s
+        for s in roster.shifts.filter(day__gte=days[0], day__lte=days[-1]).select_related("agent")
+    }
+    agent_ids = roster.figures.get("agents", [])
+    agents = {u.pk: u for u in User.objects.filter(pk__in=agent_ids)}
+    rows = [
+        GridRow(agents[pk], [shifts.get((pk, d)) for d in days]) for pk in agent_ids if pk in agents
+    ]
+    return days, rows
+
+
+@dataclass(frozen=True)
+class StaffingChart:
+    labels: list[str]  # HH:MM per interval, opening to closing
+    forecast: list[float]  # calls
+    required: list[int]  # agents on the phones
+    scheduled: list[int]
+    holdout_wape: float
+    baseline_wape: float
+
+
+def staffing_chart(roster: Roster, day: int) -> StaffingChart:
+    """Forecast calls, agents required and agents scheduled per interval of one day."""
+    problem = planning.problem_for(roster)
+    rules = problem.rules
+    plan = planning.team_forecast(roster.team, roster.first_monday, roster.weeks, rules.slot)
+    per_day = 24 * 60 // rules.slot
+    first, last = rules.opens // rules.slot, rules.closes // rules.slot
+    week, weekday = divmod(day, 7)
+    calls = plan.forecast.calls[week, weekday * per_day : (weekday + 1) * per_day][first:last]
+    on = phones_by_minute(
+        problem, [planning.planned(s, roster.first_monday) for s in roster.shifts.all()]
+    ).get(day, [0] * 24 * 60)
+    return StaffingChart(
+        labels=[hhmm(i * rules.slot) for i in range(first, last)],
+        forecast=[round(float(c), 2) for c in calls],
+        required=list(roster.required[day]) if day < len(roster.required) else [],
+        scheduled=[on[i * rules.slot] for i in range(first, last)],
+        holdout_wape=plan.forecast.holdout_wape,
+        baseline_wape=plan.forecast.baseline_wape,
+    )
+
+
+def chart_svg(chart: StaffingChart, width: int = 720, height: int = 220) -> dict[str, Any]:
+    """Coordinates for the inline SVG: bars of forecast calls, lines of required and scheduled."""
+    n = max(len(chart.labels), 1)
+    top = max([1.0, *chart.forecast, *chart.required, *chart.scheduled])
+    step = width / n
+
+    def y(v: float) -> float:
+        return round(height - v / top * (height - 10), 1)
+
+    def line(values: list[int]) -> str:
+        return " ".join(f"{round(i * step + step / 2, 1)},{y(v)}" for i, v in enumerate(values))
+
+    return {
+        "width": width,
+        "height": height,
+        "bars": [
+            {
+                "x": round(i * step + 1, 1),
+                "y": y(c),
+                "h": round(height - y(c), 1),
+                "w": round(step - 2, 1),
+                "label": chart.labels[i],
+                "calls": c,
+            }
+            for i, c in enumerate(chart.forecast)
+        ],
+        "required": line(chart.required),
+        "scheduled": line(chart.scheduled),
+        "ticks": [
+            {"x": round(i * step, 1), "label": label}
+            for i, label in enumerate(chart.labels)
+            if label.endswith(":00")
+        ],
+    }
+
+
+# --- leave ---------------------------------------------------------------------------------------
+
+
+def own_leave(user: User) -> QuerySet[LeaveRequest]:
+    return LeaveRequest.objects.filter(agent=user).select_related("decided_by")
+
+
+def leave_to_decide(user: User) -> QuerySet[LeaveRequest]:
+    """D14: the asked leave of the team lead's own team (others decide nothing)."""
+    if user.role != Role.TEAM_LEAD or user.team_id is None:
+        return LeaveRequest.objects.none()
+    return (
+        LeaveRequest.objects.filter(agent__team=user.team_id, state=LeaveState.ASKED)
+        .exclude(agent=user)
+        .select_related("agent")
+        .order_by("first_day")
+    )
+
+
+def leave_visible(user: User, leave_id: int) -> LeaveRequest:
+    return leave_to_decide(user).get(pk=leave_id)
+
+
+# --- adherence -----------------------------------------------------------------------------------
+
+
+def _instant(day: date, minutes: int, zone: Any) -> datetime:
+    return datetime.combine(day, time(0), zone) + timedelta(minutes=minutes)
+
+
+def planned_day(shift: Shift | None, zone: Any) -> PlannedDay | None:
+    if shift is None:
+        return None
+    d = shift.day
+    return PlannedDay(
+        prep_start=_instant(d, shift.prep_start, zone),
+        start=_instant(d, shift.start, zone),
+        end=_instant(d, shift.end, zone),
+        breaks=tuple(
+            (b["kind"], _instant(d, b["start"], zone), _instant(d, b["end"], zone))
+            for b in shift.breaks
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class AdherenceRow:
+    agent: User
+    shift: Shift | None
+    expected: str  # what the roster says now
+    state: str  # the live state
+    in_adherence: bool
+    day: DayAdherence
+    late_seconds: int | None  # B1: the day's first "ready" against the shift start
+
+
+def team_adherence(team: Team, day: date, now: datetime) -> list[AdherenceRow]:
+    """Each agent of the team: live state against the published roster now, and the day's
+    adherence and conformance from the floor's state events up to now."""
+    zone = planning.team_zone(team)
+    day_start = datetime.combine(day, time(0), zone)
+    day_end = min(day_start + timedelta(days=1), max(now, day_start))
+    agents = planning.rostered_agents(team)
+    shifts = {
+        s.agent_id: s
+        for s in Shift.objects.filter(
+            roster__team=team, roster__state=RosterState.PUBLISHED, day=day
+        )
+    }
+    sessions = {s.agent_id: s for s in AgentSession.objects.filter(team=team)}
+    transitions = Event.objects.filter(
+        entity="calls.agent",
+        entity_id__in=[str(a.pk) for a in agents],
+        action__in=[e.value for e in AgentEvent],
+    )
+    late = {
+        int(e.entity_id): int((e.new or {}).get("late_seconds", 0))
+        for e in Event.objects.filter(
+            entity="calls.agent", action="first_ready", at__gte=day_start, at__lt=day_end
+        )
+    }
+    rows = []
+    for agent in agents:
+        mine = transitions.filter(entity_id=str(agent.pk))
+        prior = mine.filter(at__lt=day_start).order_by("-at", "-id").first()
+        before = str(prior.new) if prior is not None else AgentState.LOGGED_OUT
+        changes = [
+            (at, str(new))
+            for at, new in mine.filter(at__gte=day_start, at__lt=day_end)
+            .order_by("at", "id")
+            .values_list("at", "new")
+        ]
+        plan = planned_day(shifts.get(agent.pk), zone)
+        session = sessions.get(agent.pk)
+        state = session.state if session is not None else AgentState.LOGGED_OUT
+        expected = activity(plan, now)
+        rows.append(
+            AdherenceRow(
+                agent=agent,
+                shift=shifts.get(agent.pk),
+                expected=expected,
+                state=state,
+                in_adherence=adherent(expected, state),
+                day=day_adherence(plan, changes, before, day_start, day_end),
+                late_seconds=late.get(agent.pk),
+            )
+        )
+    return rows
+
+
+def rostered_shift_start(agent: User, day: date) -> datetime | None:
+    """B1: when the agent's published shift takes its first call on `day` (local), if any.
+
+    For the floor (hotline.calls.services.agents.shift_start), which until rosters existed
+    took the site's opening time."""
+    if agent.team is None:
+        return None
+    shift = (
+        Shift.objects.filter(agent=agent, day=day, roster__state=RosterState.PUBLISHED)
+        .only("start")
+        .first()
+    )
+    if shift is None:
+        return None
+    return _instant(day, shift.start, planning.team_zone(agent.team))

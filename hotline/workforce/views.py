@@ -1,0 +1,322 @@
+"""Workforce pages: rosters (generate, grid, edit, publish), staffing chart, leave, adherence.
+
+Services decide; pages show. A refusal re-renders the page with the rule named (409); bad
+input re-renders it with the error (422); another team's roster is a 404.
+"""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from hotline import clock
+from hotline.accounts.models import User
+from hotline.accounts.permissions import may_open_view
+from hotline.accounts.views import signed_in
+from hotline.core.refusal import PolicyRefusal
+from hotline.i18n import refusal_text
+from hotline.workforce import planning, selectors
+from hotline.workforce.models import LeaveRequest, Roster, Shift
+from hotline.workforce.services import (
+    leave_decide,
+    leave_request,
+    roster_generate,
+    roster_publish,
+    shift_edit,
+)
+
+FORM_SOLVE_SECONDS = 20.0
+TABS = (
+    ("workforce:leave", gettext_lazy("Leave")),
+    ("workforce:rosters", gettext_lazy("Rosters")),
+    ("workforce:adherence", gettext_lazy("Adherence")),
+)
+
+
+def _tabs(user: User) -> list[tuple[str, Any]]:
+    return [(name, label) for name, label in TABS if may_open_view(user.role, name)]
+
+
+def _int(raw: str | None, default: int) -> int:
+    try:
+        return int(raw or "")
+    except ValueError:
+        return default
+
+
+def _date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw or "")
+    except ValueError:
+        return None
+
+
+def _minutes(raw: str | None) -> int | None:
+    """HH:MM to minutes after midnight; None when it isn't a time."""
+    try:
+        hours, minutes = (raw or "").strip().split(":")
+        h, m = int(hours), int(minutes)
+    except ValueError:
+        return None
+    return h * 60 + m if 0 <= h <= 24 and 0 <= m < 60 and h * 60 + m <= 24 * 60 else None
+
+
+def _refusal(refused: PolicyRefusal | None) -> dict[str, Any]:
+    return {"refusal": refused, "refusal_text": refusal_text(refused) if refused else ""}
+
+
+def _next_monday(today: date) -> date:
+    return today + timedelta(days=7 - today.weekday())
+
+
+# --- rosters -------------------------------------------------------------------------------------
+
+
+def rosters(
+    request: HttpRequest,
+    *,
+    error: str = "",
+    refused: PolicyRefusal | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = signed_in(request)
+    context = {
+        "rosters": selectors.rosters_for(user)[:50],
+        "teams": selectors.teams_for(user),
+        "next_monday": _next_monday(clock.now().date()),
+        "form": request.POST if request.method == "POST" else {},
+        "error": error,
+        "tabs": _tabs(user),
+        **_refusal(refused),
+    }
+    return render(request, "workforce/rosters.html", context, status=status)
+
+
+@require_POST
+def generate(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
+    team = selectors.teams_for(user).filter(pk=_int(request.POST.get("team"), 0)).first()
+    first_monday = _date(request.POST.get("first_monday"))
+    weeks = _int(request.POST.get("weeks"), 0)
+    if team is None or first_monday is None or weeks <= 0:
+        return rosters(
+            request, error=_("Choose a team, a Monday and a number of weeks."), status=422
+        )
+    try:
+        roster = roster_generate(
+            actor=user,
+            now=clock.now(),
+            team=team,
+            first_monday=first_monday,
+            weeks=weeks,
+            seconds=FORM_SOLVE_SECONDS,
+        )
+    except PolicyRefusal as refused:
+        return rosters(request, refused=refused, status=409)
+    messages.success(request, _("Roster generated as a draft: check it, then publish."))
+    return redirect("workforce:roster", roster_id=roster.pk)
+
+
+def _visible(user: User, roster_id: int) -> Roster:
+    try:
+        return selectors.roster_for(user, roster_id)
+    except Roster.DoesNotExist:
+        raise Http404 from None
+
+
+def roster(
+    request: HttpRequest,
+    roster_id: int,
+    *,
+    error: str = "",
+    refused: PolicyRefusal | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = signed_in(request)
+    found = _visible(user, roster_id)
+    week = min(max(_int(request.GET.get("week"), 0), 0), found.weeks - 1)
+    days, rows = selectors.roster_grid(found, week)
+    context = {
+        "roster": found,
+        "week": week,
+        "weeks": range(found.weeks),
+        "days": days,
+        "rows": rows,
+        "figures": found.figures,
+        "may_edit": may_open_view(user.role, "workforce:shift_edit"),
+        "error": error,
+        "tabs": _tabs(user),
+        **_refusal(refused),
+    }
+    return render(request, "workforce/roster.html", context, status=status)
+
+
+@require_POST
+def publish(request: HttpRequest, roster_id: int) -> HttpResponse:
+    user = signed_in(request)
+    found = _visible(user, roster_id)
+    try:
+        roster_publish(actor=user, now=clock.now(), roster_id=found.pk)
+    except PolicyRefusal as refused:
+        return roster(request, found.pk, refused=refused, status=409)
+    messages.success(request, _("Roster published."))
+    return redirect("workforce:roster", roster_id=found.pk)
+
+
+def _breaks(raw: str) -> list[tuple[str, int, int]] | None:
+    """Lines of "kind HH:MM-HH:MM" (kind: break or lunch); None when one can't be read."""
+    found = []
+    for line in raw.replace(";", "\n").splitlines():
+        if not line.strip():
+            continue
+        try:
+            kind, span = line.split()
+            begin, end = span.split("-")
+        except ValueError:
+            return None
+        b, e = _minutes(begin), _minutes(end)
+        if kind not in ("break", "lunch") or b is None or e is None:
+            return None
+        found.append((kind, b, e))
+    return found
+
+
+@require_POST
+def edit_shift(request: HttpRequest, shift_id: int) -> HttpResponse:
+    user = signed_in(request)
+    shift = Shift.objects.filter(pk=shift_id, roster__in=selectors.rosters_for(user)).first()
+    if shift is None:
+        raise Http404
+    prep, start, end = (_minutes(request.POST.get(k)) for k in ("prep_start", "start", "end"))
+    breaks = _breaks(request.POST.get("breaks", "")) if "breaks" in request.POST else None
+    if (
+        prep is None
+        or start is None
+        or end is None
+        or ("breaks" in request.POST and breaks is None)
+    ):
+        return roster(
+            request,
+            shift.roster_id,
+            error=_('Times are HH:MM; breaks "break 10:00-10:15".'),
+            status=422,
+        )
+    try:
+        shift_edit(
+            actor=user,
+            now=clock.now(),
+            shift_id=shift.pk,
+            prep_start=prep,
+            start=start,
+            end=end,
+            breaks=breaks,
+        )
+    except PolicyRefusal as refused:
+        return roster(request, shift.roster_id, refused=refused, status=409)
+    messages.success(request, _("Shift changed; the roster still keeps every rule."))
+    return redirect("workforce:roster", roster_id=shift.roster_id)
+
+
+def staffing(request: HttpRequest, roster_id: int) -> HttpResponse:
+    user = signed_in(request)
+    found = _visible(user, roster_id)
+    day = min(max(_int(request.GET.get("day"), 0), 0), found.weeks * 7 - 1)
+    chart = selectors.staffing_chart(found, day)
+    context = {
+        "roster": found,
+        "day": day,
+        "day_date": found.first_monday + timedelta(days=day),
+        "days": [(d, found.first_monday + timedelta(days=d)) for d in range(found.weeks * 7)],
+        "chart": chart,
+        "svg": selectors.chart_svg(chart),
+        "tabs": _tabs(user),
+        "rows": list(
+            zip(chart.labels, chart.forecast, chart.required, chart.scheduled, strict=False)
+        ),
+    }
+    return render(request, "workforce/staffing.html", context)
+
+
+# --- leave ---------------------------------------------------------------------------------------
+
+
+def leave(
+    request: HttpRequest,
+    *,
+    error: str = "",
+    refused: PolicyRefusal | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = signed_in(request)
+    context = {
+        "mine": selectors.own_leave(user)[:50],
+        "to_decide": selectors.leave_to_decide(user),
+        "may_ask": may_open_view(user.role, "workforce:leave_ask") and user.team_id is not None,
+        "form": request.POST if request.method == "POST" else {},
+        "error": error,
+        "tabs": _tabs(user),
+        **_refusal(refused),
+    }
+    return render(request, "workforce/leave.html", context, status=status)
+
+
+@require_POST
+def leave_ask(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
+    first, last = _date(request.POST.get("first_day")), _date(request.POST.get("last_day"))
+    if first is None or last is None:
+        return leave(request, error=_("Give the first and last day of leave."), status=422)
+    try:
+        leave_request(
+            actor=user,
+            now=clock.now(),
+            first_day=first,
+            last_day=last,
+            reason=request.POST.get("reason", ""),
+        )
+    except PolicyRefusal as refused:
+        return leave(request, refused=refused, status=409)
+    messages.success(request, _("Leave asked for; your team lead decides."))
+    return redirect("workforce:leave")
+
+
+@require_POST
+def leave_decision(request: HttpRequest, leave_id: int) -> HttpResponse:
+    user = signed_in(request)
+    try:
+        found = selectors.leave_visible(user, leave_id)
+    except LeaveRequest.DoesNotExist:
+        raise Http404 from None
+    choice = request.POST.get("decision", "")
+    if choice not in ("approve", "refuse"):
+        return leave(request, error=_("Approve or refuse."), status=422)
+    try:
+        leave_decide(actor=user, now=clock.now(), leave_id=found.pk, approve=choice == "approve")
+    except PolicyRefusal as refused:
+        return leave(request, refused=refused, status=409)
+    messages.success(request, _("Leave decided."))
+    return redirect("workforce:leave")
+
+
+# --- adherence -----------------------------------------------------------------------------------
+
+
+def adherence(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
+    teams = selectors.teams_for(user)
+    team = teams.filter(pk=_int(request.GET.get("team"), 0)).first() or teams.first()
+    now = clock.now()
+    rows: list[selectors.AdherenceRow] = []
+    day = None
+    if team is not None:
+        today = now.astimezone(planning.team_zone(team)).date()
+        day = _date(request.GET.get("day")) or today
+        day = min(day, today)
+        rows = selectors.team_adherence(team, day, now)
+    context = {"teams": teams, "team": team, "day": day, "rows": rows, "tabs": _tabs(user)}
+    return render(request, "workforce/adherence.html", context)
