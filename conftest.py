@@ -77,6 +77,18 @@ def centre(db: None) -> dict[str, object]:
 
 
 @pytest.fixture
+def in_english(centre: dict[str, object]) -> dict[str, object]:
+    """Every user and customer reads English: for tests that check the words of pages and PDFs
+    (the demo's people work in six languages; test_i18n checks the catalogs)."""
+    from hotline.accounts.models import User
+    from hotline.tickets.models import Customer
+
+    User.objects.update(language="en")
+    Customer.objects.update(language="en")
+    return centre
+
+
+@pytest.fixture
 def token_for(db: None):  # type: ignore[no-untyped-def]
     from hotline.accounts.services import api_token_create
 

@@ -14,7 +14,7 @@ from hotline.dispatch.services import work_order_complete, work_order_dispatch, 
 from hotline.dispatch.tests.conftest import make_ticket
 from hotline.tickets.choices import TicketState
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from hotline.notices.models import Notice
 pytestmark = pytest.mark.django_db
 
 
-def test_c2_c3_c5_portal_lists_cases_with_promises_delays_and_reports(client, account):
+def test_c2_c3_c5_portal_lists_cases_with_promises_delays_and_reports(client, account, in_english):
     client.force_login(account["user"])
     response = client.get(reverse("portal:cases"))
     assert response.status_code == 200
@@ -20,9 +20,11 @@ def test_c2_c3_c5_portal_lists_cases_with_promises_delays_and_reports(client, ac
     assert first.ticket.number in page
     assert account["waiting"].number in page
     assert reverse("dispatch:report", args=[first.pk]) in page  # C5: the service report
-    assert "Waiting for spare parts" in page or "C3" in page  # C3: the delay and its reason
     for other in (account["other_customer"].name, account["other_order"].ticket.number):
         assert other not in page
+    # C3: the first visit's delay and its reason (the list shows the current order's only).
+    case = client.get(reverse("portal:case", args=[first.ticket.pk])).content.decode()
+    assert "Waiting for spare parts" in case
 
 
 def test_c2_portal_shows_the_promised_times_in_the_customers_zone(client, account, now):

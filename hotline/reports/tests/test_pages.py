@@ -13,7 +13,7 @@ from hotline import clock
 from hotline.reports.models import FaultAlert
 from hotline.reports.tests.conftest import order, providers, utc
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 FIXED_NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)
 
 
