@@ -35,6 +35,21 @@ class LinearModel:
     def minimise(self, index: int, weight: int) -> None:
         self.objective[index] = self.objective.get(index, 0) + weight
 
+    def satisfied(self, values: Mapping[int, int]) -> bool:
+        """Whether these values keep every bound and constraint (missing values count as 0)."""
+        if any(
+            not lo <= values.get(i, 0) <= hi
+            for i, (lo, hi) in enumerate(zip(self.lower, self.upper, strict=True))
+        ):
+            return False
+        return all(
+            lower <= sum(c * values.get(i, 0) for i, c in terms.items()) <= upper
+            for terms, lower, upper, _ in self.rows
+        )
+
+    def cost(self, values: Sequence[int]) -> int:
+        return sum(weight * values[i] for i, weight in self.objective.items())
+
 
 @dataclass(frozen=True)
 class Solved:

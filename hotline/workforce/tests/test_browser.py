@@ -18,7 +18,7 @@ def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_selector("h1")
 
 
-def test_d14_lead_generates_checks_and_publishes_a_roster(page, centre):  # type: ignore[no-untyped-def]
+def test_d14_lead_generates_checks_and_publishes_a_roster(page, centre, in_english):  # type: ignore[no-untyped-def]
     call_history("repairs")
     sign_in(page, "lead")
     page.goto("/workforce/")

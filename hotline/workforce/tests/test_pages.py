@@ -14,7 +14,7 @@ from hotline.workforce.selectors import hhmm
 from hotline.workforce.services import roster_publish
 from hotline.workforce.tests.conftest import FIRST_MONDAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 @pytest.fixture
