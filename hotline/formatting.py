@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db.models import Choices
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext
 
@@ -24,3 +25,12 @@ def setting_text(setting: Setting, value: Value) -> str:
     if setting.kind is Kind.WEEKDAY and isinstance(value, int):
         return str(WEEKDAYS[value])
     return setting.display(value)
+
+
+def choice_labels(choices: type[Choices]) -> dict[str, str]:
+    """Each value's label in the active language, for a list page to look up row by row.
+
+    `Model.get_FOO_display` hashes every lazy label of the field on each call (a translation
+    lookup per choice, per row); this translates each label once per page.
+    """
+    return {str(value): str(label) for value, label in choices.choices}

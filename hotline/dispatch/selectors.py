@@ -24,8 +24,7 @@ from hotline.dispatch.models import (
     Provider,
     WorkOrder,
 )
-from hotline.rulebook.models import Calendar
-from hotline.rulebook.selectors import centre_calendar
+from hotline.rulebook.selectors import centre_calendar, centre_time_zone
 from hotline.tickets.choices import TicketState, Zone
 from hotline.tickets.models import Ticket
 
@@ -118,18 +117,6 @@ ORDER_LIST_FIELDS = (
     "provider__name",
     "ticket__customer__name",
 )
-
-
-def centre_time_zone() -> str:
-    """The zone pages show times in: the one centre_calendar() counts in (the first site's
-    calendar), read in one small query, since a page needs no holidays to show a time."""
-    zone = (
-        Calendar.objects.filter(sites__isnull=False)
-        .order_by("sites__id")
-        .values_list("time_zone", flat=True)
-        .first()
-    ) or Calendar.objects.order_by("id").values_list("time_zone", flat=True).first()
-    return zone or "UTC"
 
 
 def _page(query: QuerySet[Any], page: int) -> tuple[list[Any], bool]:

@@ -5,6 +5,7 @@ error (422); an order the user may not see is a 404, whoever owns it.
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,8 +14,10 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,14 +26,13 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
 from hotline.core.refusal import PolicyRefusal
-from hotline.dispatch.choices import Channel, DelayReason
+from hotline.dispatch.choices import Channel, DelayReason, WorkOrderState
 from hotline.dispatch.models import Provider, WorkOrder
 from hotline.dispatch.report import report_pdf
 from hotline.dispatch.selectors import (
     BOARD_TABS,
     Board,
     BoardRow,
-    centre_time_zone,
     dispatch_board,
     provider_orders,
     work_order_for,
@@ -45,9 +47,11 @@ from hotline.dispatch.services import (
     work_order_sign,
     work_order_urge,
 )
+from hotline.formatting import choice_labels
 from hotline.i18n import refusal_text
 from hotline.notices.services import LOGGERS as NOTICE_LOGGERS
-from hotline.tickets.choices import ServiceOption
+from hotline.rulebook.selectors import centre_time_zone
+from hotline.tickets.choices import ServiceOption, TicketKind, Zone
 from hotline.tickets.models import Ticket
 from hotline.tickets.services import ticket_bounce
 
@@ -58,6 +62,12 @@ BOARD_TAB_LABELS = {
     "leftovers": gettext_lazy("Leftovers"),
     "providers": gettext_lazy("By provider and zone"),
 }
+
+
+TICKET_TABS = ("to_dispatch", "bounced")
+ORDER_TABS = ("late", "leftovers")
+# Where a cell rendered once a page takes each row's id (see `_ticket_rows`, `_order_rows`).
+ROW_MARK = "__row__"
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -91,9 +101,8 @@ def _board(
     context = {
         "board": found,
         "tabs": [(key, BOARD_TAB_LABELS[key]) for key in BOARD_TABS],
-        "ticket_rows": _ticket_rows(found) if found.tab in ("to_dispatch", "bounced") else [],
-        "order_rows": _order_rows(found) if found.tab in ("late", "leftovers") else [],
-        "channel_options": _options(Channel.choices),
+        "ticket_rows": _ticket_rows(request, found) if found.tab in TICKET_TABS else [],
+        "order_rows": _order_rows(request, found) if found.tab in ORDER_TABS else [],
         "refusal": refusal,
         "refusal_text": refusal_text(refusal) if refusal else "",
         "centre_tz": found.time_zone,
@@ -105,18 +114,60 @@ def _options(choices: Iterable[tuple[object, object]]) -> str:
     return format_html_join("", '<option value="{}">{}</option>', choices)
 
 
-def _ticket_rows(found: Board) -> list[tuple[BoardRow, str]]:
-    """Each row with its region's provider options (D3: the suggestion first, then the
-    region's providers with their loads), rendered once per region, not once per row: the
-    board stays fast at 50 rows a page."""
-    by_region: dict[int | None, str] = {}
-    rows = []
+@dataclass(frozen=True)
+class TicketLine:
+    """A ticket to dispatch or bounced, as the board prints it."""
+
+    number: str
+    kind: str  # labels in the reader's language
+    customer: str
+    address: str
+    zone: str
+    waiting_since: datetime
+    forms: str  # to dispatch: the dispatch and bounce forms
+    bounce_reason: str  # bounced: why, and to whom
+    owner: str
+
+
+def _ticket_rows(request: HttpRequest, found: Board) -> list[TicketLine]:
+    """The board's tickets. The dispatch cell (D3: the region's providers with their loads,
+    the suggestion first; E3: the bounce form) is rendered once per region and only the
+    ticket id put in per row: the board stays fast at 50 rows a page."""
+    cells: dict[int | None, str] = {}
+    kinds, zones = choice_labels(TicketKind), choice_labels(Zone)
+    lines = []
     for row in found.rows:
-        region = row.ticket.site.region_id if row.ticket.site else None
-        if region not in by_region:
-            by_region[region] = _provider_options(row)
-        rows.append((row, by_region[region]))
-    return rows
+        ticket, site = row.ticket, row.ticket.site
+        forms = ""
+        if found.tab == "to_dispatch":
+            region = site.region_id if site else None
+            if region not in cells:
+                cells[region] = _dispatch_cell(request, row)
+            forms = mark_safe(cells[region].replace(ROW_MARK, str(ticket.pk)))
+        lines.append(
+            TicketLine(
+                number=ticket.number,
+                kind=kinds[ticket.kind],
+                customer=ticket.customer.name,
+                address=site.address if site else "",
+                zone=zones[site.zone] if site else "",
+                waiting_since=ticket.created_at,
+                forms=forms,
+                bounce_reason=ticket.bounce_reason,
+                owner=str(ticket.owner),
+            )
+        )
+    return lines
+
+
+def _dispatch_cell(request: HttpRequest, row: BoardRow) -> str:
+    context = {
+        "ticket": ROW_MARK,
+        "provider_options": _provider_options(row),
+        "channel_options": _options(Channel.choices),
+        "suggested": row.suggested is not None,
+    }
+    return render_to_string("dispatch/_dispatch_cell.html", context, request=request)
 
 
 def _provider_options(row: BoardRow) -> str:
@@ -138,11 +189,50 @@ def _provider_options(row: BoardRow) -> str:
     )
 
 
-def _order_rows(found: Board) -> list[tuple[WorkOrder, str, str]]:
-    """Each order with its page and urge links, reversed once per page rather than per row."""
+@dataclass(frozen=True)
+class OrderLine:
+    """A late or leftover order as the board prints it."""
+
+    number: str
+    url: str
+    state: str  # labels in the reader's language
+    ticket: str
+    customer: str
+    provider: str
+    zone: str
+    channel: str
+    dispatched_at: datetime | None
+    response_due: datetime | None
+    late_at: datetime | None
+    urge_form: str
+
+
+def _order_rows(request: HttpRequest, found: Board) -> list[OrderLine]:
+    """Each order with its link and urge form (D5, D7), rendered once a page with the order id
+    put in per row, and its labels looked up once a page."""
     order_url = reverse("dispatch:order", args=[0]).replace("/0/", "/%d/")
-    urge_url = reverse("dispatch:urge", args=[0]).replace("/0/", "/%d/")
-    return [(order, order_url % order.pk, urge_url % order.pk) for order in found.rows]
+    urge_form = render_to_string(
+        "dispatch/_urge_cell.html", {"order": 0, "tab": found.tab}, request=request
+    ).replace("/0/", f"/{ROW_MARK}/")
+    states, zones = choice_labels(WorkOrderState), choice_labels(Zone)
+    channels = choice_labels(Channel)
+    return [
+        OrderLine(
+            number=order.number,
+            url=order_url % order.pk,
+            state=states[order.state],
+            ticket=order.ticket.number,
+            customer=order.ticket.customer.name,
+            provider=order.provider.name,
+            zone=zones[order.zone],
+            channel=channels[order.channel],
+            dispatched_at=order.dispatched_at,
+            response_due=order.response_due,
+            late_at=order.late_at,
+            urge_form=mark_safe(urge_form.replace(ROW_MARK, str(order.pk))),
+        )
+        for order in found.rows
+    ]
 
 
 @require_POST
@@ -253,8 +343,10 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     which = request.GET.get("filter", "open")
     page = _page_number(request)
     found, has_next = provider_orders(user, which, page)
+    states = choice_labels(WorkOrderState)
+    url = reverse("provider:order", args=[0]).replace("/0/", "/%d/")  # once, not per row
     context = {
-        "orders": found,
+        "orders": [(order, url % order.pk, states[order.state]) for order in found],
         "filter": which,
         "page": page,
         "has_next": has_next,

@@ -93,3 +93,15 @@ def centre_calendar(rulebook: Rulebook | None = None) -> BusinessCalendar:
             "UTC", opens=rules.clock("d1.opens"), closes=rules.clock("d1.closes")
         )
     return business_calendar(calendar, rulebook)
+
+
+def centre_time_zone() -> str:
+    """The zone pages show times in: the one centre_calendar() counts in (the first site's
+    calendar), read in one small query, since a page needs no holidays to show a time."""
+    zone = (
+        Calendar.objects.filter(sites__isnull=False)
+        .order_by("sites__id")
+        .values_list("time_zone", flat=True)
+        .first()
+    ) or Calendar.objects.order_by("id").values_list("time_zone", flat=True).first()
+    return zone or "UTC"

@@ -1,6 +1,7 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import template
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 
 from hotline.formatting import duration_text
 
@@ -20,3 +21,22 @@ def duration_or_dash(value: timedelta | None) -> str:
 @register.filter
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f} %"
+
+
+# Two formats list pages print hundreds of times, as the date filter prints them (in the
+# page's time zone and the reader's language) without its general format machinery.
+
+
+@register.filter(expects_localtime=True)
+def minute(value: datetime | None) -> str:
+    """`date:"Y-m-d H:i"`: 2026-12-07 09:30."""
+    return "" if value is None else f"{value:%Y-%m-%d %H:%M}"
+
+
+@register.filter(expects_localtime=True)
+def day_and_time(value: datetime | None) -> str:
+    """`date:"D j M, H:i"`: Mon 7 Dec, 09:30."""
+    if value is None:
+        return ""
+    weekday, month = WEEKDAYS_ABBR[value.weekday()], MONTHS_3[value.month].title()
+    return f"{weekday} {value.day} {month}, {value:%H:%M}"

@@ -11,7 +11,7 @@ from hotline.accounts.models import User
 from hotline.accounts.permissions import may_open_view
 from hotline.core.refusal import PolicyRefusal
 from hotline.i18n import refusal_text
-from hotline.rulebook.selectors import centre_calendar
+from hotline.rulebook.selectors import centre_time_zone
 from hotline.tickets.models import Ticket
 from hotline.tickets.selectors import ticket_for
 
@@ -29,7 +29,7 @@ def visible_ticket(user: User, ticket_id: int) -> Ticket:
 
 def centre_tz() -> str:
     """Pages show times, and read datetime fields, in the centre's zone."""
-    return centre_calendar().time_zone
+    return centre_time_zone()
 
 
 def refusal_context(refusal: PolicyRefusal | None) -> dict[str, Any]:
