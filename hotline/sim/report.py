@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from html import escape
 from typing import Any
 
@@ -25,6 +26,9 @@ def _fmt(value: float | None, unit: str) -> str:
     return f"{value * 100:.2f} %" if unit == "pct" else f"{value:.1f} s"
 
 
+LABEL_WIDTH = 40
+
+
 def chart(rows: list[dict[str, Any]], width: int = 760, height: int = 220) -> str:
     """Calls offered per interval (bars) and the service level (line, right-hand scale)."""
     if not rows:
@@ -33,6 +37,7 @@ def chart(rows: list[dict[str, Any]], width: int = 760, height: int = 220) -> st
     plot_w, plot_h = width - left - right, height - top - bottom
     most = max(r["offered"] for r in rows) or 1
     step = plot_w / len(rows)
+    label_every = math.ceil(LABEL_WIDTH / step)  # "08:30" needs about 40 px
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="Calls and service level '
@@ -53,10 +58,10 @@ def chart(rows: list[dict[str, Any]], width: int = 760, height: int = 220) -> st
             f'height="{h:.1f}" fill="#9cc3e6"><title>{escape(row["interval"])}: '
             f"{row['offered']} calls</title></rect>"
         )
-        if i % max(1, len(rows) // 12) == 0:
+        if i % label_every == 0:
             parts.append(
-                f'<text x="{x:.1f}" y="{height - 8}" font-size="11">{escape(row["interval"])}'
-                "</text>"
+                f'<text x="{x + step / 2:.1f}" y="{height - 8}" font-size="11" '
+                f'text-anchor="middle">{escape(row["interval"])}</text>'
             )
         if row["service_level"] is not None:
             y = top + plot_h * (1 - row["service_level"])

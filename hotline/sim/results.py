@@ -111,12 +111,32 @@ class Estimate:
         return self.low is not None and self.high is not None and self.low <= x <= self.high
 
 
-def estimate(pooled: float | None, unit_values: Sequence[float | None]) -> Estimate:
+# The KPIs that are shares (the others are times in seconds).
+SHARES = frozenset(
+    {
+        "service_level",
+        "service_level_answered",
+        "abandonment_rate",
+        "transfer_rate",
+        "overflow_rate",
+        "callback_rate",
+        "occupancy",
+    }
+)
+
+
+def estimate(
+    pooled: float | None, unit_values: Sequence[float | None], *, share: bool = False
+) -> Estimate:
+    """The pooled value with a Student t interval over the units, kept inside what the KPI can
+    be (no time below 0, no share outside 0-100 %): with few units the bare interval can
+    leave it, and a negative overflow rate helps nobody."""
     values = [v for v in unit_values if v is not None]
     if pooled is None or len(values) < 2:
         return Estimate(pooled, None, None, len(values))
     half = t95(len(values) - 1) * statistics.stdev(values) / math.sqrt(len(values))
-    return Estimate(pooled, pooled - half, pooled + half, len(values))
+    high = min(pooled + half, 1.0) if share else pooled + half
+    return Estimate(pooled, max(pooled - half, 0.0), high, len(values))
 
 
 def summarize(scenario: Scenario, runs: Sequence[RunResult]) -> dict[str, Any]:
@@ -138,13 +158,14 @@ def summarize(scenario: Scenario, runs: Sequence[RunResult]) -> dict[str, Any]:
     pooled = kpis(total)
     per_unit = [kpis(u) for u in units]
     kpi_out = {
-        name: estimate(value, [u[name] for u in per_unit]).as_json()
+        name: estimate(value, [u[name] for u in per_unit], share=name in SHARES).as_json()
         for name, value in pooled.items()
     }
     staffed = sum(r.staffed for r in runs)
     kpi_out["occupancy"] = estimate(
         _ratio(sum(r.handling for r in runs), staffed),
         occupancy_units if len(runs) > 1 else [],
+        share=True,
     ).as_json()
     counts = {key: int(total.get(key, 0)) for key in COUNT_KEYS}
     counts["callbacks_made"] = sum(r.callbacks_made for r in runs)

@@ -12,7 +12,7 @@ from hotline.core.kpi import floor_kpis
 from hotline.core.tests.test_purity import _clock_reads, _django_imports
 from hotline.sim.engine import Simulation
 from hotline.sim.report import html_report
-from hotline.sim.results import call_records, summarize
+from hotline.sim.results import call_records, estimate, summarize
 from hotline.sim.runner import ProgressBar, simulate
 from hotline.sim.scenario import ScenarioError, load, parse
 
@@ -67,6 +67,20 @@ def test_kpis_are_those_of_core_kpi_on_the_same_calls() -> None:
         kpis["aht_seconds"]["value"], abs=1e-3
     )
     assert expected.over_limit_calls == summary["counts"]["over_limit"]
+
+
+def test_intervals_stay_inside_what_the_kpi_can_be() -> None:
+    """Three replications with a rare event: the bare t interval of a share would go below 0."""
+    rare = estimate(0.002, [0.0, 0.0, 0.006], share=True)
+    assert rare.low == 0.0
+    assert rare.high is not None
+    assert 0.002 < rare.high < 1.0
+    certain = estimate(0.99, [1.0, 0.97, 1.0], share=True)
+    assert certain.high == 1.0
+    wait = estimate(1.0, [0.0, 0.0, 3.0])
+    assert wait.low == 0.0
+    assert wait.high is not None
+    assert wait.high > 1.0
 
 
 def test_per_interval_table_adds_up_to_the_day() -> None:
