@@ -110,8 +110,8 @@ def _b3_calls_waiting(kind: LeaveKind, floor: FloorSnapshot) -> PolicyRefusal | 
     return PolicyRefusal(
         "B3",
         gettext_noop(
-            "No break while customers wait: %(calls)s calls in the queue and %(callbacks)s "
-            "callbacks due. Ask again when the queue is empty."
+            "No break while customers wait (calls in the queue: %(calls)s, callbacks due: "
+            "%(callbacks)s). Ask again when the queue is empty."
         ),
         {"calls": floor.waiting_calls, "callbacks": floor.callbacks_due},
     )

@@ -63,7 +63,7 @@ def test_desk_break_refused_under_b3_shows_the_rule(page, centre):
     refusal = page.wait_for_selector(".refusal")
     assert refusal.get_attribute("data-rule") == "B3"
     assert "B3" in refusal.inner_text()
-    assert "1 calls in the queue" in refusal.inner_text()
+    assert "calls in the queue: 1," in refusal.inner_text()
     assert page.inner_text("[data-testid=state]").startswith("Ready")
     screenshot(page, "desk-refused-b3")
 
