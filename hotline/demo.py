@@ -25,6 +25,7 @@ from hotline.dispatch.services import (
     work_order_sign,
 )
 from hotline.rulebook.models import Calendar, Holiday
+from hotline.rulebook.selectors import current_rulebook
 from hotline.tickets.choices import TicketKind, TicketState, Zone
 from hotline.tickets.models import (
     Customer,
@@ -36,6 +37,7 @@ from hotline.tickets.models import (
     Ticket,
 )
 from hotline.tickets.services import ticket_bounce
+from hotline.tickets.services.cases import set_promises
 
 DEMO_PASSWORD = "hotline-demo"
 
@@ -466,7 +468,10 @@ def _demo_ticket(
         "read_back_text": f"{DEMO_SYMPTOMS[number % len(DEMO_SYMPTOMS)]} - {site.address}",
         "read_back_at": created,
     }
-    return Ticket.objects.create(**(facts | extra))
+    ticket = Ticket(**(facts | extra))
+    set_promises(ticket, current_rulebook())  # C2: what the customer was told, as services do
+    ticket.save()
+    return ticket
 
 
 def _demo_visit(desk: User, order: WorkOrder, at: datetime, visit: datetime) -> None:

@@ -2,11 +2,12 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from hotline.audit.models import Event
 from hotline.audit.selectors import events_for_supervisor
+from hotline.paging import MAX_PAGE
 
 router = Router(tags=["audit"])
 
@@ -28,7 +29,16 @@ class EventOut(Schema):
         return event.actor_label
 
 
+class EventPages(LimitOffsetPagination):
+    class Input(LimitOffsetPagination.Input):
+        # Bounded like page numbers (hotline.paging): larger ones overflowed OFFSET.
+        limit: int = Field(
+            LimitOffsetPagination.Input.model_fields["limit"].default, ge=1, le=MAX_PAGE
+        )
+        offset: int = Field(0, ge=0, le=MAX_PAGE)
+
+
 @router.get("", response=list[EventOut], summary="The event log, newest first")
-@paginate(LimitOffsetPagination)
+@paginate(EventPages)
 def events_list(request: HttpRequest, entity: str = "", rule: str = "") -> Any:
     return events_for_supervisor(entity=entity, rule=rule)

@@ -141,20 +141,20 @@ def floor_logout(request: HttpRequest) -> AgentStateOut | None:
     return _state(agent_log_out(actor=signed_in(request), now=clock.now()))
 
 
-class LeaveIn(Schema):
+class FloorLeaveIn(Schema):
     kind: LeaveKind
 
 
-class LeaveOut(Schema):
+class FloorLeaveOut(Schema):
     id: int
     kind: str
     state: str
 
 
-@router.post("/leave", response=LeaveOut, summary="Ask for a break, lunch or away (B2-B6)")
-def floor_leave(request: HttpRequest, leave: LeaveIn) -> LeaveOut:
+@router.post("/leave", response=FloorLeaveOut, summary="Ask for a break, lunch or away (B2-B6)")
+def floor_leave(request: HttpRequest, leave: FloorLeaveIn) -> FloorLeaveOut:
     made = agent_leave_request(actor=signed_in(request), now=clock.now(), kind=leave.kind)
-    return LeaveOut(id=made.pk, kind=made.kind, state=made.state)
+    return FloorLeaveOut(id=made.pk, kind=made.kind, state=made.state)
 
 
 @router.post("/offers/{offer_id}/accept", response=CallOut, summary="Answer the ringing call")
@@ -314,16 +314,16 @@ class OverrideIn(Schema):
 
 @router.post(
     "/agents/{username}/override-leave",
-    response=LeaveOut,
+    response=FloorLeaveOut,
     summary="Team lead: let an agent leave despite a refusal (audited)",
 )
-def floor_override_leave(request: HttpRequest, username: str, body: OverrideIn) -> LeaveOut:
+def floor_override_leave(request: HttpRequest, username: str, body: OverrideIn) -> FloorLeaveOut:
     lead = signed_in(request)
     agent = get_object_or_404(User, username=username, team=lead.team_id)
     made = agent_leave_override(
         actor=lead, now=clock.now(), agent=agent, kind=body.kind, reason=body.reason
     )
-    return LeaveOut(id=made.pk, kind=made.kind, state=made.state)
+    return FloorLeaveOut(id=made.pk, kind=made.kind, state=made.state)
 
 
 class ReasonIn(Schema):
@@ -346,7 +346,7 @@ class ArrivalIn(Schema):
     caller_number: str
 
 
-class CaseOut(Schema):
+class OpenCaseOut(Schema):
     id: int
     summary: str
 
@@ -356,7 +356,7 @@ class RoutingOut(Schema):
     offered_to: str | None
     offer_expires_at: datetime | None
     customer_id: int | None
-    open_cases: list[CaseOut]
+    open_cases: list[OpenCaseOut]
 
 
 def _routing(call: Call) -> RoutingOut:
@@ -404,7 +404,7 @@ def cti_call_abandoned(request: HttpRequest, external_id: str) -> RoutingOut:
     return _routing(call)
 
 
-class WindowIn(Schema):
+class CallbackWindowIn(Schema):
     window_start: datetime
     window_end: datetime
 
@@ -414,7 +414,9 @@ class WindowIn(Schema):
     response=CallbackOut,
     summary="The caller chose a callback (B8)",
 )
-def cti_call_callback(request: HttpRequest, external_id: str, body: WindowIn) -> CallbackOut:
+def cti_call_callback(
+    request: HttpRequest, external_id: str, body: CallbackWindowIn
+) -> CallbackOut:
     made = call_to_callback(
         now=clock.now(),
         call_id=_pbx_call(external_id).pk,

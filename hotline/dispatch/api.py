@@ -31,6 +31,7 @@ from hotline.dispatch.services import (
     work_order_dispatch as dispatch_service,
 )
 from hotline.dispatch.services import work_order_urge as urge_service
+from hotline.paging import PageNumber
 from hotline.tickets.models import Ticket
 
 router = Router(tags=["dispatch"])
@@ -109,7 +110,9 @@ class BoardOut(Schema):
 @router.get(
     "/board", response=BoardOut, summary="The dispatch board (D3, E3, D6, D7): tabs, 50 a page"
 )
-def dispatch_board(request: HttpRequest, tab: str = "to_dispatch", page: int = 1) -> dict[str, Any]:
+def dispatch_board(
+    request: HttpRequest, tab: str = "to_dispatch", page: PageNumber = 1
+) -> dict[str, Any]:
     board = board_select(signed_in(request), tab, page, now=clock.now())
     tickets, orders, counts = [], [], []
     if board.tab in ("to_dispatch", "bounced"):
@@ -235,7 +238,9 @@ class OrdersOut(Schema):
 
 
 @provider.get("/orders", response=OrdersOut, summary="My provider's work orders (D4)")
-def provider_orders(request: HttpRequest, filter: str = "open", page: int = 1) -> dict[str, Any]:
+def provider_orders(
+    request: HttpRequest, filter: str = "open", page: PageNumber = 1
+) -> dict[str, Any]:
     found, has_next = provider_orders_select(signed_in(request), filter, page)
     return {"page": page, "has_next": has_next, "orders": [_out(o) for o in found]}
 

@@ -50,6 +50,7 @@ from hotline.dispatch.services import (
 from hotline.formatting import choice_labels
 from hotline.i18n import refusal_text
 from hotline.notices.services import LOGGERS as NOTICE_LOGGERS
+from hotline.paging import page_number
 from hotline.rulebook.selectors import centre_time_zone
 from hotline.tickets.choices import ServiceOption, TicketKind, Zone
 from hotline.tickets.models import Ticket
@@ -68,13 +69,6 @@ TICKET_TABS = ("to_dispatch", "bounced")
 ORDER_TABS = ("late", "leftovers")
 # Where a cell rendered once a page takes each row's id (see `_ticket_rows`, `_order_rows`).
 ROW_MARK = "__row__"
-
-
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        return 1
 
 
 def _local_datetime(value: str) -> datetime:
@@ -97,7 +91,7 @@ def _board(
 ) -> HttpResponse:
     user = signed_in(request)
     tab = request.GET.get("tab", "to_dispatch")
-    found = dispatch_board(user, tab, _page_number(request), now=clock.now())
+    found = dispatch_board(user, tab, page_number(request), now=clock.now())
     context = {
         "board": found,
         "tabs": [(key, BOARD_TAB_LABELS[key]) for key in BOARD_TABS],
@@ -341,7 +335,7 @@ def report(request: HttpRequest, order_id: int) -> HttpResponse:
 def provider_list(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     which = request.GET.get("filter", "open")
-    page = _page_number(request)
+    page = page_number(request)
     found, has_next = provider_orders(user, which, page)
     states = choice_labels(WorkOrderState)
     url = reverse("provider:order", args=[0]).replace("/0/", "/%d/")  # once, not per row

@@ -14,6 +14,7 @@ from hotline.followup.selectors import FILTERS, followup_for, followup_list
 from hotline.followup.services import followup_record as record_service
 from hotline.followup.services import followup_release as release_service
 from hotline.followup.services import followup_take as take_service
+from hotline.paging import PageNumber
 
 router = Router(tags=["follow-up"])
 
@@ -80,7 +81,9 @@ def _out(f: FollowUp) -> dict[str, Any]:
 
 
 @router.get("", response=FollowUpsOut, summary="Follow-up calls: due, mine, upcoming, done (D12)")
-def followups_list(request: HttpRequest, filter: str = "due", page: int = 1) -> dict[str, Any]:
+def followups_list(
+    request: HttpRequest, filter: str = "due", page: PageNumber = 1
+) -> dict[str, Any]:
     which = filter if filter in FILTERS else "due"
     rows, has_next = followup_list(signed_in(request), which, page, now=clock.now())
     return {

@@ -22,21 +22,15 @@ from hotline.followup.models import FollowUp
 from hotline.followup.selectors import FILTERS, followup_for, followup_list
 from hotline.followup.services import followup_record, followup_release, followup_take
 from hotline.i18n import refusal_text
+from hotline.paging import page_number
 from hotline.rulebook.selectors import centre_calendar
-
-
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        return 1
 
 
 def followups(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     which = request.GET.get("filter", "due")
     which = which if which in FILTERS else "due"
-    page = _page_number(request)
+    page = page_number(request)
     rows, has_next = followup_list(user, which, page, now=clock.now())
     context = {
         "rows": rows,

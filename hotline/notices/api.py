@@ -11,6 +11,7 @@ from hotline.accounts.views import signed_in
 from hotline.notices.models import Notice
 from hotline.notices.selectors import notices_page, notices_to_log
 from hotline.notices.services import notice_mark_logged
+from hotline.paging import PageNumber
 
 router = Router(tags=["notices"])
 
@@ -43,7 +44,7 @@ def _out(notice: Notice) -> dict[str, Any]:
 
 
 @router.get("", response=NoticesOut, summary="My notices; to make by hand for dispatchers (D3)")
-def notices_list(request: HttpRequest, page: int = 1) -> dict[str, Any]:
+def notices_list(request: HttpRequest, page: PageNumber = 1) -> dict[str, Any]:
     user = signed_in(request)
     found, has_next = notices_page(user, page)
     return {

@@ -13,19 +13,13 @@ from hotline.i18n import refusal_text
 from hotline.notices.models import Notice
 from hotline.notices.selectors import notices_page, notices_to_log
 from hotline.notices.services import LOGGERS, notice_mark_logged
+from hotline.paging import page_number
 from hotline.rulebook.selectors import centre_calendar
-
-
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        return 1
 
 
 def notice_list(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
-    page = _page_number(request)
+    page = page_number(request)
     found, has_next = notices_page(user, page)
     context = {
         "notices": found,

@@ -14,6 +14,7 @@ from ninja import Router, Schema
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
+from hotline.paging import PageNumber
 from hotline.portal.selectors import CaseRow, portal_case, portal_customer
 from hotline.portal.selectors import portal_cases as cases_select
 from hotline.portal.services import (
@@ -36,7 +37,7 @@ class DelayOut(Schema):
     text: str
 
 
-class OrderOut(Schema):
+class CaseOrderOut(Schema):
     id: int
     number: str
     state: str
@@ -59,7 +60,7 @@ class CaseOut(Schema):
     response_due: datetime | None
     resolution_due: datetime | None
     solved_at: datetime | None
-    work_orders: list[OrderOut]
+    work_orders: list[CaseOrderOut]
     delays: list[DelayOut]
 
 
@@ -69,7 +70,7 @@ class CasesOut(Schema):
     cases: list[CaseOut]
 
 
-class RecordIn(Schema):
+class RecordFormatIn(Schema):
     format: str = "json"
 
 
@@ -116,7 +117,7 @@ def _case(row: CaseRow) -> dict[str, Any]:
 
 
 @router.get("/cases", response=CasesOut, summary="My cases: state, promises, delays, reports")
-def portal_cases(request: HttpRequest, page: int = 1) -> dict[str, Any]:
+def portal_cases(request: HttpRequest, page: PageNumber = 1) -> dict[str, Any]:
     rows, has_next = cases_select(signed_in(request), page)
     return {"page": max(page, 1), "has_next": has_next, "cases": [_case(r) for r in rows]}
 
@@ -137,7 +138,7 @@ def _file(user: User, customer: Customer, fmt: str) -> Any:
 
 
 @router.post("/record", summary="My complete record (E5): JSON, or a CSV or PDF file")
-def record_export(request: HttpRequest, body: RecordIn) -> Any:
+def record_export(request: HttpRequest, body: RecordFormatIn) -> Any:
     user = signed_in(request)
     return _file(user, portal_customer(user), body.format)
 
@@ -146,5 +147,5 @@ def record_export(request: HttpRequest, body: RecordIn) -> Any:
     "/customers/{customer_id}/record",
     summary="A customer's complete record, asked for on their behalf (E5): no role refuses it",
 )
-def customer_record_export(request: HttpRequest, customer_id: int, body: RecordIn) -> Any:
+def customer_record_export(request: HttpRequest, customer_id: int, body: RecordFormatIn) -> Any:
     return _file(signed_in(request), Customer.objects.get(pk=customer_id), body.format)

@@ -14,6 +14,7 @@ from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
 from hotline.core.refusal import PolicyRefusal
 from hotline.i18n import refusal_text
+from hotline.paging import page_number
 from hotline.portal.selectors import (
     customers_matching,
     portal_case,
@@ -32,13 +33,6 @@ from hotline.portal.services import (
 from hotline.tickets.models import Customer, Ticket
 
 
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        return 1
-
-
 def _customer(user: User) -> Customer:
     try:
         return portal_customer(user)
@@ -49,7 +43,7 @@ def _customer(user: User) -> Customer:
 def cases(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     customer = _customer(user)
-    page = _page_number(request)
+    page = page_number(request)
     rows, has_next = portal_cases(user, page)
     context = {
         "customer": customer,

@@ -13,6 +13,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
 from hotline.calls.models import Call
+from hotline.paging import PageNumber
 from hotline.tickets import selectors, services
 from hotline.tickets.choices import TicketKind
 from hotline.tickets.models import (
@@ -152,7 +153,10 @@ class TicketsOut(Schema):
 
 @router.get("", response=TicketsOut, summary="Tickets I may see, newest first, 50 a page")
 def tickets_list(
-    request: HttpRequest, state: str = "", kind: str = "", page: int = 1
+    request: HttpRequest,
+    state: str = "",
+    kind: str = "",
+    page: PageNumber = 1,
 ) -> dict[str, Any]:
     found = selectors.tickets_for(signed_in(request))
     if state:

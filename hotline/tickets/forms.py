@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.paging import MAX_PAGE
 from hotline.tickets.choices import IncidentKind, ServiceOption, TicketKind, TicketState
 from hotline.tickets.models import Customer, CustomerSite, Equipment, FaultCategory, Ticket
 
@@ -316,7 +317,7 @@ class ListFilterForm(forms.Form):
         label=_("Kind"), required=False, choices=[("", _("every kind")), *TicketKind.choices]
     )
     mine = forms.BooleanField(label=_("Only mine"), required=False)
-    page = forms.IntegerField(min_value=1, required=False)
+    page = forms.IntegerField(min_value=1, max_value=MAX_PAGE, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -23,7 +23,7 @@ class LeaveIn(Schema):
     reason: str
 
 
-class DecisionIn(Schema):
+class LeaveDecisionIn(Schema):
     approve: bool
 
 
@@ -137,7 +137,9 @@ def workforce_leave_ask(request: HttpRequest, body: LeaveIn) -> dict[str, Any]:
 
 
 @router.post("/leave/{leave_id}/decide", response=LeaveOut, summary="The team lead decides (D14)")
-def workforce_leave_decide(request: HttpRequest, leave_id: int, body: DecisionIn) -> dict[str, Any]:
+def workforce_leave_decide(
+    request: HttpRequest, leave_id: int, body: LeaveDecisionIn
+) -> dict[str, Any]:
     user = signed_in(request)
     found = selectors.leave_visible(user, leave_id)
     return _leave(

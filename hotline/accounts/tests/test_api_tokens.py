@@ -1,5 +1,6 @@
 """Bearer tokens: made by `hotline token create`, kept as a digest, revocable; errors as JSON."""
 
+import json
 from io import StringIO
 
 import pytest
@@ -12,6 +13,7 @@ from hotline.accounts.models import ApiToken
 from hotline.accounts.services import api_token_revoke, token_digest
 from hotline.api import policy_refusal
 from hotline.core.refusal import PolicyRefusal
+from hotline.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +116,42 @@ def test_policy_refusal_becomes_409_with_rule_and_detail():
     )
     assert response.status_code == 409
     assert response.content == b'{"rule": "B4", "detail": "1 of the team are on break."}'
+
+
+def test_api_method_a_path_does_not_have_is_405_json_naming_the_methods(client, centre, token_for):
+    """ninja answered a plain-text 405 before any operation ran; errors are JSON."""
+    raw = token_for(centre["admin"])
+    response = client.delete("/api/v1/rulebook/a2.max_wait", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Method not allowed"}
+    assert response["Allow"] == "PUT"
+
+
+@pytest.mark.parametrize(
+    ("username", "method", "path", "body"),
+    [
+        ("admin", "GET", "/api/v1/events?entity=ticket%00", None),
+        (
+            "agent8",
+            "POST",
+            "/api/v1/tickets",
+            {"customer_id": 1, "kind": "enquiry", "symptom": "When?\0"},
+        ),
+        ("pbx", "POST", "/api/v1/cti/calls/pbx-%00/answered", None),
+    ],
+)
+def test_api_input_with_a_null_character_is_422_not_a_server_error(
+    client, centre, token_for, username, method, path, body
+):
+    """PostgreSQL stores no NUL in text: a filter, a field or a path with one was a 500."""
+    response = client.generic(
+        method,
+        path,
+        data="" if body is None else json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_for(centre[username])}",
+    )
+    assert response.status_code == 422
+    assert response.json() == {"detail": "Null characters are not allowed."}
+    assert not Ticket.objects.exists()

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from hotline.accounts.services import api_token_create
 from hotline.demo import seed_demo_cases
 from hotline.dispatch.choices import WorkOrderState
 from hotline.dispatch.models import WorkOrder
@@ -34,3 +35,19 @@ def test_demo_cases_cover_every_dispatch_state(client, centre, now):
     signed = WorkOrder.objects.get(state=WorkOrderState.SIGNED)
     client.force_login(centre["customer1"])
     assert client.get(reverse("dispatch:report", args=[signed.pk])).status_code == 200
+
+
+def test_demo_tickets_carry_the_promises_their_services_would_have_made(client, centre, now):
+    """The demo wrote its tickets without C2's promises, and setting a visit window on one of
+    them was a server error (the window is checked against the response due)."""
+    seed_demo_cases(now)
+    assert not Ticket.objects.filter(response_due__isnull=True).exists()
+    ticket = Ticket.objects.filter(state=TicketState.TO_DISPATCH).order_by("pk").first()
+    token = api_token_create(actor=None, now=now, user=centre["agent1"])[1]
+    response = client.post(
+        f"/api/v1/tickets/{ticket.pk}/window",
+        {"start": "2026-11-24T08:00:00Z", "end": "2026-11-24T10:00:00Z"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code < 500, response.content

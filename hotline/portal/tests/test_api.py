@@ -83,3 +83,18 @@ def test_e5_staff_record_api_refuses_other_roles(client, centre, token_for, acco
     response = call(client, token, "POST", f"/customers/{customer.pk}/record", {"format": "json"})
     assert response.status_code == 403
     assert not Event.objects.filter(action="record_requested").exists()
+
+
+@pytest.mark.parametrize("body", ["[null, null]", '"pdf"', "5", "null"])
+def test_e5_record_body_that_is_not_a_json_object_is_refused(client, token_for, account, body):
+    """ninja read `format` off any JSON value: `[null, null]` exported the record as JSON, and
+    the string "pdf" as a PDF (str.format). The body must be the object the schema shows."""
+    response = client.post(
+        "/api/v1/portal/record",
+        data=body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_for(account['user'])}",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Cannot parse request body"}
+    assert not Event.objects.filter(action="record_requested").exists()
