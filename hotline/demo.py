@@ -11,8 +11,12 @@ from django.db import transaction
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import Site, Team, User
-from hotline.calls.models import Queue
+from hotline.audit.services import event_append
+from hotline.calls.choices import CallState
+from hotline.calls.models import Call, CallReview, Queue
+from hotline.calls.services.reviews import call_review_create
 from hotline.core.i18n import gettext_noop
+from hotline.core.scorecard import SCORECARD
 from hotline.deadlines.services import deadlines_fire_due
 from hotline.dispatch.choices import Channel
 from hotline.dispatch.models import Provider, Region, WorkOrder
@@ -483,3 +487,86 @@ def _demo_visit(desk: User, order: WorkOrder, at: datetime, visit: datetime) -> 
         visit_start=max(visit, at + timedelta(minutes=30)),
         visit_end=max(visit, at + timedelta(minutes=30)) + timedelta(hours=2),
     )
+
+
+# --- call quality reviews (B11): the team lead's sample of the Repairs team's calls ------------
+
+# agent, minutes before now the call was answered, talk in seconds, marks not "met", comment.
+# Marks left out are met; "na" for what did not arise in the call.
+DEMO_REVIEWED_CALLS = [
+    ("agent1", 200, 310, {"transfer": "na"}, "Clear and friendly; good read-back."),
+    ("agent1", 150, 540, {"transfer": "na", "close": "not_met"}, "Hung up without a goodbye."),
+    (
+        "agent2",
+        180,
+        420,
+        {"sla_promises": "not_met", "transfer": "na"},
+        "Promised a visit today; the customer's SLA gives 24 h.",
+    ),
+    (
+        "agent3",
+        120,
+        380,
+        {"colleagues": "not_met", "read_back": "na", "transfer": "na"},
+        "Told the customer the last technician 'had no idea what he was doing'.",
+    ),
+]
+# Answered calls left for the team lead to review in the demo.
+DEMO_UNREVIEWED_CALLS = [("agent4", 90, 260), ("agent2", 60, 330), ("agent1", 30, 200)]
+
+
+def seed_demo_reviews(now: datetime) -> int:
+    """A few answered calls of the Repairs team, most of them reviewed by its team lead through
+    the review service, so the review pages and reports have something to show. Run by
+    `hotline demo`; returns how many reviews were made, none when there are some already."""
+    if CallReview.objects.exists():
+        return 0
+    lead = User.objects.get(username="lead")
+    customers = list(Customer.objects.filter(sites__region__code="sofia").order_by("id"))
+    with transaction.atomic():
+        for number, (username, ago, talk) in enumerate(DEMO_UNREVIEWED_CALLS):
+            _demo_call(username, now - timedelta(minutes=ago), talk, customers[number])
+        for number, (username, ago, talk, marks, comment) in enumerate(DEMO_REVIEWED_CALLS):
+            answered = now - timedelta(minutes=ago)
+            call = _demo_call(username, answered, talk, customers[-1 - number])
+            call_review_create(
+                actor=lead,
+                now=answered + timedelta(seconds=talk, minutes=20),
+                call_id=call.pk,
+                marks={c.code: marks.get(c.code, "met") for c in SCORECARD},
+                comment=comment,
+            )
+    return len(DEMO_REVIEWED_CALLS)
+
+
+def _demo_call(username: str, answered: datetime, talk: int, customer: Customer) -> Call:
+    """An answered, wrapped-up call with the events the floor writes for one. Written with the
+    ORM: the demo shows the review, not the floor (the live demo floor shows that)."""
+    agent = User.objects.get(username=username)
+    queue = Queue.objects.get(code="repairs")
+    ended = answered + timedelta(seconds=talk)
+    call = Call.objects.create(
+        queue=queue,
+        caller_number=customer.phone,
+        customer=customer,
+        state=CallState.ENDED,
+        arrived_at=answered - timedelta(seconds=12),
+        agent=agent,
+        answered_at=answered,
+        ended_at=ended,
+    )
+    for at, action, new in (
+        (call.arrived_at, "arrived", {"queue": queue.pk, "customer": customer.pk, "priority": 5}),
+        (answered, "answered", {"agent": agent.pk, "callback": None}),
+        (ended, "ended", {"talk_seconds": talk}),
+        (ended + queue.wrap_up_time, "wrapped_up", None),
+    ):
+        event_append(
+            actor=None if action == "arrived" else agent,
+            now=at,
+            entity="calls.call",
+            entity_id=call.pk,
+            action=action,
+            new=new,
+        )
+    return call

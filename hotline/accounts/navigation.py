@@ -23,6 +23,8 @@ MENU = (
     MenuItem("home", _("Home")),
     MenuItem("calls:desk", _("Desk")),
     MenuItem("calls:wallboard", _("Wallboard")),
+    MenuItem("calls:reviews", _("Call reviews")),
+    MenuItem("calls:my_reviews", _("My reviews")),
     MenuItem("tickets:list", _("Cases")),
     MenuItem("dispatch:board", _("Dispatch")),
     MenuItem("provider:orders", _("Work orders")),

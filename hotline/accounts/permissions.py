@@ -12,6 +12,7 @@ STAFF = frozenset({Role.AGENT, Role.TEAM_LEAD, Role.MANAGER, Role.DISPATCHER, Ro
 SUPERVISORS = frozenset({Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
 ON_THE_PHONES = frozenset({Role.AGENT, Role.TEAM_LEAD})
+AGENTS = frozenset({Role.AGENT})
 LEADS = frozenset({Role.TEAM_LEAD})
 PBX = frozenset({Role.PBX})
 DISPATCHERS = frozenset({Role.DISPATCHER, Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN})
@@ -40,6 +41,11 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "calls:wallboard": LEADS,
     "calls:wallboard_panel": LEADS,
     "calls:stream": ON_THE_PHONES,
+    # --- call quality reviews (B11): leads review; the agent reads their own ---
+    "calls:reviews": SUPERVISORS,
+    "calls:review_call": LEADS,
+    "calls:review": AGENTS | SUPERVISORS,
+    "calls:my_reviews": AGENTS,
     # --- tickets (issue 4: cases) ---
     "tickets:list": STAFF,
     "tickets:new": ON_THE_PHONES,
@@ -120,6 +126,8 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "floor_wallboard": LEADS,
     "floor_override_leave": LEADS,
     "floor_take_over": LEADS,
+    "reviews_list": AGENTS | SUPERVISORS,
+    "review_create": LEADS,
     "cti_call_arrived": PBX,
     "cti_call_answered": PBX,
     "cti_call_ended": PBX,

@@ -132,3 +132,12 @@ _BUILDERS = {
     Role.ADMIN: _admin,
     Role.PBX: _pbx,
 }
+
+
+def agents_for(user: User | None) -> list[User]:
+    """The agents a user reports on or reads the reviews of: a team lead their own team's, the
+    manager and admins every agent (reports D7, D15; quality reviews B11)."""
+    agents = User.objects.filter(role=Role.AGENT, is_active=True).order_by("username")
+    if user is not None and user.role == Role.TEAM_LEAD:
+        agents = agents.filter(team_id=user.team_id or 0)  # no team: nobody
+    return list(agents)

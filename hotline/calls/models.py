@@ -15,6 +15,7 @@ from hotline.calls.choices import (
     TransferOutcome,
 )
 from hotline.core.agent_states import AgentState
+from hotline.core.scorecard import ReviewScore, review_score
 
 
 class Queue(models.Model):
@@ -129,6 +130,13 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.caller_number} ({self.state})"
+
+    @property
+    def talk_time(self) -> timedelta | None:
+        """From answer to hang-up; None while the call has not been answered and ended."""
+        if self.answered_at is None or self.ended_at is None:
+            return None
+        return self.ended_at - self.answered_at
 
 
 class Callback(models.Model):
@@ -286,3 +294,43 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.kind} {self.raised_at:%H:%M}"
+
+
+class CallReview(models.Model):
+    """A team lead's quality review of one answered call against the scorecard (B11).
+
+    One per call, never edited: it is what the agent was told about that call. `score` and
+    `conduct_breach` are worked out from `marks` by the core when the review is written and kept
+    with it, so lists and summaries can add them up in the database.
+    """
+
+    call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="review")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="call_reviews",
+        verbose_name=_("agent"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"))
+    marks = models.JSONField(_("marks"))  # {criterion code: "met" | "not_met" | "na"}
+    comment = models.TextField(_("comment"), blank=True)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    conduct_breach = models.BooleanField(_("conduct breach (B11)"), default=False)
+
+    class Meta:
+        verbose_name = _("call review")
+        verbose_name_plural = _("call reviews")
+        indexes = [models.Index(fields=["agent", "reviewed_at"], name="review_agent_time")]
+
+    def __str__(self) -> str:
+        return f"review of call {self.call_id}"
+
+    @property
+    def result(self) -> ReviewScore:
+        return review_score(self.marks)

@@ -1,12 +1,15 @@
-"""What the agent desktop and the wallboard show, scoped to the agent or the team lead's team."""
+"""What the agent desktop and the wallboard show, scoped to the agent or the team lead's team;
+and who may read which call quality reviews (B11)."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from hotline.accounts.choices import Role
 from hotline.accounts.models import Team, User
 from hotline.audit.models import Event
 from hotline.calls.choices import (
@@ -16,11 +19,22 @@ from hotline.calls.choices import (
     OfferOutcome,
     TransferOutcome,
 )
-from hotline.calls.models import AgentSession, Alert, Call, Callback, LeaveRequest, Offer, Transfer
+from hotline.calls.models import (
+    AgentSession,
+    Alert,
+    Call,
+    Callback,
+    CallReview,
+    LeaveRequest,
+    Offer,
+    Transfer,
+)
 from hotline.core.agent_states import AgentEvent, AgentState
 from hotline.core.floor import DailyProgress, TalkStatus, talk_status
 from hotline.core.kpi import AgentTime, CallbackRecord, CallRecord, FloorKpis, floor_kpis
+from hotline.core.scorecard import average_score
 from hotline.rulebook.selectors import current_rulebook
+from hotline.tickets.models import Ticket
 
 # Service level target time and the short-abandon threshold of the KPI definitions (README).
 SERVICE_LEVEL_THRESHOLD = timedelta(seconds=20)
@@ -284,3 +298,109 @@ def _close_span(
         staffed[agent_id] = staffed.get(agent_id, timedelta(0)) + (until - since)
     if state in HANDLING_STATES:
         handling[agent_id] = handling.get(agent_id, timedelta(0)) + (until - since)
+
+
+# --- quality reviews (B11) -----------------------------------------------------------------------
+
+REVIEW_PAGE_SIZE = 50
+RECENT_CALLS = 50
+
+
+def reviews_for(user: User) -> QuerySet[CallReview]:
+    """The reviews a user may read: an agent their own, a team lead those of their team's agents,
+    the manager and admins every one; anyone else none."""
+    found = CallReview.objects.select_related("call__customer", "agent", "reviewer")
+    if user.role == Role.AGENT:
+        return found.filter(agent=user)
+    if user.role == Role.TEAM_LEAD:
+        return found.filter(agent__team=user.team_id) if user.team_id else found.none()
+    return found if user.role in (Role.MANAGER, Role.ADMIN) else found.none()
+
+
+def review_for(user: User, review_id: int) -> CallReview:
+    """One review, or CallReview.DoesNotExist when there is none the user may read."""
+    return reviews_for(user).get(pk=review_id)
+
+
+def review_page(user: User, page: int, *, agent: str = "") -> tuple[list[CallReview], bool]:
+    """One page of the reviews the user may read, newest first; `agent` (a user name) narrows
+    them to one agent's, and to none when the user may not read that agent's."""
+    found = reviews_for(user)
+    if agent:
+        found = found.filter(agent__username=agent)
+    start = (max(page, 1) - 1) * REVIEW_PAGE_SIZE
+    rows = list(found.order_by("-reviewed_at", "-id")[start : start + REVIEW_PAGE_SIZE + 1])
+    return rows[:REVIEW_PAGE_SIZE], len(rows) > REVIEW_PAGE_SIZE
+
+
+def reviewable_calls(lead: User) -> QuerySet[Call]:
+    """The calls a team lead may open for review: those of the team's queues or answered by the
+    team's members. Any other call is, to them, one that does not exist."""
+    if lead.role != Role.TEAM_LEAD or lead.team_id is None:
+        return Call.objects.none()
+    return Call.objects.filter(Q(queue__team=lead.team_id) | Q(agent__team=lead.team_id))
+
+
+def calls_to_review(lead: User, *, agent: User | None = None) -> list[Call]:
+    """The team's agents' most recent answered, ended calls, with their review if they have one."""
+    found = reviewable_calls(lead).filter(
+        answered_at__isnull=False,
+        ended_at__isnull=False,
+        agent__role=Role.AGENT,
+        agent__team=lead.team_id,
+    )
+    if agent is not None:
+        found = found.filter(agent=agent)
+    return list(
+        found.select_related("agent", "customer", "review").order_by("-answered_at", "-id")[
+            :RECENT_CALLS
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class AgentQuality:
+    """An agent's reviews in a stretch of time: how many, the mean score, B11 breaches."""
+
+    agent: User
+    reviews: int
+    average: float | None
+    breaches: int
+
+
+def quality_by_agent(reviews: QuerySet[CallReview], agents: list[User]) -> list[AgentQuality]:
+    """Per agent, in the order given; agents without reviews get a row of zeros."""
+    scores: dict[int, list[float | None]] = defaultdict(list)
+    breaches: dict[int, int] = defaultdict(int)
+    for agent_id, score, breach in reviews.filter(agent__in=agents).values_list(
+        "agent_id", "score", "conduct_breach"
+    ):
+        scores[agent_id].append(score)
+        breaches[agent_id] += int(breach)
+    return [
+        AgentQuality(a, len(scores[a.pk]), average_score(scores[a.pk]), breaches[a.pk])
+        for a in agents
+    ]
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """What the record says about a call, beside the form: the reviewer judges, Hotline reminds."""
+
+    talk: timedelta | None
+    max_talk: timedelta  # A1, for the call's queue
+    transfers: list[Transfer]  # asked during the call, with their outcome (A4)
+    tickets: list[Ticket]  # cases opened from the call (E2, E4)
+
+    @property
+    def over_limit(self) -> bool:
+        return self.talk is not None and self.talk > self.max_talk
+
+
+def review_facts(call: Call) -> ReviewFacts:
+    return ReviewFacts(
+        talk=call.talk_time,
+        max_talk=current_rulebook().duration("a1.max_talk", queue=call.queue_id),
+        transfers=list(call.transfers.select_related("to_agent").order_by("requested_at")),
+        tickets=list(call.tickets.order_by("created_at")),
+    )

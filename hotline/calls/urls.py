@@ -10,4 +10,8 @@ urlpatterns = [
     path("wallboard/", views.wallboard_page, name="wallboard"),
     path("wallboard/panel/", views.wallboard_panel, name="wallboard_panel"),
     path("stream/", views.stream, name="stream"),
+    path("reviews/", views.reviews, name="reviews"),
+    path("reviews/mine/", views.my_reviews, name="my_reviews"),
+    path("reviews/<int:review_id>/", views.review_detail, name="review"),
+    path("reviews/call/<int:call_id>/", views.review_call, name="review_call"),
 ]

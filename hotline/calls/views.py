@@ -1,22 +1,39 @@
-"""Agent desktop and wallboard pages; both refresh their panel when the floor signals a change."""
+"""Agent desktop and wallboard pages, which refresh their panel when the floor signals a change;
+and the call quality review pages (B11)."""
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime
+from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import aget_user
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.handlers.asgi import ASGIRequest
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from hotline import clock
 from hotline.accounts.models import User
+from hotline.accounts.permissions import may_open_view
+from hotline.accounts.selectors import agents_for
+from hotline.accounts.templatetags.hotline import percent
 from hotline.accounts.views import signed_in
 from hotline.calls.choices import AFTER_CALL_CHOICES, LEAVE_CHOICES
-from hotline.calls.models import Queue
-from hotline.calls.selectors import desk_view, wallboard
+from hotline.calls.models import Call, CallReview, Queue
+from hotline.calls.selectors import (
+    calls_to_review,
+    desk_view,
+    quality_by_agent,
+    review_facts,
+    review_for,
+    review_page,
+    reviewable_calls,
+    reviews_for,
+    wallboard,
+)
 from hotline.calls.services.agents import (
     agent_leave_request,
     agent_log_in,
@@ -24,12 +41,16 @@ from hotline.calls.services.agents import (
     agent_make_ready,
 )
 from hotline.calls.services.calls import agent_wrap_up_end, call_end, offer_accept, offer_decline
+from hotline.calls.services.reviews import call_review_create, check_reviewable
 from hotline.calls.services.transfers import transfer_accept, transfer_decline, transfer_request
 from hotline.calls.services.waiting import callback_schedule
 from hotline.core.breaks import LeaveKind
 from hotline.core.refusal import PolicyRefusal
+from hotline.core.scorecard import MARK_LABELS, SCORECARD, Mark, mark_label
 from hotline.i18n import refusal_text
 from hotline.live import floor_signals, newest_event_id
+from hotline.paging import page_number
+from hotline.rulebook.selectors import centre_calendar
 
 STREAM_LIFETIME_SECONDS = 300.0
 
@@ -157,3 +178,147 @@ async def stream(request: HttpRequest) -> StreamingHttpResponse:
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
+
+
+# --- quality reviews (B11) -----------------------------------------------------------------------
+
+
+def reviews(request: HttpRequest) -> HttpResponse:
+    """Team leads: the team's recent calls to review, and per agent what the reviews say. The
+    manager and admins read every team's reviews."""
+    user = signed_in(request)
+    agents = agents_for(user)
+    agent = next((a for a in agents if a.username == request.GET.get("agent")), None)
+    page = page_number(request)
+    rows, has_next = review_page(user, page, agent=agent.username if agent else "")
+    may_review = may_open_view(user.role, "calls:review_call")
+    context = {
+        "agents": agents,
+        "agent": agent,
+        "summary": quality_by_agent(reviews_for(user), agents),
+        "calls": calls_to_review(user, agent=agent) if may_review else [],
+        "may_review": may_review,
+        "rows": rows,
+        "page": page,
+        "has_next": has_next,
+        "centre_tz": centre_calendar().time_zone,
+    }
+    return render(request, "calls/reviews.html", context)
+
+
+def my_reviews(request: HttpRequest) -> HttpResponse:
+    """An agent's own reviews, each with its marks and the team lead's comment."""
+    me = signed_in(request)
+    page = page_number(request)
+    rows, has_next = review_page(me, page)
+    context = {
+        "summary": quality_by_agent(reviews_for(me), [me])[0],
+        "reviews": [(review, scorecard_lines(review.marks)) for review in rows],
+        "page": page,
+        "has_next": has_next,
+        "centre_tz": centre_calendar().time_zone,
+    }
+    return render(request, "calls/my_reviews.html", context)
+
+
+def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
+    user = signed_in(request)
+    try:
+        review = review_for(user, review_id)
+    except CallReview.DoesNotExist:
+        raise Http404 from None
+    mine = may_open_view(user.role, "calls:my_reviews")
+    context = {
+        "review": review,
+        "lines": scorecard_lines(review.marks),
+        "back": "calls:my_reviews" if mine else "calls:reviews",
+        "centre_tz": centre_calendar().time_zone,
+    }
+    return render(request, "calls/review.html", context)
+
+
+def review_call(request: HttpRequest, call_id: int) -> HttpResponse:
+    """The review form for one call (GET), and saving it (POST). Bad input comes back with the
+    form as typed (400), a refusal by B11 with the rule named (409)."""
+    lead = signed_in(request)
+    try:
+        call = reviewable_calls(lead).select_related("agent", "customer", "queue").get(pk=call_id)
+    except Call.DoesNotExist:
+        raise Http404 from None
+    if request.method != "POST":
+        try:
+            check_reviewable(lead, call)
+        except ValidationError as error:
+            return _review_form(request, call, error=error, show_form=False)
+        return _review_form(request, call)
+    marks = {c.code: request.POST.get(f"mark-{c.code}", "") for c in SCORECARD}
+    try:
+        review = call_review_create(
+            actor=lead,
+            now=clock.now(),
+            call_id=call.pk,
+            marks={code: mark for code, mark in marks.items() if mark},
+            comment=request.POST.get("comment", ""),
+        )
+    except PolicyRefusal as refused:
+        return _review_form(request, call, marks=marks, refusal=refused, status=409)
+    except ValidationError as error:
+        return _review_form(request, call, marks=marks, error=error, status=400)
+    messages.success(
+        request,
+        gettext("Review saved: %(score)s for %(agent)s.")
+        % {"agent": review.agent, "score": percent(review.score)},
+    )
+    return redirect("calls:review", review_id=review.pk)
+
+
+def _review_form(
+    request: HttpRequest,
+    call: Call,
+    *,
+    marks: Mapping[str, str] | None = None,
+    error: ValidationError | None = None,
+    refusal: PolicyRefusal | None = None,
+    status: int = 200,
+    show_form: bool = True,
+) -> HttpResponse:
+    error_code = error.error_list[0].code if error is not None else None
+    review = CallReview.objects.filter(call=call).first()
+    context = {
+        "call": call,
+        "facts": review_facts(call),
+        "lines": scorecard_lines(marks or {}, error_code=error_code or ""),
+        "comment": request.POST.get("comment", ""),
+        "error": " ".join(error.messages) if error is not None else "",
+        "refusal": refusal,
+        "refusal_text": refusal_text(refusal) if refusal else "",
+        "review": review,
+        "show_form": show_form and review is None,
+        "centre_tz": centre_calendar().time_zone,
+    }
+    return render(request, "calls/review_form.html", context, status=status)
+
+
+def scorecard_lines(marks: Mapping[str, str], *, error_code: str = "") -> list[dict[str, Any]]:
+    """The scorecard in the reader's language, with the marks given (or typed so far)."""
+    return [
+        {
+            "code": c.code,
+            "label": gettext(c.label),
+            "rule": c.rule,
+            "mark": marks.get(c.code, ""),
+            "mark_label": _translated(mark_label(marks.get(c.code, ""))),
+            "choices": [
+                (mark.value, gettext(MARK_LABELS[mark]))
+                for mark in Mark
+                if not (c.every_call and mark is Mark.NOT_APPLICABLE)
+            ],
+            # The refused line, and every other line still without a mark.
+            "error": bool(error_code) and (c.code == error_code or not marks.get(c.code)),
+        }
+        for c in SCORECARD
+    ]
+
+
+def _translated(message: str) -> str:
+    return gettext(message) if message else ""  # gettext("") is the catalog's header

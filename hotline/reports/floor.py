@@ -6,7 +6,9 @@ Per agent, over the period:
 - *over the limit* (A1): the agent's calls whose ``ended`` event in the period carries a talk
   longer than the A1 maximum;
 - *late log-ins* (B1): the agent's ``first_ready`` events with ``late_seconds > 0``;
-- *break overruns* (B2): the agent's ``break_overrun`` events.
+- *break overruns* (B2): the agent's ``break_overrun`` events;
+- *quality reviews* (B11): the ``reviewed`` events of the agent's calls written in the period,
+  the mean of their scores, and how many found a colleague run down in front of the customer.
 """
 
 from collections import defaultdict
@@ -17,10 +19,10 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.models import Event
 from hotline.calls.selectors import SERVICE_LEVEL_THRESHOLD, SHORT_ABANDON, call_records
+from hotline.calls.services.reviews import REVIEW_ENTITY
 from hotline.core.kpi import (
     abandonment_rate,
     average_handle_time,
@@ -28,6 +30,7 @@ from hotline.core.kpi import (
     service_level_strict,
 )
 from hotline.core.reportmath import Period
+from hotline.core.scorecard import average_score
 from hotline.dispatch.choices import OPEN_ORDER_STATES, UrgeReason
 from hotline.dispatch.models import Urge, WorkOrder
 from hotline.reports.tables import Chart, Column, Section
@@ -82,6 +85,7 @@ def agent_rows(period: Period, agents: list[User], zone: ZoneInfo) -> list[dict[
         .annotate(n=Count("id"))
         .order_by()
     )
+    quality = review_figures(period, ids)
     rows = []
     for agent in agents:
         key = str(agent.pk)
@@ -100,9 +104,29 @@ def agent_rows(period: Period, agents: list[User], zone: ZoneInfo) -> list[dict[
                 "late_logins": late[key],
                 "late_minutes": late_minutes[key],
                 "break_overruns": overruns.get(key, 0),
+                **quality.get(key, review_row([])),
             }
         )
     return rows
+
+
+def review_figures(period: Period, agent_ids: set[str]) -> dict[str, dict[str, Any]]:
+    """B11: per agent id, the quality reviews written in the period, from their events."""
+    reviewed: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for new in _events(period, REVIEW_ENTITY, "reviewed").values_list("new", flat=True):
+        figures = new or {}
+        agent = str(figures.get("agent", ""))
+        if agent in agent_ids:
+            reviewed[agent].append(figures)
+    return {agent: review_row(found) for agent, found in reviewed.items()}
+
+
+def review_row(reviewed: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "reviews": len(reviewed),
+        "review_score": average_score([r.get("score") for r in reviewed]),
+        "conduct_breaches": sum(1 for r in reviewed if r.get("conduct_breach")),
+    }
 
 
 def agent_section(period: Period, agents: list[User], zone: ZoneInfo, weekly: bool) -> Section:
@@ -119,6 +143,9 @@ def agent_section(period: Period, agents: list[User], zone: ZoneInfo, weekly: bo
         Column("late_logins", _("Late log-ins (B1)")),
         Column("late_minutes", _("Minutes late (B1)")),
         Column("break_overruns", _("Break overruns (B2)")),
+        Column("reviews", _("Call reviews (B11)")),
+        Column("review_score", _("Average review score"), "share"),
+        Column("conduct_breaches", _("Colleagues run down (B11)")),
     ]
     return Section(
         "agents",
@@ -273,11 +300,3 @@ def day_case_list(period: Period, limit: int = 200) -> Section:
             }
         )
     return section
-
-
-def agents_for(user: User | None) -> list[User]:
-    """A team lead reports on their own team; the manager and admins on every agent."""
-    agents = User.objects.filter(role=Role.AGENT, is_active=True).order_by("username")
-    if user is not None and user.role == Role.TEAM_LEAD:
-        agents = agents.filter(team_id=user.team_id or 0)  # no team: nobody
-    return list(agents)

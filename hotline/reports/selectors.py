@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.accounts.selectors import agents_for
 from hotline.core.i18n import gettext_noop
 from hotline.core.reportmath import BadReportParameter, day_period, month_period, week_period
 from hotline.dispatch.models import Provider
@@ -126,7 +127,7 @@ def weekly_report(user: User | None, day: date, now: datetime) -> Report:
         sections=[
             floor.kpi_section(period, now),
             floor.call_section(period, zone),
-            floor.agent_section(period, floor.agents_for(user), zone, weekly=True),
+            floor.agent_section(period, agents_for(user), zone, weekly=True),
             floor.case_section(period),
         ],
         generated_at=now,
@@ -146,7 +147,7 @@ def daily_report(user: User | None, day: date, now: datetime) -> Report:
         end=period.end,
         scope=_team_scope(user),
         sections=[
-            floor.agent_section(period, floor.agents_for(user), zone, weekly=False),
+            floor.agent_section(period, agents_for(user), zone, weekly=False),
             floor.case_section(period),
             floor.day_case_list(period),
         ],

@@ -146,17 +146,19 @@ NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 10:00 in Sofia, as the 
 
 @pytest.fixture(scope="module")
 def _centre(django_db_setup, django_db_blocker) -> Iterator[dict[Role, str]]:
-    """The demo centre with cases in every state and a call ringing at agent1's desk, made once
-    for the module (it takes longer than the requests of an operation) and rolled back after."""
+    """The demo centre with cases in every state, answered calls (some reviewed) and a call
+    ringing at agent1's desk, made once for the module (it takes longer than the requests of an
+    operation) and rolled back after."""
     from hotline.accounts.services import api_token_create
     from hotline.calls.models import Queue
     from hotline.calls.services.agents import agent_log_in, agent_make_ready
     from hotline.calls.services.calls import call_arrive
-    from hotline.demo import seed_demo_cases, seed_demo_centre
+    from hotline.demo import seed_demo_cases, seed_demo_centre, seed_demo_reviews
 
     with django_db_blocker.unblock(), transaction.atomic():
         seed_demo_centre()
         seed_demo_cases(NOW)
+        seed_demo_reviews(NOW)
         users = {user.username: user for user in User.objects.all()}
         agent_log_in(actor=users["agent1"], now=NOW)
         agent_make_ready(actor=users["agent1"], now=NOW)

@@ -58,3 +58,15 @@ def test_demo_users_sign_in_with_the_printed_password(client):
         assert client.login(username=username, password="hotline-demo"), username
         assert client.get("/").status_code == 200
         client.logout()
+
+
+def test_demo_has_calls_to_review_and_reviews_to_read():
+    from hotline.calls.models import Call, CallReview
+
+    run_demo()
+    assert CallReview.objects.count() == 4
+    assert CallReview.objects.filter(conduct_breach=True).count() == 1  # B11
+    waiting = Call.objects.filter(agent__team__name="Repairs", review__isnull=True)
+    assert waiting.count() == 3  # for the team lead to try
+    run_demo()
+    assert CallReview.objects.count() == 4  # once

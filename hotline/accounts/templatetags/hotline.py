@@ -19,6 +19,15 @@ def duration_or_dash(value: timedelta | None) -> str:
 
 
 @register.filter
+def stopwatch(value: timedelta | None) -> str:
+    """A length of talk as the desk's timer shows it (timers.js): 3:57, 75:03."""
+    if value is None:
+        return "—"
+    minutes, seconds = divmod(round(value.total_seconds()), 60)
+    return f"{minutes}:{seconds:02d}"
+
+
+@register.filter
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f} %"
 

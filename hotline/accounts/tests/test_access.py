@@ -72,6 +72,8 @@ URL_ARGS |= {
     "workforce:shift_edit": [1],
     "workforce:leave_decide": [1],
 }
+# call quality reviews (B11): made-up review and call ids
+URL_ARGS |= {"calls:review": [1], "calls:review_call": [1]}
 # Bodies that pass validation, so the walk reaches the permission check.
 API_BODIES = {
     "rulebook_set": {"value": "3", "reason": "walk"},
@@ -86,6 +88,7 @@ API_BODIES = {
     },
     "floor_override_leave": {"kind": "break", "reason": "walk"},
     "floor_take_over": {"reason": "walk"},
+    "review_create": {"call_id": 1, "marks": {"greeting": "met"}},
     "cti_call_arrived": {"external_id": "walk-1", "queue": "repairs", "caller_number": "+359 2 1"},
     "work_order_dispatch": {"ticket_id": 1},
     "work_order_urge": {},

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from hotline import clock
-from hotline.demo import DEMO_PASSWORD, seed_demo_cases, seed_demo_centre
+from hotline.demo import DEMO_PASSWORD, seed_demo_cases, seed_demo_centre, seed_demo_reviews
 
 
 class Command(BaseCommand):
@@ -21,6 +21,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         logins = seed_demo_centre()
         seed_demo_cases(clock.now())  # not in seed_demo_centre: tests start with no cases
+        seed_demo_reviews(clock.now())
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(self.style.SUCCESS(f"Hotline demo centre is ready at {url}"))
         self.stdout.write(f"Every demo user's password is: {DEMO_PASSWORD}")
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         self.stdout.write("Simulated callers ring the queues; bots agent3-agent8 answer them.")
         self.stdout.write("Sign in as agent1 to take calls at the desk, as lead for the wallboard.")
         self.stdout.write("As dispatcher for the dispatch board, as provider1 for the work orders.")
+        self.stdout.write("As lead to review calls (Call reviews), as agent1 to read them.")
         if options["no_serve"]:
             return
         worker = subprocess.Popen([sys.executable, "-m", "hotline.cli", "worker", "--demo"])

@@ -88,3 +88,54 @@ def test_d15_weekly_sums_the_days_and_counts_days_short(centre, monday) -> None:
     # Every call was answered 10 s after it arrived: within 20 s, so the service level is 100 %.
     assert kpis["Service level (20 s)"] == 100.0
     assert kpis["Average speed of answer (s)"] == 10
+
+
+def reviewed(at, review_id: int, agent: int, met: int, not_met: int, breach: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """A quality review's event as the review service writes it (B11)."""
+    event(
+        at,
+        "calls.review",
+        review_id,
+        "reviewed",
+        agent=agent,
+        met=met,
+        not_met=not_met,
+        score=met / (met + not_met),
+        conduct_breach=breach,
+    )
+
+
+def test_b11_daily_and_weekly_count_each_agent_s_quality_reviews(centre) -> None:  # type: ignore[no-untyped-def]
+    one, five = centre["agent1"], centre["agent5"]
+    reviewed(utc(2026, 11, 23, 9), 1, one.pk, met=5, not_met=1)
+    reviewed(utc(2026, 11, 23, 10), 2, one.pk, met=3, not_met=1, breach=True)
+    reviewed(utc(2026, 11, 23, 11), 3, five.pk, met=4, not_met=0)  # Installations
+    reviewed(utc(2026, 11, 25, 9), 4, one.pk, met=4, not_met=0)  # Wednesday
+    reviewed(utc(2026, 11, 22, 21, 30), 5, one.pk, met=0, not_met=4)  # Sunday, local time
+    day = daily_report(centre["lead"], MONDAY, NOW).section("agents")
+    first = day.row(username="agent1")
+    # Monday: 5 of 6 and 3 of 4 met: (5/6 + 3/4) / 2 = (20/24 + 18/24) / 2 = 19/24 = 79.2 %.
+    assert (first["reviews"], first["conduct_breaches"]) == (2, 1)
+    assert first["review_score"] == pytest.approx(19 / 24)
+    second = day.row(username="agent2")
+    assert (second["reviews"], second["review_score"], second["conduct_breaches"]) == (0, None, 0)
+    assert "agent5" not in {r["username"] for r in day.rows}  # another team's lead's
+    week = weekly_report(centre["lead"], MONDAY, NOW).section("agents").row(username="agent1")
+    # The week adds Wednesday's 4 of 4: (5/6 + 3/4 + 1) / 3 = (20 + 18 + 24) / 72 = 62/72.
+    assert (week["reviews"], week["conduct_breaches"]) == (3, 1)
+    assert week["review_score"] == pytest.approx(62 / 72)
+    everyone = daily_report(centre["manager"], MONDAY, NOW).section("agents")
+    assert everyone.row(username="agent5")["review_score"] == 1.0
+
+
+def test_b11_the_report_shows_the_average_as_a_percentage(centre) -> None:  # type: ignore[no-untyped-def]
+    from hotline.reports.exports import table_context
+
+    reviewed(utc(2026, 11, 23, 9), 1, centre["agent1"].pk, met=5, not_met=1)
+    reviewed(utc(2026, 11, 23, 10), 2, centre["agent1"].pk, met=3, not_met=1, breach=True)
+    report = daily_report(centre["lead"], MONDAY, NOW)
+    agents = next(s for s in table_context(report) if s["section"].key == "agents")
+    keys = [c.key for c in agents["section"].columns]
+    row = agents["rows"][[r["username"] for r in agents["section"].rows].index("agent1")]
+    assert row[keys.index("review_score")]["text"] == "79.2 %"
+    assert row[keys.index("conduct_breaches")]["text"] == "1"
