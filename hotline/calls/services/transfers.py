@@ -133,7 +133,8 @@ def transfer_decline(
 
 def call_take_over(*, actor: User, now: datetime, call_id: int, reason: str) -> Call:
     """B10: only the team lead may take a call from the agent on it (audited); an agent asks
-    the colleague to transfer it instead."""
+    the colleague to transfer it instead. The lead takes it at their own desk on the floor: the
+    call is then theirs to talk, end and wrap up like any other."""
     call = Call.objects.select_related("agent").get(pk=call_id)
     if actor.role != Role.TEAM_LEAD or call.agent is None or call.agent.team_id != actor.team_id:
         raise PolicyRefusal(
@@ -145,6 +146,9 @@ def call_take_over(*, actor: User, now: datetime, call_id: int, reason: str) -> 
         raise PolicyRefusal("B10", gettext_noop("Say why you take over the call: it is audited."))
     with transaction.atomic():
         call = lock_call(call_id)
+        if call.state != CallState.CONNECTED or call.agent_id is None:
+            raise PolicyRefusal("B10", gettext_noop("This call is not in progress."))
+        _pick_up(locked_session(actor), actor=actor, now=now)
         old_agent = call.agent_id
         call.agent = actor
         call.save(update_fields=["agent"])
@@ -163,3 +167,13 @@ def call_take_over(*, actor: User, now: datetime, call_id: int, reason: str) -> 
             rule="B10",
         )
     return call
+
+
+def _pick_up(lead: AgentSession, *, actor: User, now: datetime) -> None:
+    """The lead's desk goes on the call, as an agent's does when a call is put through. A lead
+    is usually away from the queue (not ready for calls), which is no bar to taking one over;
+    on a break or another call, the state machine refuses."""
+    if lead.state == AgentState.AWAY:
+        move_agent(lead, AgentEvent.MAKE_READY, actor=actor, now=now, rule="B10")
+    move_agent(lead, AgentEvent.OFFER, actor=actor, now=now, rule="B10")
+    move_agent(lead, AgentEvent.ACCEPT, actor=actor, now=now, rule="B10")

@@ -430,10 +430,43 @@ def test_b10_an_agent_cannot_take_over_a_colleagues_call(ready, repairs, now):
 
 
 def test_b10_the_team_lead_may_take_over_with_a_reason(centre, ready, repairs, now):
+    lead = centre["lead"]
+    agent_log_in(actor=lead, now=now)  # on the floor, away from the queue
     call = answered_call(repairs, ready[0], now)
-    call_take_over(actor=centre["lead"], now=now, call_id=call.pk, reason="angry customer")
-    assert Call.objects.get(pk=call.pk).agent == centre["lead"]
+    call_take_over(actor=lead, now=now, call_id=call.pk, reason="angry customer")
+    assert Call.objects.get(pk=call.pk).agent == lead
     assert Event.objects.get(action="taken_over").rule == "B10"
+    assert (state(lead), state(ready[0])) == (AgentState.ON_CALL, AgentState.WRAP_UP)
+    call_end(actor=lead, now=now + timedelta(minutes=2), call_id=call.pk)
+    assert Call.objects.get(pk=call.pk).state == CallState.WRAP_UP
+    assert state(lead) == AgentState.WRAP_UP
+
+
+def test_b10_the_team_lead_takes_over_only_from_the_floor(centre, ready, repairs, now):
+    lead = centre["lead"]
+    call = answered_call(repairs, ready[0], now)
+    with pytest.raises(PolicyRefusal) as refused:
+        call_take_over(actor=lead, now=now, call_id=call.pk, reason="angry customer")
+    assert refused.value.rule_id == "B1"  # log in to the floor first
+    agent_log_in(actor=lead, now=now)
+    agent_make_ready(actor=lead, now=now)
+    agent_leave_request(actor=lead, now=now, kind=LeaveKind.BREAK)
+    with pytest.raises(PolicyRefusal) as refused:
+        call_take_over(actor=lead, now=now, call_id=call.pk, reason="angry customer")
+    assert refused.value.rule_id == "B10"  # not from a break
+    assert Call.objects.get(pk=call.pk).agent == ready[0]
+    assert state(ready[0]) == AgentState.ON_CALL
+    assert not Event.objects.filter(action="taken_over").exists()
+
+
+def test_b10_only_a_call_in_progress_is_taken_over(centre, repairs, now):
+    lead = centre["lead"]
+    agent_log_in(actor=lead, now=now)
+    waiting = call_arrive(now=now, queue=repairs, caller_number="+359 2 000")
+    with pytest.raises(PolicyRefusal) as refused:
+        call_take_over(actor=lead, now=now, call_id=waiting.pk, reason="angry customer")
+    assert refused.value.rule_id == "B10"
+    assert state(lead) == AgentState.AWAY
 
 
 def test_every_agent_state_change_is_an_event(ready, repairs, now):

@@ -14,7 +14,6 @@ from django.urls import reverse
 from hotline.accounts.choices import Role
 from hotline.accounts.models import Team, User
 from hotline.audit.models import Event
-from hotline.calls.choices import CallState
 from hotline.calls.models import AgentSession, Call, CallReview, Offer, Queue
 from hotline.calls.selectors import review_for, reviews_for
 from hotline.calls.services.agents import agent_log_in, agent_make_ready
@@ -191,10 +190,9 @@ def test_b11_the_same_call_reviewed_twice_at_once_is_stored_once(centre, call, n
 def test_b11_a_team_lead_does_not_review_their_own_call(centre, now):
     lead, agent = centre["lead"], centre["agent1"]
     talking = answered_call(agent, now, end=False)
+    agent_log_in(actor=lead, now=now)  # B10: the lead takes it over at their own desk
     call_take_over(actor=lead, now=now + TALK, call_id=talking.pk, reason="Angry customer")
-    # The floor leaves the lead's own desk as it was after a take-over (no on-call state to end
-    # from), so the hang-up is written here as call_end writes it.
-    Call.objects.filter(pk=talking.pk).update(state=CallState.ENDED, ended_at=now + 2 * TALK)
+    call_end(actor=lead, now=now + 2 * TALK, call_id=talking.pk)
     talking.refresh_from_db()
     assert talking.agent == lead
     with pytest.raises(ValidationError, match="answered yourself"):
