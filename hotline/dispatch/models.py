@@ -125,6 +125,13 @@ class WorkOrder(models.Model):
                 name="order_open_dispatched",
                 condition=models.Q(state__in=OPEN_STATE_VALUES),
             ),
+            # D3: each provider's open orders counted from the index alone (every board page
+            # and every dispatch decision counts them).
+            models.Index(
+                fields=["provider", "id"],
+                name="order_provider_open",
+                condition=models.Q(state__in=OPEN_STATE_VALUES),
+            ),
             models.Index(
                 fields=["provider", "response_due", "id"],
                 name="order_provider_open_due",
