@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F, Q
 
 from hotline.accounts.models import User
 from hotline.audit.services import event_append
@@ -36,13 +37,13 @@ def caller_customer(number: str) -> Customer | None:
 
 def sla_priority(customer: Customer | None) -> int:
     """B9: the priority the customer's SLA gives; the default contract's otherwise."""
-    contracts = (
-        SlaContract.objects.filter(customer=customer) if customer else SlaContract.objects.none()
+    priority = (  # one query: the customer's own contracts first, then the default ones
+        SlaContract.objects.filter(Q(customer=customer) | Q(customer__isnull=True))
+        .order_by(F("customer").asc(nulls_last=True), "order")
+        .values_list("priority", flat=True)
+        .first()
     )
-    contract = contracts.order_by("order").first() or (
-        SlaContract.objects.filter(customer__isnull=True).order_by("order").first()
-    )
-    return contract.priority if contract else DEFAULT_PRIORITY
+    return DEFAULT_PRIORITY if priority is None else priority
 
 
 def call_arrive(

@@ -44,7 +44,8 @@ def _ready_agents(team_id: int, queue_ids: set[int]) -> list[AgentSlot]:
 
 def floor_route(*, team_id: int, now: datetime) -> list[Offer]:
     """Offer every piece of waiting work that has a ready agent; return the new offers."""
-    with transaction.atomic():
+    # No savepoint: inside a caller's transaction a failure here fails the whole decision.
+    with transaction.atomic(savepoint=False):
         lock_team(team_id)
         queues = {q.pk: q for q in Queue.objects.filter(team_id=team_id)}
         waiting = _waiting_work(queues, now)
