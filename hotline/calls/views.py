@@ -50,7 +50,7 @@ from hotline.core.scorecard import MARK_LABELS, SCORECARD, Mark, mark_label
 from hotline.i18n import refusal_text
 from hotline.live import floor_signals, newest_event_id
 from hotline.paging import page_number
-from hotline.rulebook.selectors import centre_calendar
+from hotline.rulebook.selectors import centre_time_zone
 
 STREAM_LIFETIME_SECONDS = 300.0
 
@@ -201,7 +201,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "page": page,
         "has_next": has_next,
-        "centre_tz": centre_calendar().time_zone,
+        "centre_tz": centre_time_zone(),
     }
     return render(request, "calls/reviews.html", context)
 
@@ -216,7 +216,7 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
         "reviews": [(review, scorecard_lines(review.marks)) for review in rows],
         "page": page,
         "has_next": has_next,
-        "centre_tz": centre_calendar().time_zone,
+        "centre_tz": centre_time_zone(),
     }
     return render(request, "calls/my_reviews.html", context)
 
@@ -232,7 +232,7 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
         "review": review,
         "lines": scorecard_lines(review.marks),
         "back": "calls:my_reviews" if mine else "calls:reviews",
-        "centre_tz": centre_calendar().time_zone,
+        "centre_tz": centre_time_zone(),
     }
     return render(request, "calls/review.html", context)
 
@@ -294,7 +294,7 @@ def _review_form(
         "refusal_text": refusal_text(refusal) if refusal else "",
         "review": review,
         "show_form": show_form and review is None,
-        "centre_tz": centre_calendar().time_zone,
+        "centre_tz": centre_time_zone(),
     }
     return render(request, "calls/review_form.html", context, status=status)
 

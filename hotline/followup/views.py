@@ -23,7 +23,7 @@ from hotline.followup.selectors import FILTERS, followup_for, followup_list
 from hotline.followup.services import followup_record, followup_release, followup_take
 from hotline.i18n import refusal_text
 from hotline.paging import page_number
-from hotline.rulebook.selectors import centre_calendar
+from hotline.rulebook.selectors import centre_time_zone
 
 
 def followups(request: HttpRequest) -> HttpResponse:
@@ -37,7 +37,7 @@ def followups(request: HttpRequest) -> HttpResponse:
         "filter": which,
         "page": page,
         "has_next": has_next,
-        "centre_tz": centre_calendar().time_zone,
+        "centre_tz": centre_time_zone(),
     }
     return render(request, "followup/list.html", context)
 
@@ -74,7 +74,7 @@ def _page(
         "error": error,
         "refusal": refusal,
         "refusal_text": refusal_text(refusal) if refusal else "",
-        "centre_tz": centre_calendar().time_zone,
+        "centre_tz": centre_time_zone(),
     }
     return render(request, "followup/detail.html", context, status=status)
 

@@ -36,7 +36,7 @@ from hotline.formatting import duration_text
 from hotline.notices.channels import SENDERS, initial_state
 from hotline.notices.choices import NoticeChannel, NoticeState
 from hotline.notices.models import Notice
-from hotline.rulebook.selectors import centre_calendar
+from hotline.rulebook.selectors import centre_time_zone
 from hotline.tickets.models import Customer, Ticket
 
 ENTITY = "notices.notice"
@@ -72,11 +72,11 @@ def recipient_of(
             customer.language, customer.time_zone, channel, customer.email, customer.phone
         )
     if provider is not None:
-        zone = centre_calendar().time_zone  # providers work in the centre's region
+        zone = centre_time_zone()  # providers work in the centre's region
         return Recipient(provider.language, zone, provider.channel, provider.email, provider.phone)
     assert user is not None
     site = user.team.site if user.team_id and user.team else None
-    zone = site.calendar.time_zone if site else centre_calendar().time_zone
+    zone = site.calendar.time_zone if site else centre_time_zone()
     language = user.language or settings.LANGUAGE_CODE
     return Recipient(language, zone, NoticeChannel.PORTAL, user.email)
 

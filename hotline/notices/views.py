@@ -14,7 +14,7 @@ from hotline.notices.models import Notice
 from hotline.notices.selectors import notices_page, notices_to_log
 from hotline.notices.services import LOGGERS, notice_mark_logged
 from hotline.paging import page_number
-from hotline.rulebook.selectors import centre_calendar
+from hotline.rulebook.selectors import centre_time_zone
 
 
 def notice_list(request: HttpRequest) -> HttpResponse:
@@ -27,7 +27,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         "has_next": has_next,
         "can_log": user.role in LOGGERS,
         "to_log": notices_to_log(user),
-        "centre_tz": centre_calendar().time_zone,
+        "centre_tz": centre_time_zone(),
     }
     return render(request, "notices/list.html", context)
 
