@@ -7,6 +7,7 @@ once; without it (the embedded default) streams poll the event log twice a secon
 
 import asyncio
 import contextlib
+import functools
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -29,12 +30,15 @@ def announce(event_id: int) -> None:
         transaction.on_commit(lambda: _publish(event_id))
 
 
+@functools.cache
+def _publisher(url: str) -> redis.Redis:
+    """One client (and connection pool) per process: a new connection per event would cost a
+    TCP handshake for each of the several events a floor decision writes."""
+    return redis.Redis.from_url(url)
+
+
 def _publish(event_id: int) -> None:
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    try:
-        client.publish(CHANNEL, json.dumps({"event": event_id}))
-    finally:
-        client.close()
+    _publisher(settings.REDIS_URL).publish(CHANNEL, json.dumps({"event": event_id}))
 
 
 async def newest_event_id() -> int:

@@ -226,7 +226,7 @@ def start_pending_leave(session: AgentSession, *, now: datetime) -> LeaveRequest
     The rules that guard the queue (B3, B4, B6) are checked again at that moment; if they
     now refuse, the request is refused with that rule and the agent stays ready.
     """
-    leave = pending_leave(session.agent)
+    leave = pending_leave(session.agent_id)
     if leave is None:
         return None
     kind = LeaveKind(leave.kind)

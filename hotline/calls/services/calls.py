@@ -177,8 +177,8 @@ def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
         call.state, call.ended_at = CallState.WRAP_UP, now
         call.save(update_fields=["state", "ended_at"])
         session = locked_session(call.agent)
-        move_agent(session, AgentEvent.CALL_END, actor=actor, now=now)
         start_wrap_up(session, call.queue, now)
+        move_agent(session, AgentEvent.CALL_END, actor=actor, now=now)
         _close_callback(call, now)
         event_append(
             actor=actor,
@@ -203,8 +203,8 @@ def _close_callback(call: Call, now: datetime) -> None:
 
 
 def start_wrap_up(session: AgentSession, queue: Queue, now: datetime) -> None:
+    """When the wrap-up will end; saved by the `move_agent` into it, which must follow."""
     session.wrap_up_ends_at = now + queue.wrap_up_time
-    session.save(update_fields=["wrap_up_ends_at"])
 
 
 def agent_wrap_up_end(*, actor: User | None, now: datetime, agent: User) -> AgentSession:
@@ -219,11 +219,10 @@ def agent_wrap_up_end(*, actor: User | None, now: datetime, agent: User) -> Agen
             event_append(
                 actor=actor, now=now, entity="calls.call", entity_id=call.pk, action="wrapped_up"
             )
-        move_agent(session, AgentEvent.WRAP_END, actor=actor, now=now)
         session.wrap_up_ends_at = None
-        session.save(update_fields=["wrap_up_ends_at"])
+        move_agent(session, AgentEvent.WRAP_END, actor=actor, now=now)
         start_pending_leave(session, now=now)
-    floor_route(team_id=agent.team_id, now=now)
+        floor_route(team_id=agent.team_id, now=now)  # the team is locked already
     return session
 
 

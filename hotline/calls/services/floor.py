@@ -78,7 +78,8 @@ def move_agent(
     session.reason = reason
     if new is AgentState.READY:
         session.ready_since = now
-    session.save(update_fields=["state", "state_since", "reason", "ready_since"])
+    # The wrap-up's end changes with the state (callers set it): one write, not two.
+    session.save(update_fields=["state", "state_since", "reason", "ready_since", "wrap_up_ends_at"])
     event_append(
         actor=actor,
         now=now,
@@ -129,8 +130,8 @@ def floor_snapshot(session: AgentSession, *, now: datetime, day_start: datetime)
     )
 
 
-def pending_leave(agent: User) -> LeaveRequest | None:
-    return LeaveRequest.objects.filter(agent=agent, state=LeaveState.AFTER_CALL).first()
+def pending_leave(agent_id: int) -> LeaveRequest | None:
+    return LeaveRequest.objects.filter(agent_id=agent_id, state=LeaveState.AFTER_CALL).first()
 
 
 def event_payload(**values: Any) -> dict[str, Any]:

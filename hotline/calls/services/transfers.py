@@ -84,8 +84,8 @@ def transfer_accept(*, actor: User, now: datetime, transfer_id: int) -> Call:
         transfer.outcome, transfer.decided_at = TransferOutcome.ACCEPTED, now
         transfer.save(update_fields=["outcome", "decided_at"])
         first = AgentSession.objects.select_for_update().get(agent_id=transfer.from_agent_id)
-        move_agent(first, AgentEvent.TRANSFER_OUT, actor=actor, now=now, rule="A4")
         start_wrap_up(first, call.queue, now)
+        move_agent(first, AgentEvent.TRANSFER_OUT, actor=actor, now=now, rule="A4")
         move_agent(locked_session(actor), AgentEvent.ACCEPT, actor=actor, now=now, rule="A4")
         call.agent = actor
         call.save(update_fields=["agent"])
@@ -153,8 +153,8 @@ def call_take_over(*, actor: User, now: datetime, call_id: int, reason: str) -> 
         call.agent = actor
         call.save(update_fields=["agent"])
         first = AgentSession.objects.select_for_update().get(agent_id=old_agent)
-        move_agent(first, AgentEvent.TRANSFER_OUT, actor=actor, now=now, rule="B10")
         start_wrap_up(first, call.queue, now)
+        move_agent(first, AgentEvent.TRANSFER_OUT, actor=actor, now=now, rule="B10")
         event_append(
             actor=actor,
             now=now,
