@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from hotline.audit.models import Event, ImmutableEventError
-from hotline.audit.services import event_append
+from hotline.audit.services import batched_events, event_append
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,27 @@ def test_event_with_an_unknown_rule_is_refused(now, db):
 def test_event_needs_an_aware_time(db):
     with pytest.raises(ValueError, match="aware"):
         event_append(actor=None, now=datetime(2026, 1, 1), entity="x", entity_id=1, action="a")
+
+
+def test_batched_events_land_in_one_insert_in_order(now, db, django_assert_num_queries):
+    with transaction.atomic(), django_assert_num_queries(1), batched_events():
+        for action in ("first", "second", "third"):
+            event_append(actor=None, now=now, entity="x", entity_id=1, action=action)
+        with batched_events():  # a batch inside a batch joins it
+            event_append(actor=None, now=now, entity="x", entity_id=1, action="fourth")
+    actions = list(Event.objects.order_by("id").values_list("action", flat=True))
+    assert actions == ["first", "second", "third", "fourth"]
+
+
+def test_batched_events_are_dropped_with_a_failed_service(now, db):
+    def failing_service() -> None:
+        with transaction.atomic(), batched_events():
+            event_append(actor=None, now=now, entity="x", entity_id=1, action="half done")
+            raise RuntimeError("the service failed")
+
+    with pytest.raises(RuntimeError):
+        failing_service()
+    assert not Event.objects.exists()
 
 
 def test_saved_event_cannot_be_changed_through_the_model(event):

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from hotline.accounts.models import User
-from hotline.audit.services import event_append
+from hotline.audit.services import batched_events, event_append
 from hotline.calls.choices import CallbackState, CallState, OfferOutcome
 from hotline.calls.models import AgentSession, Call, Callback, Offer, Queue
 from hotline.calls.services.agents import start_pending_leave
@@ -50,7 +50,7 @@ def call_arrive(
     *, now: datetime, queue: Queue, caller_number: str, external_id: str | None = None
 ) -> Call:
     """A call enters the queue (from the PBX); it is offered at once if an agent is ready."""
-    with transaction.atomic():
+    with transaction.atomic(), batched_events():
         if external_id and Call.objects.filter(external_id=external_id).exists():
             return Call.objects.get(external_id=external_id)  # the PBX may repeat itself
         customer = caller_customer(caller_number)
@@ -91,7 +91,7 @@ def _locked_offer(offer_id: int, agent: User | None) -> Offer:
 
 def offer_accept(*, actor: User, now: datetime, offer_id: int) -> Call:
     """The agent answers: the call (or the callback's call) is connected to them."""
-    with transaction.atomic():
+    with transaction.atomic(), batched_events():
         assert actor.team_id is not None
         lock_team(actor.team_id)
         offer = _locked_offer(offer_id, actor)
@@ -168,7 +168,7 @@ def _back_to_queue(offer: Offer) -> None:
 
 def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
     """Talk ends (agent hangs up, or the PBX says so); wrap-up starts."""
-    with transaction.atomic():
+    with transaction.atomic(), batched_events():
         call = lock_call(call_id)
         if call.state != CallState.CONNECTED or call.agent is None:
             raise PolicyRefusal("A1", gettext_noop("This call is not in progress."))
@@ -209,7 +209,7 @@ def start_wrap_up(session: AgentSession, queue: Queue, now: datetime) -> None:
 
 def agent_wrap_up_end(*, actor: User | None, now: datetime, agent: User) -> AgentSession:
     """After-call work done: the agent is ready again, or goes on the break asked for (B5)."""
-    with transaction.atomic():
+    with transaction.atomic(), batched_events():
         assert agent.team_id is not None
         lock_team(agent.team_id)
         session = locked_session(agent)
@@ -222,7 +222,7 @@ def agent_wrap_up_end(*, actor: User | None, now: datetime, agent: User) -> Agen
         session.wrap_up_ends_at = None
         move_agent(session, AgentEvent.WRAP_END, actor=actor, now=now)
         start_pending_leave(session, now=now)
-        floor_route(team_id=agent.team_id, now=now)  # the team is locked already
+        floor_route(team_id=agent.team_id, now=now, team_locked=True)
     return session
 
 

@@ -3,8 +3,9 @@
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Value
 
-from hotline.audit.services import event_append
+from hotline.audit.services import batched_events, event_append
 from hotline.calls.choices import CallbackState, CallState, OfferOutcome
 from hotline.calls.models import AgentSession, Call, Callback, Offer, Queue
 from hotline.calls.services.floor import lock_team, move_agent
@@ -13,14 +14,22 @@ from hotline.core.routing import AgentSlot, RoutingDecision, WaitingWork, WorkKi
 
 
 def _waiting_work(queues: dict[int, Queue], now: datetime) -> list[WaitingWork]:
-    calls = Call.objects.filter(queue__in=queues, state=CallState.WAITING).values_list(
-        "pk", "queue_id", "priority", "arrived_at"
+    """Waiting calls and due callbacks of the queues, in one query (a UNION of the two)."""
+    calls = (
+        Call.objects.filter(queue__in=queues, state=CallState.WAITING)
+        .annotate(kind=Value(WorkKind.CALL.value))
+        .values_list("pk", "kind", "queue_id", "priority", "arrived_at")
     )
-    callbacks = Callback.objects.filter(
-        queue__in=queues, state=CallbackState.SCHEDULED, window_start__lte=now
-    ).values_list("pk", "queue_id", "priority", "window_start")
-    return [WaitingWork(pk, WorkKind.CALL, q, p, since) for pk, q, p, since in calls] + [
-        WaitingWork(pk, WorkKind.CALLBACK, q, p, since) for pk, q, p, since in callbacks
+    callbacks = (
+        Callback.objects.filter(
+            queue__in=queues, state=CallbackState.SCHEDULED, window_start__lte=now
+        )
+        .annotate(kind=Value(WorkKind.CALLBACK.value))
+        .values_list("pk", "kind", "queue_id", "priority", "window_start")
+    )
+    return [
+        WaitingWork(pk, WorkKind(kind), queue_id, priority, since)
+        for pk, kind, queue_id, priority, since in calls.union(callbacks, all=True)
     ]
 
 
@@ -42,11 +51,14 @@ def _ready_agents(team_id: int, queue_ids: set[int]) -> list[AgentSlot]:
     ]
 
 
-def floor_route(*, team_id: int, now: datetime) -> list[Offer]:
-    """Offer every piece of waiting work that has a ready agent; return the new offers."""
+def floor_route(*, team_id: int, now: datetime, team_locked: bool = False) -> list[Offer]:
+    """Offer every piece of waiting work that has a ready agent; return the new offers.
+
+    `team_locked`: the caller's transaction holds `lock_team(team_id)` already."""
     # No savepoint: inside a caller's transaction a failure here fails the whole decision.
-    with transaction.atomic(savepoint=False):
-        lock_team(team_id)
+    with transaction.atomic(savepoint=False), batched_events():
+        if not team_locked:
+            lock_team(team_id)
         queues = {q.pk: q for q in Queue.objects.filter(team_id=team_id)}
         waiting = _waiting_work(queues, now)
         if not waiting:
