@@ -80,18 +80,50 @@ def move_agent(
         session.ready_since = now
     # The wrap-up's end changes with the state (callers set it): one write, not two.
     session.save(update_fields=["state", "state_since", "reason", "ready_since", "wrap_up_ends_at"])
+    _transition_event(
+        session.agent_id, event, old, new, actor=actor, now=now, reason=reason, rule=rule
+    )
+    return new
+
+
+def offer_to_ready_agent(agent_id: int, *, now: datetime) -> None:
+    """B9 offers work to a ready agent: `move_agent`'s transition and event, in one conditional
+    UPDATE instead of a locked read and a write (every routing decision takes this step)."""
+    old = AgentState.READY
+    new = next_state(old, AgentEvent.OFFER)
+    moved = AgentSession.objects.filter(agent_id=agent_id, state=old).update(
+        state=new, state_since=now, reason=""
+    )
+    if not moved:  # not under the team lock, which routing holds: a bug, refused all the same
+        name = User.objects.get(pk=agent_id).get_username()
+        raise PolicyRefusal(
+            "B9", gettext_noop("%(name)s is not ready to take a call."), {"name": name}
+        )
+    _transition_event(agent_id, AgentEvent.OFFER, old, new, actor=None, now=now, rule="B9")
+
+
+def _transition_event(
+    agent_id: int,
+    event: AgentEvent,
+    old: AgentState,
+    new: AgentState,
+    *,
+    actor: User | None,
+    now: datetime,
+    reason: str = "",
+    rule: str = "",
+) -> None:
     event_append(
         actor=actor,
         now=now,
         entity="calls.agent",
-        entity_id=session.agent_id,
+        entity_id=agent_id,
         action=event.value,
         old=old.value,
         new=new.value,
         reason=reason,
         rule=rule,
     )
-    return new
 
 
 def team_queue_ids(team_id: int) -> frozenset[int]:

@@ -1,36 +1,38 @@
 """Routing (rule B9): waiting calls and due callbacks go to the longest-idle ready agent."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Value
 
 from hotline.audit.services import batched_events, event_append
 from hotline.calls.choices import CallbackState, CallState, OfferOutcome
-from hotline.calls.models import AgentSession, Call, Callback, Offer, Queue
-from hotline.calls.services.floor import lock_team, move_agent
-from hotline.core.agent_states import AgentEvent, AgentState
+from hotline.calls.models import AgentSession, Call, Callback, Offer
+from hotline.calls.services.floor import lock_team, offer_to_ready_agent
+from hotline.core.agent_states import AgentState
 from hotline.core.routing import AgentSlot, RoutingDecision, WaitingWork, WorkKind, route
 
 
-def _waiting_work(queues: dict[int, Queue], now: datetime) -> list[WaitingWork]:
-    """Waiting calls and due callbacks of the queues, in one query (a UNION of the two)."""
+def _waiting_work(team_id: int, now: datetime) -> tuple[list[WaitingWork], dict[int, timedelta]]:
+    """The team's waiting calls and due callbacks, with their queues' ring times (for the
+    offers), in one query: a UNION of the two."""
     calls = (
-        Call.objects.filter(queue__in=queues, state=CallState.WAITING)
+        Call.objects.filter(queue__team_id=team_id, state=CallState.WAITING)
         .annotate(kind=Value(WorkKind.CALL.value))
-        .values_list("pk", "kind", "queue_id", "priority", "arrived_at")
+        .values_list("pk", "kind", "queue_id", "priority", "arrived_at", "queue__offer_ring_time")
     )
     callbacks = (
         Callback.objects.filter(
-            queue__in=queues, state=CallbackState.SCHEDULED, window_start__lte=now
+            queue__team_id=team_id, state=CallbackState.SCHEDULED, window_start__lte=now
         )
         .annotate(kind=Value(WorkKind.CALLBACK.value))
-        .values_list("pk", "kind", "queue_id", "priority", "window_start")
+        .values_list("pk", "kind", "queue_id", "priority", "window_start", "queue__offer_ring_time")
     )
-    return [
-        WaitingWork(pk, WorkKind(kind), queue_id, priority, since)
-        for pk, kind, queue_id, priority, since in calls.union(callbacks, all=True)
-    ]
+    work, ring_times = [], {}
+    for pk, kind, queue_id, priority, since, ring_time in calls.union(callbacks, all=True):
+        work.append(WaitingWork(pk, WorkKind(kind), queue_id, priority, since))
+        ring_times[queue_id] = ring_time
+    return work, ring_times
 
 
 def _ready_agents(team_id: int, queue_ids: set[int]) -> list[AgentSlot]:
@@ -59,17 +61,16 @@ def floor_route(*, team_id: int, now: datetime, team_locked: bool = False) -> li
     with transaction.atomic(savepoint=False), batched_events():
         if not team_locked:
             lock_team(team_id)
-        queues = {q.pk: q for q in Queue.objects.filter(team_id=team_id)}
-        waiting = _waiting_work(queues, now)
+        waiting, ring_times = _waiting_work(team_id, now)
         if not waiting:
             return []
-        decisions = route(waiting, _ready_agents(team_id, {w.queue_id for w in waiting}))
+        decisions = route(waiting, _ready_agents(team_id, set(ring_times)))
         return [
-            _make_offer(decision, queues[decision.work.queue_id], now) for decision in decisions
+            _make_offer(decision, ring_times[decision.work.queue_id], now) for decision in decisions
         ]
 
 
-def _make_offer(decision: RoutingDecision, queue: Queue, now: datetime) -> Offer:
+def _make_offer(decision: RoutingDecision, ring_time: timedelta, now: datetime) -> Offer:
     work = decision.work
     is_call = work.kind is WorkKind.CALL
     offer = Offer.objects.create(
@@ -77,15 +78,14 @@ def _make_offer(decision: RoutingDecision, queue: Queue, now: datetime) -> Offer
         call_id=work.id if is_call else None,
         callback_id=None if is_call else work.id,
         offered_at=now,
-        expires_at=now + queue.offer_ring_time,
+        expires_at=now + ring_time,
         candidates=list(decision.candidates),
     )
     if is_call:
         Call.objects.filter(pk=work.id).update(state=CallState.OFFERED)
     else:
         Callback.objects.filter(pk=work.id).update(state=CallbackState.OFFERED)
-    session = AgentSession.objects.select_for_update().get(agent_id=decision.agent_id)
-    move_agent(session, AgentEvent.OFFER, actor=None, now=now, rule="B9")
+    offer_to_ready_agent(decision.agent_id, now=now)
     event_append(
         actor=None,
         now=now,

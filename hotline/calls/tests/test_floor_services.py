@@ -24,6 +24,7 @@ from hotline.calls.services.calls import (
     offer_accept,
     offer_decline,
 )
+from hotline.calls.services.floor import offer_to_ready_agent
 from hotline.calls.services.tick import floor_tick
 from hotline.calls.services.transfers import (
     call_take_over,
@@ -91,6 +92,21 @@ def test_b9_routing_decision_is_logged_with_its_candidates(ready, repairs, now):
     event = Event.objects.get(entity="calls.call", entity_id=str(call.pk), action="offered")
     assert event.rule == "B9"
     assert event.new["candidates"] == [a.pk for a in ready]
+
+
+def test_b9_an_offer_moves_the_agent_with_an_event(ready, repairs, now):
+    call_arrive(now=now, queue=repairs, caller_number="+359 2 000")
+    moved = Event.objects.get(entity="calls.agent", entity_id=str(ready[0].pk), action="offer")
+    assert (moved.old, moved.new, moved.rule, moved.at) == ("ready", "offered", "B9", now)
+
+
+def test_b9_only_a_ready_agent_is_offered_work(ready, now):
+    agent_leave_request(actor=ready[0], now=now, kind=LeaveKind.BREAK)
+    with pytest.raises(PolicyRefusal) as refused:
+        offer_to_ready_agent(ready[0].pk, now=now)
+    assert refused.value.rule_id == "B9"
+    assert state(ready[0]) == AgentState.BREAK
+    assert not Event.objects.filter(entity="calls.agent", action="offer").exists()
 
 
 def test_b9_calls_are_served_by_sla_priority_then_arrival(centre, agents, repairs, now):
