@@ -159,6 +159,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 REDIS_URL = os.environ.get("HOTLINE_REDIS_URL", "")
 # Where routing decisions are pushed for a PBX (offers, transfers, callbacks); empty: no push.
 HOTLINE_CTI_WEBHOOK_URL = os.environ.get("HOTLINE_CTI_WEBHOOK_URL", "")
+# The address people reach Hotline at: links in notices (e-mail, SMS) are made absolute with it.
+HOTLINE_PUBLIC_URL = os.environ.get("HOTLINE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Notices by SMS are POSTed here as JSON {"to", "text"}; empty: SMS notices fail, recorded.
 HOTLINE_SMS_GATEWAY_URL = os.environ.get("HOTLINE_SMS_GATEWAY_URL", "")
 # Notices sent by the webhook channel are POSTed here as JSON; empty: they fail, recorded.
@@ -170,6 +172,11 @@ EMAIL_HOST_USER = os.environ.get("HOTLINE_SMTP_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("HOTLINE_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("HOTLINE_SMTP_TLS", "0") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("HOTLINE_EMAIL_FROM", "hotline@localhost")
+# ...or, when set, into one file per message in this folder (the demo's, which has no SMTP).
+HOTLINE_EMAIL_OUTBOX = os.environ.get("HOTLINE_EMAIL_OUTBOX", "")
+if HOTLINE_EMAIL_OUTBOX:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = HOTLINE_EMAIL_OUTBOX
 
 LOGGING = {
     "version": 1,

@@ -56,6 +56,11 @@ class Recipient:
     phone: str = ""
 
 
+def public_link(path: str) -> str:
+    """A link that works outside the site too (in an e-mail, an SMS): HOTLINE_PUBLIC_URL + path."""
+    return settings.HOTLINE_PUBLIC_URL + path
+
+
 def recipient_of(
     customer: Customer | None, provider: Provider | None, user: User | None
 ) -> Recipient:

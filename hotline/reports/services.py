@@ -9,7 +9,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
-from hotline.notices.services import notify
+from hotline.notices.services import notify, public_link
 from hotline.reports.models import FaultAlert
 from hotline.reports.monthly import FAULT_TEST, FaultRow
 
@@ -79,7 +79,7 @@ def fault_alerts_raise(
                     ),
                     params={
                         **figures,
-                        "link": reverse("reports:monthly") + f"?month={month:%Y-%m}",
+                        "link": public_link(reverse("reports:monthly") + f"?month={month:%Y-%m}"),
                     },
                 )
                 alert.notified.add(engineer)

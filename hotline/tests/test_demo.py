@@ -1,13 +1,16 @@
 """`hotline demo` seeds the believable centre the README promises, once."""
 
+import os
 from io import StringIO
 
 import pytest
+from django.core.mail import send_mail
 from django.core.management import call_command
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import Team, User
 from hotline.dispatch.models import Provider, Region
+from hotline.management.commands.demo import demo_email_outbox, demo_public_url
 from hotline.tickets.choices import Zone
 from hotline.tickets.models import Customer, CustomerSite, SlaContract
 
@@ -70,3 +73,42 @@ def test_demo_has_calls_to_review_and_reviews_to_read():
     assert waiting.count() == 3  # for the team lead to try
     run_demo()
     assert CallReview.objects.count() == 4  # once
+
+
+def unset(monkeypatch, *names: str) -> None:
+    """Unset for the test, and unset again after it whatever the demo set meanwhile."""
+    for name in names:
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+
+
+def test_demo_without_smtp_writes_its_emails_to_the_outbox(settings, monkeypatch, tmp_path):
+    unset(monkeypatch, "HOTLINE_SMTP_HOST", "HOTLINE_EMAIL_OUTBOX")
+    settings.HOTLINE_EMAIL_OUTBOX, settings.VAR_DIR = "", tmp_path
+    outbox = demo_email_outbox()
+    assert outbox == str(tmp_path / "outbox") == os.environ["HOTLINE_EMAIL_OUTBOX"]  # the worker's
+    send_mail("Visit", "Tomorrow 9:00", None, ["customer@example.com"])
+    (written,) = (tmp_path / "outbox").iterdir()
+    assert "Tomorrow 9:00" in written.read_text()
+
+
+def test_demo_with_an_smtp_server_sends_through_it(settings, monkeypatch):
+    unset(monkeypatch, "HOTLINE_EMAIL_OUTBOX")
+    monkeypatch.setenv("HOTLINE_SMTP_HOST", "mail.example.com")
+    settings.HOTLINE_EMAIL_OUTBOX = ""
+    smtp = settings.EMAIL_BACKEND
+    assert demo_email_outbox() == ""
+    assert smtp == settings.EMAIL_BACKEND
+
+
+def test_demo_links_point_at_the_demo_unless_an_address_is_set(settings, monkeypatch):
+    monkeypatch.delenv("HOTLINE_PUBLIC_URL", raising=False)
+    settings.HOTLINE_PUBLIC_URL = "http://127.0.0.1:8000"
+    demo_public_url("http://127.0.0.1:8123/")
+    assert (
+        settings.HOTLINE_PUBLIC_URL == "http://127.0.0.1:8123" == os.environ["HOTLINE_PUBLIC_URL"]
+    )
+    monkeypatch.setenv("HOTLINE_PUBLIC_URL", "https://hotline.example.com")
+    settings.HOTLINE_PUBLIC_URL = "https://hotline.example.com"
+    demo_public_url("http://127.0.0.1:8123/")
+    assert settings.HOTLINE_PUBLIC_URL == "https://hotline.example.com"

@@ -21,6 +21,7 @@ from hotline.dispatch.services.common import (
     notify_customer,
     order_event,
 )
+from hotline.notices.services import public_link
 from hotline.rulebook.selectors import centre_calendar, current_rulebook
 from hotline.tickets.choices import ServiceOption, TicketState
 from hotline.tickets.models import Ticket
@@ -238,7 +239,7 @@ def work_order_sign(
             rule="C5",
             subject=gettext_noop("Service report for %(ticket)s"),
             body=gettext_noop("The work is done and signed. Your service report: %(link)s"),
-            link=reverse("dispatch:report", args=[order.pk]),
+            link=public_link(reverse("dispatch:report", args=[order.pk])),
         )
     return order
 

@@ -339,7 +339,8 @@ def test_c4_unknown_choice_and_empty_work_are_refused(desk, now, order):
     assert order.state == WorkOrderState.DISPATCHED
 
 
-def test_e6_sign_seals_the_order_and_solves_the_ticket(desk, now, order):
+def test_e6_sign_seals_the_order_and_solves_the_ticket(desk, now, order, settings):
+    settings.HOTLINE_PUBLIC_URL = "https://hotline.example.com"
     complete(desk, now, order)
     work_order_sign(
         actor=desk, now=now, order_id=order.pk, signer_name="Maria Ivanova", signature_image=PNG
@@ -349,7 +350,8 @@ def test_e6_sign_seals_the_order_and_solves_the_ticket(desk, now, order):
     assert len(order.signature_hash) == 64
     assert Ticket.objects.get(pk=order.ticket_id).state == TicketState.SOLVED
     notice = Notice.objects.get(customer=order.ticket.customer, rule="C5")
-    assert f"/dispatch/orders/{order.pk}/report" in notice.body
+    # C5: the customer's link works from their mailbox, not only inside the site
+    assert f"https://hotline.example.com/dispatch/orders/{order.pk}/report" in notice.body
 
 
 def test_e6_signing_before_completion_or_twice_is_refused(desk, now, order):

@@ -220,6 +220,7 @@ def test_d13_planted_fault_share_rise_raises_one_alert_and_tells_the_engineer(
     manager = centre["manager"]
     notice = Notice.objects.get(user=manager, rule="D13")
     assert one.name in notice.body or one.name in notice.subject
+    assert "http://127.0.0.1:8000/reports/monthly/?month=2026-10" in notice.body  # absolute
     assert list(raised[0].notified.all()) == [manager]
     # A second run of the month's report alerts nobody again.
     assert fault_alerts_raise(actor=None, now=NOW, month=OCTOBER, rows=faults) == []
