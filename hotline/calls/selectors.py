@@ -33,6 +33,7 @@ from hotline.core.agent_states import AgentEvent, AgentState
 from hotline.core.floor import DailyProgress, TalkStatus, talk_status
 from hotline.core.kpi import AgentTime, CallbackRecord, CallRecord, FloorKpis, floor_kpis
 from hotline.core.scorecard import average_score
+from hotline.paging import page_of
 from hotline.rulebook.selectors import current_rulebook
 from hotline.tickets.models import Ticket
 
@@ -328,9 +329,7 @@ def review_page(user: User, page: int, *, agent: str = "") -> tuple[list[CallRev
     found = reviews_for(user)
     if agent:
         found = found.filter(agent__username=agent)
-    start = (max(page, 1) - 1) * REVIEW_PAGE_SIZE
-    rows = list(found.order_by("-reviewed_at", "-id")[start : start + REVIEW_PAGE_SIZE + 1])
-    return rows[:REVIEW_PAGE_SIZE], len(rows) > REVIEW_PAGE_SIZE
+    return page_of(found.order_by("-reviewed_at", "-id"), page, REVIEW_PAGE_SIZE)
 
 
 def reviewable_calls(lead: User) -> QuerySet[Call]:

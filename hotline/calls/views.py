@@ -41,7 +41,7 @@ from hotline.calls.services.agents import (
     agent_make_ready,
 )
 from hotline.calls.services.calls import agent_wrap_up_end, call_end, offer_accept, offer_decline
-from hotline.calls.services.reviews import call_review_create, check_reviewable
+from hotline.calls.services.reviews import call_review_create, check_reviewable, existing_review
 from hotline.calls.services.transfers import transfer_accept, transfer_decline, transfer_request
 from hotline.calls.services.waiting import callback_schedule
 from hotline.core.breaks import LeaveKind
@@ -242,7 +242,11 @@ def review_call(request: HttpRequest, call_id: int) -> HttpResponse:
     form as typed (400), a refusal by B11 with the rule named (409)."""
     lead = signed_in(request)
     try:
-        call = reviewable_calls(lead).select_related("agent", "customer", "queue").get(pk=call_id)
+        call = (
+            reviewable_calls(lead)
+            .select_related("agent", "customer", "queue", "review")
+            .get(pk=call_id)
+        )
     except Call.DoesNotExist:
         raise Http404 from None
     if request.method != "POST":
@@ -283,7 +287,7 @@ def _review_form(
     show_form: bool = True,
 ) -> HttpResponse:
     error_code = error.error_list[0].code if error is not None else None
-    review = CallReview.objects.filter(call=call).first()
+    review = existing_review(call)
     context = {
         "call": call,
         "facts": review_facts(call),

@@ -24,6 +24,7 @@ from hotline.dispatch.models import (
     Provider,
     WorkOrder,
 )
+from hotline.paging import page_of
 from hotline.rulebook.selectors import centre_calendar, centre_time_zone
 from hotline.tickets.choices import TicketState, Zone
 from hotline.tickets.models import Ticket
@@ -73,7 +74,7 @@ def dispatch_board(
         return Board(tab, 1, False, provider_zone_counts(), loads, zone)
     if tab in ("late", "leftovers"):
         orders = late_orders() if tab == "late" else leftover_orders(now)
-        rows, has_next = _page(orders.only(*ORDER_LIST_FIELDS), page)
+        rows, has_next = page_of(orders.only(*ORDER_LIST_FIELDS), page, PAGE_SIZE)
         return Board(tab, page, has_next, rows, loads, zone)
     state = TicketState.TO_DISPATCH if tab == "to_dispatch" else TicketState.BOUNCED
     tickets = (
@@ -82,7 +83,7 @@ def dispatch_board(
         .only(*TICKET_LIST_FIELDS)
         .order_by("created_at", "id")  # oldest first: the D2 clock runs on them
     )
-    found, has_next = _page(tickets, page)
+    found, has_next = page_of(tickets, page, PAGE_SIZE)
     by_region = _region_providers()
     by_id = {load.provider_id: load for load in loads}
     board_rows = [_board_row(t, by_region, by_id) for t in found]
@@ -117,13 +118,6 @@ ORDER_LIST_FIELDS = (
     "provider__name",
     "ticket__customer__name",
 )
-
-
-def _page(query: QuerySet[Any], page: int) -> tuple[list[Any], bool]:
-    size = PAGE_SIZE  # read at call time: the benchmark varies it to count queries
-    start = (page - 1) * size
-    rows = list(query[start : start + size + 1])
-    return rows[:size], len(rows) > size
 
 
 def provider_loads(provider_ids: list[int] | None = None) -> list[ProviderLoad]:
@@ -233,7 +227,7 @@ def provider_orders(
         query = query.order_by("-dispatched_at", "-id")
     else:
         query = query.filter(unsigned).order_by("response_due", "id")
-    return _page(query, max(page, 1))
+    return page_of(query, page, PAGE_SIZE)
 
 
 def work_order_for(user: User, order_id: int) -> WorkOrder:

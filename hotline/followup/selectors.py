@@ -9,6 +9,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
+from hotline.paging import page_of
 
 SEE = frozenset({Role.AGENT, Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN})
 FILTERS = ("due", "mine", "upcoming", "done")
@@ -39,9 +40,7 @@ def followup_list(
         found = found.filter(
             state__in=(FollowUpState.DUE, FollowUpState.TAKEN), due_at__lte=now
         ).order_by("due_at", "id")
-    start = (max(page, 1) - 1) * PAGE_SIZE
-    rows = list(found[start : start + PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    return page_of(found, page, PAGE_SIZE)
 
 
 def followup_for(user: User, followup_id: int) -> FollowUp:

@@ -7,6 +7,7 @@ from hotline.accounts.models import User
 from hotline.notices.choices import NoticeState
 from hotline.notices.models import Notice
 from hotline.notices.services import LOGGERS
+from hotline.paging import page_of
 
 PAGE_SIZE = 50
 
@@ -25,9 +26,7 @@ def notices_for(user: User) -> QuerySet[Notice]:
 
 def notices_page(user: User, page: int) -> tuple[list[Notice], bool]:
     """One page of the user's notices, newest first, and whether there is a next one."""
-    page = max(page, 1)
-    rows = list(notices_for(user)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    return page_of(notices_for(user), page, PAGE_SIZE)
 
 
 def notices_to_log(user: User) -> QuerySet[Notice]:

@@ -119,7 +119,7 @@ def _case(row: CaseRow) -> dict[str, Any]:
 @router.get("/cases", response=CasesOut, summary="My cases: state, promises, delays, reports")
 def portal_cases(request: HttpRequest, page: PageNumber = 1) -> dict[str, Any]:
     rows, has_next = cases_select(signed_in(request), page)
-    return {"page": max(page, 1), "has_next": has_next, "cases": [_case(r) for r in rows]}
+    return {"page": page, "has_next": has_next, "cases": [_case(r) for r in rows]}
 
 
 @router.get("/cases/{ticket_id}", response=CaseOut, summary="One of my cases")

@@ -14,6 +14,7 @@ from hotline.accounts.permissions import STAFF
 from hotline.dispatch.choices import ReportKind
 from hotline.dispatch.models import WorkOrder, WorkOrderReport
 from hotline.notices.models import Notice
+from hotline.paging import page_of
 from hotline.tickets.models import Customer, Ticket
 
 PAGE_SIZE = 30
@@ -74,9 +75,8 @@ def _rows(tickets: list[Ticket]) -> list[CaseRow]:
 
 def portal_cases(user: User, page: int = 1) -> tuple[list[CaseRow], bool]:
     """A page of the customer's cases, newest first."""
-    start = (max(page, 1) - 1) * PAGE_SIZE
-    found = list(_tickets(user).order_by("-created_at", "-id")[start : start + PAGE_SIZE + 1])
-    return _rows(found[:PAGE_SIZE]), len(found) > PAGE_SIZE
+    found, has_next = page_of(_tickets(user).order_by("-created_at", "-id"), page, PAGE_SIZE)
+    return _rows(found), has_next
 
 
 def portal_case(user: User, ticket_id: int) -> CaseRow:

@@ -4,7 +4,8 @@ page size once overflowed the database's OFFSET."""
 import pytest
 from django.test import Client
 
-from hotline.paging import MAX_PAGE
+from hotline.paging import MAX_PAGE, page_of
+from hotline.rulebook.models import Calendar
 
 HUGE = str(2**62)
 
@@ -53,3 +54,16 @@ def test_paged_lists_refuse_numbers_past_the_databases_offsets(
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", parameter]
     assert client.get(path, {parameter: MAX_PAGE}, **auth).status_code == 200
+
+
+@pytest.mark.django_db
+def test_page_of_reads_one_page_and_whether_another_follows(django_assert_num_queries):
+    names = [f"calendar {n}" for n in range(5)]
+    Calendar.objects.bulk_create(Calendar(name=name, time_zone="UTC") for name in names)
+    ordered = (
+        Calendar.objects.filter(name__in=names).order_by("name").values_list("name", flat=True)
+    )
+    with django_assert_num_queries(1):
+        assert page_of(ordered, 1, 2) == (names[:2], True)
+    assert page_of(ordered, 3, 2) == (names[4:], False)
+    assert page_of(ordered, 0, 2) == page_of(ordered, 1, 2)  # below 1 is the first page

@@ -13,7 +13,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
 from hotline.calls.models import Call
-from hotline.paging import PageNumber
+from hotline.paging import PageNumber, page_of
 from hotline.tickets import selectors, services
 from hotline.tickets.choices import TicketKind
 from hotline.tickets.models import (
@@ -163,14 +163,8 @@ def tickets_list(
         found = found.filter(state=state)
     if kind:
         found = found.filter(kind=kind)
-    page = max(page, 1)
-    start = (page - 1) * PAGE_SIZE
-    rows = list(found.order_by("-created_at", "-id")[start : start + PAGE_SIZE + 1])
-    return {
-        "page": page,
-        "has_next": len(rows) > PAGE_SIZE,
-        "tickets": [_out(t) for t in rows[:PAGE_SIZE]],
-    }
+    rows, has_next = page_of(found.order_by("-created_at", "-id"), page, PAGE_SIZE)
+    return {"page": page, "has_next": has_next, "tickets": [_out(t) for t in rows]}
 
 
 class TicketIn(Schema):

@@ -34,8 +34,16 @@ def check_reviewable(lead: User, call: Call) -> None:
         raise ValidationError(gettext("You cannot review a call you answered yourself."))
     if call.agent.role != Role.AGENT or call.agent.team_id != lead.team_id:
         raise ValidationError(gettext("Only the calls of your own team's agents can be reviewed."))
-    if CallReview.objects.filter(call=call).exists():
+    if existing_review(call) is not None:
         raise ValidationError(_already_reviewed(call))
+
+
+def existing_review(call: Call) -> CallReview | None:
+    """The call's review, if it has one (no query when the call was read with its review)."""
+    try:
+        return call.review
+    except CallReview.DoesNotExist:
+        return None
 
 
 def _already_reviewed(call: Call) -> str:
@@ -59,7 +67,7 @@ def call_review_create(
             CONDUCT_RULE,
             gettext_noop("Running down a colleague is a conduct breach: say what was said."),
         )
-    call = reviewable_calls(actor).select_related("agent").get(pk=call_id)
+    call = reviewable_calls(actor).select_related("agent", "review").get(pk=call_id)
     check_reviewable(actor, call)
     assert call.agent is not None
     try:

@@ -339,7 +339,9 @@ def test_c4_unknown_choice_and_empty_work_are_refused(desk, now, order):
     assert order.state == WorkOrderState.DISPATCHED
 
 
-def test_e6_sign_seals_the_order_and_solves_the_ticket(desk, now, order, settings):
+def test_e6_c5_sign_seals_the_order_solves_the_ticket_and_links_the_report(
+    desk, now, order, settings
+):
     settings.HOTLINE_PUBLIC_URL = "https://hotline.example.com"
     complete(desk, now, order)
     work_order_sign(

@@ -34,6 +34,7 @@ from hotline.deadlines.choices import DeadlineState
 from hotline.deadlines.models import Deadline
 from hotline.dispatch.services import chase_record
 from hotline.formatting import choice_labels
+from hotline.paging import page_of
 from hotline.tickets.choices import FIELD_KINDS, OPEN_TICKET_STATES, TicketKind, TicketState
 from hotline.tickets.forms import (
     CustomerSearchForm,
@@ -520,16 +521,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if data.get("mine"):
         tickets = tickets.filter(owner=me)
     page = data.get("page") or 1
-    start = (page - 1) * PAGE_SIZE
-    found = list(tickets.order_by("-created_at", "-id")[start : start + PAGE_SIZE + 1])
-    rows = _case_rows(found[:PAGE_SIZE])
+    found, has_next = page_of(tickets.order_by("-created_at", "-id"), page, PAGE_SIZE)
+    rows = _case_rows(found)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filters": filters,
         "rows": rows,
         "page": page,
-        "has_next": len(found) > PAGE_SIZE,
+        "has_next": has_next,
         "query": query.urlencode(),
         "tabs": tabs_for(me),
         "centre_tz": centre_tz(),
