@@ -23,6 +23,7 @@ from hotline.core.breaks import BreakDecision, BreakLimits, LeaveKind, Outcome, 
 from hotline.core.floor import login_punctuality
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
+from hotline.rulebook.models import Calendar
 from hotline.rulebook.selectors import business_calendar, current_rulebook
 from hotline.workforce.selectors import rostered_shift_start
 
@@ -32,9 +33,15 @@ def _require_agent(actor: User) -> None:
         raise PolicyRefusal("B9", gettext_noop("Only agents of a team take calls."))
 
 
+def _site_calendar(session: AgentSession) -> Calendar:
+    """The calendar of the site the agent's team works at, in one query (the floor's sessions
+    are read without it: most of its steps have no use for it)."""
+    return Calendar.objects.get(sites__teams=session.team_id)
+
+
 def _day_start(session: AgentSession, now: datetime) -> datetime:
     """Midnight where the agent's team works: break quotas (B2) are counted per local day."""
-    zone = ZoneInfo(session.team.site.calendar.time_zone)
+    zone = ZoneInfo(_site_calendar(session).time_zone)
     return now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
@@ -76,7 +83,7 @@ def shift_start(session: AgentSession, now: datetime) -> datetime | None:
     The published roster's shift; without one, the shift starts when the team's site opens,
     and on a closed day there is no shift to be early for.
     """
-    calendar = business_calendar(session.team.site.calendar)
+    calendar = business_calendar(_site_calendar(session))
     today = now.astimezone(calendar.tz()).date()
     rostered = rostered_shift_start(session.agent, today)
     if rostered is not None:
@@ -255,10 +262,12 @@ def agent_leave_override(
     if not reason.strip():
         raise PolicyRefusal("B4", gettext_noop("Say why the rule is overridden: it is audited."))
     assert agent.team_id is not None
-    team = lock_team(agent.team_id)
+    lock_team(agent.team_id)
     session = locked_session(agent)
     move_agent(session, leave_event(kind.state), actor=actor, now=now, reason=reason)
-    Alert.objects.create(kind=AlertKind.OVERRIDE, rule="B4", team=team, agent=agent, raised_at=now)
+    Alert.objects.create(
+        kind=AlertKind.OVERRIDE, rule="B4", team_id=agent.team_id, agent=agent, raised_at=now
+    )
     event_append(
         actor=actor,
         now=now,

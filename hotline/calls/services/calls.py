@@ -16,9 +16,10 @@ from hotline.calls.services.floor import (
     lock_team,
     locked_session,
     move_agent,
+    move_agent_if,
 )
 from hotline.calls.services.routing import floor_route, withdraw_offer
-from hotline.core.agent_states import AgentEvent
+from hotline.core.agent_states import AgentEvent, AgentState
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.tickets.models import PHONE_KEY_DIGITS, Customer, SlaContract, phone_key
@@ -96,7 +97,7 @@ def offer_accept(*, actor: User, now: datetime, offer_id: int) -> Call:
         lock_team(actor.team_id)
         offer = _locked_offer(offer_id, actor)
         withdraw_offer(offer, outcome=OfferOutcome.ACCEPTED, now=now)
-        move_agent(locked_session(actor), AgentEvent.ACCEPT, actor=actor, now=now)
+        move_agent_if(actor.pk, AgentState.OFFERED, AgentEvent.ACCEPT, actor=actor, now=now)
         call = _connect(offer, actor, now)
         event_append(
             actor=actor,
@@ -170,15 +171,20 @@ def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
     """Talk ends (agent hangs up, or the PBX says so); wrap-up starts."""
     with transaction.atomic(), batched_events():
         call = lock_call(call_id)
-        if call.state != CallState.CONNECTED or call.agent is None:
+        if call.state != CallState.CONNECTED or call.agent_id is None:
             raise PolicyRefusal("A1", gettext_noop("This call is not in progress."))
         if actor is not None and actor.pk != call.agent_id:
             raise PolicyRefusal("B10", gettext_noop("This is another agent's call."))
         call.state, call.ended_at = CallState.WRAP_UP, now
         call.save(update_fields=["state", "ended_at"])
-        session = locked_session(call.agent)
-        start_wrap_up(session, call.queue, now)
-        move_agent(session, AgentEvent.CALL_END, actor=actor, now=now)
+        move_agent_if(
+            call.agent_id,
+            AgentState.ON_CALL,
+            AgentEvent.CALL_END,
+            actor=actor,
+            now=now,
+            wrap_up_ends_at=wrap_up_end(call.queue, now),
+        )
         _close_callback(call, now)
         event_append(
             actor=actor,
@@ -202,9 +208,9 @@ def _close_callback(call: Call, now: datetime) -> None:
         )
 
 
-def start_wrap_up(session: AgentSession, queue: Queue, now: datetime) -> None:
-    """When the wrap-up will end; saved by the `move_agent` into it, which must follow."""
-    session.wrap_up_ends_at = now + queue.wrap_up_time
+def wrap_up_end(queue: Queue, now: datetime) -> datetime:
+    """When the wrap-up of a call of the queue that ends now will end (its time is per queue)."""
+    return now + queue.wrap_up_time
 
 
 def agent_wrap_up_end(*, actor: User | None, now: datetime, agent: User) -> AgentSession:
@@ -213,11 +219,12 @@ def agent_wrap_up_end(*, actor: User | None, now: datetime, agent: User) -> Agen
         assert agent.team_id is not None
         lock_team(agent.team_id)
         session = locked_session(agent)
-        for call in Call.objects.select_for_update().filter(agent=agent, state=CallState.WRAP_UP):
-            call.state = CallState.ENDED
-            call.save(update_fields=["state"])
+        wrapped = Call.objects.select_for_update().filter(agent=agent, state=CallState.WRAP_UP)
+        wrapped_ids = list(wrapped.values_list("pk", flat=True))
+        Call.objects.filter(pk__in=wrapped_ids).update(state=CallState.ENDED)
+        for call_id in wrapped_ids:
             event_append(
-                actor=actor, now=now, entity="calls.call", entity_id=call.pk, action="wrapped_up"
+                actor=actor, now=now, entity="calls.call", entity_id=call_id, action="wrapped_up"
             )
         session.wrap_up_ends_at = None
         move_agent(session, AgentEvent.WRAP_END, actor=actor, now=now)

@@ -8,7 +8,7 @@ break requests at the same instant never both pass rule B4.
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from hotline.accounts.models import Team, User
 from hotline.audit.services import event_append
@@ -27,15 +27,23 @@ from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 
 
-def lock_team(team_id: int) -> Team:
+def lock_team(team_id: int) -> None:
     """Serialize the team's floor decisions (a row lock on PostgreSQL, the write lock on SQLite)."""
-    return Team.objects.select_for_update().get(pk=team_id)
+    _locked(Team.objects.filter(pk=team_id))
+
+
+def _locked(teams: QuerySet[Team]) -> None:
+    # Only the id is read: the lock is the point, a Team instance would be built for nothing.
+    if not list(teams.select_for_update(of=("self",)).values_list("pk", flat=True)):
+        raise Team.DoesNotExist
 
 
 def lock_call(call_id: int) -> Call:
     """The call's team first, then the call: one lock order everywhere, so no deadlocks."""
-    team_id = Call.objects.filter(pk=call_id).values_list("queue__team_id", flat=True).get()
-    lock_team(team_id)
+    try:
+        _locked(Team.objects.filter(queues__calls=call_id))  # the team found and locked at once
+    except Team.DoesNotExist:
+        raise Call.DoesNotExist from None
     return (
         Call.objects.select_for_update(of=("self",))
         .select_related("queue", "agent")
@@ -45,11 +53,7 @@ def lock_call(call_id: int) -> Call:
 
 def locked_session(agent: User) -> AgentSession:
     try:
-        return (
-            AgentSession.objects.select_for_update(of=("self",))
-            .select_related("team__site__calendar")
-            .get(agent=agent)
-        )
+        return AgentSession.objects.select_for_update().get(agent=agent)
     except AgentSession.DoesNotExist:
         raise PolicyRefusal("B1", gettext_noop("Log in to the floor first.")) from None
 
@@ -68,11 +72,7 @@ def move_agent(
     try:
         new = next_state(old, event)
     except InvalidTransition:
-        raise PolicyRefusal(
-            rule or "B5",
-            gettext_noop("Not possible now: you are %(state)s."),
-            {"state": old.value},
-        ) from None
+        raise _not_possible_now(old, rule) from None
     session.state = new
     session.state_since = now
     session.reason = reason
@@ -86,20 +86,40 @@ def move_agent(
     return new
 
 
-def offer_to_ready_agent(agent_id: int, *, now: datetime) -> None:
-    """B9 offers work to a ready agent: `move_agent`'s transition and event, in one conditional
-    UPDATE instead of a locked read and a write (every routing decision takes this step)."""
-    old = AgentState.READY
-    new = next_state(old, AgentEvent.OFFER)
-    moved = AgentSession.objects.filter(agent_id=agent_id, state=old).update(
-        state=new, state_since=now, reason=""
+def move_agent_if(
+    agent_id: int,
+    expected: AgentState,
+    event: AgentEvent,
+    *,
+    actor: User | None,
+    now: datetime,
+    rule: str = "",
+    **also: Any,
+) -> AgentState:
+    """`move_agent` for an agent the caller knows to be in the `expected` state (it holds the
+    team lock): one conditional UPDATE instead of a locked read and a write. The floor's
+    hottest steps (an offer, an answer, a hang-up) take it. `also`: more columns to set."""
+    new = next_state(expected, event)
+    changes = {"state": new, "state_since": now, "reason": "", **also}
+    if new is AgentState.READY:
+        changes["ready_since"] = now
+    if not AgentSession.objects.filter(agent_id=agent_id, state=expected).update(**changes):
+        raise _not_possible_now(_current_state(agent_id), rule)
+    _transition_event(agent_id, event, expected, new, actor=actor, now=now, rule=rule)
+    return new
+
+
+def _current_state(agent_id: int) -> AgentState:
+    state = AgentSession.objects.filter(agent_id=agent_id).values_list("state", flat=True).first()
+    if state is None:
+        raise PolicyRefusal("B1", gettext_noop("Log in to the floor first."))
+    return AgentState(state)
+
+
+def _not_possible_now(state: AgentState, rule: str) -> PolicyRefusal:
+    return PolicyRefusal(
+        rule or "B5", gettext_noop("Not possible now: you are %(state)s."), {"state": state.value}
     )
-    if not moved:  # not under the team lock, which routing holds: a bug, refused all the same
-        name = User.objects.get(pk=agent_id).get_username()
-        raise PolicyRefusal(
-            "B9", gettext_noop("%(name)s is not ready to take a call."), {"name": name}
-        )
-    _transition_event(agent_id, AgentEvent.OFFER, old, new, actor=None, now=now, rule="B9")
 
 
 def _transition_event(

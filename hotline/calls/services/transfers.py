@@ -9,7 +9,7 @@ from hotline.accounts.models import User
 from hotline.audit.services import event_append
 from hotline.calls.choices import CallState, TransferOutcome
 from hotline.calls.models import AgentSession, Call, Transfer
-from hotline.calls.services.calls import start_wrap_up
+from hotline.calls.services.calls import wrap_up_end
 from hotline.calls.services.floor import event_payload, lock_call, locked_session, move_agent
 from hotline.calls.services.routing import floor_route
 from hotline.core.agent_states import AgentEvent, AgentState
@@ -84,7 +84,7 @@ def transfer_accept(*, actor: User, now: datetime, transfer_id: int) -> Call:
         transfer.outcome, transfer.decided_at = TransferOutcome.ACCEPTED, now
         transfer.save(update_fields=["outcome", "decided_at"])
         first = AgentSession.objects.select_for_update().get(agent_id=transfer.from_agent_id)
-        start_wrap_up(first, call.queue, now)
+        first.wrap_up_ends_at = wrap_up_end(call.queue, now)  # saved by the move
         move_agent(first, AgentEvent.TRANSFER_OUT, actor=actor, now=now, rule="A4")
         move_agent(locked_session(actor), AgentEvent.ACCEPT, actor=actor, now=now, rule="A4")
         call.agent = actor
@@ -153,7 +153,7 @@ def call_take_over(*, actor: User, now: datetime, call_id: int, reason: str) -> 
         call.agent = actor
         call.save(update_fields=["agent"])
         first = AgentSession.objects.select_for_update().get(agent_id=old_agent)
-        start_wrap_up(first, call.queue, now)
+        first.wrap_up_ends_at = wrap_up_end(call.queue, now)  # saved by the move
         move_agent(first, AgentEvent.TRANSFER_OUT, actor=actor, now=now, rule="B10")
         event_append(
             actor=actor,

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hotline.audit.models import Event
 from hotline.calls.choices import AlertKind, CallbackState, CallState, LeaveState, OfferOutcome
@@ -24,7 +26,7 @@ from hotline.calls.services.calls import (
     offer_accept,
     offer_decline,
 )
-from hotline.calls.services.floor import offer_to_ready_agent
+from hotline.calls.services.floor import move_agent_if
 from hotline.calls.services.tick import floor_tick
 from hotline.calls.services.transfers import (
     call_take_over,
@@ -33,7 +35,7 @@ from hotline.calls.services.transfers import (
     transfer_request,
 )
 from hotline.calls.services.waiting import call_to_callback, callback_schedule
-from hotline.core.agent_states import AgentState
+from hotline.core.agent_states import AgentEvent, AgentState
 from hotline.core.breaks import LeaveKind
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.rulebook import Scope
@@ -103,10 +105,56 @@ def test_b9_an_offer_moves_the_agent_with_an_event(ready, repairs, now):
 def test_b9_only_a_ready_agent_is_offered_work(ready, now):
     agent_leave_request(actor=ready[0], now=now, kind=LeaveKind.BREAK)
     with pytest.raises(PolicyRefusal) as refused:
-        offer_to_ready_agent(ready[0].pk, now=now)
+        move_agent_if(
+            ready[0].pk, AgentState.READY, AgentEvent.OFFER, actor=None, now=now, rule="B9"
+        )
     assert refused.value.rule_id == "B9"
     assert state(ready[0]) == AgentState.BREAK
     assert not Event.objects.filter(entity="calls.agent", action="offer").exists()
+
+
+def test_b1_an_agent_off_the_floor_is_not_moved(agents, now):
+    with pytest.raises(PolicyRefusal) as refused:
+        move_agent_if(agents[0].pk, AgentState.READY, AgentEvent.OFFER, actor=None, now=now)
+    assert refused.value.rule_id == "B1"
+    assert not Event.objects.filter(entity="calls.agent").exists()
+
+
+def test_b9_a_call_cycle_takes_few_statements(ready, repairs, now):
+    """The floor's hot path (issue 3's p99 goal): statements per step, pinned so that a change
+    adding round trips is a deliberate one. Each step's audit events are one INSERT of them."""
+    call = None
+
+    def arrive():
+        nonlocal call
+        call = call_arrive(now=now, queue=repairs, caller_number="+359 2 000")
+
+    steps = {
+        "arrive": arrive,
+        "accept": lambda: offer_accept(
+            actor=ready[0], now=now, offer_id=pending_offer(ready[0]).pk
+        ),
+        "end": lambda: call_end(actor=ready[0], now=now, call_id=call.pk),
+        "wrap_up_end": lambda: agent_wrap_up_end(actor=ready[0], now=now, agent=ready[0]),
+    }
+    assert {name: statements(step) for name, step in steps.items()} == {
+        # SLA priority (a number too short to look up a customer by), call, team lock,
+        # waiting work, ready agents, offer, call's state, agent's state, events
+        "arrive": 9,
+        # (the test's own offer lookup) team lock, offer lock, offer, agent, call, events
+        "accept": 7,
+        "end": 5,  # team found and locked, call lock, call, agent, events
+        # team lock, agent lock, calls lock, calls, agent, pending break, waiting work, events
+        "wrap_up_end": 8,
+    }
+
+
+def statements(step) -> int:
+    """SQL statements a service sends, less the savepoint pair of the test's transaction (on
+    a live floor, BEGIN and COMMIT)."""
+    with CaptureQueriesContext(connection) as captured:
+        step()
+    return sum(not q["sql"].startswith(("SAVEPOINT", "RELEASE")) for q in captured)
 
 
 def test_b9_calls_are_served_by_sla_priority_then_arrival(centre, agents, repairs, now):
