@@ -1,9 +1,9 @@
 """A call's life: it arrives, rings on a desk, is answered or not, ends, and is wrapped up."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F, Q
 
 from hotline.accounts.models import User
 from hotline.audit.services import batched_events, event_append
@@ -17,34 +17,47 @@ from hotline.calls.services.floor import (
     locked_session,
     move_agent,
     move_agent_if,
+    sql_rows,
 )
 from hotline.calls.services.routing import floor_route, withdraw_offer
 from hotline.core.agent_states import AgentEvent, AgentState
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
-from hotline.tickets.models import PHONE_KEY_DIGITS, Customer, SlaContract, phone_key
+from hotline.tickets.models import PHONE_KEY_DIGITS, phone_key
 
 DEFAULT_PRIORITY = 5
 
 
-def caller_customer(number: str) -> Customer | None:
-    """The customer whose phone matches the caller's number (screen pop), if exactly one does."""
-    key = phone_key(number)
-    if len(key) < PHONE_KEY_DIGITS:
-        return None  # too short to tell customers apart
-    matches = list(Customer.objects.filter(phone_key=key)[:2])
-    return matches[0] if len(matches) == 1 else None
+@dataclass(frozen=True)
+class Caller:
+    customer_id: int | None  # the screen pop's customer, if the number names exactly one
+    priority: int  # B9: from the customer's SLA contract, or the default contract's
 
 
-def sla_priority(customer: Customer | None) -> int:
-    """B9: the priority the customer's SLA gives; the default contract's otherwise."""
-    priority = (  # one query: the customer's own contracts first, then the default ones
-        SlaContract.objects.filter(Q(customer=customer) | Q(customer__isnull=True))
-        .order_by(F("customer").asc(nulls_last=True), "order")
-        .values_list("priority", flat=True)
-        .first()
-    )
-    return DEFAULT_PRIORITY if priority is None else priority
+# One query on every arriving call: the customers with the caller's number (two are enough to
+# know it is not one) with their own contract's priority, then the default contract's.
+_CALLER_SQL = """
+    SELECT matches.id, (SELECT s.priority FROM tickets_slacontract s
+                         WHERE s.customer_id = matches.id ORDER BY s."order" LIMIT 1)
+      FROM (SELECT c.id FROM tickets_customer c WHERE c.phone_key = %(key)s LIMIT 2) matches
+    UNION ALL
+    SELECT NULL, (SELECT s.priority FROM tickets_slacontract s
+                   WHERE s.customer_id IS NULL ORDER BY s."order" LIMIT 1)
+"""
+
+
+def identify_caller(number: str) -> Caller:
+    """Who calls (screen pop) and how urgently they are served (B9), from their number."""
+    key: str | None = phone_key(number)
+    if len(key or "") < PHONE_KEY_DIGITS:
+        key = None  # too short to tell customers apart: matches no one (NULL equals nothing)
+    rows = sql_rows(_CALLER_SQL, key=key)
+    customers = [(pk, priority) for pk, priority in rows if pk is not None]
+    default = next((priority for pk, priority in rows if pk is None), None)
+    if len(customers) == 1 and customers[0][1] is not None:
+        return Caller(customers[0][0], customers[0][1])
+    customer_id = customers[0][0] if len(customers) == 1 else None
+    return Caller(customer_id, DEFAULT_PRIORITY if default is None else default)
 
 
 def call_arrive(
@@ -54,13 +67,13 @@ def call_arrive(
     with transaction.atomic(), batched_events():
         if external_id and Call.objects.filter(external_id=external_id).exists():
             return Call.objects.get(external_id=external_id)  # the PBX may repeat itself
-        customer = caller_customer(caller_number)
+        caller = identify_caller(caller_number)
         call = Call.objects.create(
             queue=queue,
             caller_number=caller_number,
             external_id=external_id or None,
-            customer=customer,
-            priority=sla_priority(customer),
+            customer_id=caller.customer_id,
+            priority=caller.priority,
             arrived_at=now,
         )
         event_append(
@@ -69,7 +82,7 @@ def call_arrive(
             entity="calls.call",
             entity_id=call.pk,
             action="arrived",
-            new=event_payload(queue=queue, customer=customer, priority=call.priority),
+            new=event_payload(queue=queue, customer=caller.customer_id, priority=caller.priority),
         )
         # Routed in the same transaction: the call is never seen waiting with an agent free.
         if any(offer.call_id == call.pk for offer in floor_route(team_id=queue.team_id, now=now)):

@@ -1,14 +1,13 @@
 """Routing (rule B9): waiting calls and due callbacks go to the longest-idle ready agent."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from django.db import connection, transaction
 
 from hotline.audit.services import batched_events, event_append
 from hotline.calls.choices import CallbackState, CallState, OfferOutcome
 from hotline.calls.models import Call, Callback, Offer
-from hotline.calls.services.floor import lock_team, move_agent_if
+from hotline.calls.services.floor import lock_team, move_agent_if, sql_rows
 from hotline.core.agent_states import AgentEvent, AgentState
 from hotline.core.routing import AgentSlot, RoutingDecision, WaitingWork, WorkKind, route
 
@@ -35,7 +34,7 @@ _READY_AGENTS_SQL = """
 def _waiting_work(team_id: int, now: datetime) -> tuple[list[WaitingWork], dict[int, timedelta]]:
     """The team's waiting calls and due callbacks, with their queues' ring times (for the
     offers), in one query."""
-    rows = _rows(
+    rows = sql_rows(
         _WAITING_WORK_SQL,
         team=team_id,
         call=WorkKind.CALL.value,
@@ -55,7 +54,7 @@ def _ready_agents(team_id: int, queue_ids: set[int]) -> list[AgentSlot]:
     """Ready agents of the team with the queues they serve, in one query."""
     queues = {f"queue{n}": queue_id for n, queue_id in enumerate(queue_ids)}
     sql = _READY_AGENTS_SQL.format(queues=", ".join(f"%({name})s" for name in queues))
-    rows = _rows(sql, team=team_id, ready=AgentState.READY.value, **queues)
+    rows = sql_rows(sql, team=team_id, ready=AgentState.READY.value, **queues)
     ready_since: dict[int, datetime] = {}
     served: dict[int, set[int]] = {}
     for agent_id, since, queue_id in rows:
@@ -67,12 +66,6 @@ def _ready_agents(team_id: int, queue_ids: set[int]) -> list[AgentSlot]:
         AgentSlot(agent_id, AgentState.READY, since, frozenset(served[agent_id]))
         for agent_id, since in ready_since.items()
     ]
-
-
-def _rows(sql: str, **params: Any) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
 
 
 def _aware(moment: datetime) -> datetime:

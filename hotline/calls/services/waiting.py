@@ -9,7 +9,7 @@ from hotline.accounts.models import User
 from hotline.audit.services import event_append
 from hotline.calls.choices import AlertKind, CallbackState, CallState, OfferOutcome
 from hotline.calls.models import AgentSession, Alert, Call, Callback, Offer, Queue
-from hotline.calls.services.calls import caller_customer, sla_priority
+from hotline.calls.services.calls import identify_caller
 from hotline.calls.services.floor import event_payload, lock_call
 from hotline.calls.services.routing import floor_route
 from hotline.core.agent_states import AVAILABLE_STATES
@@ -195,13 +195,13 @@ def callback_schedule(
     _check_window(now, window_start, window_end)
     if not any(ch.isdigit() for ch in number):
         raise PolicyRefusal("B8", gettext_noop("Enter the number to call back."))
-    customer = caller_customer(number)
+    caller = identify_caller(number)
     with transaction.atomic():
         callback = Callback.objects.create(
             queue=queue,
             number=number,
-            customer=customer,
-            priority=sla_priority(customer),
+            customer_id=caller.customer_id,
+            priority=caller.priority,
             window_start=window_start,
             window_end=window_end,
         )

@@ -18,11 +18,13 @@ from hotline.calls.services.agents import (
     agent_make_ready,
 )
 from hotline.calls.services.calls import (
+    DEFAULT_PRIORITY,
+    Caller,
     agent_wrap_up_end,
     call_abandon,
     call_arrive,
     call_end,
-    caller_customer,
+    identify_caller,
     offer_accept,
     offer_decline,
 )
@@ -40,6 +42,7 @@ from hotline.core.breaks import LeaveKind
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.rulebook import Scope
 from hotline.rulebook.services import rule_value_set
+from hotline.tickets.models import Customer, SlaContract
 
 pytestmark = pytest.mark.django_db
 SECOND = timedelta(seconds=1)
@@ -138,8 +141,8 @@ def test_b9_a_call_cycle_takes_few_statements(ready, repairs, now):
         "wrap_up_end": lambda: agent_wrap_up_end(actor=ready[0], now=now, agent=ready[0]),
     }
     assert {name: statements(step) for name, step in steps.items()} == {
-        # SLA priority (a number too short to look up a customer by), call, team lock,
-        # waiting work, ready agents, offer, call's state, agent's state, events
+        # caller and SLA priority, call, team lock, waiting work, ready agents, offer,
+        # call's state, agent's state, events
         "arrive": 9,
         # (the test's own offer lookup) team lock, offer lock, offer, agent, call, events
         "accept": 7,
@@ -544,12 +547,30 @@ def test_every_agent_state_change_is_an_event(ready, repairs, now):
 @pytest.mark.parametrize("written", ["+359 88 1000000", "359881000000", "088 100 0000"])
 def test_screen_pop_recognises_the_caller_however_the_number_is_written(centre, written):
     customer = centre["customer1"].customer  # stored as "+359 88 1000000"
-    assert caller_customer(written) == customer
+    assert identify_caller(written).customer_id == customer.pk
 
 
 def test_screen_pop_stays_empty_for_unknown_or_short_numbers(centre):
-    assert caller_customer("+1 555 0100 999") is None
-    assert caller_customer("1000000") is None
+    assert identify_caller("+1 555 0100 999").customer_id is None
+    assert identify_caller("1000000").customer_id is None
+
+
+def test_screen_pop_stays_empty_when_two_customers_share_the_number(centre):
+    customer = centre["customer1"].customer
+    Customer.objects.create(name="Same line", phone=customer.phone)
+    assert identify_caller(customer.phone).customer_id is None
+
+
+def test_b9_priority_comes_from_the_callers_contract_then_the_default_one(centre):
+    customer = centre["customer1"].customer
+    assert identify_caller(customer.phone) == Caller(customer.pk, DEFAULT_PRIORITY)
+    SlaContract.objects.create(name="Default", order=5, priority=4)
+    SlaContract.objects.create(name="Default, tried later", order=9, priority=2)
+    assert identify_caller("+1 555 0100 999") == Caller(None, 4)
+    assert identify_caller(customer.phone) == Caller(customer.pk, 4)
+    customer.contracts.create(name="Gold", order=1, priority=1)
+    customer.contracts.create(name="Silver", order=2, priority=3)
+    assert identify_caller(customer.phone) == Caller(customer.pk, 1)
 
 
 def _first_ready_events(agent):
