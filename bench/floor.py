@@ -121,7 +121,8 @@ def steady(queues: list, start: datetime) -> dict:
         n += 1
     elapsed = time.perf_counter() - began
     answering.put(None)
-    helper.join()
+    helper.join()  # the agents answer what is still ringing: how far behind they were
+    backlog = time.perf_counter() - began - elapsed
     ordered = sorted(latencies)
     return {
         "calls": n,
@@ -129,6 +130,7 @@ def steady(queues: list, start: datetime) -> dict:
         "decision_ms_p50": round(statistics.median(ordered), 2),
         "decision_ms_p99": round(ordered[int(len(ordered) * 0.99) - 1], 2),
         "decision_ms_max": round(ordered[-1], 2),
+        "agents_caught_up_after_s": round(backlog, 1),
     }
 
 

@@ -48,16 +48,14 @@ _CALLER_SQL = """
 
 def identify_caller(number: str) -> Caller:
     """Who calls (screen pop) and how urgently they are served (B9), from their number."""
-    key: str | None = phone_key(number)
-    if len(key or "") < PHONE_KEY_DIGITS:
-        key = None  # too short to tell customers apart: matches no one (NULL equals nothing)
-    rows = sql_rows(_CALLER_SQL, key=key)
-    customers = [(pk, priority) for pk, priority in rows if pk is not None]
-    default = next((priority for pk, priority in rows if pk is None), None)
-    if len(customers) == 1 and customers[0][1] is not None:
-        return Caller(customers[0][0], customers[0][1])
-    customer_id = customers[0][0] if len(customers) == 1 else None
-    return Caller(customer_id, DEFAULT_PRIORITY if default is None else default)
+    key = phone_key(number)
+    # A number too short to tell customers apart is looked up as NULL, which matches no one.
+    rows = sql_rows(_CALLER_SQL, key=key if len(key) >= PHONE_KEY_DIGITS else None)
+    customers = [(pk, own) for pk, own in rows if pk is not None]
+    default = next(priority for pk, priority in rows if pk is None)  # always the one row
+    customer_id, own = customers[0] if len(customers) == 1 else (None, None)
+    priority = next((p for p in (own, default) if p is not None), DEFAULT_PRIORITY)
+    return Caller(customer_id, priority)
 
 
 def call_arrive(
