@@ -230,10 +230,7 @@ def agent_wrap_up_end(*, actor: User | None, now: datetime, agent: User) -> Agen
         assert agent.team_id is not None
         lock_team(agent.team_id)
         session = locked_session(agent)
-        wrapped = Call.objects.select_for_update().filter(agent=agent, state=CallState.WRAP_UP)
-        wrapped_ids = list(wrapped.values_list("pk", flat=True))
-        Call.objects.filter(pk__in=wrapped_ids).update(state=CallState.ENDED)
-        for call_id in wrapped_ids:
+        for call_id in _end_wrap_ups(agent.pk):
             event_append(
                 actor=actor, now=now, entity="calls.call", entity_id=call_id, action="wrapped_up"
             )
@@ -242,6 +239,18 @@ def agent_wrap_up_end(*, actor: User | None, now: datetime, agent: User) -> Agen
         start_pending_leave(session, now=now)
         floor_route(team_id=agent.team_id, now=now, team_locked=True)
     return session
+
+
+def _end_wrap_ups(agent_id: int) -> list[int]:
+    """The agent's calls in wrap-up are ended; their ids, from the same statement."""
+    rows = sql_rows(
+        "UPDATE calls_call SET state = %(ended)s"
+        " WHERE agent_id = %(agent)s AND state = %(wrap_up)s RETURNING id",
+        ended=CallState.ENDED.value,
+        agent=agent_id,
+        wrap_up=CallState.WRAP_UP.value,
+    )
+    return [call_id for (call_id,) in rows]
 
 
 def call_abandon(*, now: datetime, call_id: int) -> Call:

@@ -147,8 +147,8 @@ def test_b9_a_call_cycle_takes_few_statements(ready, repairs, now):
         # (the test's own offer lookup) team lock, offer lock, offer, agent, call, events
         "accept": 7,
         "end": 5,  # team found and locked, call lock, call, agent, events
-        # team lock, agent lock, calls lock, calls, agent, pending break, waiting work, events
-        "wrap_up_end": 8,
+        # team lock, agent lock, calls, agent, pending break, waiting work, events
+        "wrap_up_end": 7,
     }
 
 
