@@ -20,6 +20,7 @@ from hotline.calls.services.floor import (
 )
 from hotline.core.agent_states import AgentEvent, AgentState, leave_event
 from hotline.core.breaks import BreakDecision, BreakLimits, LeaveKind, Outcome, decide_leave
+from hotline.core.calendar import BusinessCalendar
 from hotline.core.floor import login_punctuality
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
@@ -41,7 +42,10 @@ def _site_calendar(session: AgentSession) -> Calendar:
 
 def _day_start(session: AgentSession, now: datetime) -> datetime:
     """Midnight where the agent's team works: break quotas (B2) are counted per local day."""
-    zone = ZoneInfo(_site_calendar(session).time_zone)
+    return _midnight(now, ZoneInfo(_site_calendar(session).time_zone))
+
+
+def _midnight(now: datetime, zone: ZoneInfo) -> datetime:
     return now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
@@ -77,15 +81,14 @@ def agent_make_ready(*, actor: User, now: datetime) -> AgentSession:
     return session
 
 
-def shift_start(session: AgentSession, now: datetime) -> datetime | None:
-    """B1: when the agent's shift takes its first call today.
+def shift_start(agent: User, calendar: BusinessCalendar, now: datetime) -> datetime | None:
+    """B1: when the agent's shift takes its first call today (`calendar`: their site's).
 
     The published roster's shift; without one, the shift starts when the team's site opens,
     and on a closed day there is no shift to be early for.
     """
-    calendar = business_calendar(_site_calendar(session))
     today = now.astimezone(calendar.tz()).date()
-    rostered = rostered_shift_start(session.agent, today)
+    rostered = rostered_shift_start(agent, today)
     if rostered is not None:
         return rostered
     return calendar.opening_on(today) if calendar.is_working_day(today) else None
@@ -93,14 +96,15 @@ def shift_start(session: AgentSession, now: datetime) -> datetime | None:
 
 def _record_first_ready(session: AgentSession, now: datetime) -> None:
     """B1 (track): the day's first "ready" against the shift start; late ones are counted."""
-    start = shift_start(session, now)
+    calendar = business_calendar(_site_calendar(session))
+    start = shift_start(session.agent, calendar, now)
     if start is None or now > start + timedelta(hours=12):
         return
     already = Event.objects.filter(
         entity="calls.agent",
         entity_id=str(session.agent_id),
         action="first_ready",
-        at__gte=_day_start(session, now),
+        at__gte=_midnight(now, calendar.tz()),
     ).exists()
     if already:
         return

@@ -54,7 +54,7 @@ def locked_session(agent: User) -> AgentSession:
     try:
         return AgentSession.objects.select_for_update().get(agent=agent)
     except AgentSession.DoesNotExist:
-        raise PolicyRefusal("B1", gettext_noop("Log in to the floor first.")) from None
+        raise _not_on_the_floor() from None
 
 
 def move_agent(
@@ -111,8 +111,12 @@ def move_agent_if(
 def _current_state(agent_id: int) -> AgentState:
     state = AgentSession.objects.filter(agent_id=agent_id).values_list("state", flat=True).first()
     if state is None:
-        raise PolicyRefusal("B1", gettext_noop("Log in to the floor first."))
+        raise _not_on_the_floor()
     return AgentState(state)
+
+
+def _not_on_the_floor() -> PolicyRefusal:
+    return PolicyRefusal("B1", gettext_noop("Log in to the floor first."))
 
 
 def _not_possible_now(state: AgentState, rule: str) -> PolicyRefusal:
