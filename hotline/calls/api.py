@@ -4,7 +4,7 @@ The CTI part follows the shape of Zammad's generic CTI push: the PBX tells Hotli
 arrived, was answered, ended or was abandoned, and gets the routing decision back.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -14,6 +14,7 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
 from hotline.calls.choices import OfferOutcome
+from hotline.calls.floor_json import DeskOut, WallboardOut, desk_json, wallboard_json
 from hotline.calls.models import AgentSession, Call, Offer, Queue
 from hotline.calls.selectors import desk_view, wallboard
 from hotline.calls.services.agents import (
@@ -53,13 +54,6 @@ class AgentStateOut(Schema):
     reason: str
 
 
-class OfferOut(Schema):
-    id: int
-    call_id: int | None
-    callback_id: int | None
-    expires_at: datetime
-
-
 class CallOut(Schema):
     id: int
     state: str
@@ -67,15 +61,6 @@ class CallOut(Schema):
     customer: str | None
     agent: str | None
     answered_at: datetime | None
-
-
-class DeskOut(Schema):
-    state: AgentStateOut | None
-    offer: OfferOut | None
-    call: CallOut | None
-    talk_level: str | None
-    handled_today: int
-    daily_target: int
 
 
 def _state(session: AgentSession | None) -> AgentStateOut | None:
@@ -102,28 +87,10 @@ def _call(call: Call | None) -> CallOut | None:
     )
 
 
-def _offer(offer: Offer | None) -> OfferOut | None:
-    if offer is None:
-        return None
-    return OfferOut(
-        id=offer.pk,
-        call_id=offer.call_id,
-        callback_id=offer.callback_id,
-        expires_at=offer.expires_at,
-    )
-
-
-@router.get("/desk", response=DeskOut, summary="My desk: state, ringing offer, call, A3 progress")
+@router.get("/desk", response=DeskOut, summary="My desk: state, offer, call, transfer, A3 progress")
 def floor_desk(request: HttpRequest) -> DeskOut:
-    view = desk_view(signed_in(request), clock.now())
-    return DeskOut(
-        state=_state(view.session),
-        offer=_offer(view.offer),
-        call=_call(view.call),
-        talk_level=view.talk.level if view.talk else None,
-        handled_today=view.progress.handled,
-        daily_target=view.progress.target,
-    )
+    now = clock.now()
+    return desk_json(desk_view(signed_in(request), now), now)
 
 
 @router.post("/login", response=AgentStateOut, summary="Join the floor (not ready yet)")
@@ -256,54 +223,13 @@ def floor_callback(request: HttpRequest, body: CallbackIn) -> CallbackOut:
     )
 
 
-class KpisOut(Schema):
-    service_level: float | None
-    service_level_answered: float | None
-    average_speed_of_answer_s: float | None
-    average_handle_time_s: float | None
-    abandonment: float | None
-    occupancy: float | None
-    transfer_rate: float | None
-    callback_completion: float | None
-    over_limit_calls: int
-
-
-class WallboardOut(Schema):
-    team: str
-    waiting: list[CallOut]
-    agents: list[AgentStateOut]
-    callbacks_due: int
-    kpis: KpisOut
-
-
 @router.get("/wallboard", response=WallboardOut, summary="The team's floor and today's KPIs")
 def floor_wallboard(request: HttpRequest) -> WallboardOut:
     lead = signed_in(request)
     if lead.team is None:
         raise PolicyRefusal("B9", gettext_noop("The wallboard shows a team: you have none."))
-    board = wallboard(lead.team, clock.now())
-    k = board.kpis
-    return WallboardOut(
-        team=board.team.name,
-        waiting=[c for c in (_call(row.call) for row in board.waiting) if c],
-        agents=[a for a in (_state(row.session) for row in board.agents) if a],
-        callbacks_due=board.callbacks_due,
-        kpis=KpisOut(
-            service_level=k.service_level_strict,
-            service_level_answered=k.service_level_answered,
-            average_speed_of_answer_s=_seconds(k.average_speed_of_answer),
-            average_handle_time_s=_seconds(k.average_handle_time),
-            abandonment=k.abandonment_rate,
-            occupancy=k.occupancy,
-            transfer_rate=k.transfer_rate,
-            callback_completion=k.callback_completion,
-            over_limit_calls=k.over_limit_calls,
-        ),
-    )
-
-
-def _seconds(value: object) -> float | None:
-    return value.total_seconds() if isinstance(value, timedelta) else None
+    now = clock.now()
+    return wallboard_json(wallboard(lead.team, now), now)
 
 
 class OverrideIn(Schema):

@@ -4,7 +4,6 @@ and who may read which call quality reviews (B11)."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
@@ -19,6 +18,15 @@ from hotline.calls.choices import (
     OfferOutcome,
     TransferOutcome,
 )
+from hotline.calls.figures import (
+    SERVICE_LEVEL_THRESHOLD,
+    SHORT_ABANDON,
+    call_records,
+    handled_by_agent,
+    taken_over_by,
+    team_kpis,
+)
+from hotline.calls.limits import call_talk_limit
 from hotline.calls.models import (
     AgentSession,
     Alert,
@@ -29,76 +37,84 @@ from hotline.calls.models import (
     Offer,
     Transfer,
 )
-from hotline.core.agent_states import AgentEvent, AgentState
+from hotline.core.agent_states import AgentState
 from hotline.core.floor import DailyProgress, TalkStatus, talk_status
-from hotline.core.kpi import AgentTime, CallbackRecord, CallRecord, FloorKpis, floor_kpis
+from hotline.core.kpi import FloorKpis
 from hotline.core.scorecard import average_score
 from hotline.paging import page_of
 from hotline.rulebook.selectors import current_rulebook
 from hotline.tickets.models import Ticket
 
-# Service level target time and the short-abandon threshold of the KPI definitions (README).
-SERVICE_LEVEL_THRESHOLD = timedelta(seconds=20)
-SHORT_ABANDON = timedelta(seconds=5)
-HANDLING_STATES = {AgentState.OFFERED, AgentState.ON_CALL, AgentState.WRAP_UP}
+__all__ = ["SERVICE_LEVEL_THRESHOLD", "SHORT_ABANDON", "call_records", "team_kpis"]
+
+
+def team_zone(team: Team) -> ZoneInfo:
+    """The zone the team's floor counts its day in and shows its times in (its site's)."""
+    return ZoneInfo(team.site.calendar.time_zone)
 
 
 def local_day_start(team: Team, now: datetime) -> datetime:
-    zone = ZoneInfo(team.site.calendar.time_zone)
-    return now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    return now.astimezone(team_zone(team)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 @dataclass(frozen=True)
 class DeskView:
+    zone: ZoneInfo
     session: AgentSession | None
     offer: Offer | None
     call: Call | None
     talk: TalkStatus | None
+    max_talk: timedelta | None  # A1 for the call on the desk
     incoming_transfer: Transfer | None
     outgoing_transfer: Transfer | None
     pending_leave: LeaveRequest | None
     progress: DailyProgress
+    taken_over: int  # B10: calls this user took over today (a team lead's), not in `progress`
     colleagues: list[AgentSession]
 
 
 def desk_view(agent: User, now: datetime) -> DeskView:
     """The agent's own desk: nothing of other agents but who is ready to take a transfer."""
     session = (
-        AgentSession.objects.select_related("team__site__calendar").filter(agent=agent).first()
+        AgentSession.objects.select_related("team__site__calendar", "agent")
+        .filter(agent=agent)
+        .first()
     )
     assert agent.team is not None
     rules = current_rulebook()
     call = (
         Call.objects.filter(agent=agent, state__in=[CallState.CONNECTED, CallState.WRAP_UP])
-        .select_related("customer")
+        .select_related("customer", "queue", "agent")
         .first()
     )
-    talk = None
-    if call and call.state == CallState.CONNECTED and call.answered_at:
-        talk = talk_status(
-            call.answered_at,
-            now,
-            rules.duration("a1.max_talk", queue=call.queue_id),
-            rules.count("a1.warning_share", queue=call.queue_id),
-        )
-    handled = Call.objects.filter(
-        agent=agent, answered_at__gte=local_day_start(agent.team, now)
-    ).count()
+    talk, max_talk = None, None
+    if call is not None:
+        limit = call_talk_limit(rules, call)
+        max_talk = limit.max_talk
+        if call.state == CallState.CONNECTED and call.answered_at:
+            talk = talk_status(call.answered_at, now, limit.max_talk, limit.warning_share)
+    day_start = local_day_start(agent.team, now)
     return DeskView(
+        zone=team_zone(agent.team),
         session=session,
         offer=Offer.objects.filter(agent=agent, outcome=OfferOutcome.PENDING)
         .select_related("call__customer", "callback")
         .first(),
         call=call,
         talk=talk,
+        max_talk=max_talk,
         incoming_transfer=Transfer.objects.filter(to_agent=agent, outcome=TransferOutcome.PENDING)
-        .select_related("from_agent", "call")
+        .select_related("from_agent", "call__customer", "call__agent")
         .first(),
-        outgoing_transfer=Transfer.objects.filter(
-            from_agent=agent, outcome=TransferOutcome.PENDING
-        ).first(),
+        outgoing_transfer=Transfer.objects.filter(from_agent=agent, outcome=TransferOutcome.PENDING)
+        .select_related("to_agent")
+        .first(),
         pending_leave=LeaveRequest.objects.filter(agent=agent, state=LeaveState.AFTER_CALL).first(),
-        progress=DailyProgress(handled, rules.count("a3.daily_calls_target", team=agent.team_id)),
+        progress=DailyProgress(
+            handled_by_agent([agent.pk], day_start).get(agent.pk, 0),
+            rules.count("a3.daily_calls_target", team=agent.team_id),
+        ),
+        taken_over=taken_over_by([agent.pk], day_start).get(agent.pk, 0),
         colleagues=list(
             AgentSession.objects.filter(team=agent.team_id, state=AgentState.READY)
             .exclude(agent=agent)
@@ -117,19 +133,24 @@ class WaitingRow:
 class AgentRow:
     session: AgentSession
     in_state: timedelta
-    handled_today: int
+    handled_today: int  # A3: calls the agent answered today
     target: int
+    taken_over_today: int  # B10: calls the agent (a team lead) took over today
 
 
 @dataclass(frozen=True)
 class Wallboard:
     team: Team
+    zone: ZoneInfo
     waiting: list[WaitingRow]
     agents: list[AgentRow]
     callbacks_due: int
     late_logins: int  # B1: agents ready later than the preparation time before the shift
-    alerts: QuerySet[Alert]
+    alerts: list[Alert]
     kpis: FloorKpis
+
+
+ALERTS_SHOWN = 20
 
 
 def wallboard(team: Team, now: datetime) -> Wallboard:
@@ -137,28 +158,38 @@ def wallboard(team: Team, now: datetime) -> Wallboard:
     day_start = local_day_start(team, now)
     waiting = Call.objects.filter(
         queue__team=team, state__in=[CallState.WAITING, CallState.OFFERED]
-    )
+    ).select_related("customer", "queue")
     target = current_rulebook().count("a3.daily_calls_target", team=team.pk)
-    handled = _handled_today(team, day_start)
-    sessions = AgentSession.objects.filter(team=team).exclude(state=AgentState.LOGGED_OUT)
+    sessions = list(
+        AgentSession.objects.filter(team=team)
+        .exclude(state=AgentState.LOGGED_OUT)
+        .select_related("agent")
+        .order_by("state", "state_since")
+    )
+    members = [s.agent_id for s in sessions]
+    handled = handled_by_agent(members, day_start)
+    taken = taken_over_by(members, day_start)
     return Wallboard(
         team=team,
+        zone=team_zone(team),
         waiting=[
             WaitingRow(c, now - c.arrived_at) for c in waiting.order_by("priority", "arrived_at")
         ],
         agents=[
-            AgentRow(s, now - s.state_since, handled.get(s.agent_id, 0), target)
-            for s in sessions.select_related("agent").order_by("state", "state_since")
+            AgentRow(
+                s, now - s.state_since, handled.get(s.agent_id, 0), target, taken.get(s.agent_id, 0)
+            )
+            for s in sessions
         ],
         callbacks_due=Callback.objects.filter(
             queue__team=team, state=CallbackState.SCHEDULED, window_start__lte=now
         ).count(),
         late_logins=_late_logins(team, day_start),
-        alerts=Alert.objects.filter(
-            team=team, acknowledged_at__isnull=True, raised_at__gte=day_start
-        )
-        .select_related("agent")
-        .order_by("-raised_at")[:20],
+        alerts=list(
+            Alert.objects.filter(team=team, acknowledged_at__isnull=True, raised_at__gte=day_start)
+            .select_related("agent")
+            .order_by("-raised_at")[:ALERTS_SHOWN]
+        ),
         kpis=team_kpis(team, day_start, now),
     )
 
@@ -173,132 +204,6 @@ def _late_logins(team: Team, day_start: datetime) -> int:
         ).values_list("new", flat=True)
         if new and new.get("late_seconds", 0) > 0
     )
-
-
-def _handled_today(team: Team, day_start: datetime) -> dict[int, int]:
-    handled: dict[int, int] = {}
-    for agent_id in Call.objects.filter(queue__team=team, answered_at__gte=day_start).values_list(
-        "agent_id", flat=True
-    ):
-        handled[agent_id] = handled.get(agent_id, 0) + 1
-    return handled
-
-
-def team_kpis(team: Team, start: datetime, now: datetime) -> FloorKpis:
-    """Today's KPIs of the team's queues, computed from the event log (convention 6)."""
-    rules = current_rulebook()
-    call_ids = [
-        str(pk)
-        for pk in Call.objects.filter(queue__team=team, arrived_at__gte=start).values_list(
-            "pk", flat=True
-        )
-    ]
-    calls = call_records(Event.objects.filter(entity="calls.call", entity_id__in=call_ids))
-    return floor_kpis(
-        calls,
-        callback_records(team, start),
-        agent_times(team, start, now),
-        now=now,
-        threshold=SERVICE_LEVEL_THRESHOLD,
-        short_abandon=SHORT_ABANDON,
-        max_talk=rules.duration("a1.max_talk"),
-    )
-
-
-def call_records(events: QuerySet[Event]) -> list[CallRecord]:
-    """One record per call, folded from its events in time order."""
-    folded: dict[str, dict[str, Any]] = {}
-    for event in events.order_by("at", "id"):
-        _fold_call_event(folded.setdefault(event.entity_id, {}), event)
-    return [
-        CallRecord(
-            arrived_at=f["arrived_at"],
-            answered_at=f.get("answered_at"),
-            ended_at=f.get("ended_at"),
-            wrap_up_ended_at=f.get("wrap_up_ended_at"),
-            **{flag: True for flag in OUTCOME_FLAGS if f.get(flag)},
-            transferred=bool(f.get("transferred")),
-        )
-        for f in folded.values()
-        if "arrived_at" in f
-    ]
-
-
-_CALL_EVENT_TIMES = {
-    "arrived": "arrived_at",
-    "answered": "answered_at",
-    "ended": "ended_at",
-    "abandoned": "ended_at",
-    "wrapped_up": "wrap_up_ended_at",
-}
-OUTCOME_FLAGS = ("abandoned", "overflowed", "turned_into_callback")
-
-
-def _fold_call_event(record: dict[str, Any], event: Event) -> None:
-    action = event.action
-    if action in _CALL_EVENT_TIMES:
-        record.setdefault(_CALL_EVENT_TIMES[action], event.at)
-    if action in OUTCOME_FLAGS or action == "answered":
-        # One outcome per call: the last one counts (overflowed, then answered by the
-        # overflow group, is an answered call; overflowed, then hung up, is abandoned).
-        for flag in OUTCOME_FLAGS:
-            record.pop(flag, None)
-        if action != "answered":
-            record[action] = True
-    if action == "transferred":
-        record["transferred"] = True
-
-
-def callback_records(team: Team, start: datetime) -> list[CallbackRecord]:
-    return [
-        CallbackRecord(
-            due_at=c.window_start,
-            completed_at=c.completed_at,
-            failed=c.state == CallbackState.FAILED,
-        )
-        for c in Callback.objects.filter(queue__team=team, window_start__gte=start)
-    ]
-
-
-def agent_times(team: Team, start: datetime, now: datetime) -> list[AgentTime]:
-    """Staffed and handling time per agent since `start`, from the agents' state events."""
-    agent_ids = [
-        str(pk) for pk in AgentSession.objects.filter(team=team).values_list("agent_id", flat=True)
-    ]
-    transitions = Event.objects.filter(
-        entity="calls.agent",
-        entity_id__in=agent_ids,
-        action__in=[e.value for e in AgentEvent],  # transitions only, not leave requests
-    )
-    spans: dict[str, tuple[str, datetime]] = {}
-    for agent_id in agent_ids:  # the state each agent was in when the period began
-        before = transitions.filter(entity_id=agent_id, at__lt=start).order_by("-at", "-id").first()
-        if before is not None:
-            spans[agent_id] = (str(before.new), start)
-    staffed: dict[str, timedelta] = {}
-    handling: dict[str, timedelta] = {}
-    for event in transitions.filter(at__gte=start).order_by("at", "id"):
-        _close_span(spans, staffed, handling, event.entity_id, event.at)
-        spans[event.entity_id] = (str(event.new), event.at)
-    for agent_id in list(spans):
-        _close_span(spans, staffed, handling, agent_id, now)
-    return [AgentTime(staffed[a], handling.get(a, timedelta(0))) for a in staffed]
-
-
-def _close_span(
-    spans: dict[str, tuple[str, datetime]],
-    staffed: dict[str, timedelta],
-    handling: dict[str, timedelta],
-    agent_id: str,
-    until: datetime,
-) -> None:
-    if agent_id not in spans:
-        return
-    state, since = spans[agent_id]
-    if state != AgentState.LOGGED_OUT:
-        staffed[agent_id] = staffed.get(agent_id, timedelta(0)) + (until - since)
-    if state in HANDLING_STATES:
-        handling[agent_id] = handling.get(agent_id, timedelta(0)) + (until - since)
 
 
 # --- quality reviews (B11) -----------------------------------------------------------------------
@@ -399,7 +304,7 @@ class ReviewFacts:
 def review_facts(call: Call) -> ReviewFacts:
     return ReviewFacts(
         talk=call.talk_time,
-        max_talk=current_rulebook().duration("a1.max_talk", queue=call.queue_id),
+        max_talk=call_talk_limit(current_rulebook(), call).max_talk,
         transfers=list(call.transfers.select_related("to_agent").order_by("requested_at")),
         tickets=list(call.tickets.order_by("created_at")),
     )

@@ -67,6 +67,7 @@ class CallRecord:
     overflowed: bool = False  # left this queue for the overflow group (rule A2)
     turned_into_callback: bool = False  # caller took a callback instead of waiting (rule B8)
     transferred: bool = False  # transferred to another agent with consent (rule A4)
+    max_talk: timedelta | None = None  # rule A1 for this call's queue; None: the caller's default
 
     def __post_init__(self) -> None:
         self._check_outcome()
@@ -311,13 +312,18 @@ def _is_overdue(callback: CallbackRecord, now: datetime) -> bool:
 
 
 def over_limit_calls(calls: Sequence[CallRecord], max_talk: timedelta) -> int:
-    """Number of answered calls whose talk exceeded ``max_talk`` (rule A1).
+    """Number of answered calls whose talk exceeded their limit (rule A1).
 
-    Counts calls with ``ended_at - answered_at > max_talk``; a talk of exactly ``max_talk``
-    is within the limit. Calls still in talk are not counted: the live A1 alert covers them,
+    A call's limit is its own ``max_talk`` (A1 is set per queue or team), else ``max_talk``.
+    Counts calls with ``ended_at - answered_at > limit``; a talk of exactly the limit
+    is within it. Calls still in talk are not counted: the live A1 alert covers them,
     this figure is for the finished calls.
     """
-    return sum(1 for call in calls if (talk := _talk(call)) is not None and talk > max_talk)
+    return sum(
+        1
+        for call in calls
+        if (talk := _talk(call)) is not None and talk > (call.max_talk or max_talk)
+    )
 
 
 def floor_kpis(

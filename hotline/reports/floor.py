@@ -4,7 +4,9 @@ Per agent, over the period:
 - *calls handled* (A3): the ``answered`` call events naming the agent; the target is the A3
   setting of the agent's team, per day worked;
 - *over the limit* (A1): the agent's calls whose ``ended`` event in the period carries a talk
-  longer than the A1 maximum;
+  longer than the A1 maximum of the call's queue (else its team's, else the centre's);
+- *taken over* (B10): the agent's calls a team lead took over in the period; the agent who
+  answered keeps the call in *calls handled*;
 - *late log-ins* (B1): the agent's ``first_ready`` events with ``late_seconds > 0``;
 - *break overruns* (B2): the agent's ``break_overrun`` events;
 - *quality reviews* (B11): the ``reviewed`` events of the agent's calls written in the period,
@@ -21,7 +23,13 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.models import User
 from hotline.audit.models import Event
-from hotline.calls.selectors import SERVICE_LEVEL_THRESHOLD, SHORT_ABANDON, call_records
+from hotline.calls.figures import (
+    SERVICE_LEVEL_THRESHOLD,
+    SHORT_ABANDON,
+    call_records,
+    taken_over_from,
+)
+from hotline.calls.limits import over_limit_call_ids
 from hotline.calls.services.reviews import REVIEW_ENTITY
 from hotline.core.kpi import (
     abandonment_rate,
@@ -47,7 +55,6 @@ def _events(period: Period, entity: str, action: str) -> QuerySet[Event]:
 
 def agent_rows(period: Period, agents: list[User], zone: ZoneInfo) -> list[dict[str, Any]]:
     rules = current_rulebook()
-    max_talk = int(rules.duration("a1.max_talk").total_seconds())
     ids = {str(a.pk) for a in agents}
     handled: dict[str, int] = defaultdict(int)
     days: dict[str, set[date]] = defaultdict(set)
@@ -59,11 +66,8 @@ def agent_rows(period: Period, agents: list[User], zone: ZoneInfo) -> list[dict[
             day = at.astimezone(zone).date()
             days[who].add(day)
             per_day[(who, day)] += 1
-    long_calls = list(
-        _events(period, "calls.call", "ended")
-        .filter(new__talk_seconds__gt=max_talk)
-        .values_list("entity_id", flat=True)
-    )
+    long_calls = over_limit_call_ids(rules, _events(period, "calls.call", "ended"))
+    taken = taken_over_from([a.pk for a in agents], period.start, period.end)
     over: dict[str, int] = defaultdict(int)
     for new in Event.objects.filter(
         entity="calls.call", action="answered", entity_id__in=long_calls
@@ -101,6 +105,7 @@ def agent_rows(period: Period, agents: list[User], zone: ZoneInfo) -> list[dict[
                 "short": handled[key] < target * worked,
                 "days_short": short_days if period.days > 1 else int(handled[key] < target),
                 "over_limit": over[key],
+                "taken_over": taken.get(agent.pk, 0),
                 "late_logins": late[key],
                 "late_minutes": late_minutes[key],
                 "break_overruns": overruns.get(key, 0),
@@ -140,6 +145,7 @@ def agent_section(period: Period, agents: list[User], zone: ZoneInfo, weekly: bo
         columns.append(Column("days_short", _("Days short of target")))
     columns += [
         Column("over_limit", _("Over-limit calls (A1)")),
+        Column("taken_over", _("Taken over by the team lead (B10)")),
         Column("late_logins", _("Late log-ins (B1)")),
         Column("late_minutes", _("Minutes late (B1)")),
         Column("break_overruns", _("Break overruns (B2)")),

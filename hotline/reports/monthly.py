@@ -40,6 +40,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hotline.audit.models import Event
+from hotline.calls.limits import over_limit_call_ids
 from hotline.core.reportmath import (
     Period,
     ShareTest,
@@ -355,16 +356,19 @@ FLOOR_ACTIONS = {
 def floor_month(period: Period) -> dict[str, int]:
     """The month's call floor, counted from the call and agent events (range scans of the
     entity-action-time index; only the A1 and B1 counts read the events' payloads)."""
-    max_talk = int(current_rulebook().duration("a1.max_talk").total_seconds())
     figures = dict.fromkeys([*FLOOR_ACTIONS.values(), "over_limit", "late_logins"], 0)
     for (entity, action), key in FLOOR_ACTIONS.items():
         # One equality range of the entity-action-time index each: index-only counts.
         figures[key] += Event.objects.filter(
             _in("at", period), entity=entity, action=action
         ).count()
-    figures["over_limit"] = Event.objects.filter(
-        _in("at", period), entity="calls.call", action="ended", new__talk_seconds__gt=max_talk
-    ).count()
+    # A1 per call: the limit of its queue, else its team's, else the centre's.
+    figures["over_limit"] = len(
+        over_limit_call_ids(
+            current_rulebook(),
+            Event.objects.filter(_in("at", period), entity="calls.call", action="ended"),
+        )
+    )
     figures["late_logins"] = Event.objects.filter(
         _in("at", period), entity="calls.agent", action="first_ready", new__late_seconds__gt=0
     ).count()

@@ -159,8 +159,14 @@ class Simulation:
                 team_size=team_sizes[spec.team],
                 queue_ids=spec.queues,
             )
+        # A1 for a call: its queue's, else its team's (the team of the agent on it), else the
+        # centre's, as the live floor resolves it (hotline/calls/limits.py).
         self.max_talk = {
-            q: self.rules.duration("a1.max_talk", queue=q).total_seconds() for q in self.queues
+            a.id: {
+                q: self.rules.duration("a1.max_talk", queue=q, team=a.team).total_seconds()
+                for q in self.queues
+            }
+            for a in scenario.agents
         }
         self.max_wait = {q: self.rules.duration("a2.max_wait", queue=q) for q in self.queues}
 
@@ -394,7 +400,7 @@ class Simulation:
                 queue_id = call[C_QUEUE]
                 slot_of_call = call[C_SLOT]
                 talked = t - call[C_ANSWERED]
-                if talked > max_talk[queue_id]:
+                if talked > max_talk[x][queue_id]:
                     over_limit[slot_of_call] += 1
                 if call[C_FLAGS] & F_CALLBACK:
                     result.callbacks_completed += 1

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from hotline.audit.services import event_append
 from hotline.calls.choices import AlertKind, CallState, LeaveState, OfferOutcome, TransferOutcome
+from hotline.calls.limits import call_talk_limit
 from hotline.calls.models import AgentSession, Alert, Call, LeaveRequest, Offer, Queue, Transfer
 from hotline.calls.services.calls import agent_wrap_up_end, offer_decline
 from hotline.calls.services.routing import floor_route
@@ -100,14 +101,10 @@ def alert_long_calls(now: datetime) -> int:
     fired = 0
     for call in Call.objects.filter(
         state=CallState.CONNECTED, talk_alerted_at__isnull=True, answered_at__isnull=False
-    ).select_related("agent"):
+    ).select_related("agent", "queue"):
         assert call.answered_at is not None
-        status = talk_status(
-            call.answered_at,
-            now,
-            rules.duration("a1.max_talk", queue=call.queue_id),
-            rules.count("a1.warning_share", queue=call.queue_id),
-        )
+        limit = call_talk_limit(rules, call)  # the call's queue, else its team, else the centre
+        status = talk_status(call.answered_at, now, limit.max_talk, limit.warning_share)
         if status.level is TalkLevel.OVER or (
             status.level is TalkLevel.WARNING and call.talk_warned_at is None
         ):

@@ -1,0 +1,345 @@
+"""The agent desk and the wallboard as JSON: what their pages show, field by field, so that an
+API desktop or wallboard can be built from it alone.
+
+Times are ISO 8601 in the zone of the team's site, with its offset (the page shows the same
+local time); durations are whole seconds (`*_s`). Labels (`*_label`) speak the user's language.
+"""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from ninja import Schema
+
+from hotline.calls.models import AgentSession, Alert, Call, Offer, Transfer
+from hotline.calls.selectors import DeskView, Wallboard
+from hotline.core.kpi import FloorKpis
+
+
+def _local(value: datetime | None, zone: ZoneInfo) -> datetime | None:
+    return value.astimezone(zone) if value is not None else None
+
+
+def _seconds(value: timedelta | None) -> int | None:
+    return None if value is None else int(value.total_seconds())
+
+
+class OperationOut(Schema):
+    """An operation the client may call next: its OpenAPI operation id, method and path."""
+
+    operation_id: str
+    method: str
+    url: str
+
+
+def _operation(name: str, **kwargs: int) -> OperationOut:
+    return OperationOut(operation_id=name, method="POST", url=reverse(f"api:{name}", kwargs=kwargs))
+
+
+class FloorCallOut(Schema):
+    id: int
+    state: str
+    queue: str
+    priority: int  # SLA priority: lower is served first
+    caller_number: str
+    customer: str | None
+    agent: str | None
+    arrived_at: datetime
+    answered_at: datetime | None
+
+
+def _call(call: Call, zone: ZoneInfo) -> FloorCallOut:
+    return FloorCallOut(
+        id=call.pk,
+        state=call.state,
+        queue=call.queue.code,
+        priority=call.priority,
+        caller_number=call.caller_number,
+        customer=call.customer.name if call.customer else None,
+        agent=call.agent.username if call.agent else None,
+        arrived_at=call.arrived_at.astimezone(zone),
+        answered_at=_local(call.answered_at, zone),
+    )
+
+
+class FloorStateOut(Schema):
+    agent: str
+    name: str
+    state: str
+    state_label: str
+    since: datetime
+    reason: str
+
+
+def _state(session: AgentSession, zone: ZoneInfo) -> FloorStateOut:
+    return FloorStateOut(
+        agent=session.agent.username,
+        name=str(session.agent),
+        state=session.state,
+        state_label=str(session.get_state_display()),
+        since=session.state_since.astimezone(zone),
+        reason=session.reason,
+    )
+
+
+# --- the desk ------------------------------------------------------------------------------
+
+
+class DeskOfferOut(Schema):
+    id: int
+    call_id: int | None
+    callback_id: int | None
+    caller_number: str
+    customer: str | None
+    expires_at: datetime
+    accept: OperationOut
+    decline: OperationOut
+
+
+class TalkOut(Schema):
+    """A1 on the call: the elapsed talk, the warning and the limit for the call's queue."""
+
+    level: str
+    elapsed_s: int
+    max_talk_s: int
+    warn_at: datetime
+    limit_at: datetime
+
+
+class IncomingTransferOut(Schema):
+    """A4: a colleague asks this agent to take a call; accept or decline before `expires_at`."""
+
+    id: int
+    from_agent: str
+    from_agent_name: str
+    reason: str
+    call: FloorCallOut
+    requested_at: datetime
+    expires_at: datetime
+    accept: OperationOut
+    decline: OperationOut
+
+
+class OutgoingTransferOut(Schema):
+    id: int
+    to_agent: str
+    reason: str
+    expires_at: datetime
+
+
+class PendingLeaveOut(Schema):
+    """B5: a break asked for during a call starts after the call and its wrap-up."""
+
+    id: int
+    kind: str
+    kind_label: str
+    state: str
+    requested_at: datetime
+
+
+class ColleagueOut(Schema):
+    agent: str
+    name: str
+
+
+class DeskOut(Schema):
+    now: datetime
+    time_zone: str
+    state: FloorStateOut | None
+    offer: DeskOfferOut | None
+    call: FloorCallOut | None
+    talk_level: str | None
+    talk: TalkOut | None
+    handled_today: int  # A3: calls this agent answered today, transferred or taken over or not
+    daily_target: int
+    short_by: int
+    taken_over_today: int  # B10: calls this user (a team lead) took over today
+    incoming_transfer: IncomingTransferOut | None
+    outgoing_transfer: OutgoingTransferOut | None
+    pending_leave: PendingLeaveOut | None
+    colleagues: list[ColleagueOut]  # ready to take a transfer (A4)
+
+
+def _offer(offer: Offer, zone: ZoneInfo) -> DeskOfferOut:
+    call, callback = offer.call, offer.callback
+    return DeskOfferOut(
+        id=offer.pk,
+        call_id=offer.call_id,
+        callback_id=offer.callback_id,
+        caller_number=call.caller_number if call else (callback.number if callback else ""),
+        customer=call.customer.name if call and call.customer else None,
+        expires_at=offer.expires_at.astimezone(zone),
+        accept=_operation("floor_offer_accept", offer_id=offer.pk),
+        decline=_operation("floor_offer_decline", offer_id=offer.pk),
+    )
+
+
+def _incoming(transfer: Transfer, zone: ZoneInfo) -> IncomingTransferOut:
+    return IncomingTransferOut(
+        id=transfer.pk,
+        from_agent=transfer.from_agent.username,
+        from_agent_name=str(transfer.from_agent),
+        reason=transfer.reason,
+        call=_call(transfer.call, zone),
+        requested_at=transfer.requested_at.astimezone(zone),
+        expires_at=transfer.expires_at.astimezone(zone),
+        accept=_operation("floor_transfer_accept", transfer_id=transfer.pk),
+        decline=_operation("floor_transfer_decline", transfer_id=transfer.pk),
+    )
+
+
+def desk_json(view: DeskView, now: datetime) -> DeskOut:
+    zone = view.zone
+    talk, leave, out = view.talk, view.pending_leave, view.outgoing_transfer
+    return DeskOut(
+        now=now.astimezone(zone),
+        time_zone=str(zone),
+        state=_state(view.session, zone) if view.session else None,
+        offer=_offer(view.offer, zone) if view.offer else None,
+        call=_call(view.call, zone) if view.call else None,
+        talk_level=talk.level if talk else None,
+        talk=TalkOut(
+            level=talk.level,
+            elapsed_s=int(talk.elapsed.total_seconds()),
+            max_talk_s=_seconds(view.max_talk) or 0,
+            warn_at=talk.warn_at.astimezone(zone),
+            limit_at=talk.limit_at.astimezone(zone),
+        )
+        if talk
+        else None,
+        handled_today=view.progress.handled,
+        daily_target=view.progress.target,
+        short_by=view.progress.short_by,
+        taken_over_today=view.taken_over,
+        incoming_transfer=_incoming(view.incoming_transfer, zone)
+        if view.incoming_transfer
+        else None,
+        outgoing_transfer=OutgoingTransferOut(
+            id=out.pk,
+            to_agent=out.to_agent.username,
+            reason=out.reason,
+            expires_at=out.expires_at.astimezone(zone),
+        )
+        if out
+        else None,
+        pending_leave=PendingLeaveOut(
+            id=leave.pk,
+            kind=leave.kind,
+            kind_label=str(leave.get_kind_display()),
+            state=leave.state,
+            requested_at=leave.requested_at.astimezone(zone),
+        )
+        if leave
+        else None,
+        colleagues=[
+            ColleagueOut(agent=c.agent.username, name=str(c.agent)) for c in view.colleagues
+        ],
+    )
+
+
+# --- the wallboard -------------------------------------------------------------------------
+
+
+class WaitingCallOut(FloorCallOut):
+    waited_s: int
+
+
+class WallboardAgentOut(FloorStateOut):
+    in_state_s: int
+    handled_today: int  # A3: calls the agent answered today
+    daily_target: int
+    taken_over_today: int  # B10: calls the agent (a team lead) took over today
+
+
+class AlertOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    rule: str
+    agent: str | None
+    agent_name: str | None
+    call_id: int | None
+    raised_at: datetime
+
+
+class KpisOut(Schema):
+    service_level: float | None
+    service_level_answered: float | None
+    average_speed_of_answer_s: float | None
+    average_handle_time_s: float | None
+    abandonment: float | None
+    occupancy: float | None
+    transfer_rate: float | None
+    callback_completion: float | None
+    over_limit_calls: int
+
+
+class WallboardOut(Schema):
+    team: str
+    now: datetime
+    time_zone: str
+    waiting: list[WaitingCallOut]
+    agents: list[WallboardAgentOut]
+    callbacks_due: int
+    late_logins: int  # B1
+    alerts: list[AlertOut]  # today's, not yet acknowledged, newest first (A1, A2, B2, overrides)
+    kpis: KpisOut
+
+
+def _kpis(k: FloorKpis) -> KpisOut:
+    def seconds(value: timedelta | None) -> float | None:
+        return value.total_seconds() if value is not None else None
+
+    return KpisOut(
+        service_level=k.service_level_strict,
+        service_level_answered=k.service_level_answered,
+        average_speed_of_answer_s=seconds(k.average_speed_of_answer),
+        average_handle_time_s=seconds(k.average_handle_time),
+        abandonment=k.abandonment_rate,
+        occupancy=k.occupancy,
+        transfer_rate=k.transfer_rate,
+        callback_completion=k.callback_completion,
+        over_limit_calls=k.over_limit_calls,
+    )
+
+
+def _alert(alert: Alert, zone: ZoneInfo) -> AlertOut:
+    return AlertOut(
+        id=alert.pk,
+        kind=alert.kind,
+        kind_label=str(alert.get_kind_display()),
+        rule=alert.rule,
+        agent=alert.agent.username if alert.agent else None,
+        agent_name=str(alert.agent) if alert.agent else None,
+        call_id=alert.call_id,
+        raised_at=alert.raised_at.astimezone(zone),
+    )
+
+
+def wallboard_json(board: Wallboard, now: datetime) -> WallboardOut:
+    zone = board.zone
+    return WallboardOut(
+        team=board.team.name,
+        now=now.astimezone(zone),
+        time_zone=str(zone),
+        waiting=[
+            WaitingCallOut(
+                **_call(row.call, zone).model_dump(), waited_s=int(row.waited.total_seconds())
+            )
+            for row in board.waiting
+        ],
+        agents=[
+            WallboardAgentOut(
+                **_state(row.session, zone).model_dump(),
+                in_state_s=int(row.in_state.total_seconds()),
+                handled_today=row.handled_today,
+                daily_target=row.target,
+                taken_over_today=row.taken_over_today,
+            )
+            for row in board.agents
+        ],
+        callbacks_due=board.callbacks_due,
+        late_logins=board.late_logins,
+        alerts=[_alert(alert, zone) for alert in board.alerts],
+        kpis=_kpis(board.kpis),
+    )
