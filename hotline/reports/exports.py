@@ -4,6 +4,7 @@ import csv
 import io
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -49,10 +50,11 @@ def as_json(report: Report) -> bytes:
         "report": report.kind,
         "rule": report.rule,
         "period": report.period_label,
-        "start": report.start.isoformat(),
-        "end": report.end.isoformat(),
+        # Times in the centre's zone with its offset, as the pages show them.
+        "start": report.start.astimezone(ZoneInfo(report.zone)).isoformat(),
+        "end": report.end.astimezone(ZoneInfo(report.zone)).isoformat(),
         "scope": str(report.scope),
-        "generated_at": report.generated_at.isoformat(),
+        "generated_at": report.generated_at.astimezone(ZoneInfo(report.zone)).isoformat(),
         "sections": {
             s.key: {
                 "title": str(s.title),

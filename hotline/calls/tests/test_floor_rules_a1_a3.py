@@ -230,3 +230,12 @@ def test_b10_take_over_of_another_team_s_call_is_refused_and_credit_unchanged(fl
     assert refused.status_code == 404
     assert floor("agent1", "get", "/floor/desk").json()["call"]["agent"] == "agent1"
     assert floor("lead2", "get", "/floor/desk").json()["taken_over_today"] == 0
+
+
+def test_d7_the_daily_report_json_speaks_sofia_time(floor, clock, client, centre):
+    client.force_login(centre["manager"])
+    response = client.get("/reports/daily/", {"day": MONDAY.isoformat(), "format": "json"})
+    body = response.json()
+    assert body["start"] == "2026-11-23T00:00:00+02:00"
+    assert body["end"] == "2026-11-24T00:00:00+02:00"
+    assert body["generated_at"] == "2026-11-23T10:00:00+02:00"
