@@ -16,7 +16,7 @@ from hotline.accounts.views import signed_in
 from hotline.calls.choices import OfferOutcome
 from hotline.calls.floor_json import DeskOut, WallboardOut, desk_json, wallboard_json
 from hotline.calls.models import AgentSession, Call, Offer, Queue
-from hotline.calls.selectors import desk_view, wallboard
+from hotline.calls.selectors import desk_view, team_zone, wallboard
 from hotline.calls.services.agents import (
     agent_leave_override,
     agent_leave_request,
@@ -69,7 +69,7 @@ def _state(session: AgentSession | None) -> AgentStateOut | None:
     return AgentStateOut(
         agent=session.agent.username,
         state=session.state,
-        since=session.state_since,
+        since=session.state_since.astimezone(team_zone(session.team)),  # the site's time
         reason=session.reason,
     )
 
@@ -171,7 +171,10 @@ def floor_transfer(request: HttpRequest, call_id: int, body: TransferIn) -> Tran
     made = transfer_request(
         actor=me, now=clock.now(), call_id=call_id, to_agent=to_agent, reason=body.reason
     )
-    return TransferOut(id=made.pk, outcome=made.outcome, expires_at=made.expires_at)
+    zone = team_zone(made.call.queue.team)  # the site's time, as the desk shows it
+    return TransferOut(
+        id=made.pk, outcome=made.outcome, expires_at=made.expires_at.astimezone(zone)
+    )
 
 
 @router.post("/transfers/{transfer_id}/accept", response=CallOut, summary="Take the transfer")
@@ -214,12 +217,13 @@ def floor_callback(request: HttpRequest, body: CallbackIn) -> CallbackOut:
         window_start=body.window_start,
         window_end=body.window_end,
     )
+    zone = team_zone(queue.team)  # the site's time, as the desk shows it
     return CallbackOut(
         id=made.pk,
         number=made.number,
         state=made.state,
-        window_start=made.window_start,
-        window_end=made.window_end,
+        window_start=made.window_start.astimezone(zone),
+        window_end=made.window_end.astimezone(zone),
     )
 
 

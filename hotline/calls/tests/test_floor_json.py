@@ -221,3 +221,37 @@ def test_desk_and_wallboard_refuse_bad_methods_and_unknown_operations(floor, clo
     assert floor("agent1", "post", "/floor/transfers/999999/accept").status_code in (404, 409)
     assert floor("agent1", "post", "/floor/offers/999999/accept").status_code in (404, 409)
     assert _desk(floor, "agent1")["state"]["state"] == "ready"
+
+
+def test_b8_a4_the_desktop_operations_answer_in_sofia_time(floor, clock):
+    login = floor("agent1", "post", "/floor/login").json()
+    assert login["since"] == "2026-11-23T10:00:00+02:00"
+    clock.advance(seconds=5)
+    assert floor("agent1", "post", "/floor/ready").json()["since"] == "2026-11-23T10:00:05+02:00"
+    arrive(floor, "pbx-tz")
+    call = answer(floor, "agent1")
+    ready(floor, "agent2")
+    asked = floor(
+        "agent1",
+        "post",
+        f"/floor/calls/{call['id']}/transfer",
+        {"to_agent": "agent2", "reason": "x"},
+    ).json()
+    assert asked["expires_at"] == "2026-11-23T10:00:25+02:00"
+    promised = floor(
+        "agent1",
+        "post",
+        "/floor/callbacks",
+        {
+            "queue": "repairs",
+            "number": "+359 2 981 2222",
+            "window_start": "2026-11-23T12:00:00Z",
+            "window_end": "2026-11-23T13:00:00Z",
+        },
+    )
+    assert promised.status_code == 200, promised.content
+    body = promised.json()
+    assert (body["window_start"], body["window_end"]) == (
+        "2026-11-23T14:00:00+02:00",
+        "2026-11-23T15:00:00+02:00",
+    )

@@ -220,3 +220,26 @@ def test_shift_end_log_out_is_refused_by_b6_until_the_grace_runs_out() -> None:
     assert ("late", "B6") in _refusals(summary)
     assert _entries(summary, "log_out_overridden")[0]["agent"] == "late"
     assert [e["agent"] for e in _entries(summary, "log_out")] == ["early", "late"]
+
+
+def test_a1_the_simulator_resolves_the_limit_queue_team_centre_like_the_floor() -> None:
+    script = [
+        {"at": "08:00", "event": "call", "handle": "10 min"},  # to ann (team 1)
+        {"at": "08:01", "event": "call", "handle": "10 min"},  # to bob (team 2)
+    ]
+    agents = [{"name": "ann", "team": 1}, {"name": "bob", "team": 2}]
+
+    def over_limit(rulebook: Any) -> int:
+        summary = _run(script, agents=agents, rulebook=rulebook)
+        assert summary["counts"]["answered"] == 2
+        return int(summary["counts"]["over_limit"])
+
+    assert over_limit({}) == 0  # 10 min is within the centre's 15
+    assert over_limit({"a1.max_talk": "5 min"}) == 2  # the centre's
+    assert over_limit([{"key": "a1.max_talk", "value": "5 min", "team": 2}]) == 1  # bob's team
+    assert over_limit([{"key": "a1.max_talk", "value": "5 min", "queue": "line"}]) == 2
+    queue_beats_team = [
+        {"key": "a1.max_talk", "value": "5 min", "team": 2},
+        {"key": "a1.max_talk", "value": "20 min", "queue": "line"},
+    ]
+    assert over_limit(queue_beats_team) == 0
