@@ -155,7 +155,7 @@ def handled_by_agent(
         found = found.filter(at__lt=end)
     handled: dict[int, int] = defaultdict(int)
     for new in found.filter(new__agent__in=list(wanted)).values_list("new", flat=True):
-        handled[int(new["agent"])] += 1
+        handled[int((new or {})["agent"])] += 1
     return handled
 
 

@@ -39,17 +39,18 @@ def call_talk_limit(rules: Rulebook, call: Call) -> TalkLimit:
     return talk_limit(rules, queue_id=call.queue_id, team_id=call.queue.team_id)
 
 
-def limits_by_call(rules: Rulebook, call_ids: Iterable[object]) -> dict[str, timedelta]:
+def limits_by_call(rules: Rulebook, call_ids: Iterable[str]) -> dict[str, timedelta]:
     """The A1 maximum of each call, by call id as events name it. A call id the database no
     longer holds gets the centre's."""
+    ids = list(call_ids)
     found = {
         str(pk): talk_limit(rules, queue_id=queue_id, team_id=team_id).max_talk
         for pk, queue_id, team_id in Call.objects.filter(
-            pk__in=[int(i) for i in call_ids if str(i).isdigit()]
+            pk__in=[int(i) for i in ids if i.isdigit()]
         ).values_list("pk", "queue_id", "queue__team_id")
     }
     default = talk_limit(rules, queue_id=None, team_id=None).max_talk
-    return {str(i): found.get(str(i), default) for i in call_ids}
+    return {i: found.get(i, default) for i in ids}
 
 
 def shortest_limit(rules: Rulebook) -> timedelta:
