@@ -239,3 +239,24 @@ def test_d7_the_daily_report_json_speaks_sofia_time(floor, clock, client, centre
     assert body["start"] == "2026-11-23T00:00:00+02:00"
     assert body["end"] == "2026-11-24T00:00:00+02:00"
     assert body["generated_at"] == "2026-11-23T10:00:00+02:00"
+
+
+@pytest.mark.parametrize("scope", ["team", "queue"])
+def test_a1_monthly_report_counts_each_call_against_its_own_limit(
+    floor, clock, client, in_english, scope
+):
+    set_rule(floor, "a1.max_talk", "5", scope, _ref(scope, "repairs"))
+    ready(floor, "agent1", "agent5")
+    arrive(floor, "pbx-m-rep", "repairs")
+    arrive(floor, "pbx-m-ins", "installations")
+    calls = [answer(floor, "agent1"), answer(floor, "agent5")]
+    clock.advance(minutes=6)  # over Repairs' 5 min, within Installations' 15
+    for who, call in zip(("agent1", "agent5"), calls, strict=True):
+        assert floor(who, "post", f"/floor/calls/{call['id']}/end").status_code == 200
+    client.force_login(in_english["manager"])
+    response = client.get("/reports/monthly/", {"month": "2026-11", "format": "json"})
+    assert response.status_code == 200, response.content
+    rows = response.json()["sections"]["floor"]["rows"]
+    figures = {r["figure"]: r["value"] for r in rows}
+    assert figures["Calls over the limit (A1)"] == 1
+    assert figures["Calls answered"] == 2
