@@ -49,9 +49,10 @@ from hotline.tickets.forms import (
     ResolutionForm,
     WindowForm,
 )
-from hotline.tickets.models import Customer, FaultCategory, Ticket, phone_key
+from hotline.tickets.models import Customer, FaultCategory, Ticket
 from hotline.tickets.selectors import (
-    open_cases_of,
+    cases_to_link,
+    customers_for,
     script_for,
     ticket_quality,
     tickets_for,
@@ -96,7 +97,7 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
     customer = _customer(params.get("customer", ""))
     if customer is None and call is not None and "q" not in params:
         customer = call.customer  # the screen pop; `q` asks for a search instead
-    open_cases = open_cases_of(customer).select_related("customer") if customer else None
+    open_cases = cases_to_link(customer).select_related("customer") if customer else None
     steps = _script_preview(params, open_cases)
     context: dict[str, Any] = {
         "call": call,
@@ -108,7 +109,7 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
     if customer is None:
         search = CustomerSearchForm(request.GET)
         context["search"] = search
-        context["matches"] = _customers_matching(search)
+        context["matches"] = _customers_matching(me, search)
     if request.method != "POST":
         initial = _new_ticket_initial(customer, call) | request.GET.dict()
         context["form"] = NewTicketForm(
@@ -168,16 +169,11 @@ def _customer(customer_id: str) -> Customer | None:
     return Customer.objects.filter(pk=int(customer_id)).first() if customer_id.isdigit() else None
 
 
-def _customers_matching(search: CustomerSearchForm) -> list[Customer]:
-    """A private query until tickets has a customer search selector: name or phone digits."""
+def _customers_matching(me: User, search: CustomerSearchForm) -> list[Customer]:
+    """Name, e-mail, phone digits or account number: the one customer search (selectors)."""
     if not search.is_valid() or not search.cleaned_data["q"].strip():
         return []
-    text = search.cleaned_data["q"].strip()
-    digits = phone_key(text)
-    match = Q(name__icontains=text)
-    if len(digits) >= 4:
-        match |= Q(phone_key__contains=digits)
-    return list(Customer.objects.filter(match).order_by("name")[:CUSTOMER_MATCHES])
+    return list(customers_for(me, search.cleaned_data["q"])[:CUSTOMER_MATCHES])
 
 
 def _script_preview(params: Any, open_cases: QuerySet[Ticket] | None) -> list[str]:
@@ -277,7 +273,14 @@ FormBuilder = Callable[[Any, Ticket, list[str], str], forms.Form]
 FORM_BUILDERS: dict[str, FormBuilder] = {
     "edit": lambda data, t, steps, zone: FactsForm(data, ticket=t, steps=steps),
     "window": lambda data, t, steps, zone: WindowForm(
-        data, zone=zone, initial={"start": t.window_start, "end": t.window_end}
+        data,
+        zone=zone,
+        initial={
+            "start": t.window_start,
+            "end": t.window_end,
+            "customer_chose_later": bool(t.later_date_reason),
+            "later_reason": t.later_date_reason,
+        },
     ),
     "options": lambda data, t, steps, zone: OptionsForm(
         data, initial={"offered": t.options_offered, "chosen": t.option_chosen}
@@ -313,6 +316,7 @@ ACTION_LABELS = {
     "created": gettext_lazy("Opened"),
     "edited": gettext_lazy("Facts edited"),
     "window_set": gettext_lazy("Visit window set"),
+    "complaint_about": gettext_lazy("Complaint about a case and its work order"),
     "options_recorded": gettext_lazy("Options and choice recorded"),
     "read_back": gettext_lazy("Read back to the customer"),
     "confirmed": gettext_lazy("Confirmed by the customer"),
@@ -371,7 +375,13 @@ def _save_and_read_back(me: User, now: datetime, ticket: Ticket, form: FactsForm
 ACTIONS: dict[str, Action] = {
     "edit": lambda me, now, t, f: ticket_edit(actor=me, now=now, ticket=t, **_facts(f)),
     "window": lambda me, now, t, f: ticket_set_window(
-        actor=me, now=now, ticket=t, start=f.cleaned_data["start"], end=f.cleaned_data["end"]
+        actor=me,
+        now=now,
+        ticket=t,
+        start=f.cleaned_data["start"],
+        end=f.cleaned_data["end"],
+        customer_chose_later=f.cleaned_data["customer_chose_later"],
+        later_reason=f.cleaned_data["later_reason"],
     ),
     "options": lambda me, now, t, f: ticket_record_options(
         actor=me,
