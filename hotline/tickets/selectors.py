@@ -7,6 +7,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.core.cases import MissingFact, TicketFacts, quality_check
 from hotline.core.i18n import gettext_noop
+from hotline.tickets import limits
 from hotline.tickets.choices import (
     FIELD_KINDS,
     OPEN_TICKET_STATES,
@@ -165,7 +166,7 @@ def customers_for(user: User, query: str = "") -> QuerySet[Customer]:
         found = Customer.objects.all()
     else:
         return Customer.objects.none()
-    text = query.strip()
+    text = query.strip()[: limits.SEARCH_LENGTH]  # a page's query string is not bounded
     if text:
         match = Q(name__icontains=text) | Q(email__iexact=text)
         digits = phone_key(text)
