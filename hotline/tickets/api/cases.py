@@ -17,6 +17,7 @@ from hotline.tickets import selectors, services
 from hotline.tickets.api import router
 from hotline.tickets.api.schemas import (
     ApprovalIn,
+    CaseReasonIn,
     DecisionIn,
     EditIn,
     EscalationOut,
@@ -27,7 +28,6 @@ from hotline.tickets.api.schemas import (
     PathId,
     QualityOut,
     QueryId,
-    ReasonIn,
     ReassignIn,
     ReportIn,
     ResolutionIn,
@@ -236,7 +236,7 @@ def ticket_callback(request: HttpRequest, ticket_id: PathId) -> dict[str, Any]:
 
 
 @router.post("/{ticket_id}/escalate", response=EscalationOut, summary="Escalate by hand (A6)")
-def ticket_escalate(request: HttpRequest, ticket_id: PathId, body: ReasonIn) -> dict[str, Any]:
+def ticket_escalate(request: HttpRequest, ticket_id: PathId, body: CaseReasonIn) -> dict[str, Any]:
     user = signed_in(request)
     ticket = selectors.ticket_for(user, ticket_id)
     found = services.ticket_escalate(actor=user, now=clock.now(), ticket=ticket, reason=body.reason)
@@ -265,7 +265,7 @@ def ticket_approve_special(
 
 
 @router.post("/{ticket_id}/bounce", response=TicketDetailOut, summary="Send it back (E3)")
-def ticket_bounce(request: HttpRequest, ticket_id: PathId, body: ReasonIn) -> dict[str, Any]:
+def ticket_bounce(request: HttpRequest, ticket_id: PathId, body: CaseReasonIn) -> dict[str, Any]:
     return _act(request, ticket_id, services.ticket_bounce, reason=body.reason)
 
 
@@ -279,7 +279,9 @@ def complaint_settle(request: HttpRequest, ticket_id: PathId, body: OutcomeIn) -
 @router.post(
     "/{ticket_id}/complaint/escalate", response=TicketDetailOut, summary="To the team lead (D9)"
 )
-def complaint_escalate(request: HttpRequest, ticket_id: PathId, body: ReasonIn) -> dict[str, Any]:
+def complaint_escalate(
+    request: HttpRequest, ticket_id: PathId, body: CaseReasonIn
+) -> dict[str, Any]:
     return _act(request, ticket_id, services.complaint_escalate, reason=body.reason)
 
 

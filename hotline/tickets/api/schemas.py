@@ -204,7 +204,7 @@ class ResolutionIn(Schema):
     resolution: ResolutionText
 
 
-class ReasonIn(Schema):
+class CaseReasonIn(Schema):
     reason: ReasonText
 
 

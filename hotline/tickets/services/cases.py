@@ -57,6 +57,10 @@ from hotline.tickets.services.promises import set_promises, tell_promises
 from hotline.tickets.services.script import clean_script_answers
 from hotline.tickets.services.window import refit_window
 
+# D9 / D10 / D11: what a call may say about a case already finished (a complaint about the
+# work, damage found after it, a question about it); new work and chases need an open case.
+ABOUT_FINISHED_WORK = frozenset({TicketKind.COMPLAINT, TicketKind.INCIDENT, TicketKind.ENQUIRY})
+
 TEXT_FACTS = frozenset(
     {"symptom", "steps_tried", "contact_name", "contact_phone", "special_request"}
 )
@@ -232,7 +236,7 @@ def _checked_update(customer: Customer, kind: str, updates: Ticket | None) -> Ti
         .select_related("site", "equipment")
         .get(pk=updates.pk, customer=customer)
     )
-    if kind != TicketKind.COMPLAINT and linked.state not in OPEN_TICKET_STATES:
+    if kind not in ABOUT_FINISHED_WORK and linked.state not in OPEN_TICKET_STATES:
         raise PolicyRefusal(
             "E4",
             gettext_noop("Ticket %(number)s is not an open case of this customer."),
@@ -344,9 +348,11 @@ def ticket_edit(*, actor: User, now: datetime, ticket: Ticket, **facts: Any) -> 
             return ticket
         rules = current_rulebook()
         first_promises = False
-        if "site" in new and ticket.kind in FIELD_KINDS and ticket.site is not None:
+        moved = "site" in new or "special_request" in new
+        if moved and ticket.kind in FIELD_KINDS and ticket.site is not None:
             first_promises = ticket.response_due is None
             # C2 / D6: a new site, a new zone: new promises, and a window they still allow
+            # (D1: so does a special request dropped, which allowed an earlier window)
             old["window"] = {"start": iso(ticket.window_start), "end": iso(ticket.window_end)}
             if refit_window(ticket, rules):
                 new["window"] = None  # dropped: the agent agrees a new one (E3 asks for it)

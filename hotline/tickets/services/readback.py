@@ -9,6 +9,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
+from hotline.rulebook.selectors import current_rulebook
 from hotline.tickets.choices import (
     FIELD_KINDS,
     ServiceOption,
@@ -22,6 +23,7 @@ from hotline.tickets.services.common import (
     EDITABLE_STATES,
     alert_users,
     check_state,
+    iso,
     lock_ticket,
     lock_worked_ticket,
     team_leads_for,
@@ -30,6 +32,7 @@ from hotline.tickets.services.common import (
 )
 from hotline.tickets.services.script import check_script_walked
 from hotline.tickets.services.summary import read_back_summary
+from hotline.tickets.services.window import refit_window
 
 
 def ticket_record_options(
@@ -165,6 +168,11 @@ def ticket_approve_special(
                 {"number": ticket.number},
             )
         request = ticket.special_request
+        old: dict[str, object] = {
+            "state": TicketState.AWAITING_APPROVAL,
+            "special_request": request,
+        }
+        new: dict[str, object] = {}
         if approved:
             ticket.special_approved_by = actor
             ticket.state = TicketState.TO_DISPATCH
@@ -173,6 +181,13 @@ def ticket_approve_special(
             ticket.state = TicketState.OPEN
             ticket.read_back_text = ""
             ticket.read_back_at = None
+            if ticket.kind in FIELD_KINDS and ticket.site is not None:
+                # D1: without the request, a window earlier than the booking no longer holds
+                old["window"] = iso(ticket.window_start)
+                if refit_window(ticket, current_rulebook()):
+                    new["window"] = None
+                else:
+                    del old["window"]
         ticket.save()
         ticket_event(
             actor=actor,
@@ -180,8 +195,8 @@ def ticket_approve_special(
             ticket=ticket,
             action="special_approved" if approved else "special_refused",
             rule="D1",
-            old={"state": TicketState.AWAITING_APPROVAL, "special_request": request},
-            new={"state": ticket.state},
+            old=old,
+            new={"state": ticket.state, **new},
             reason=reason,
         )
         alert_users(

@@ -137,7 +137,7 @@ def test_openapi_shows_the_bounds_and_the_choices(client):
     assert set(parts["TicketKind"]["enum"]) >= {"repair", "complaint", "incident"}
     assert set(parts["ServiceOption"]["enum"]) == {"repair", "replace", "refund", "other"}
     assert parts["WindowIn"]["properties"]["later_reason"]["maxLength"] == 300
-    assert parts["ReasonIn"]["properties"]["reason"]["maxLength"] == limits.REASON_LENGTH
+    assert parts["CaseReasonIn"]["properties"]["reason"]["maxLength"] == limits.REASON_LENGTH
     assert parts["ReportIn"]["properties"]["report"]["maxLength"] == limits.REPORT_LENGTH
     listing = schema["paths"]["/api/v1/tickets"]["get"]["parameters"]
     state = next(p for p in listing if p["name"] == "state")

@@ -294,3 +294,54 @@ def test_d9_the_team_lead_chooses_the_site_of_a_complaint_without_one(
     assert complaint.engineer == site.region.engineer
     event = Event.objects.get(entity_id=str(cid), action="complaint_to_engineer")
     assert (event.old["site"], event.new["site"]) == (None, site.pk)
+
+
+def test_d10_damage_found_after_finished_work_is_an_incident_about_that_case(call_api, clock):
+    ticket_id, _order = signed_repair(call_api, clock)
+    clock.advance(hours=20)
+    site = home_site()
+    body = {
+        "customer_id": site.customer_id,
+        "kind": "incident",
+        "incident_kind": "property_damage",
+        "updates_id": ticket_id,
+        "symptom": "The kitchen floor is flooded since the visit",
+    }
+    created = call_api("agent1", "post", TICKETS, body)
+    assert created.status_code == 201, created.content
+    assert created.json()["updates_id"] == ticket_id
+    assert created.json()["incident"]["kind"] == "property_damage"
+    chase = {"customer_id": site.customer_id, "kind": "chase", "updates_id": ticket_id}
+    refused = call_api("agent1", "post", TICKETS, chase)  # nothing left to chase
+    assert (refused.status_code, refused.json()["rule"]) == (409, "E4")
+
+
+def test_d1_refusing_a_special_request_drops_the_earlier_window_it_allowed(call_api, clock):
+    clock.advance(hours=6, minutes=30)  # 16:30 in Sofia: booked for tomorrow 08:30
+    body = repair(category_id=category().pk, script_answers=walked(category()))
+    created = call_api("agent1", "post", TICKETS, body)
+    ticket_id = int(created.json()["id"])
+    path = f"{TICKETS}/{ticket_id}"
+    clock.advance(minutes=2)
+    asked = {"special_request": "Tonight at 18:00, baby at home", "steps_tried": "Other socket"}
+    assert call_api("agent1", "patch", path, asked).status_code == 200
+    tonight = {"start": "2026-11-23T18:00:00+02:00", "end": "2026-11-23T19:00:00+02:00"}
+    assert call_api("agent1", "post", f"{path}/window", tonight).status_code == 200
+    assert call_api("agent1", "post", f"{path}/read-back").status_code == 200
+    confirmed = call_api("agent1", "post", f"{path}/confirm").json()
+    assert confirmed["state"] == TicketState.AWAITING_APPROVAL
+    clock.advance(minutes=5)
+    # the agent may not decide it, and nothing changes
+    assert call_api("agent1", "post", f"{path}/approve", {"approved": False}).status_code == 403
+    refused = call_api("lead", "post", f"{path}/approve", {"approved": False, "reason": "No"})
+    assert refused.status_code == 200, refused.content
+    ticket = Ticket.objects.get(pk=ticket_id)
+    assert (ticket.state, ticket.special_request, ticket.window_start) == (
+        TicketState.OPEN,
+        "",
+        None,
+    )
+    event = Event.objects.get(entity_id=str(ticket_id), action="special_refused")
+    assert event.new["window"] is None
+    missing = call_api("agent1", "get", f"{path}/quality").json()["missing"]
+    assert "time_window" in {m["code"] for m in missing}  # a new window, from tomorrow 08:30
