@@ -35,11 +35,15 @@ from hotline.tickets.services.common import (
 # --- D2 / D11: solved on the phone, or called back --------------------------------------------
 
 
+# D2: still solvable on the phone while no work order exists: a customer who calls back to say
+# it works again, while the ticket waits for dispatch or for the team lead, closes it there.
 SOLVABLE_STATES = frozenset(
     {
         TicketState.OPEN,
         TicketState.READ_BACK,
         TicketState.BOUNCED,
+        TicketState.TO_DISPATCH,
+        TicketState.AWAITING_APPROVAL,
         TicketState.CALLBACK_DUE,
         TicketState.ESCALATED,
     }

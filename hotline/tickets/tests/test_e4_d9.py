@@ -345,3 +345,23 @@ def test_d1_refusing_a_special_request_drops_the_earlier_window_it_allowed(call_
     assert event.new["window"] is None
     missing = call_api("agent1", "get", f"{path}/quality").json()["missing"]
     assert "time_window" in {m["code"] for m in missing}  # a new window, from tomorrow 08:30
+
+
+def test_d2_a_case_waiting_for_dispatch_is_still_solved_on_the_phone(call_api, clock):
+    body = repair(category_id=category().pk, script_answers=walked(category()))
+    ticket_id = written(call_api, clock, body)
+    path = f"{TICKETS}/{ticket_id}"
+    assert call_api("agent1", "post", f"{path}/read-back").status_code == 200
+    assert call_api("agent1", "post", f"{path}/confirm").json()["state"] == "to_dispatch"
+    clock.advance(minutes=4)  # the customer calls back: it works again after a restart
+    done = {"resolution": "Works again after a restart"}
+    assert call_api("agent2", "post", f"{path}/solve", done).status_code == 404
+    assert call_api("agent1", "post", f"{path}/solve", {"resolution": ""}).status_code == 409
+    assert Ticket.objects.get(pk=ticket_id).state == TicketState.TO_DISPATCH
+    solved = call_api("agent1", "post", f"{path}/solve", done)
+    assert solved.status_code == 200, solved.content
+    assert solved.json()["state"] == "solved"
+    clock.advance(minutes=1)
+    sent = call_api("dispatcher", "post", "/api/v1/dispatch/orders", {"ticket_id": ticket_id})
+    assert sent.status_code in (404, 409)
+    assert not WorkOrder.objects.filter(ticket_id=ticket_id).exists()

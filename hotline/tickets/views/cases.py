@@ -71,6 +71,7 @@ from hotline.tickets.services import (
     ticket_set_window,
     ticket_solve,
 )
+from hotline.tickets.services import handling as services_handling
 from hotline.tickets.views.common import (
     PAGE_SIZE,
     centre_tz,
@@ -81,8 +82,9 @@ from hotline.tickets.views.common import (
 
 # States in which the owner still writes the ticket (what the facts form is shown for).
 WRITING_STATES = frozenset({TicketState.OPEN, TicketState.READ_BACK, TicketState.BOUNCED})
-# States in which the owner may still close it on the phone (D2) or answer the callback (D11).
-SOLVABLE_STATES = WRITING_STATES | {TicketState.CALLBACK_DUE}
+# States in which the owner may still close it on the phone (D2: no work order yet) or answer
+# the callback (D11): the services decide.
+SOLVABLE_STATES = services_handling.SOLVABLE_STATES
 SETTLED_ELSEWHERE = frozenset({TicketKind.COMPLAINT, TicketKind.INCIDENT})
 CUSTOMER_MATCHES = 20
 
