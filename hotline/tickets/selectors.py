@@ -32,7 +32,7 @@ SEE_ALL = frozenset({Role.TEAM_LEAD, Role.MANAGER, Role.DISPATCHER, Role.ADMIN})
 
 def tickets_for(user: User) -> QuerySet[Ticket]:
     """The tickets `user` may see, newest first."""
-    found = Ticket.objects.select_related("customer", "owner", "site", "category")
+    found = Ticket.objects.select_related("customer", "owner", "site", "category", "later_date_by")
     if user.role in SEE_ALL:
         return found.all()
     if user.role == Role.AGENT:

@@ -250,3 +250,33 @@ def test_d6_the_ticket_page_records_the_customers_later_date_and_refuses_year_99
     ticket = Ticket.objects.get(pk=ticket_id)
     assert ticket.response_due == sofia(2026, 11, 27, 12, 0)
     assert ticket.state == TicketState.OPEN
+
+
+def test_d6_the_case_list_reads_later_dates_without_a_query_per_case(call_api, clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    chosen = window(
+        sofia(2026, 11, 27, 9, 0),
+        sofia(2026, 11, 27, 12, 0),
+        customer_chose_later=True,
+        later_reason="Away until Friday",
+    )
+
+    def listed() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page = call_api("lead", "get", TICKETS)
+        assert page.status_code == 200
+        return len(captured)
+
+    first = opened(call_api)
+    assert call_api("agent1", "post", f"{TICKETS}/{first}/window", chosen).status_code == 200
+    listed()  # the token's first use is written once
+    one = listed()
+    for _ in range(3):
+        clock.advance(minutes=1)
+        more = opened(call_api)
+        assert call_api("agent1", "post", f"{TICKETS}/{more}/window", chosen).status_code == 200
+    assert listed() == one
+    rows = call_api("lead", "get", TICKETS).json()["tickets"]
+    assert {row["later_date_by"] for row in rows} == {"agent1"}
