@@ -185,7 +185,7 @@ PAGES = [
 # Module constants the pages take their page size from (varied to count queries).
 PAGE_SIZE_HOMES = [
     "hotline.dispatch.selectors",
-    "hotline.tickets.views.cases",
+    "hotline.tickets.views.case_list",
     "hotline.tickets.selectors",
 ]
 

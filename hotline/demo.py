@@ -41,7 +41,7 @@ from hotline.tickets.models import (
     Ticket,
 )
 from hotline.tickets.services import ticket_bounce
-from hotline.tickets.services.cases import set_promises
+from hotline.tickets.services.promises import set_promises
 
 DEMO_PASSWORD = "hotline-demo"
 

@@ -1,9 +1,11 @@
 """Numbers as people read them, in their language (the API keeps the core's parseable form)."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Choices
+from django.utils import formats, timezone
 from django.utils.dates import WEEKDAYS
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from hotline.core.rulebook import Kind, Setting, Value
@@ -17,6 +19,28 @@ def duration_text(value: timedelta) -> str:
     if seconds % 60 == 0:
         return gettext("%(n)s min") % {"n": seconds // 60}
     return gettext("%(n)s s") % {"n": seconds}
+
+
+def moment_text(value: datetime) -> str:
+    """A moment as a person reads it: in the active time zone, with the active language's date
+    and time formats (apart: some locales, bg, lack a DATETIME_FORMAT of their own)."""
+    local = timezone.localtime(value)
+    day = formats.date_format(local, "DATE_FORMAT")
+    return f"{day} {formats.time_format(local, 'TIME_FORMAT')}"
+
+
+def param_text(value: object) -> object:
+    """A message parameter as its reader reads it (call inside their language and time zone):
+    never a raw UTC timestamp."""
+    if isinstance(value, datetime):
+        return moment_text(value)
+    if isinstance(value, date):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, timedelta):
+        return duration_text(value)
+    if isinstance(value, Promise):
+        return str(value)
+    return value
 
 
 def setting_text(setting: Setting, value: Value) -> str:

@@ -2,10 +2,12 @@
 
 from collections.abc import Mapping
 
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.rulebook import SettingError
+from hotline.formatting import param_text
 
 
 def translate(message: str, params: Mapping[str, object] | None = None) -> str:
@@ -13,8 +15,15 @@ def translate(message: str, params: Mapping[str, object] | None = None) -> str:
     return template % dict(params) if params else template
 
 
-def refusal_text(refusal: PolicyRefusal) -> str:
-    return refusal.render(gettext)
+def refusal_text(refusal: PolicyRefusal, zone: str | None = None) -> str:
+    """The refusal in the reader's language, its times in `zone` (by default the centre's, the
+    one pages show) and the language's formats: a refusal's params are often datetimes in UTC."""
+    from hotline.rulebook.selectors import centre_time_zone  # models: not at import time
+
+    with timezone.override(zone or centre_time_zone()):
+        params = {name: param_text(value) for name, value in refusal.params.items()}
+        template = gettext(refusal.message)
+        return template % params if params else template
 
 
 def setting_error_text(error: SettingError) -> str:

@@ -149,6 +149,11 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "ticket_reassign": LEADS,
     "ticket_approve_special": LEADS,
     "ticket_bounce": DISPATCHERS,
+    # what a case is opened with (the selectors scope a customer to their own account)
+    "customers_search": STAFF | CUSTOMERS,
+    "customer_sites": STAFF | CUSTOMERS,
+    "customer_equipment": STAFF | CUSTOMERS,
+    "fault_categories": STAFF | CUSTOMERS,
     "complaint_settle": ON_THE_PHONES,
     "complaint_escalate": ON_THE_PHONES,
     "complaint_hand_to_engineer": LEADS,

@@ -47,18 +47,47 @@ def case_promises(
     return Promises(booking, response_due, resolution_due)
 
 
+# C1: "a reasonable time" for a visit. POLICIES.md gives no number for these: they are the
+# bounds of what can be a visit window at all (a typo's year 9999, yesterday), not rules of the
+# centre, so constants (README, "Cases") rather than rulebook settings.
+WINDOW_PAST_TOLERANCE = timedelta(minutes=15)  # a window agreed a little late on the call
+WINDOW_HORIZON = timedelta(days=180)  # the furthest ahead a visit is booked
+WINDOW_LONGEST = timedelta(hours=24)  # a visit window, not a week to wait at home
+
+WINDOW_OUT_OF_BOUNDS = gettext_noop(
+    "A visit window starts at most %(tolerance)s in the past, ends within %(horizon)s from now "
+    "and lasts at most %(longest)s."
+)
+
+
+def window_in_bounds(*, start: datetime, end: datetime, now: datetime) -> bool:
+    """C1: whether a window is a window at all: not past (beyond the tolerance), not beyond the
+    horizon, not longer than a visit. Dates at the edge of the calendar (year 1, 9999) are out
+    of bounds rather than an overflow."""
+    try:
+        start_utc, end_utc = as_utc(start), as_utc(end)
+        earliest = as_utc(now) - WINDOW_PAST_TOLERANCE
+        latest = as_utc(now) + WINDOW_HORIZON
+    except OverflowError:
+        return False
+    return earliest <= start_utc and end_utc <= latest and end_utc - start_utc <= WINDOW_LONGEST
+
+
 def check_appointment(
     *,
     start: datetime,
     end: datetime,
     booking: D1Booking,
     response_due: datetime,
+    customer_chose_later: bool,
     on_site_covered: bool,
     provider_has_capacity: bool,
 ) -> None:
-    """A5 / C1: offer a visit window only where the SLA and the providers' capacity allow it.
+    """A5 / C1 / D6: offer a visit window only where the SLA and the providers' capacity allow it.
 
-    A window later than the response limit is allowed: it is the customer's choice (D6).
+    `response_due` is the limit the SLA and the zone give (D6). A window ending later is
+    promised only when the customer chose the later date (D6: "unless the customer chose a
+    later date"); it is never taken as their choice silently.
     """
     if end <= start:
         raise PolicyRefusal("C1", gettext_noop("A visit window must end after it starts."))
@@ -72,6 +101,16 @@ def check_appointment(
             gettext_noop("The earliest visit that can be promised is %(earliest)s."),
             {"earliest": booking.earliest},
         )
+    if as_utc(end) > as_utc(response_due) and not customer_chose_later:
+        raise PolicyRefusal(
+            "A5",
+            gettext_noop(
+                "The window ends after %(due)s, the latest response the agreement and the zone "
+                "allow. Offer an earlier window, or record that the customer chose a later date "
+                "and why (D6)."
+            ),
+            {"due": response_due},
+        )
     if not provider_has_capacity:
         raise PolicyRefusal(
             "A5",
@@ -79,7 +118,6 @@ def check_appointment(
                 "No service provider of the region has free capacity: no visit can be promised."
             ),
         )
-    del response_due  # accepted either way; kept in the signature so callers state it
 
 
 def check_covered(service: str, covered_services: Sequence[str]) -> None:

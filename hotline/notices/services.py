@@ -17,13 +17,12 @@ channel registry (e-mail, SMS gateway, webhook, portal only, phone/fax logged by
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import formats, timezone, translation
-from django.utils.functional import Promise
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from hotline.accounts.choices import Role
@@ -32,7 +31,7 @@ from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.dispatch.models import Provider, WorkOrder
-from hotline.formatting import duration_text
+from hotline.formatting import param_text
 from hotline.notices.channels import SENDERS, initial_state
 from hotline.notices.choices import NoticeChannel, NoticeState
 from hotline.notices.models import Notice
@@ -94,22 +93,6 @@ def address_for(channel: str, recipient: Recipient) -> str:
     if channel == NoticeChannel.WEBHOOK:
         return settings.HOTLINE_NOTICE_WEBHOOK_URL
     return ""
-
-
-def param_text(value: object) -> object:
-    """A parameter as the recipient reads it (call inside their language and time zone)."""
-    if isinstance(value, datetime):
-        # Date and time formats apart: some locales (bg) lack a DATETIME_FORMAT of their own.
-        local = timezone.localtime(value)
-        date_text = formats.date_format(local, "DATE_FORMAT")
-        return f"{date_text} {formats.time_format(local, 'TIME_FORMAT')}"
-    if isinstance(value, date):
-        return formats.date_format(value, "DATE_FORMAT")
-    if isinstance(value, timedelta):
-        return duration_text(value)
-    if isinstance(value, Promise):
-        return str(value)
-    return value
 
 
 def render(template: str, params: Mapping[str, object], recipient: Recipient) -> str:

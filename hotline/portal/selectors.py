@@ -6,7 +6,7 @@ of queries does not grow with the number of cases shown.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
@@ -16,6 +16,7 @@ from hotline.dispatch.models import WorkOrder, WorkOrderReport
 from hotline.notices.models import Notice
 from hotline.paging import page_of
 from hotline.tickets.models import Customer, Ticket
+from hotline.tickets.selectors import customers_for
 
 PAGE_SIZE = 30
 SEARCH_LIMIT = 20
@@ -94,14 +95,8 @@ def portal_notices(user: User, ticket: Ticket | None = None, limit: int = 10) ->
 
 
 def customers_matching(user: User, query: str) -> list[Customer]:
-    """E5 for staff: find the account a customer asks about, by name, phone or number."""
-    text = query.strip()
-    if user.role not in STAFF or not text:
+    """E5 for staff: find the account a customer asks about, by name, phone or number (the
+    case pages' one customer search)."""
+    if user.role not in STAFF or not query.strip():
         return []
-    digits = "".join(ch for ch in text if ch.isdigit())
-    match = Q(name__icontains=text) | Q(email__iexact=text)
-    if len(digits) >= 4:
-        match |= Q(phone_key__endswith=digits[-9:])
-    if text.isdigit():
-        match |= Q(pk=int(text))
-    return list(Customer.objects.filter(match).order_by("name", "id")[:SEARCH_LIMIT])
+    return list(customers_for(user, query)[:SEARCH_LIMIT])

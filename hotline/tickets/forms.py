@@ -14,8 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.paging import MAX_PAGE
+from hotline.tickets import limits
 from hotline.tickets.choices import IncidentKind, ServiceOption, TicketKind, TicketState
-from hotline.tickets.models import Customer, CustomerSite, Equipment, FaultCategory, Ticket
+from hotline.tickets.models import (
+    LATER_REASON_LENGTH,
+    Customer,
+    CustomerSite,
+    Equipment,
+    FaultCategory,
+    Ticket,
+)
 
 TEXT_ROWS = 3
 
@@ -41,7 +49,7 @@ class ScriptMixin:
             self.fields[f"answer_{number}"] = forms.CharField(
                 label=_("What the customer saw"),
                 required=False,
-                max_length=300,
+                max_length=limits.SCRIPT_ANSWER_LENGTH,
                 initial=previous.get("answer", ""),
             )
 
@@ -64,7 +72,9 @@ class ScriptMixin:
 
 
 class CustomerSearchForm(forms.Form):
-    q = forms.CharField(label=_("Customer name or phone"), max_length=100, required=False)
+    q = forms.CharField(
+        label=_("Customer name or phone"), max_length=limits.SEARCH_LENGTH, required=False
+    )
 
 
 class NewTicketForm(ScriptMixin, forms.Form):
@@ -95,12 +105,16 @@ class NewTicketForm(ScriptMixin, forms.Form):
     symptom = forms.CharField(
         label=_("Symptom"),
         required=False,
-        max_length=2000,
+        max_length=limits.SYMPTOM_LENGTH,
         widget=_textarea(),
         help_text=_("What happens, since when, any error code."),
     )
-    contact_name = forms.CharField(label=_("Contact name"), required=False, max_length=150)
-    contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=32)
+    contact_name = forms.CharField(
+        label=_("Contact name"), required=False, max_length=limits.CONTACT_NAME_LENGTH
+    )
+    contact_phone = forms.CharField(
+        label=_("Contact phone"), required=False, max_length=limits.CONTACT_PHONE_LENGTH
+    )
 
     def __init__(
         self,
@@ -144,15 +158,22 @@ class FactsForm(ScriptMixin, forms.Form):
     symptom = forms.CharField(
         label=_("Symptom"),
         required=False,
-        max_length=2000,
+        max_length=limits.SYMPTOM_LENGTH,
         widget=_textarea(),
         help_text=_("What happens, since when, any error code."),
     )
     steps_tried = forms.CharField(
-        label=_("Steps already tried"), required=False, max_length=2000, widget=_textarea(2)
+        label=_("Steps already tried"),
+        required=False,
+        max_length=limits.STEPS_TRIED_LENGTH,
+        widget=_textarea(2),
     )
-    contact_name = forms.CharField(label=_("Contact name"), required=False, max_length=150)
-    contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=32)
+    contact_name = forms.CharField(
+        label=_("Contact name"), required=False, max_length=limits.CONTACT_NAME_LENGTH
+    )
+    contact_phone = forms.CharField(
+        label=_("Contact phone"), required=False, max_length=limits.CONTACT_PHONE_LENGTH
+    )
     site = forms.ModelChoiceField(
         label=_("Site"), queryset=CustomerSite.objects.none(), required=False
     )
@@ -165,7 +186,7 @@ class FactsForm(ScriptMixin, forms.Form):
     special_request = forms.CharField(
         label=_("Special request"),
         required=False,
-        max_length=1000,
+        max_length=limits.SPECIAL_REQUEST_LENGTH,
         widget=_textarea(2),
         help_text=_("Needs the team lead's approval (D1)."),
     )
@@ -237,10 +258,27 @@ class LocalDateTimeField(forms.DateTimeField):
 
 
 class WindowForm(forms.Form):
-    """A5 / C1 / D1: the visit window offered to the customer."""
+    """A5 / C1 / D1 / D6: the visit window offered to the customer; a window past the response
+    limit only as the customer's own choice, with why."""
 
     start = LocalDateTimeField(label=_("Visit from"))
     end = LocalDateTimeField(label=_("Visit until"))
+    customer_chose_later = forms.BooleanField(
+        label=_("The customer chose a later date than we promise"),
+        required=False,
+        help_text=_("D6: the response limit then follows their date. Say why."),
+    )
+    later_reason = forms.CharField(
+        label=_("Why the customer wants a later date"),
+        required=False,
+        max_length=LATER_REASON_LENGTH,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("customer_chose_later") and not str(data.get("later_reason", "")).strip():
+            self.add_error("later_reason", gettext("Say why the customer wants a later date."))
+        return data
 
     def __init__(self, *args: Any, zone: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -261,29 +299,42 @@ class OptionsForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=_textarea(2))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=limits.REASON_LENGTH, widget=_textarea(2)
+    )
 
 
 class ResolutionForm(forms.Form):
-    resolution = forms.CharField(label=_("How it was solved"), max_length=2000, widget=_textarea(2))
+    resolution = forms.CharField(
+        label=_("How it was solved"), max_length=limits.RESOLUTION_LENGTH, widget=_textarea(2)
+    )
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.CharField(label=_("Outcome"), max_length=2000, widget=_textarea(2))
+    outcome = forms.CharField(
+        label=_("Outcome"), max_length=limits.OUTCOME_LENGTH, widget=_textarea(2)
+    )
 
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        label=_("What the customer said"), max_length=1000, required=False, widget=_textarea(2)
+        label=_("What the customer said"),
+        max_length=limits.NOTE_LENGTH,
+        required=False,
+        widget=_textarea(2),
     )
 
 
 class DecisionForm(forms.Form):
-    decision = forms.CharField(label=_("Decision"), max_length=4000, widget=_textarea())
+    decision = forms.CharField(
+        label=_("Decision"), max_length=limits.DECISION_LENGTH, widget=_textarea()
+    )
 
 
 class ReportForm(forms.Form):
-    report = forms.CharField(label=_("Written report"), max_length=10000, widget=_textarea(6))
+    report = forms.CharField(
+        label=_("Written report"), max_length=limits.REPORT_LENGTH, widget=_textarea(6)
+    )
 
 
 class ApprovalForm(forms.Form):
@@ -293,7 +344,7 @@ class ApprovalForm(forms.Form):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=limits.REASON_LENGTH, required=False)
 
 
 class ReassignForm(forms.Form):
@@ -301,7 +352,23 @@ class ReassignForm(forms.Form):
         label=_("Give the case to"),
         queryset=User.objects.filter(role=Role.AGENT, is_active=True).order_by("username"),
     )
-    reason = forms.CharField(label=_("Reason"), max_length=1000)
+    reason = forms.CharField(label=_("Reason"), max_length=limits.REASON_LENGTH)
+
+
+class HandForm(forms.Form):
+    """D9: the site whose region's engineer answers, when the complaint has none yet."""
+
+    site = forms.ModelChoiceField(
+        label=_("The customer's site"), queryset=CustomerSite.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+        about = ticket.updates.site_id if ticket.updates_id and ticket.updates else None
+        kwargs.setdefault("initial", {"site": ticket.site_id or about})
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["site"]
+        field.queryset = ticket.customer.sites.select_related("region").order_by("address")
+        field.label_from_instance = lambda site: f"{site.address} · {site.region.name}"
 
 
 class ListFilterForm(forms.Form):

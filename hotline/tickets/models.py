@@ -16,6 +16,7 @@ from hotline.tickets.choices import (
 )
 
 PHONE_KEY_DIGITS = 9
+LATER_REASON_LENGTH = 300
 
 
 def phone_key(number: str) -> str:
@@ -184,6 +185,14 @@ class Ticket(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     window_start = models.DateTimeField(_("visit from"), null=True, blank=True)
     window_end = models.DateTimeField(_("visit until"), null=True, blank=True)
+    # D6: "unless the customer chose a later date": said so, why, by whom and when (audited too).
+    later_date_reason = models.CharField(
+        _("why the customer chose a later date"), max_length=LATER_REASON_LENGTH, blank=True
+    )
+    later_date_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    later_date_at = models.DateTimeField(_("later date recorded"), null=True, blank=True)
     # C2: promised when created, from the SLA, the zone and the business calendar.
     response_due = models.DateTimeField(_("response due"), null=True, blank=True)
     resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
@@ -251,6 +260,15 @@ class Complaint(models.Model):
 
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="complaint")
     state = models.CharField(_("state"), max_length=16, choices=ComplaintState.choices)
+    # D13: the work order complained about (the newest of the case it updates, when recorded),
+    # so the provider who did the work is the one charged, even after a second dispatch.
+    work_order = models.ForeignKey(
+        "dispatch.WorkOrder",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
     team_lead = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -6,21 +6,33 @@ from django.db.models import Q, QuerySet
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.core.cases import MissingFact, TicketFacts, quality_check
+from hotline.core.i18n import gettext_noop
+from hotline.tickets import limits
 from hotline.tickets.choices import (
     FIELD_KINDS,
     OPEN_TICKET_STATES,
     ComplaintState,
     IncidentState,
+    TicketKind,
     TicketState,
 )
-from hotline.tickets.models import Complaint, Customer, Incident, Ticket
+from hotline.tickets.models import (
+    Complaint,
+    Customer,
+    CustomerSite,
+    Equipment,
+    FaultCategory,
+    Incident,
+    Ticket,
+    phone_key,
+)
 
 SEE_ALL = frozenset({Role.TEAM_LEAD, Role.MANAGER, Role.DISPATCHER, Role.ADMIN})
 
 
 def tickets_for(user: User) -> QuerySet[Ticket]:
     """The tickets `user` may see, newest first."""
-    found = Ticket.objects.select_related("customer", "owner", "site", "category")
+    found = Ticket.objects.select_related("customer", "owner", "site", "category", "later_date_by")
     if user.role in SEE_ALL:
         return found.all()
     if user.role == Role.AGENT:
@@ -39,11 +51,50 @@ def ticket_for(user: User, ticket_id: int) -> Ticket:
     )
 
 
+# E4's part of what is missing before the read-back (shown with E3's, refused by E4).
+NO_CATEGORY = MissingFact(
+    "category",
+    gettext_noop("Choose the fault category: a new repair walks through its scripted steps."),
+)
+SCRIPT_NOT_DONE = MissingFact(
+    "script", gettext_noop("Walk through the scripted first steps with the customer.")
+)
+E4_CODES = frozenset({NO_CATEGORY.code, SCRIPT_NOT_DONE.code})
+
+
+def needs_category(ticket: Ticket) -> bool:
+    """E4: a new repair goes through its category's script, so it needs a category."""
+    return (
+        ticket.kind == TicketKind.REPAIR
+        and ticket.updates_id is None
+        and ticket.category_id is None
+    )
+
+
+def script_gaps(ticket: Ticket) -> list[str]:
+    """E4: the steps of the script not done nor answered yet, in order."""
+    done: set[str] = set()
+    for answer in ticket.script_answers or []:
+        if isinstance(answer, str):
+            done.add(answer)
+        elif isinstance(answer, dict) and (answer.get("done") or str(answer.get("answer", ""))):
+            done.add(str(answer.get("step", "")))
+    return [step for step in script_for(ticket) if step not in done]
+
+
 def ticket_quality(ticket: Ticket) -> list[MissingFact]:
-    """E3: what a technician would have to phone back about; empty when the ticket is ready.
+    """E4 and E3: what the read-back would be refused for, and what a technician would have to
+    phone back about; empty when the ticket is ready.
 
     A call that updates an open case (E4) skipped the script: the linked case has the steps.
     Cases without a visit need no steps tried (a complaint, an enquiry)."""
+    e4 = [NO_CATEGORY] if needs_category(ticket) else []
+    e4 += [SCRIPT_NOT_DONE] if script_gaps(ticket) else []
+    return e4 + technician_gaps(ticket)
+
+
+def technician_gaps(ticket: Ticket) -> list[MissingFact]:
+    """E3 alone: the facts a technician needs."""
     needs_visit = ticket.kind in FIELD_KINDS
     steps_done = len(ticket.script_answers or [])
     if ticket.updates_id is not None or not needs_visit:
@@ -75,6 +126,85 @@ def open_cases_of(customer: Customer) -> QuerySet[Ticket]:
     return Ticket.objects.filter(customer=customer, state__in=OPEN_TICKET_STATES).select_related(
         "owner", "site"
     )
+
+
+FINISHED_CASES_SHOWN = 10
+
+
+def cases_to_link(customer: Customer) -> QuerySet[Ticket]:
+    """E4 / D9: what a call may be about: the customer's open cases, and their latest finished
+    ones (a complaint may be about work already done and signed)."""
+    finished = (
+        Ticket.objects.filter(customer=customer)
+        .exclude(state__in=OPEN_TICKET_STATES)
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)[:FINISHED_CASES_SHOWN]
+    )
+    return (
+        Ticket.objects.filter(
+            Q(customer=customer, state__in=OPEN_TICKET_STATES) | Q(pk__in=list(finished))
+        )
+        .select_related("owner", "site")
+        .order_by("-created_at", "-id")
+    )
+
+
+# --- what a case is opened with: customers, their sites and equipment, fault categories --------
+
+CUSTOMER_SEARCHERS = frozenset(
+    {Role.AGENT, Role.TEAM_LEAD, Role.MANAGER, Role.DISPATCHER, Role.ADMIN}
+)
+
+
+def customers_for(user: User, query: str = "") -> QuerySet[Customer]:
+    """The customers `user` may look up, matching `query` (name, e-mail, phone digits, or the
+    account's number), by name. Staff find any customer; a customer only their own account;
+    anyone else none. The one customer search of the case pages, the E5 page and the API."""
+    if user.role == Role.CUSTOMER and user.customer_id is not None:
+        found = Customer.objects.filter(pk=user.customer_id)
+    elif user.role in CUSTOMER_SEARCHERS:
+        found = Customer.objects.all()
+    else:
+        return Customer.objects.none()
+    text = query.strip()[: limits.SEARCH_LENGTH]  # a page's query string is not bounded
+    if text:
+        match = Q(name__icontains=text) | Q(email__iexact=text)
+        digits = phone_key(text)
+        if len(digits) >= 4:
+            match |= Q(phone_key__contains=digits)
+        if text.isdigit() and len(text) <= 10:
+            match |= Q(pk=int(text))
+        found = found.filter(match)
+    return found.order_by("name", "id")
+
+
+def customer_for(user: User, customer_id: int) -> Customer:
+    """One customer `user` may look up, or `Customer.DoesNotExist` (no leak)."""
+    return customers_for(user).get(pk=customer_id)
+
+
+def sites_for(user: User, customer_id: int) -> QuerySet[CustomerSite]:
+    """The sites of a customer `user` may look up (DoesNotExist for any other)."""
+    customer = customer_for(user, customer_id)
+    return customer.sites.select_related("region").order_by("address", "id")
+
+
+def equipment_for(user: User, customer_id: int, site_id: int | None = None) -> QuerySet[Equipment]:
+    """The equipment at a customer's sites (or at one of them), for a customer `user` may see."""
+    customer = customer_for(user, customer_id)
+    found = Equipment.objects.filter(site__customer=customer)
+    if site_id is not None:
+        found = found.filter(site_id=site_id)
+    return found.order_by("site__address", "kind", "id")
+
+
+def categories_matching(query: str = "") -> QuerySet[FaultCategory]:
+    """E4: the fault categories with their scripts, by name or code."""
+    found = FaultCategory.objects.all()
+    text = query.strip()
+    if text:
+        found = found.filter(Q(name__icontains=text) | Q(code__icontains=text))
+    return found.order_by("name", "id")
 
 
 def approvals_for(user: User) -> QuerySet[Ticket]:

@@ -6,11 +6,15 @@ Monday to Friday, EET = UTC+2 in winter; 2026-11-23 is a Monday.
 """
 
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from hotline.core.calendar import BusinessCalendar, d1_booking
 from hotline.core.cases import (
+    WINDOW_HORIZON,
+    WINDOW_LONGEST,
+    WINDOW_PAST_TOLERANCE,
     ContractTerms,
     EscalationStep,
     ProviderLoad,
@@ -24,6 +28,7 @@ from hotline.core.cases import (
     first_matching_contract,
     quality_check,
     signature_seal,
+    window_in_bounds,
 )
 from hotline.core.refusal import PolicyRefusal
 
@@ -116,6 +121,7 @@ def appointment(start: datetime, end: datetime, **overrides: object) -> None:
         "end": end,
         "booking": booking,
         "response_due": utc(24, 8),
+        "customer_chose_later": False,
         "on_site_covered": True,
         "provider_has_capacity": True,
     }
@@ -124,7 +130,7 @@ def appointment(start: datetime, end: datetime, **overrides: object) -> None:
 
 
 def test_c1_a_window_within_the_rules_is_accepted() -> None:
-    appointment(utc(24, 7), utc(24, 9))
+    appointment(utc(23, 9), utc(23, 11))
 
 
 def test_c1_a_window_must_end_after_it_starts() -> None:
@@ -135,17 +141,45 @@ def test_c1_a_window_must_end_after_it_starts() -> None:
 
 def test_a5_no_window_without_on_site_cover_or_provider_capacity() -> None:
     with pytest.raises(PolicyRefusal) as uncovered:
-        appointment(utc(24, 7), utc(24, 9), on_site_covered=False)
+        appointment(utc(23, 9), utc(23, 11), on_site_covered=False)
     assert uncovered.value.rule_id == "A5"
     with pytest.raises(PolicyRefusal) as full:
-        appointment(utc(24, 7), utc(24, 9), provider_has_capacity=False)
+        appointment(utc(23, 9), utc(23, 11), provider_has_capacity=False)
     assert full.value.rule_id == "A5"
+    assert "capacity" in full.value.message
 
 
 def test_d1_no_window_before_the_earliest_booking() -> None:
     with pytest.raises(PolicyRefusal) as refused:
         appointment(utc(23, 7), utc(23, 9))
     assert refused.value.rule_id == "D1"
+
+
+def test_a5_a_window_past_the_response_limit_only_when_the_customer_chose_it() -> None:
+    with pytest.raises(PolicyRefusal) as refused:
+        appointment(utc(25, 7), utc(25, 9))  # the limit is 24 Nov 08:00 UTC
+    assert refused.value.rule_id == "A5"
+    assert refused.value.params["due"] == utc(24, 8)
+    appointment(utc(25, 7), utc(25, 9), customer_chose_later=True)  # D6: their later date
+
+
+def test_c1_a_window_is_bounded_by_now_the_horizon_and_its_length() -> None:
+    now = utc(23, 8)
+    assert window_in_bounds(start=utc(24, 7), end=utc(24, 9), now=now)
+    assert window_in_bounds(
+        start=now - WINDOW_PAST_TOLERANCE, end=now + timedelta(hours=1), now=now
+    )
+    assert not window_in_bounds(
+        start=now - WINDOW_PAST_TOLERANCE - timedelta(minutes=1), end=now, now=now
+    )
+    late = now + WINDOW_HORIZON
+    assert window_in_bounds(start=late - timedelta(hours=2), end=late, now=now)
+    assert not window_in_bounds(start=late, end=late + timedelta(minutes=1), now=now)
+    assert not window_in_bounds(start=now, end=now + WINDOW_LONGEST + timedelta(seconds=1), now=now)
+    edge = datetime(9999, 12, 31, 23, 0, tzinfo=ZoneInfo("Pacific/Kiritimati"))
+    assert not window_in_bounds(start=edge, end=edge, now=now)  # no overflow: out of bounds
+    first = datetime(1, 1, 1, 0, 30, tzinfo=ZoneInfo("Pacific/Kiritimati"))
+    assert not window_in_bounds(start=first, end=first, now=now)
 
 
 def test_a5_services_outside_the_agreement_are_refused() -> None:

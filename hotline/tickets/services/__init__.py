@@ -1,19 +1,7 @@
 """Tickets services: every state change of a case (issue 4, rules A5, A6, B10, C1, C2, C4, D1,
 D2, D9, D10, D11, E2, E3, E4)."""
 
-from hotline.tickets.services.cases import (
-    ticket_approve_special,
-    ticket_bounce,
-    ticket_confirm,
-    ticket_create,
-    ticket_edit,
-    ticket_promise_callback,
-    ticket_read_back,
-    ticket_reassign,
-    ticket_record_options,
-    ticket_set_window,
-    ticket_solve,
-)
+from hotline.tickets.services.cases import ticket_create, ticket_edit
 from hotline.tickets.services.complaints import (
     complaint_answer,
     complaint_escalate,
@@ -21,7 +9,20 @@ from hotline.tickets.services.complaints import (
     complaint_settle,
 )
 from hotline.tickets.services.escalation import ticket_escalate
+from hotline.tickets.services.handling import (
+    ticket_bounce,
+    ticket_promise_callback,
+    ticket_reassign,
+    ticket_solve,
+)
 from hotline.tickets.services.incidents import incident_decide, incident_file_report
+from hotline.tickets.services.readback import (
+    ticket_approve_special,
+    ticket_confirm,
+    ticket_read_back,
+    ticket_record_options,
+)
+from hotline.tickets.services.window import ticket_set_window
 
 __all__ = [
     "complaint_answer",

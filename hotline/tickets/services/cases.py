@@ -1,5 +1,5 @@
-"""Writing a case: D11 ownership, E4 scripts, C2 promises, D2 work-order clock, E3 quality,
-E2 read-back, A5 / C1 / D1 windows, C4 options, D1 special requests, B10 reassignment."""
+"""Opening and writing a case: D11 ownership, E4 scripts and links, C2 promises, D2
+work-order clock, D9 complaints, D10 incidents, A6 clocks, E3 facts."""
 
 from datetime import datetime
 from typing import Any
@@ -9,33 +9,24 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
 
-from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.calls.models import Call
-from hotline.core.calendar import D1Booking, d1_booking
 from hotline.core.cases import (
     ContractTerms,
-    b7_warning_due,
-    case_promises,
-    check_appointment,
     check_covered,
     first_matching_contract,
 )
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
-from hotline.core.rulebook import Rulebook
-from hotline.core.timeutil import as_utc
-from hotline.deadlines.services import deadline_cancel, deadline_meet, deadline_set
-from hotline.dispatch.services.common import provider_loads
-from hotline.notices.services import notify
-from hotline.rulebook.selectors import centre_calendar, current_rulebook
+from hotline.deadlines.services import deadline_set
+from hotline.rulebook.selectors import current_rulebook
+from hotline.tickets import limits
 from hotline.tickets.choices import (
     FIELD_KINDS,
     OPEN_TICKET_STATES,
     ComplaintState,
     IncidentKind,
     IncidentState,
-    ServiceOption,
     TicketKind,
     TicketState,
 )
@@ -50,26 +41,37 @@ from hotline.tickets.models import (
     SlaContract,
     Ticket,
 )
+from hotline.tickets.selectors import script_for
 from hotline.tickets.services.common import (
     EDITABLE_STATES,
     ON_THE_PHONES,
     alert_users,
-    check_open,
     check_state,
-    lock_ticket,
+    iso,
     lock_worked_ticket,
     managers,
-    require_text,
     team_leads_for,
     ticket_event,
 )
-from hotline.tickets.services.summary import read_back_summary
+from hotline.tickets.services.promises import set_promises, tell_promises
+from hotline.tickets.services.script import clean_script_answers
+from hotline.tickets.services.window import refit_window
+
+# D9 / D10 / D11: what a call may say about a case already finished (a complaint about the
+# work, damage found after it, a question about it); new work and chases need an open case.
+ABOUT_FINISHED_WORK = frozenset({TicketKind.COMPLAINT, TicketKind.INCIDENT, TicketKind.ENQUIRY})
 
 TEXT_FACTS = frozenset(
     {"symptom", "steps_tried", "contact_name", "contact_phone", "special_request"}
 )
 EDITABLE_FACTS = TEXT_FACTS | {"script_answers", "site", "equipment", "category"}
-TEXT_LIMITS = {"contact_name": 150, "contact_phone": 32}
+TEXT_LIMITS = {
+    "symptom": limits.SYMPTOM_LENGTH,
+    "steps_tried": limits.STEPS_TRIED_LENGTH,
+    "contact_name": limits.CONTACT_NAME_LENGTH,
+    "contact_phone": limits.CONTACT_PHONE_LENGTH,
+    "special_request": limits.SPECIAL_REQUEST_LENGTH,
+}
 
 
 # --- creation ----------------------------------------------------------------------------------
@@ -104,11 +106,15 @@ def ticket_create(
             "D10", gettext_noop("Say what happened: property damage, injury or media exposure.")
         )
     site, equipment = _checked_place(customer, site, equipment)
-    _check_texts({"contact_name": contact_name, "contact_phone": contact_phone})
-    if script_answers is not None and not isinstance(script_answers, list):
-        raise ValidationError(gettext("The scripted steps must be a list."))
+    _check_texts({"symptom": symptom, "contact_name": contact_name, "contact_phone": contact_phone})
+    steps = [str(step) for step in category.steps] if category is not None else []
+    answers = clean_script_answers(script_answers or [], steps)
     with transaction.atomic():
         linked = _checked_update(customer, kind, updates)
+        if linked is not None and site is None:
+            # D9 / E4: a call about a case is about its place too (the complaint's region
+            # is the one whose engineer answers it).
+            site, equipment = linked.site, linked.equipment
         contract = contract_for(customer, kind)
         if kind in FIELD_KINDS and contract is not None:
             check_covered(kind, contract.covered_services)  # A5
@@ -128,7 +134,7 @@ def ticket_create(
             symptom=symptom.strip(),
             contact_name=contact_name.strip() or customer.name,
             contact_phone=contact_phone.strip() or customer.phone,
-            script_answers=[] if linked else (script_answers or []),
+            script_answers=[] if linked else answers,
         )
         rules = current_rulebook()
         if kind in FIELD_KINDS:
@@ -149,8 +155,8 @@ def ticket_create(
                 "contract": contract.pk if contract else None,
                 "updates": linked.pk if linked else None,
                 "call": call.pk if call else None,
-                "response_due": _iso(ticket.response_due),
-                "resolution_due": _iso(ticket.resolution_due),
+                "response_due": iso(ticket.response_due),
+                "resolution_due": iso(ticket.resolution_due),
                 "booked_for": ticket.booked_for.isoformat() if ticket.booked_for else None,
             },
         )
@@ -164,9 +170,9 @@ def ticket_create(
                 ticket=ticket,
             )
             if ticket.response_due is not None:
-                _tell_promises(ticket, now, rules)
+                tell_promises(ticket, now, rules)
         if kind == TicketKind.COMPLAINT:
-            Complaint.objects.create(ticket=ticket, state=ComplaintState.RECORDED)
+            _record_complaint(actor, now, ticket, linked)
         if kind == TicketKind.INCIDENT:
             _report_incident(actor, now, ticket, incident_kind)
         start_escalation_clocks(ticket, now)
@@ -215,15 +221,22 @@ def _check_texts(values: dict[str, str]) -> None:
 
 
 def _checked_update(customer: Customer, kind: str, updates: Ticket | None) -> Ticket | None:
-    """E4: a call about an open case of the same customer links to it and skips the script."""
+    """E4: a call about an open case of the same customer links to it and skips the script.
+    D9: a complaint may be about a finished case too (work done, signed, closed): that is when
+    most complaints come, and D13 charges them to the provider who did the work.
+    Another customer's case does not exist here (no leak)."""
     if updates is None:
         if kind == TicketKind.CHASE:
             raise PolicyRefusal(
                 "E4", gettext_noop("A chase is about an open case: choose the case it updates.")
             )
         return None
-    linked = Ticket.objects.select_for_update().get(pk=updates.pk)
-    if linked.customer_id != customer.pk or linked.state not in OPEN_TICKET_STATES:
+    linked = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("site", "equipment")
+        .get(pk=updates.pk, customer=customer)
+    )
+    if kind not in ABOUT_FINISHED_WORK and linked.state not in OPEN_TICKET_STATES:
         raise PolicyRefusal(
             "E4",
             gettext_noop("Ticket %(number)s is not an open case of this customer."),
@@ -232,88 +245,22 @@ def _checked_update(customer: Customer, kind: str, updates: Ticket | None) -> Ti
     return linked
 
 
-def set_promises(ticket: Ticket, rules: Rulebook, customer_date: datetime | None = None) -> None:
-    """C2 / D1 / D6: the deadlines the customer is told, counted from the request's D1 booking."""
-    site = ticket.site
-    assert site is not None
-    calendar = centre_calendar(rules)
-    contract = ticket.contract
-    promises = case_promises(
-        now=ticket.created_at,
-        calendar=calendar,
-        cutoff=rules.clock("d1.repair_cutoff"),
-        business_premises=site.business_premises,
-        zone_limit=rules.duration(
-            f"d6.{site.zone}_response", zone=site.zone, customer=ticket.customer_id
-        ),
-        sla_response=contract.response_within if contract else None,
-        sla_resolution=contract.resolution_within if contract else None,
-        customer_date=customer_date,
+def _record_complaint(actor: User, now: datetime, ticket: Ticket, about: Ticket | None) -> None:
+    """D9: the complaint's record; about a case, it names that case's latest work order, so
+    D13 charges the provider who did the work."""
+    order = about.work_orders.order_by("-dispatched_at", "-id").first() if about else None
+    complaint = Complaint.objects.create(
+        ticket=ticket, state=ComplaintState.RECORDED, work_order=order
     )
-    ticket.response_due = promises.response_due
-    ticket.resolution_due = promises.resolution_due
-    ticket.booked_for = promises.booking.earliest.astimezone(calendar.tz()).date()
-
-
-def _booking(ticket: Ticket, rules: Rulebook) -> D1Booking:
-    site = ticket.site
-    assert site is not None
-    return d1_booking(
-        ticket.created_at,
-        centre_calendar(rules),
-        rules.clock("d1.repair_cutoff"),
-        site.business_premises,
-    )
-
-
-# C2: what the customer is told, by D1 booking and whether the SLA gives a resolution time.
-C2_BODIES = {
-    ("open", False): gettext_noop("We will respond by %(response_due)s."),
-    ("open", True): gettext_noop(
-        "We will respond by %(response_due)s and resolve it by %(resolution_due)s."
-    ),
-    ("after_cutoff", False): gettext_noop(
-        "We received your request after %(cutoff)s, so it is booked for the next working day, "
-        "%(booked_for)s. We will respond by %(response_due)s."
-    ),
-    ("after_cutoff", True): gettext_noop(
-        "We received your request after %(cutoff)s, so it is booked for the next working day, "
-        "%(booked_for)s. We will respond by %(response_due)s and resolve it by "
-        "%(resolution_due)s."
-    ),
-    ("closed", False): gettext_noop(
-        "We received your request outside working hours, so it is booked for %(booked_for)s. "
-        "We will respond by %(response_due)s."
-    ),
-    ("closed", True): gettext_noop(
-        "We received your request outside working hours, so it is booked for %(booked_for)s. "
-        "We will respond by %(response_due)s and resolve it by %(resolution_due)s."
-    ),
-}
-
-
-def _tell_promises(ticket: Ticket, now: datetime, rules: Rulebook) -> None:
-    """C2: on creation the customer is told the deadlines their SLA gives (D1 explained)."""
-    booking = _booking(ticket, rules)
-    params: dict[str, object] = {
-        "number": ticket.number,
-        "response_due": ticket.response_due,
-        "resolution_due": ticket.resolution_due,
-        "booked_for": ticket.booked_for,
-        "cutoff": rules.clock("d1.repair_cutoff").strftime("%H:%M"),
-        "contract": ticket.contract.name if ticket.contract else "",
-    }
-    deferred = booking.reason if booking.reason in ("after_cutoff", "closed") else "open"
-    body = C2_BODIES[(deferred, ticket.resolution_due is not None)]
-    notify(
-        now=now,
-        rule="C2",
-        customer=ticket.customer,
-        ticket=ticket,
-        subject=gettext_noop("Your case %(number)s is recorded"),
-        body=body,
-        params=params,
-    )
+    if order is not None:
+        ticket_event(
+            actor=actor,
+            now=now,
+            ticket=ticket,
+            action="complaint_about",
+            rule="D9",
+            new={"complaint": complaint.pk, "case": about.pk if about else None, "order": order.pk},
+        )
 
 
 def _report_incident(actor: User, now: datetime, ticket: Ticket, kind: str) -> None:
@@ -358,10 +305,6 @@ def start_escalation_clocks(ticket: Ticket, now: datetime) -> None:
         )
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
 # --- writing it ---------------------------------------------------------------------------------
 
 
@@ -378,9 +321,6 @@ def ticket_edit(*, actor: User, now: datetime, ticket: Ticket, **facts: Any) -> 
         if not isinstance(value, str):
             raise ValidationError(gettext("%(field)s must be text.") % {"field": name})
     _check_texts(texts)
-    answers = facts.get("script_answers")
-    if "script_answers" in facts and not isinstance(answers, list):
-        raise ValidationError(gettext("The scripted steps must be a list."))
     with transaction.atomic():
         ticket = lock_worked_ticket(actor, ticket)
         check_state(ticket, EDITABLE_STATES, "E2")
@@ -399,17 +339,27 @@ def ticket_edit(*, actor: User, now: datetime, ticket: Ticket, **facts: Any) -> 
             _record(ticket, "category", facts["category"], old, new)
         for name, value in texts.items():
             _record(ticket, name, value.strip(), old, new)
-        if "script_answers" in facts:
-            _record(ticket, "script_answers", answers, old, new)
+        if "script_answers" in facts or "category" in new:
+            # E4: the answers of the script the ticket has now (another category, another one)
+            given = facts.get("script_answers", ticket.script_answers)
+            steps = script_for(ticket)
+            _record(ticket, "script_answers", clean_script_answers(given, steps), old, new)
         if not new:
             return ticket
         rules = current_rulebook()
         first_promises = False
-        if "site" in new and ticket.kind in FIELD_KINDS and ticket.site is not None:
+        moved = "site" in new or "special_request" in new
+        if moved and ticket.kind in FIELD_KINDS and ticket.site is not None:
             first_promises = ticket.response_due is None
-            # C2: a new site, a new zone: new promises (a later date the customer chose stays)
-            set_promises(ticket, rules, customer_date=ticket.window_end)
-            new["response_due"] = _iso(ticket.response_due)
+            # C2 / D6: a new site, a new zone: new promises, and a window they still allow
+            # (D1: so does a special request dropped, which allowed an earlier window)
+            old["window"] = {"start": iso(ticket.window_start), "end": iso(ticket.window_end)}
+            if refit_window(ticket, rules):
+                new["window"] = None  # dropped: the agent agrees a new one (E3 asks for it)
+            else:
+                del old["window"]
+            new["response_due"] = iso(ticket.response_due)
+            new["resolution_due"] = iso(ticket.resolution_due)
         if ticket.state == TicketState.READ_BACK:
             old["state"], new["state"] = ticket.state, TicketState.OPEN
             ticket.state = TicketState.OPEN
@@ -422,7 +372,7 @@ def ticket_edit(*, actor: User, now: datetime, ticket: Ticket, **facts: Any) -> 
             actor=actor, now=now, ticket=ticket, action="edited", rule="E3", old=old, new=new
         )
         if first_promises:
-            _tell_promises(ticket, now, rules)
+            tell_promises(ticket, now, rules)
     return ticket
 
 
@@ -438,404 +388,3 @@ def _record(
     else:
         old[name], new[name] = current, value
     setattr(ticket, name, value)
-
-
-def ticket_set_window(
-    *, actor: User, now: datetime, ticket: Ticket, start: datetime, end: datetime
-) -> Ticket:
-    """A5 / C1 / D1: a window the SLA covers, not before the D1 booking, with provider room."""
-    if start.tzinfo is None or end.tzinfo is None:
-        raise ValidationError(gettext("Give the window with its time zone."))
-    with transaction.atomic():
-        ticket = lock_worked_ticket(actor, ticket)
-        check_state(ticket, EDITABLE_STATES, "E2")
-        if ticket.kind not in FIELD_KINDS:
-            raise PolicyRefusal("C1", gettext_noop("Only a visit needs a time window."))
-        if ticket.site is None:
-            raise PolicyRefusal("E3", gettext_noop("Choose the site's address first."))
-        rules = current_rulebook()
-        booking = _booking(ticket, rules)
-        if ticket.special_request.strip():
-            # D1: a special request may ask for earlier; the team lead approves it (confirm).
-            booking = D1Booking(as_utc(ticket.created_at), deferred=False, reason="open")
-        region_ids = list(ticket.site.region.providers.values_list("pk", flat=True))
-        contract = ticket.contract
-        assert ticket.response_due is not None
-        check_appointment(
-            start=start,
-            end=end,
-            booking=booking,
-            response_due=ticket.response_due,
-            on_site_covered=contract.on_site if contract else True,
-            provider_has_capacity=any(load.has_room for load in provider_loads(region_ids)),
-        )
-        old = {
-            "start": _iso(ticket.window_start),
-            "end": _iso(ticket.window_end),
-            "response_due": _iso(ticket.response_due),
-        }
-        ticket.window_start, ticket.window_end = as_utc(start), as_utc(end)
-        if as_utc(end) > ticket.response_due:
-            set_promises(ticket, rules, customer_date=end)  # D6: the customer's later date
-        _void_read_back(ticket)
-        ticket.save()
-        ticket_event(
-            actor=actor,
-            now=now,
-            ticket=ticket,
-            action="window_set",
-            rule="C1",
-            old=old,
-            new={
-                "start": _iso(ticket.window_start),
-                "end": _iso(ticket.window_end),
-                "response_due": _iso(ticket.response_due),
-            },
-        )
-    return ticket
-
-
-def _void_read_back(ticket: Ticket) -> None:
-    if ticket.state == TicketState.READ_BACK:
-        ticket.state = TicketState.OPEN
-        ticket.read_back_text = ""
-        ticket.read_back_at = None
-
-
-def ticket_record_options(
-    *, actor: User, now: datetime, ticket: Ticket, offered: list[str], chosen: str
-) -> Ticket:
-    """C4: the options offered (repair, replacement, refund, other) and the customer's choice."""
-    offered = list(dict.fromkeys(offered))
-    if not offered or any(option not in ServiceOption.values for option in offered):
-        raise PolicyRefusal(
-            "C4", gettext_noop("Offer at least one of: repair, replacement, refund, other.")
-        )
-    if chosen not in offered:
-        raise PolicyRefusal(
-            "C4", gettext_noop("The customer's choice must be one of the options offered.")
-        )
-    with transaction.atomic():
-        ticket = lock_worked_ticket(actor, ticket)
-        check_state(ticket, EDITABLE_STATES, "E2")
-        old = {"offered": ticket.options_offered, "chosen": ticket.option_chosen}
-        ticket.options_offered, ticket.option_chosen = offered, chosen
-        _void_read_back(ticket)
-        ticket.save()
-        ticket_event(
-            actor=actor,
-            now=now,
-            ticket=ticket,
-            action="options_recorded",
-            rule="C4",
-            old=old,
-            new={"offered": offered, "chosen": chosen},
-        )
-    return ticket
-
-
-# --- E3 / E2: quality, read-back, confirmation ---------------------------------------------------
-
-
-def ticket_read_back(*, actor: User, now: datetime, ticket: Ticket) -> Ticket:
-    """E3 must pass; E2: the summary the agent reads to the customer, in their language."""
-    from hotline.tickets.selectors import ticket_quality
-
-    with transaction.atomic():
-        ticket = lock_worked_ticket(actor, ticket)
-        check_state(ticket, EDITABLE_STATES, "E2")
-        missing = ticket_quality(ticket)
-        if missing:
-            raise PolicyRefusal(
-                "E3",
-                gettext_noop("The ticket is missing what a technician needs: %(missing)s"),
-                {
-                    "missing": " ".join(gettext(fact.message) for fact in missing),
-                    "codes": [fact.code for fact in missing],
-                },
-            )
-        old_state = ticket.state
-        ticket.read_back_text = read_back_summary(ticket)
-        ticket.read_back_at = None
-        ticket.state = TicketState.READ_BACK
-        ticket.save()
-        ticket_event(
-            actor=actor,
-            now=now,
-            ticket=ticket,
-            action="read_back",
-            rule="E2",
-            old={"state": old_state},
-            new={"state": ticket.state, "language": ticket.customer.language},
-        )
-    return ticket
-
-
-def ticket_confirm(*, actor: User, now: datetime, ticket: Ticket) -> Ticket:
-    """E2: the customer confirmed the read-back. A visit goes to dispatch, or first to the team
-    lead when it carries a special request (D1)."""
-    with transaction.atomic():
-        ticket = lock_worked_ticket(actor, ticket)
-        if ticket.state != TicketState.READ_BACK or not ticket.read_back_text:
-            raise PolicyRefusal(
-                "E2",
-                gettext_noop("Read ticket %(number)s back to the customer first."),
-                {"number": ticket.number},
-            )
-        if ticket.read_back_at is not None:
-            return ticket
-        ticket.read_back_at = now
-        old_state = ticket.state
-        if ticket.kind in FIELD_KINDS:
-            needs_approval = (
-                bool(ticket.special_request.strip()) and not ticket.special_approved_by_id
-            )
-            ticket.state = (
-                TicketState.AWAITING_APPROVAL if needs_approval else TicketState.TO_DISPATCH
-            )
-        ticket.save()
-        ticket_event(
-            actor=actor,
-            now=now,
-            ticket=ticket,
-            action="confirmed",
-            rule="E2",
-            old={"state": old_state},
-            new={"state": ticket.state, "read_back_at": now.isoformat()},
-        )
-        if ticket.state == TicketState.AWAITING_APPROVAL:
-            alert_users(
-                team_leads_for(ticket),
-                now=now,
-                rule="D1",
-                ticket=ticket,
-                subject=gettext_noop("Ticket %(number)s: a special request needs your approval"),
-                body=gettext_noop("%(customer)s asks: %(request)s"),
-                request=ticket.special_request,
-            )
-    return ticket
-
-
-def ticket_approve_special(
-    *, actor: User, now: datetime, ticket: Ticket, approved: bool, reason: str
-) -> Ticket:
-    """D1: a team lead approves a special request (to dispatch) or refuses it with a reason
-    (back to the owner, the request dropped, to be read back again)."""
-    if actor.role != Role.TEAM_LEAD:
-        raise PolicyRefusal("D1", gettext_noop("Only a team lead approves special requests."))
-    reason = reason.strip()
-    if not approved and not reason:
-        raise PolicyRefusal("D1", gettext_noop("Say why the special request is refused."))
-    with transaction.atomic():
-        ticket = lock_ticket(ticket.pk)
-        if ticket.state != TicketState.AWAITING_APPROVAL:
-            raise PolicyRefusal(
-                "D1",
-                gettext_noop("Ticket %(number)s is not waiting for approval."),
-                {"number": ticket.number},
-            )
-        request = ticket.special_request
-        if approved:
-            ticket.special_approved_by = actor
-            ticket.state = TicketState.TO_DISPATCH
-        else:
-            ticket.special_request = ""
-            ticket.state = TicketState.OPEN
-            ticket.read_back_text = ""
-            ticket.read_back_at = None
-        ticket.save()
-        ticket_event(
-            actor=actor,
-            now=now,
-            ticket=ticket,
-            action="special_approved" if approved else "special_refused",
-            rule="D1",
-            old={"state": TicketState.AWAITING_APPROVAL, "special_request": request},
-            new={"state": ticket.state},
-            reason=reason,
-        )
-        alert_users(
-            [ticket.owner],
-            now=now,
-            rule="D1",
-            ticket=ticket,
-            subject=(
-                gettext_noop("Ticket %(number)s: special request approved")
-                if approved
-                else gettext_noop("Ticket %(number)s: special request refused")
-            ),
-            body=gettext_noop("%(request)s. %(reason)s"),
-            request=request,
-            reason=reason,
-        )
-    return ticket
-
-
-# --- D2 / D11: solved on the phone, or called back --------------------------------------------
-
-
-SOLVABLE_STATES = frozenset(
-    {
-        TicketState.OPEN,
-        TicketState.READ_BACK,
-        TicketState.BOUNCED,
-        TicketState.CALLBACK_DUE,
-        TicketState.ESCALATED,
-    }
-)
-
-
-def ticket_solve(*, actor: User, now: datetime, ticket: Ticket, resolution: str) -> Ticket:
-    """D2 / D11: solved on the phone (or on the promised callback): the clocks are met."""
-    resolution = require_text(resolution, "D2", gettext_noop("Say how it was solved."))
-    with transaction.atomic():
-        ticket = lock_worked_ticket(actor, ticket)
-        if ticket.kind in (TicketKind.COMPLAINT, TicketKind.INCIDENT):
-            raise PolicyRefusal(
-                "D9" if ticket.kind == TicketKind.COMPLAINT else "D10",
-                gettext_noop("Ticket %(number)s follows its own procedure: it isn't solved here."),
-                {"number": ticket.number},
-            )
-        check_state(ticket, SOLVABLE_STATES, "D2")
-        old_state = ticket.state
-        ticket.state = TicketState.SOLVED
-        ticket.resolution = resolution
-        ticket.solved_at = now
-        ticket.save()
-        met = {
-            kind: deadline_meet(kind=kind, now=now, ticket=ticket)
-            for kind in ("d2.work_order", "d11.callback", "b7.callback_warning")
-        }
-        deadline_cancel(now=now, ticket=ticket)  # A6: a solved case no longer escalates
-        ticket_event(
-            actor=actor,
-            now=now,
-            ticket=ticket,
-            action="solved",
-            rule="D11" if old_state == TicketState.CALLBACK_DUE else "D2",
-            old={"state": old_state},
-            new={"state": ticket.state, "met": met},
-            reason=resolution,
-        )
-    return ticket
-
-
-def ticket_promise_callback(*, actor: User, now: datetime, ticket: Ticket) -> Ticket:
-    """D11: an enquiry not answered on the call is called back in time, by its owner."""
-    with transaction.atomic():
-        ticket = lock_worked_ticket(actor, ticket)
-        if ticket.kind != TicketKind.ENQUIRY:
-            raise PolicyRefusal("D11", gettext_noop("Only an enquiry is answered by a callback."))
-        check_state(ticket, EDITABLE_STATES, "D11")
-        rules = current_rulebook()
-        due = now + rules.duration("d11.callback_within")
-        old_state = ticket.state
-        ticket.state = TicketState.CALLBACK_DUE
-        ticket.callback_due = due
-        ticket.save()
-        deadline_set(kind="d11.callback", rule="D11", due_at=due, now=now, ticket=ticket)
-        warn_at = b7_warning_due(
-            promised_at=now, due=due, warn_before=rules.duration("b7.warn_before")
-        )
-        deadline_set(kind="b7.callback_warning", rule="B7", due_at=warn_at, now=now, ticket=ticket)
-        ticket_event(
-            actor=actor,
-            now=now,
-            ticket=ticket,
-            action="callback_promised",
-            rule="D11",
-            old={"state": old_state},
-            new={"state": ticket.state, "callback_due": due.isoformat()},
-        )
-    return ticket
-
-
-# --- E3: the dispatcher's bounce; B10: the team lead reassigns ----------------------------------
-
-
-BOUNCERS = frozenset({Role.DISPATCHER, Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN})
-
-
-def ticket_bounce(*, actor: User, now: datetime, ticket: Ticket, reason: str) -> Ticket:
-    """E3: a dispatcher sends a badly written ticket back to its owner, saying why."""
-    if actor.role not in BOUNCERS:
-        raise Ticket.DoesNotExist
-    reason = require_text(
-        reason, "E3", gettext_noop("Say what the ticket is missing: the agent rewrites it.")
-    )
-    with transaction.atomic():
-        ticket = lock_ticket(ticket.pk)
-        if ticket.state != TicketState.TO_DISPATCH:
-            raise PolicyRefusal(
-                "E3",
-                gettext_noop("Ticket %(number)s is not waiting for dispatch (it is: %(state)s)."),
-                {"number": ticket.number, "state": ticket.get_state_display()},
-            )
-        ticket.state = TicketState.BOUNCED
-        ticket.bounce_reason = reason
-        ticket.read_back_at = None
-        ticket.save()
-        ticket_event(
-            actor=actor,
-            now=now,
-            ticket=ticket,
-            action="bounced",
-            rule="E3",
-            old={"state": TicketState.TO_DISPATCH},
-            new={"state": ticket.state, "owner": ticket.owner_id},
-            reason=reason,
-        )
-        alert_users(
-            [ticket.owner],
-            now=now,
-            rule="E3",
-            ticket=ticket,
-            subject=gettext_noop("Ticket %(number)s was sent back to you"),
-            body=gettext_noop("The dispatcher asks you to rewrite it: %(reason)s"),
-            reason=reason,
-        )
-    return ticket
-
-
-def ticket_reassign(
-    *, actor: User, now: datetime, ticket: Ticket, to_agent: User, reason: str
-) -> Ticket:
-    """B10: only a team lead hands a case to another agent, with a reason."""
-    if actor.role != Role.TEAM_LEAD:
-        raise PolicyRefusal(
-            "B10", gettext_noop("Only a team lead can hand a case to another agent.")
-        )
-    reason = require_text(reason, "B10", gettext_noop("Say why the case changes hands."))
-    if to_agent.role not in ON_THE_PHONES or not to_agent.is_active:
-        raise PolicyRefusal("B10", gettext_noop("Choose an agent to take the case."))
-    with transaction.atomic():
-        ticket = lock_ticket(ticket.pk)
-        check_open(ticket, "B10")
-        if ticket.owner_id == to_agent.pk:
-            raise PolicyRefusal(
-                "B10", gettext_noop("%(name)s already owns this case."), {"name": str(to_agent)}
-            )
-        previous = ticket.owner
-        ticket.owner = to_agent
-        ticket.save(update_fields=["owner"])
-        ticket_event(
-            actor=actor,
-            now=now,
-            ticket=ticket,
-            action="reassigned",
-            rule="B10",
-            old={"owner": previous.pk},
-            new={"owner": to_agent.pk},
-            reason=reason,
-        )
-        alert_users(
-            [to_agent, previous],
-            now=now,
-            rule="B10",
-            ticket=ticket,
-            subject=gettext_noop("Ticket %(number)s changed hands"),
-            body=gettext_noop("Now owned by %(owner)s: %(reason)s"),
-            owner=str(to_agent),
-            reason=reason,
-        )
-    return ticket

@@ -136,3 +136,14 @@ def alert_users(
         )
         told.append(user.pk)
     return told
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def void_read_back(ticket: Ticket) -> None:
+    if ticket.state == TicketState.READ_BACK:
+        ticket.state = TicketState.OPEN
+        ticket.read_back_text = ""
+        ticket.read_back_at = None

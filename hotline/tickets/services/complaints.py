@@ -3,7 +3,9 @@ to the region's after-sales engineer; the engineer replies in time and the outco
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
@@ -13,7 +15,7 @@ from hotline.deadlines.services import deadline_cancel, deadline_meet, deadline_
 from hotline.notices.services import notify
 from hotline.rulebook.selectors import current_rulebook
 from hotline.tickets.choices import ComplaintState, TicketKind, TicketState
-from hotline.tickets.models import Complaint, Ticket
+from hotline.tickets.models import Complaint, CustomerSite, Ticket
 from hotline.tickets.services.common import (
     alert_users,
     lock_ticket,
@@ -121,8 +123,14 @@ def complaint_escalate(*, actor: User, now: datetime, ticket: Ticket, reason: st
     return complaint
 
 
-def complaint_hand_to_engineer(*, actor: User, now: datetime, ticket: Ticket) -> Complaint:
-    """D9: the team lead hands it to the region's after-sales engineer, who replies in time."""
+def complaint_hand_to_engineer(
+    *, actor: User, now: datetime, ticket: Ticket, site: CustomerSite | None = None
+) -> Complaint:
+    """D9: the team lead hands it to the region's after-sales engineer, who replies in time.
+
+    The region is the complaint's site's: the one it was opened with, else the site of the case
+    it is about, else one of the customer's sites the team lead chooses here (the ticket can no
+    longer be edited once escalated, E2)."""
     if actor.role != Role.TEAM_LEAD:
         raise PolicyRefusal(
             "D9", gettext_noop("Only a team lead hands a complaint to the engineer.")
@@ -130,17 +138,24 @@ def complaint_hand_to_engineer(*, actor: User, now: datetime, ticket: Ticket) ->
     with transaction.atomic():
         ticket = lock_ticket(ticket.pk)
         complaint = _lock_complaint(ticket, ComplaintState.WITH_LEAD)
-        engineer = ticket.site.region.engineer if ticket.site else None
-        if ticket.site is None:
+        if site is not None and site.customer_id != ticket.customer_id:
+            raise ValidationError(gettext("Choose one of the customer's sites."))
+        old_site = ticket.site_id
+        chosen = site or ticket.site or (ticket.updates.site if ticket.updates else None)
+        if chosen is None:
             raise PolicyRefusal(
                 "D9", gettext_noop("Choose the customer's site: its region has the engineer.")
             )
+        engineer = chosen.region.engineer
         if engineer is None or not engineer.is_active:
             raise PolicyRefusal(
                 "D9",
                 gettext_noop("Region %(region)s has no after-sales engineer."),
-                {"region": ticket.site.region.name},
+                {"region": chosen.region.name},
             )
+        if chosen.pk != old_site:
+            ticket.site = chosen
+            ticket.save(update_fields=["site"])
         due = now + current_rulebook().duration("d9.engineer_reply_within")
         complaint.state = ComplaintState.WITH_ENGINEER
         complaint.team_lead = actor
@@ -155,8 +170,13 @@ def complaint_hand_to_engineer(*, actor: User, now: datetime, ticket: Ticket) ->
             ticket=ticket,
             action="complaint_to_engineer",
             rule="D9",
-            old={"complaint": ComplaintState.WITH_LEAD},
-            new={"complaint": complaint.state, "engineer": engineer.pk, "due": due.isoformat()},
+            old={"complaint": ComplaintState.WITH_LEAD, "site": old_site},
+            new={
+                "complaint": complaint.state,
+                "engineer": engineer.pk,
+                "due": due.isoformat(),
+                "site": chosen.pk,
+            },
         )
         alert_users(
             [engineer],

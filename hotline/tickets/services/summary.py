@@ -18,6 +18,7 @@ SYMPTOM = gettext_noop("Problem: %(symptom)s")
 CATEGORY = gettext_noop("Kind of fault: %(category)s.")
 STEPS = gettext_noop("Already tried: %(steps)s")
 WINDOW = gettext_noop("Visit window: %(start)s to %(end)s.")
+LATER = gettext_noop("You chose this later date yourself: %(reason)s")
 RESPONSE = gettext_noop("We promise a response by %(when)s.")
 RESOLUTION = gettext_noop("We promise to resolve it by %(when)s.")
 BOOKED = gettext_noop("Booked for %(day)s.")
@@ -70,6 +71,8 @@ def read_back_summary(ticket: Ticket) -> str:
                 gettext(WINDOW)
                 % {"start": when(ticket.window_start), "end": when(ticket.window_end)}
             )
+            if ticket.later_date_reason:
+                lines.append(gettext(LATER) % {"reason": ticket.later_date_reason})
         if ticket.booked_for:
             lines.append(gettext(BOOKED) % {"day": day(ticket.booked_for)})
         if ticket.response_due:

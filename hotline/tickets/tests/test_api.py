@@ -17,6 +17,7 @@ from hotline.tickets.tests.test_services_support import (
     home_site,
     new_case,
     other_site,
+    walked,
 )
 
 pytestmark = pytest.mark.django_db
@@ -47,12 +48,14 @@ def api(client, centre, token_for):
 
 def repair_body(site=None) -> dict[str, object]:  # type: ignore[no-untyped-def]
     site = site or home_site()
+    category = FaultCategory.objects.order_by("id").first()
     return {
         "customer_id": site.customer_id,
         "kind": "repair",
         "site_id": site.pk,
         "equipment_id": site.equipment.first().pk,
-        "category_id": FaultCategory.objects.order_by("id").first().pk,
+        "category_id": category.pk,
+        "script_answers": walked(category),
         "symptom": SYMPTOM,
         "contact_name": "Maria Ivanova",
         "contact_phone": "+359 88 123 4567",
@@ -288,7 +291,8 @@ def test_e4_create_takes_the_scripted_steps_and_links_only_the_agents_own_call(a
         agent=centre["agent2"],
         answered_at=now - timedelta(minutes=1),
     )
-    steps = [{"step": "Check the plug", "answer": "done"}]
+    first_step = FaultCategory.objects.order_by("id").first().steps[0]
+    steps = [{"step": first_step, "answer": "lamp works"}, {"step": "Not in the script"}]
     body = {**repair_body(site), "call_id": call.pk, "script_answers": steps}
     assert api("agent1", "post", "", body).status_code == 404  # agent2's call
     assert not Ticket.objects.exists()
@@ -296,4 +300,5 @@ def test_e4_create_takes_the_scripted_steps_and_links_only_the_agents_own_call(a
     assert created.status_code == 201
     ticket = Ticket.objects.get()
     assert ticket.call == call
-    assert ticket.script_answers == steps
+    # E4: kept in the script's shape; a step the script does not have is not kept
+    assert ticket.script_answers == [{"step": first_step, "done": False, "answer": "lamp works"}]

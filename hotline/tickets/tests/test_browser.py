@@ -12,7 +12,7 @@ from hotline.calls.choices import CallState
 from hotline.calls.models import Call, Queue
 from hotline.dispatch.tests.conftest import sofia_site
 from hotline.tickets.choices import TicketState
-from hotline.tickets.models import Ticket
+from hotline.tickets.models import FaultCategory, Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,6 +70,8 @@ def test_e2_e3_e4_agent_takes_a_ticket_from_the_desk_to_dispatch(screen, centre,
     page.wait_for_selector("[data-testid=script]")
     page.check("#id_step_0")
     page.fill("#id_answer_0", "The socket works: a lamp lights")
+    page.check("#id_step_1")  # E4: every step of the script, before the read-back
+    page.check("#id_step_2")
     page.fill("#id_symptom", "Dead")
     screenshot(page, f"tickets-new-{name}")
     page.click("[data-testid=open-ticket]")
@@ -133,6 +135,7 @@ def special_request_waiting(centre, now, site) -> Ticket:
     )
 
     agent = centre["agent1"]
+    leaking = FaultCategory.objects.get(code="leaking")
     ticket = ticket_create(
         actor=agent,
         now=now,
@@ -140,6 +143,8 @@ def special_request_waiting(centre, now, site) -> Ticket:
         kind="repair",
         site=site,
         equipment=site.equipment.first(),
+        category=leaking,
+        script_answers=[{"step": step, "done": True} for step in leaking.steps],  # E4
         symptom="Leaks under the door after every wash",
     )
     ticket_edit(

@@ -22,6 +22,7 @@ from hotline.tickets.services import (
     ticket_create,
     ticket_read_back,
 )
+from hotline.tickets.tests.test_services_support import walked
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
@@ -60,7 +61,9 @@ def call(centre, now, customer) -> Call:
 
 
 def open_ticket(centre, now, site, **extra) -> Ticket:
-    """A repair as the agent opens it: customer, site, equipment and category, nothing else."""
+    """A repair as the agent opens it: customer, site, equipment and category, its script
+    walked through (E4), nothing else."""
+    extra.setdefault("script_answers", walked(FaultCategory.objects.get(code="no-power")))
     return ticket_create(
         actor=extra.pop("actor", centre["agent1"]),
         now=now,
@@ -84,9 +87,17 @@ def post_facts(client, ticket, action="edit", **facts):
         "equipment": ticket.equipment_id or "",
         "category": ticket.category_id or "",
         "special_request": ticket.special_request,
+        **_ticks(ticket),
         **facts,
     }
     return client.post(reverse("tickets:act", args=[ticket.pk]), data)
+
+
+def _ticks(ticket: Ticket) -> dict[str, str]:
+    """E4: the page's script ticks as the ticket's answers are (an unticked step is undone)."""
+    done = {a["step"] for a in ticket.script_answers if a.get("done")}
+    steps = ticket.category.steps if ticket.category and not ticket.updates_id else []
+    return {f"step_{n}": "on" for n, step in enumerate(steps) if step in done}
 
 
 def ready_ticket(client, centre, now, site, **extra) -> Ticket:
@@ -369,15 +380,21 @@ def test_c1_window_ending_before_it_starts_is_refused_and_kept(client, centre, n
     assert ticket.window_start is None
 
 
-def test_d1_window_before_the_earliest_booking_is_refused(client, centre, now, site):
-    ticket = open_ticket(centre, now, site)
+def test_d1_window_before_the_earliest_booking_is_refused(client, centre, now, site, monkeypatch):
+    evening = now + timedelta(hours=6, minutes=30)  # 16:30 in Sofia: booked for tomorrow
+    monkeypatch.setattr("hotline.clock.now", lambda: evening)
+    ticket = open_ticket(centre, evening, site)
     client.force_login(centre["agent1"])
     response = client.post(
         reverse("tickets:act", args=[ticket.pk]),
-        {"action": "window", "start": "2026-11-23T09:00", "end": "2026-11-23T09:30"},
+        {"action": "window", "start": "2026-11-23T17:00", "end": "2026-11-23T17:30"},
     )
     assert response.status_code == 409
-    assert 'data-rule="D1"' in text(response)
+    page = text(response)
+    assert 'data-rule="D1"' in page
+    # D1's refusal reads in the centre's time zone and the reader's format, not raw UTC
+    assert "Nov. 24, 2026 8:30 a.m." in page
+    assert "06:30:00" not in page
 
 
 def test_window_that_is_not_a_time_is_400(client, centre, now, site):

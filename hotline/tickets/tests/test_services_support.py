@@ -52,10 +52,13 @@ def new_case(
     **extra: object,
 ) -> Ticket:
     site = site or home_site()
+    category = FaultCategory.objects.order_by("id").first()
+    assert category is not None
     args: dict[str, object] = {
         "site": site,
         "equipment": site.equipment.first(),
-        "category": FaultCategory.objects.order_by("id").first(),
+        "category": category,
+        "script_answers": walked(category),  # E4: the script walked through on the call
         "symptom": SYMPTOM,
         "contact_name": "Maria Ivanova",
         "contact_phone": "+359 88 123 4567",
@@ -68,6 +71,11 @@ def new_case(
         kind=kind,
         **args,  # type: ignore[arg-type]
     )
+
+
+def walked(category: FaultCategory) -> list[dict[str, object]]:
+    """E4: every scripted step of the category done, as the page's ticks send them."""
+    return [{"step": step, "done": True, "answer": ""} for step in category.steps]
 
 
 def complete(ticket: Ticket, actor: User, now: datetime, hours: int = 2) -> Ticket:

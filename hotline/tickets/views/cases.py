@@ -7,7 +7,6 @@ that does not parse re-renders with its errors (400); a ticket the user may not 
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -30,16 +29,11 @@ from hotline.accounts.views import signed_in
 from hotline.audit.models import Event
 from hotline.calls.models import Call
 from hotline.core.refusal import PolicyRefusal
-from hotline.deadlines.choices import DeadlineState
-from hotline.deadlines.models import Deadline
 from hotline.dispatch.services import chase_record
-from hotline.formatting import choice_labels
-from hotline.paging import page_of
 from hotline.tickets.choices import FIELD_KINDS, OPEN_TICKET_STATES, TicketKind, TicketState
 from hotline.tickets.forms import (
     CustomerSearchForm,
     FactsForm,
-    ListFilterForm,
     NewTicketForm,
     NoteForm,
     OptionsForm,
@@ -49,12 +43,12 @@ from hotline.tickets.forms import (
     ResolutionForm,
     WindowForm,
 )
-from hotline.tickets.models import Customer, FaultCategory, Ticket, phone_key
+from hotline.tickets.models import Customer, FaultCategory, Ticket
 from hotline.tickets.selectors import (
-    open_cases_of,
+    cases_to_link,
+    customers_for,
     script_for,
     ticket_quality,
-    tickets_for,
 )
 from hotline.tickets.services import (
     complaint_escalate,
@@ -70,8 +64,8 @@ from hotline.tickets.services import (
     ticket_set_window,
     ticket_solve,
 )
+from hotline.tickets.services import handling as services_handling
 from hotline.tickets.views.common import (
-    PAGE_SIZE,
     centre_tz,
     refusal_context,
     tabs_for,
@@ -80,8 +74,9 @@ from hotline.tickets.views.common import (
 
 # States in which the owner still writes the ticket (what the facts form is shown for).
 WRITING_STATES = frozenset({TicketState.OPEN, TicketState.READ_BACK, TicketState.BOUNCED})
-# States in which the owner may still close it on the phone (D2) or answer the callback (D11).
-SOLVABLE_STATES = WRITING_STATES | {TicketState.CALLBACK_DUE}
+# States in which the owner may still close it on the phone (D2: no work order yet) or answer
+# the callback (D11): the services decide.
+SOLVABLE_STATES = services_handling.SOLVABLE_STATES
 SETTLED_ELSEWHERE = frozenset({TicketKind.COMPLAINT, TicketKind.INCIDENT})
 CUSTOMER_MATCHES = 20
 
@@ -96,7 +91,7 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
     customer = _customer(params.get("customer", ""))
     if customer is None and call is not None and "q" not in params:
         customer = call.customer  # the screen pop; `q` asks for a search instead
-    open_cases = open_cases_of(customer).select_related("customer") if customer else None
+    open_cases = cases_to_link(customer).select_related("customer") if customer else None
     steps = _script_preview(params, open_cases)
     context: dict[str, Any] = {
         "call": call,
@@ -108,7 +103,7 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
     if customer is None:
         search = CustomerSearchForm(request.GET)
         context["search"] = search
-        context["matches"] = _customers_matching(search)
+        context["matches"] = _customers_matching(me, search)
     if request.method != "POST":
         initial = _new_ticket_initial(customer, call) | request.GET.dict()
         context["form"] = NewTicketForm(
@@ -168,16 +163,11 @@ def _customer(customer_id: str) -> Customer | None:
     return Customer.objects.filter(pk=int(customer_id)).first() if customer_id.isdigit() else None
 
 
-def _customers_matching(search: CustomerSearchForm) -> list[Customer]:
-    """A private query until tickets has a customer search selector: name or phone digits."""
+def _customers_matching(me: User, search: CustomerSearchForm) -> list[Customer]:
+    """Name, e-mail, phone digits or account number: the one customer search (selectors)."""
     if not search.is_valid() or not search.cleaned_data["q"].strip():
         return []
-    text = search.cleaned_data["q"].strip()
-    digits = phone_key(text)
-    match = Q(name__icontains=text)
-    if len(digits) >= 4:
-        match |= Q(phone_key__contains=digits)
-    return list(Customer.objects.filter(match).order_by("name")[:CUSTOMER_MATCHES])
+    return list(customers_for(me, search.cleaned_data["q"])[:CUSTOMER_MATCHES])
 
 
 def _script_preview(params: Any, open_cases: QuerySet[Ticket] | None) -> list[str]:
@@ -277,7 +267,14 @@ FormBuilder = Callable[[Any, Ticket, list[str], str], forms.Form]
 FORM_BUILDERS: dict[str, FormBuilder] = {
     "edit": lambda data, t, steps, zone: FactsForm(data, ticket=t, steps=steps),
     "window": lambda data, t, steps, zone: WindowForm(
-        data, zone=zone, initial={"start": t.window_start, "end": t.window_end}
+        data,
+        zone=zone,
+        initial={
+            "start": t.window_start,
+            "end": t.window_end,
+            "customer_chose_later": bool(t.later_date_reason),
+            "later_reason": t.later_date_reason,
+        },
     ),
     "options": lambda data, t, steps, zone: OptionsForm(
         data, initial={"offered": t.options_offered, "chosen": t.option_chosen}
@@ -313,6 +310,7 @@ ACTION_LABELS = {
     "created": gettext_lazy("Opened"),
     "edited": gettext_lazy("Facts edited"),
     "window_set": gettext_lazy("Visit window set"),
+    "complaint_about": gettext_lazy("Complaint about a case and its work order"),
     "options_recorded": gettext_lazy("Options and choice recorded"),
     "read_back": gettext_lazy("Read back to the customer"),
     "confirmed": gettext_lazy("Confirmed by the customer"),
@@ -371,7 +369,13 @@ def _save_and_read_back(me: User, now: datetime, ticket: Ticket, form: FactsForm
 ACTIONS: dict[str, Action] = {
     "edit": lambda me, now, t, f: ticket_edit(actor=me, now=now, ticket=t, **_facts(f)),
     "window": lambda me, now, t, f: ticket_set_window(
-        actor=me, now=now, ticket=t, start=f.cleaned_data["start"], end=f.cleaned_data["end"]
+        actor=me,
+        now=now,
+        ticket=t,
+        start=f.cleaned_data["start"],
+        end=f.cleaned_data["end"],
+        customer_chose_later=f.cleaned_data["customer_chose_later"],
+        later_reason=f.cleaned_data["later_reason"],
     ),
     "options": lambda me, now, t, f: ticket_record_options(
         actor=me,
@@ -477,110 +481,3 @@ def _act(
 
 FORM_OF = {"read_back": "edit"}  # actions posted from another action's form
 ANCHORS = {"read_back": "read-back", "confirm": "top", "window": "window", "options": "options"}
-
-
-# --- the case list --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    """One line of the case list, ready to print: the list is open all day on every desk, and
-    a template looking each value up through the ticket costs more than the query."""
-
-    number: str
-    url: str
-    kind: str  # labels in the reader's language
-    state: str
-    state_label: str
-    customer: str
-    owner: str
-    deadline_rule: str
-    deadline_due: datetime | None
-    response_due: datetime | None
-    created_at: datetime
-
-
-def case_list(request: HttpRequest) -> HttpResponse:
-    """My cases; team leads, dispatchers and managers see every case. One query a page (no
-    COUNT): one row more than a page says whether there is a next one."""
-    me = signed_in(request)
-    filters = ListFilterForm(request.GET)
-    if not filters.is_valid():
-        context = {"filters": filters, "rows": [], "tabs": tabs_for(me), "centre_tz": centre_tz()}
-        return render(request, "tickets/list.html", context, status=400)
-    data = filters.cleaned_data
-    state = data.get("state") or ListFilterForm.STATE_OPEN
-    tickets = tickets_for(me).select_related(None).select_related("customer", "owner")
-    tickets = tickets.only(*LIST_FIELDS)
-    if state == ListFilterForm.STATE_OPEN:
-        tickets = tickets.filter(state__in=list(OPEN_TICKET_STATES))
-    elif state != ListFilterForm.STATE_ALL:
-        tickets = tickets.filter(state=state)
-    if data.get("kind"):
-        tickets = tickets.filter(kind=data["kind"])
-    if data.get("mine"):
-        tickets = tickets.filter(owner=me)
-    page = data.get("page") or 1
-    found, has_next = page_of(tickets.order_by("-created_at", "-id"), page, PAGE_SIZE)
-    rows = _case_rows(found)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "filters": filters,
-        "rows": rows,
-        "page": page,
-        "has_next": has_next,
-        "query": query.urlencode(),
-        "tabs": tabs_for(me),
-        "centre_tz": centre_tz(),
-        "sees_all": me.role != Role.AGENT,
-        "may_create": may_open_view(me.role, "tickets:new"),
-    }
-    return render(request, "tickets/list.html", context)
-
-
-# What the case list reads of a ticket, its customer and its owner.
-LIST_FIELDS = (
-    "kind",
-    "state",
-    "created_at",
-    "response_due",
-    "customer__name",
-    "owner__username",
-    "owner__first_name",
-    "owner__last_name",
-)
-
-
-def _case_rows(tickets: list[Ticket]) -> list[CaseRow]:
-    """Each case on the page with its labels and next pending deadline (one query)."""
-    pending = Deadline.objects.filter(
-        ticket__in=[t.pk for t in tickets], state=DeadlineState.PENDING
-    ).order_by("due_at", "id")
-    first: dict[int, Deadline] = {}
-    for deadline in pending:
-        assert deadline.ticket_id is not None
-        first.setdefault(deadline.ticket_id, deadline)
-    kinds, states = choice_labels(TicketKind), choice_labels(TicketState)
-    url = reverse("tickets:detail", args=[0]).replace("/0/", "/%d/")  # once, not per row
-    return [
-        _case_row(t, url % t.pk, kinds[t.kind], states[t.state], first.get(t.pk)) for t in tickets
-    ]
-
-
-def _case_row(
-    ticket: Ticket, url: str, kind: str, state: str, deadline: Deadline | None
-) -> CaseRow:
-    return CaseRow(
-        number=ticket.number,
-        url=url,
-        kind=kind,
-        state=ticket.state,
-        state_label=state,
-        customer=ticket.customer.name,
-        owner=str(ticket.owner),
-        deadline_rule=deadline.rule if deadline else "",
-        deadline_due=deadline.due_at if deadline else None,
-        response_due=ticket.response_due,
-        created_at=ticket.created_at,
-    )

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,8 +21,14 @@ from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
 from hotline.core.refusal import PolicyRefusal
 from hotline.tickets.choices import ComplaintState, IncidentState
-from hotline.tickets.forms import ApprovalForm, DecisionForm, OutcomeForm, ReportForm
-from hotline.tickets.models import Ticket
+from hotline.tickets.forms import (
+    ApprovalForm,
+    DecisionForm,
+    HandForm,
+    OutcomeForm,
+    ReportForm,
+)
+from hotline.tickets.models import Complaint, Ticket
 from hotline.tickets.selectors import approvals_for, complaints_for, incidents_for
 from hotline.tickets.services import (
     complaint_answer,
@@ -112,7 +119,14 @@ def _complaints(
         .select_related("ticket__customer", "ticket__owner", "ticket__site__region", "engineer")
         .order_by("ticket__created_at", "ticket_id")[:LIST_LIMIT]
     )
-    rows = [(c, _form(bound, c.ticket_id, "answer", OutcomeForm, "c")) for c in found]
+    rows = [
+        (
+            c,
+            _form(bound, c.ticket_id, "answer", OutcomeForm, "c"),
+            _hand_form(bound, c),
+        )
+        for c in found
+    ]
     context = {
         "rows": rows,
         "me": me,
@@ -126,17 +140,30 @@ def _complaints(
     return render(request, "tickets/complaints.html", context, status=status)
 
 
+def _hand_form(bound: Bound | None, complaint: Complaint) -> forms.Form | None:
+    """D9: the site to choose, for a complaint with none of its own (else nothing to choose)."""
+    if complaint.ticket.site_id is not None:
+        return None
+    if bound is not None and bound[0] == complaint.ticket_id and bound[1] == "hand":
+        return bound[2]
+    return HandForm(ticket=complaint.ticket, prefix=f"h{complaint.ticket_id}")
+
+
 @require_POST
 def complaint_hand(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """D9: the team lead hands the complaint to the region's after-sales engineer."""
+    """D9: the team lead hands the complaint to the region's after-sales engineer (choosing
+    the customer's site when the complaint has none: its region has the engineer)."""
     me = signed_in(request)
     ticket = visible_ticket(me, ticket_id)
+    form = HandForm(request.POST, ticket=ticket, prefix=f"h{ticket.pk}")
     return _decide(
         request,
         me,
         ticket,
-        None,
-        lambda now: complaint_hand_to_engineer(actor=me, now=now, ticket=ticket),
+        ("hand", form),
+        lambda now: complaint_hand_to_engineer(
+            actor=me, now=now, ticket=ticket, site=form.cleaned_data.get("site")
+        ),
         page=_complaints,
         done=lambda: (
             _("%(ticket)s handed to the after-sales engineer.") % {"ticket": ticket.number}
@@ -277,6 +304,10 @@ def _decide(
         service(clock.now())
     except PolicyRefusal as refused:
         return page(request, me, bound, refused, 409)
+    except ValidationError as error:  # the service's own input checks
+        if posted is not None:
+            posted[1].add_error(None, error)
+        return page(request, me, bound, None, 400)
     except Ticket.DoesNotExist:
         raise Http404 from None
     messages.success(request, done())

@@ -1,12 +1,11 @@
-"""Cases over HTTP. Refusals answer 409 {"rule", "detail"}; bad input 422; a ticket the user may
-not see answers 404, exactly like one that does not exist (no leak)."""
+"""The cases' operations: take a case, write it, read it back, and what follows (D1, D2, D9,
+D10, D11, A6, B10, E2, E3, E4). Every id in a path is 1 .. 2**63 - 1 (422 beyond)."""
 
-from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext
-from ninja import Router, Schema, Status
+from ninja import Status
 
 from hotline import clock
 from hotline.accounts.choices import Role
@@ -15,10 +14,33 @@ from hotline.accounts.views import signed_in
 from hotline.calls.models import Call
 from hotline.paging import PageNumber, page_of
 from hotline.tickets import selectors, services
+from hotline.tickets.api import router
+from hotline.tickets.api.schemas import (
+    ApprovalIn,
+    CaseReasonIn,
+    DecisionIn,
+    EditIn,
+    EscalationOut,
+    IncidentOut,
+    KindFilter,
+    OptionsIn,
+    OutcomeIn,
+    PathId,
+    QualityOut,
+    QueryId,
+    ReassignIn,
+    ReportIn,
+    ResolutionIn,
+    StateFilter,
+    TicketDetailOut,
+    TicketIn,
+    TicketOut,
+    TicketsOut,
+    WindowIn,
+)
 from hotline.tickets.choices import TicketKind
 from hotline.tickets.models import (
     Complaint,
-    Customer,
     CustomerSite,
     Equipment,
     FaultCategory,
@@ -26,79 +48,11 @@ from hotline.tickets.models import (
     Ticket,
 )
 
-router = Router(tags=["tickets"])
+PAGE_SIZE = 50
+OUT_FIELDS = ("number", "customer", "owner", "address", "category", "special_approved")
+
 
 PAGE_SIZE = 50
-
-
-class TicketOut(Schema):
-    id: int
-    number: str
-    kind: str
-    state: str
-    customer_id: int
-    customer: str
-    owner: str
-    created_at: datetime
-    priority: int
-    site_id: int | None
-    address: str | None
-    equipment_id: int | None
-    category: str | None
-    updates_id: int | None
-    call_id: int | None
-    symptom: str
-    steps_tried: str
-    script_answers: list[Any]
-    contact_name: str
-    contact_phone: str
-    window_start: datetime | None
-    window_end: datetime | None
-    response_due: datetime | None
-    resolution_due: datetime | None
-    booked_for: date | None
-    special_request: str
-    special_approved: bool
-    options_offered: list[str]
-    option_chosen: str
-    read_back_text: str
-    read_back_at: datetime | None
-    bounce_reason: str
-    resolution: str
-    solved_at: datetime | None
-    work_order_due: datetime | None
-    callback_due: datetime | None
-
-
-class MissingOut(Schema):
-    code: str
-    message: str
-
-
-class ComplaintOut(Schema):
-    state: str
-    team_lead: str | None
-    engineer: str | None
-    handed_at: datetime | None
-    reply_due: datetime | None
-    replied_at: datetime | None
-    outcome: str
-
-
-class IncidentOut(Schema):
-    kind: str
-    state: str
-    reported_at: datetime
-    decision: str
-    decided_at: datetime | None
-    report: str
-    report_filed_at: datetime | None
-
-
-class TicketDetailOut(TicketOut):
-    script: list[str]
-    complaint: ComplaintOut | None
-    incident: IncidentOut | None
 
 
 def _name(user: User | None) -> str | None:
@@ -109,7 +63,7 @@ def _out(ticket: Ticket) -> dict[str, Any]:
     plain = {
         field: getattr(ticket, field)
         for field in TicketOut.model_fields
-        if field not in ("number", "customer", "owner", "address", "category", "special_approved")
+        if field not in (*OUT_FIELDS, "later_date_by")
     }
     return plain | {
         "number": ticket.number,
@@ -118,6 +72,7 @@ def _out(ticket: Ticket) -> dict[str, Any]:
         "address": ticket.site.address if ticket.site else None,
         "category": ticket.category.code if ticket.category else None,
         "special_approved": ticket.special_approved_by_id is not None,
+        "later_date_by": _name(ticket.later_date_by) if ticket.later_date_by_id else None,
     }
 
 
@@ -127,6 +82,7 @@ def _detail(ticket: Ticket) -> dict[str, Any]:
     for found in complaint[:1] if ticket.kind == TicketKind.COMPLAINT else []:
         data["complaint"] = {
             "state": found.state,
+            "work_order_id": found.work_order_id,
             "team_lead": _name(found.team_lead),
             "engineer": _name(found.engineer),
             "handed_at": found.handed_at,
@@ -145,41 +101,24 @@ def _fresh(user: User, ticket_id: int) -> dict[str, Any]:
     return _detail(selectors.ticket_for(user, ticket_id))
 
 
-class TicketsOut(Schema):
-    page: int
-    has_next: bool
-    tickets: list[TicketOut]
-
-
 @router.get("", response=TicketsOut, summary="Tickets I may see, newest first, 50 a page")
 def tickets_list(
     request: HttpRequest,
-    state: str = "",
-    kind: str = "",
+    state: StateFilter = "",
+    kind: KindFilter = "",
+    customer_id: QueryId = None,
     page: PageNumber = 1,
 ) -> dict[str, Any]:
+    """`customer_id`: that customer's cases (E4: the case a call is about)."""
     found = selectors.tickets_for(signed_in(request))
     if state:
         found = found.filter(state=state)
     if kind:
         found = found.filter(kind=kind)
+    if customer_id is not None:
+        found = found.filter(customer_id=customer_id)
     rows, has_next = page_of(found.order_by("-created_at", "-id"), page, PAGE_SIZE)
     return {"page": page, "has_next": has_next, "tickets": [_out(t) for t in rows]}
-
-
-class TicketIn(Schema):
-    customer_id: int
-    kind: str
-    call_id: int | None = None
-    updates_id: int | None = None
-    site_id: int | None = None
-    equipment_id: int | None = None
-    category_id: int | None = None
-    symptom: str = ""
-    contact_name: str = ""
-    contact_phone: str = ""
-    incident_kind: str = ""
-    script_answers: list[Any] = []
 
 
 @router.post(
@@ -190,7 +129,7 @@ def ticket_create(request: HttpRequest, body: TicketIn) -> Status[dict[str, Any]
     ticket = services.ticket_create(
         actor=user,
         now=clock.now(),
-        customer=Customer.objects.get(pk=body.customer_id),
+        customer=selectors.customer_for(user, body.customer_id),
         kind=body.kind,
         # Only the agent's own call links; anyone else's does not exist for them.
         call=Call.objects.get(pk=body.call_id, agent=user) if body.call_id else None,
@@ -202,30 +141,18 @@ def ticket_create(request: HttpRequest, body: TicketIn) -> Status[dict[str, Any]
         contact_name=body.contact_name,
         contact_phone=body.contact_phone,
         incident_kind=body.incident_kind,
-        script_answers=body.script_answers,
+        script_answers=[answer.dict() for answer in body.script_answers],
     )
     return Status(201, _fresh(user, ticket.pk))
 
 
 @router.get("/{ticket_id}", response=TicketDetailOut, summary="One ticket")
-def ticket_get(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+def ticket_get(request: HttpRequest, ticket_id: PathId) -> dict[str, Any]:
     return _fresh(signed_in(request), ticket_id)
 
 
-class EditIn(Schema):
-    symptom: str | None = None
-    steps_tried: str | None = None
-    script_answers: list[Any] | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    special_request: str | None = None
-    site_id: int | None = None
-    equipment_id: int | None = None
-    category_id: int | None = None
-
-
 @router.patch("/{ticket_id}", response=TicketDetailOut, summary="Complete the facts (E3)")
-def ticket_edit(request: HttpRequest, ticket_id: int, body: EditIn) -> dict[str, Any]:
+def ticket_edit(request: HttpRequest, ticket_id: PathId, body: EditIn) -> dict[str, Any]:
     user = signed_in(request)
     ticket = selectors.ticket_for(user, ticket_id)
     given = body.dict(exclude_unset=True)
@@ -244,14 +171,8 @@ def ticket_edit(request: HttpRequest, ticket_id: int, body: EditIn) -> dict[str,
     return _fresh(user, ticket_id)
 
 
-class QualityOut(Schema):
-    ready: bool
-    missing: list[MissingOut]
-    script: list[str]
-
-
 @router.get("/{ticket_id}/quality", response=QualityOut, summary="What a technician needs (E3)")
-def ticket_quality(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+def ticket_quality(request: HttpRequest, ticket_id: PathId) -> dict[str, Any]:
     ticket = selectors.ticket_for(signed_in(request), ticket_id)
     missing = selectors.ticket_quality(ticket)
     return {
@@ -269,95 +190,70 @@ def _act(request: HttpRequest, ticket_id: int, service: Any, **args: Any) -> dic
 
 
 @router.post("/{ticket_id}/read-back", response=TicketDetailOut, summary="Read it back (E3, E2)")
-def ticket_read_back(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+def ticket_read_back(request: HttpRequest, ticket_id: PathId) -> dict[str, Any]:
     return _act(request, ticket_id, services.ticket_read_back)
 
 
 @router.post("/{ticket_id}/confirm", response=TicketDetailOut, summary="Customer confirmed (E2)")
-def ticket_confirm(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+def ticket_confirm(request: HttpRequest, ticket_id: PathId) -> dict[str, Any]:
     return _act(request, ticket_id, services.ticket_confirm)
 
 
-class WindowIn(Schema):
-    start: datetime
-    end: datetime
-
-
-@router.post("/{ticket_id}/window", response=TicketDetailOut, summary="Visit window (A5, C1, D1)")
-def ticket_window(request: HttpRequest, ticket_id: int, body: WindowIn) -> dict[str, Any]:
-    return _act(request, ticket_id, services.ticket_set_window, start=body.start, end=body.end)
-
-
-class OptionsIn(Schema):
-    offered: list[str]
-    chosen: str
+@router.post(
+    "/{ticket_id}/window", response=TicketDetailOut, summary="Visit window (A5, C1, D1, D6)"
+)
+def ticket_window(request: HttpRequest, ticket_id: PathId, body: WindowIn) -> dict[str, Any]:
+    return _act(
+        request,
+        ticket_id,
+        services.ticket_set_window,
+        start=body.start,
+        end=body.end,
+        customer_chose_later=body.customer_chose_later,
+        later_reason=body.later_reason,
+    )
 
 
 @router.post("/{ticket_id}/options", response=TicketDetailOut, summary="Options and choice (C4)")
-def ticket_options(request: HttpRequest, ticket_id: int, body: OptionsIn) -> dict[str, Any]:
+def ticket_options(request: HttpRequest, ticket_id: PathId, body: OptionsIn) -> dict[str, Any]:
     return _act(
         request,
         ticket_id,
         services.ticket_record_options,
-        offered=body.offered,
-        chosen=body.chosen,
+        offered=[str(option) for option in body.offered],
+        chosen=str(body.chosen),
     )
 
 
-class ResolutionIn(Schema):
-    resolution: str
-
-
 @router.post("/{ticket_id}/solve", response=TicketDetailOut, summary="Solved on the phone (D2)")
-def ticket_solve(request: HttpRequest, ticket_id: int, body: ResolutionIn) -> dict[str, Any]:
+def ticket_solve(request: HttpRequest, ticket_id: PathId, body: ResolutionIn) -> dict[str, Any]:
     return _act(request, ticket_id, services.ticket_solve, resolution=body.resolution)
 
 
 @router.post("/{ticket_id}/callback", response=TicketDetailOut, summary="Promise a callback (D11)")
-def ticket_callback(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+def ticket_callback(request: HttpRequest, ticket_id: PathId) -> dict[str, Any]:
     return _act(request, ticket_id, services.ticket_promise_callback)
 
 
-class ReasonIn(Schema):
-    reason: str
-
-
-class EscalationOut(Schema):
-    id: int
-    level: int
-    at: datetime
-    reason: str
-
-
 @router.post("/{ticket_id}/escalate", response=EscalationOut, summary="Escalate by hand (A6)")
-def ticket_escalate(request: HttpRequest, ticket_id: int, body: ReasonIn) -> dict[str, Any]:
+def ticket_escalate(request: HttpRequest, ticket_id: PathId, body: CaseReasonIn) -> dict[str, Any]:
     user = signed_in(request)
     ticket = selectors.ticket_for(user, ticket_id)
     found = services.ticket_escalate(actor=user, now=clock.now(), ticket=ticket, reason=body.reason)
     return {"id": found.pk, "level": found.level, "at": found.at, "reason": found.reason}
 
 
-class ReassignIn(Schema):
-    to_agent: str
-    reason: str
-
-
 @router.post("/{ticket_id}/reassign", response=TicketDetailOut, summary="Hand it on (B10)")
-def ticket_reassign(request: HttpRequest, ticket_id: int, body: ReassignIn) -> dict[str, Any]:
+def ticket_reassign(request: HttpRequest, ticket_id: PathId, body: ReassignIn) -> dict[str, Any]:
     agent = User.objects.get(
         username=body.to_agent, role__in=[Role.AGENT, Role.TEAM_LEAD], is_active=True
     )
     return _act(request, ticket_id, services.ticket_reassign, to_agent=agent, reason=body.reason)
 
 
-class ApprovalIn(Schema):
-    approved: bool
-    reason: str = ""
-
-
 @router.post("/{ticket_id}/approve", response=TicketDetailOut, summary="Special request (D1)")
 def ticket_approve_special(
-    request: HttpRequest, ticket_id: int, body: ApprovalIn
+    request: HttpRequest, ticket_id: PathId, body: ApprovalIn
 ) -> dict[str, Any]:
     return _act(
         request,
@@ -369,25 +265,23 @@ def ticket_approve_special(
 
 
 @router.post("/{ticket_id}/bounce", response=TicketDetailOut, summary="Send it back (E3)")
-def ticket_bounce(request: HttpRequest, ticket_id: int, body: ReasonIn) -> dict[str, Any]:
+def ticket_bounce(request: HttpRequest, ticket_id: PathId, body: CaseReasonIn) -> dict[str, Any]:
     return _act(request, ticket_id, services.ticket_bounce, reason=body.reason)
-
-
-class OutcomeIn(Schema):
-    outcome: str
 
 
 @router.post(
     "/{ticket_id}/complaint/settle", response=TicketDetailOut, summary="Settled on the call (D9)"
 )
-def complaint_settle(request: HttpRequest, ticket_id: int, body: OutcomeIn) -> dict[str, Any]:
+def complaint_settle(request: HttpRequest, ticket_id: PathId, body: OutcomeIn) -> dict[str, Any]:
     return _act(request, ticket_id, services.complaint_settle, outcome=body.outcome)
 
 
 @router.post(
     "/{ticket_id}/complaint/escalate", response=TicketDetailOut, summary="To the team lead (D9)"
 )
-def complaint_escalate(request: HttpRequest, ticket_id: int, body: ReasonIn) -> dict[str, Any]:
+def complaint_escalate(
+    request: HttpRequest, ticket_id: PathId, body: CaseReasonIn
+) -> dict[str, Any]:
     return _act(request, ticket_id, services.complaint_escalate, reason=body.reason)
 
 
@@ -396,34 +290,31 @@ def complaint_escalate(request: HttpRequest, ticket_id: int, body: ReasonIn) -> 
     response=TicketDetailOut,
     summary="To the region's engineer (D9)",
 )
-def complaint_hand_to_engineer(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
-    return _act(request, ticket_id, services.complaint_hand_to_engineer)
+def complaint_hand_to_engineer(
+    request: HttpRequest, ticket_id: PathId, site_id: QueryId = None
+) -> dict[str, Any]:
+    """`site_id`: the customer's site whose region's engineer answers, when the complaint has
+    none (neither its own nor the case's it is about)."""
+    site = CustomerSite.objects.get(pk=site_id) if site_id else None
+    return _act(request, ticket_id, services.complaint_hand_to_engineer, site=site)
 
 
 @router.post(
     "/{ticket_id}/complaint/answer", response=TicketDetailOut, summary="The engineer's reply (D9)"
 )
-def complaint_answer(request: HttpRequest, ticket_id: int, body: OutcomeIn) -> dict[str, Any]:
+def complaint_answer(request: HttpRequest, ticket_id: PathId, body: OutcomeIn) -> dict[str, Any]:
     return _act(request, ticket_id, services.complaint_answer, outcome=body.outcome)
-
-
-class DecisionIn(Schema):
-    decision: str
 
 
 @router.post(
     "/{ticket_id}/incident/decide", response=TicketDetailOut, summary="The manager decides (D10)"
 )
-def incident_decide(request: HttpRequest, ticket_id: int, body: DecisionIn) -> dict[str, Any]:
+def incident_decide(request: HttpRequest, ticket_id: PathId, body: DecisionIn) -> dict[str, Any]:
     return _act(request, ticket_id, services.incident_decide, decision=body.decision)
-
-
-class ReportIn(Schema):
-    report: str
 
 
 @router.post(
     "/{ticket_id}/incident/report", response=TicketDetailOut, summary="Written report (D10)"
 )
-def incident_file_report(request: HttpRequest, ticket_id: int, body: ReportIn) -> dict[str, Any]:
+def incident_file_report(request: HttpRequest, ticket_id: PathId, body: ReportIn) -> dict[str, Any]:
     return _act(request, ticket_id, services.incident_file_report, report=body.report)
