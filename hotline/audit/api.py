@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, P, QueryEx, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from hotline.audit.models import Event
@@ -40,5 +40,9 @@ class EventPages(LimitOffsetPagination):
 
 @router.get("", response=list[EventOut], summary="The event log, newest first")
 @paginate(EventPages)
-def events_list(request: HttpRequest, entity: str = "", rule: str = "") -> Any:
+def events_list(
+    request: HttpRequest,
+    entity: QueryEx[str, P(max_length=64)] = "",
+    rule: QueryEx[str, P(max_length=4)] = "",
+) -> Any:
     return events_for_supervisor(entity=entity, rule=rule)

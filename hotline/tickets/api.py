@@ -2,20 +2,21 @@
 not see answers 404, exactly like one that does not exist (no leak)."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from hotline import clock
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
+from hotline.bounds import Id, Moment, ScriptAnswer
 from hotline.calls.models import Call
 from hotline.paging import PageNumber, page_of
 from hotline.tickets import selectors, services
-from hotline.tickets.choices import TicketKind
+from hotline.tickets.choices import IncidentKind, ServiceOption, TicketKind, TicketState
 from hotline.tickets.models import (
     Complaint,
     Customer,
@@ -154,8 +155,8 @@ class TicketsOut(Schema):
 @router.get("", response=TicketsOut, summary="Tickets I may see, newest first, 50 a page")
 def tickets_list(
     request: HttpRequest,
-    state: str = "",
-    kind: str = "",
+    state: TicketState | Literal[""] = "",
+    kind: TicketKind | Literal[""] = "",
     page: PageNumber = 1,
 ) -> dict[str, Any]:
     found = selectors.tickets_for(signed_in(request))
@@ -168,18 +169,18 @@ def tickets_list(
 
 
 class TicketIn(Schema):
-    customer_id: int
-    kind: str
-    call_id: int | None = None
-    updates_id: int | None = None
-    site_id: int | None = None
-    equipment_id: int | None = None
-    category_id: int | None = None
-    symptom: str = ""
-    contact_name: str = ""
-    contact_phone: str = ""
-    incident_kind: str = ""
-    script_answers: list[Any] = []
+    customer_id: Id
+    kind: TicketKind
+    call_id: Id | None = None
+    updates_id: Id | None = None
+    site_id: Id | None = None
+    equipment_id: Id | None = None
+    category_id: Id | None = None
+    symptom: str = Field("", max_length=2000)
+    contact_name: str = Field("", max_length=150)
+    contact_phone: str = Field("", max_length=32)
+    incident_kind: IncidentKind | Literal[""] = ""
+    script_answers: list[ScriptAnswer] = Field([], max_length=50)
 
 
 @router.post(
@@ -213,15 +214,15 @@ def ticket_get(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
 
 
 class EditIn(Schema):
-    symptom: str | None = None
-    steps_tried: str | None = None
-    script_answers: list[Any] | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    special_request: str | None = None
-    site_id: int | None = None
-    equipment_id: int | None = None
-    category_id: int | None = None
+    symptom: str | None = Field(None, max_length=2000)
+    steps_tried: str | None = Field(None, max_length=2000)
+    script_answers: list[ScriptAnswer] | None = Field(None, max_length=50)
+    contact_name: str | None = Field(None, max_length=150)
+    contact_phone: str | None = Field(None, max_length=32)
+    special_request: str | None = Field(None, max_length=1000)
+    site_id: Id | None = None
+    equipment_id: Id | None = None
+    category_id: Id | None = None
 
 
 @router.patch("/{ticket_id}", response=TicketDetailOut, summary="Complete the facts (E3)")
@@ -279,8 +280,8 @@ def ticket_confirm(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
 
 
 class WindowIn(Schema):
-    start: datetime
-    end: datetime
+    start: Moment
+    end: Moment
 
 
 @router.post("/{ticket_id}/window", response=TicketDetailOut, summary="Visit window (A5, C1, D1)")
@@ -289,8 +290,8 @@ def ticket_window(request: HttpRequest, ticket_id: int, body: WindowIn) -> dict[
 
 
 class OptionsIn(Schema):
-    offered: list[str]
-    chosen: str
+    offered: list[ServiceOption] = Field(max_length=len(ServiceOption))
+    chosen: ServiceOption
 
 
 @router.post("/{ticket_id}/options", response=TicketDetailOut, summary="Options and choice (C4)")
@@ -305,7 +306,7 @@ def ticket_options(request: HttpRequest, ticket_id: int, body: OptionsIn) -> dic
 
 
 class ResolutionIn(Schema):
-    resolution: str
+    resolution: str = Field(max_length=2000)
 
 
 @router.post("/{ticket_id}/solve", response=TicketDetailOut, summary="Solved on the phone (D2)")
@@ -319,7 +320,7 @@ def ticket_callback(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: str = Field(max_length=1000)
 
 
 class EscalationOut(Schema):
@@ -338,8 +339,8 @@ def ticket_escalate(request: HttpRequest, ticket_id: int, body: ReasonIn) -> dic
 
 
 class ReassignIn(Schema):
-    to_agent: str
-    reason: str
+    to_agent: str = Field(max_length=150)
+    reason: str = Field(max_length=1000)
 
 
 @router.post("/{ticket_id}/reassign", response=TicketDetailOut, summary="Hand it on (B10)")
@@ -352,7 +353,7 @@ def ticket_reassign(request: HttpRequest, ticket_id: int, body: ReassignIn) -> d
 
 class ApprovalIn(Schema):
     approved: bool
-    reason: str = ""
+    reason: str = Field("", max_length=1000)
 
 
 @router.post("/{ticket_id}/approve", response=TicketDetailOut, summary="Special request (D1)")
@@ -374,7 +375,7 @@ def ticket_bounce(request: HttpRequest, ticket_id: int, body: ReasonIn) -> dict[
 
 
 class OutcomeIn(Schema):
-    outcome: str
+    outcome: str = Field(max_length=2000)
 
 
 @router.post(
@@ -408,7 +409,7 @@ def complaint_answer(request: HttpRequest, ticket_id: int, body: OutcomeIn) -> d
 
 
 class DecisionIn(Schema):
-    decision: str
+    decision: str = Field(max_length=4000)
 
 
 @router.post(
@@ -419,7 +420,7 @@ def incident_decide(request: HttpRequest, ticket_id: int, body: DecisionIn) -> d
 
 
 class ReportIn(Schema):
-    report: str
+    report: str = Field(max_length=10000)
 
 
 @router.post(
