@@ -148,7 +148,7 @@ class HotlineAPI(NinjaAPI):
         return patterns, app_name, namespace
 
     def validation_error_from_error_contexts(
-        self, error_contexts: list[ValidationErrorContext]
+        self, error_contexts: list[ValidationErrorContext[Any]]
     ) -> InputError:
         """ninja's list of failed fields, each `msg` in the reader's language."""
         errors = []

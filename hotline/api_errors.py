@@ -9,6 +9,7 @@ of failure people meet (missing, too long or short, not a number, out of range, 
 not a date); the rare others keep pydantic's English `msg`.
 """
 
+from collections.abc import Sized
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -82,7 +83,7 @@ def readable_message(error: dict[str, Any]) -> str:
     if kind in ("string_too_long", "too_long", "string_too_short", "too_short"):
         shorter = kind.endswith("too_short")
         limit = int(_limit(error, "min_length" if shorter else "max_length"))
-        size = len(given) if hasattr(given, "__len__") else 0
+        size = len(given) if isinstance(given, Sized) else 0
         if kind.startswith("string_"):
             singular, plural = TOO_SHORT if shorter else TOO_LONG
             return ngettext(singular, plural, limit) % {"limit_value": limit, "show_value": size}
