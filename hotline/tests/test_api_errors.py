@@ -155,5 +155,8 @@ def test_failed_validation_lists_the_fields_in_the_readers_language(api):
     not_a_choice = failure(delay, "bg")
     assert (not_a_choice["type"], not_a_choice["loc"]) == ("enum", ["body", "body", "reason"])
     assert "'parts'" in not_a_choice["ctx"]["expected"]  # the choices, for machines
+    # a lone surrogate is no text PostgreSQL can store
+    surrogate = api("dispatcher", "post", "/dispatch/chases", '{"ticket_id": 1, "note": "\\udc00"}')
+    assert failure(surrogate, "ru")["msg"] == "Введите правильное значение."
     assert not_a_choice["msg"] == "Направете валиден избор. x не е един от възможните избори."
     assert not Chase.objects.exists()
