@@ -1,5 +1,6 @@
 """The REST API under /api/v1/: bearer tokens or the browser session, one permission table."""
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from inspect import iscoroutinefunction
@@ -12,6 +13,7 @@ from django.core.exceptions import (
     RequestDataTooBig,
     ValidationError,
 )
+from django.core.signals import got_request_exception
 from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -228,6 +230,26 @@ api = HotlineAPI(
 )
 api.add_decorator(enforce_permission_table)
 api.add_decorator(refuse_null_characters)  # outermost: input is checked before the role
+
+
+logger = logging.getLogger("django.request")
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A bug is still answered in the API's shape (Django's was an HTML page), logged and
+    signalled as Django does for any view. DEBUG keeps Django's page with the traceback."""
+    if settings.DEBUG:
+        raise error
+    logger.error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=error,
+        extra={"status_code": 500, "request": request},
+    )
+    got_request_exception.send(sender=None, request=request)
+    detail = _("Something went wrong on our side. It has been logged; please try again later.")
+    return api.create_response(request, {"detail": detail}, status=500)
 
 
 @api.exception_handler(PolicyRefusal)

@@ -126,6 +126,7 @@ def test_a_session_write_without_the_csrf_token_is_a_json_403(centre):
     refused = browser.post("/api/v1/floor/login")
     assert assert_json_error(refused, 403, "bg") == BG_CSRF
     assert not AgentSession.objects.filter(agent=centre["agent1"]).exists()
+    assert assert_json_error(browser.post("/api/v1/nowhere"), 404, "bg") == BG_NOT_FOUND
     browser.get("/")  # the page sets the CSRF cookie its scripts send back
     token = browser.cookies["csrftoken"].value
     assert browser.post("/api/v1/floor/login", HTTP_X_CSRFTOKEN=token).status_code == 200
@@ -160,3 +161,18 @@ def test_failed_validation_lists_the_fields_in_the_readers_language(api):
     assert failure(surrogate, "ru")["msg"] == "Введите правильное значение."
     assert not_a_choice["msg"] == "Направете валиден избор. x не е един от възможните избори."
     assert not Chase.objects.exists()
+
+
+def test_a_bug_is_a_json_500_logged_in_the_readers_language(centre, token_for, monkeypatch, caplog):
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("hotline.tickets.selectors.tickets_for", broken)
+    client = Client(raise_request_exception=False)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(centre['dispatcher'])}"}
+    answer = client.get("/api/v1/tickets", **auth)
+    detail = assert_json_error(answer, 500, "ru")
+    wanted = "Something went wrong on our side. It has been logged; please try again later."
+    assert detail == in_language("ru", wanted)
+    assert "a bug" not in answer.content.decode()  # nothing of the inside is shown
+    assert "RuntimeError: a bug" in caplog.text
