@@ -314,3 +314,4 @@ def test_openapi_documents_the_error_answers(client):
             codes = set(operation["responses"])
             assert {"401", "403", "404", "409", "422"} <= codes, (method, path)
             assert ("400" in codes) == ("requestBody" in operation), (method, path)
+            assert ("413" in codes) == ("requestBody" in operation), (method, path)
