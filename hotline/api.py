@@ -6,6 +6,7 @@ from functools import wraps
 from inspect import iscoroutinefunction
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import (
     ObjectDoesNotExist,
@@ -92,11 +93,11 @@ class ApiError(Schema):
 # Any operation may answer these; the OpenAPI says so, with the body above.
 ERROR_RESPONSES = {
     400: "The body is not a JSON object.",
-    413: "The body is larger than the server takes (DATA_UPLOAD_MAX_MEMORY_SIZE).",
     401: "No valid bearer token or session.",
     403: "The user's role may not use this operation.",
     404: "No such object, or none the user may see.",
     409: "Refused by a rule of the rulebook, which `rule` names.",
+    413: "The body is larger than the server takes (DATA_UPLOAD_MAX_MEMORY_SIZE).",
     422: "A bad value: `detail` says why, or lists the fields that failed validation.",
 }
 
@@ -123,7 +124,10 @@ def answer_405_as_json(view: Callable[..., Any]) -> Callable[..., Any]:
 
         @wraps(view)
         async def asynchronous(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            return _json_405(request, await view(request, *args, **kwargs))
+            response = await view(request, *args, **kwargs)
+            if response.status_code != 405:
+                return response
+            return await sync_to_async(_json_405)(request, response)  # it reads the token
 
         return asynchronous
 

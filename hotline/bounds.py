@@ -8,9 +8,12 @@ outside is a 422 before any service runs.
 """
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field
+
+from hotline.core.refusal import RULE_IDS
 
 # Ids are the database's 64-bit keys (BigAutoField).
 MAX_ID = 2**63 - 1
@@ -54,4 +57,10 @@ Day = Annotated[
 ScriptAnswer = (
     dict[Literal["step", "done", "answer"], Annotated[str, Field(max_length=300)] | bool]
     | Annotated[str, Field(max_length=300)]
+)
+
+# The rules of POLICIES.md, A1 to E6, for lists filtered by rule: one that does not exist is a
+# 422, not an empty list.
+RuleId = StrEnum(  # type: ignore[misc]  # the members are POLICIES.md's, listed in the core
+    "RuleId", [(rule, rule) for rule in sorted(RULE_IDS, key=lambda r: (r[0], int(r[1:])))]
 )

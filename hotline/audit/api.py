@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, P, QueryEx, Router, Schema
@@ -7,6 +7,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from hotline.audit.models import Event
 from hotline.audit.selectors import events_for_supervisor
+from hotline.bounds import RuleId
 from hotline.paging import MAX_PAGE
 
 router = Router(tags=["audit"])
@@ -43,6 +44,6 @@ class EventPages(LimitOffsetPagination):
 def events_list(
     request: HttpRequest,
     entity: QueryEx[str, P(max_length=64)] = "",
-    rule: QueryEx[str, P(max_length=4)] = "",
+    rule: RuleId | Literal[""] = "",
 ) -> Any:
     return events_for_supervisor(entity=entity, rule=rule)

@@ -22,7 +22,7 @@ SCHEMA_PATH = "/api/v1/openapi.json"
 DATE_FORMATS = {"date", "date-time"}
 SHORT_FORMATS = DATE_FORMATS | {"time", "uuid"}
 # Query parameters that choose which rows of a list, or their order.
-CHOOSERS = {"filter", "tab", "state", "kind", "status", "order", "ordering", "sort", "scope"}
+CHOOSERS = {"filter", "tab", "state", "kind", "status", "order", "ordering", "sort", "rule"}
 
 
 class Walk:
@@ -325,6 +325,7 @@ UNKNOWN_FILTERS = [
     ("agent1", "bg", "/tickets", "kind", "anything"),
     ("dispatcher", "ru", "/dispatch/board", "tab", "everything"),
     ("provider1", "bg", "/provider/orders", "filter", "late"),
+    ("manager", "zh-hans", "/events", "rule", "B44"),
 ]
 NOT_A_CHOICE = "Select a valid choice. %(value)s is not one of the available choices."
 
@@ -352,6 +353,7 @@ def test_the_known_list_filters_still_list(api):
         ("agent1", "/tickets?state=&kind="),
         ("dispatcher", "/dispatch/board?tab=late"),
         ("provider1", "/provider/orders?filter=all"),
+        ("manager", "/events?rule=B4&entity=calls.call"),
     ]:
         assert api(username, "get", path).status_code == 200, path
     # a role the list is not for is refused, whatever the filter, and learns nothing
