@@ -84,7 +84,7 @@ def readable_message(error: dict[str, Any]) -> str:
         return gettext(_PLAIN[kind])
     if kind in ("string_too_long", "too_long", "string_too_short", "too_short"):
         shorter = kind.endswith("too_short")
-        limit = int(_limit(error, "min_length" if shorter else "max_length"))
+        limit = int(_limit(error, "min_length" if shorter else "max_length") or 0)
         size = len(given) if isinstance(given, Sized) else 0
         if kind.startswith("string_"):
             singular, plural = TOO_SHORT if shorter else TOO_LONG

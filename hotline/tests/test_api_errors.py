@@ -156,6 +156,14 @@ def test_failed_validation_lists_the_fields_in_the_readers_language(api):
     not_a_choice = failure(delay, "bg")
     assert (not_a_choice["type"], not_a_choice["loc"]) == ("enum", ["body", "body", "reason"])
     assert "'parts'" in not_a_choice["ctx"]["expected"]  # the choices, for machines
+    many = {"customer_id": 1, "kind": "repair", "script_answers": ["Checked the plug"] * 51}
+    too_many = failure(api("agent1", "post", "/tickets", many), "bg")
+    assert (too_many["type"], too_many["loc"][-1]) == ("too_long", "script_answers")
+    assert too_many["msg"] == in_language(
+        "bg", "Give at most %(limit_value)d items (there are %(show_value)d)."
+    ) % {"limit_value": 50, "show_value": 51}
+    yes_or_no = failure(api("lead", "post", "/tickets/1/approve", {"approved": "perhaps"}), "bg")
+    assert yes_or_no["msg"] == 'Стойността на "perhaps" трябва да бъде или True, или False.'
     # a lone surrogate is no text PostgreSQL can store
     surrogate = api("dispatcher", "post", "/dispatch/chases", '{"ticket_id": 1, "note": "\\udc00"}')
     assert failure(surrogate, "ru")["msg"] == "Введите правильное значение."
