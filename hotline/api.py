@@ -1,28 +1,46 @@
 """The REST API under /api/v1/: bearer tokens or the browser session, one permission table."""
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from inspect import iscoroutinefunction
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    ValidationError,
+)
+from django.core.signals import got_request_exception
 from django.core.validators import ProhibitNullCharactersValidator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
-from django.urls import URLPattern, URLResolver
+from django.template.defaultfilters import filesizeformat
+from django.urls import URLPattern, URLResolver, re_path
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
+from ninja.errors import ValidationError as InputError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 from ninja.parser import Parser
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 from pydantic import BaseModel
 
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.permissions import may_call_operation
 from hotline.accounts.services import user_for_token
+from hotline.api_errors import (
+    no_such_path,
+    not_found_answer,
+    readable_errors,
+    speak_the_token_users_language,
+)
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.rulebook import SETTINGS_BY_KEY, SettingError
 from hotline.i18n import refusal_text, setting_error_text
@@ -34,6 +52,22 @@ class TokenAuth(HttpBearer):
         if user is not None and user.language:
             translation.activate(user.language)  # answers speak the user's language
         return user
+
+
+class SignedInSession(SessionAuth):
+    """The browser session, for the pages' scripts. Without a signed-in user there is nothing to
+    check a CSRF token for: the answer is the API's 401, as without a bearer token. A signed-in
+    user's write without the CSRF token is refused with the API's 403 JSON, in their language
+    (ninja raised an English "CSRF check Failed")."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        try:
+            return super().__call__(request)
+        except HttpError as refused:
+            raise PermissionDenied(_("CSRF verification failed. Request aborted.")) from refused
 
 
 class JsonObjectParser(Parser):
@@ -63,15 +97,22 @@ ERROR_RESPONSES = {
     403: "The user's role may not use this operation.",
     404: "No such object, or none the user may see.",
     409: "Refused by a rule of the rulebook, which `rule` names.",
+    413: "The body is larger than the server takes (DATA_UPLOAD_MAX_MEMORY_SIZE).",
     422: "A bad value: `detail` says why, or lists the fields that failed validation.",
 }
 
 
-def _json_405(response: HttpResponseBase) -> HttpResponseBase:
+# Answers with a body only: a GET has none to be unreadable or too large.
+BODY_ERRORS = (400, 413)
+
+
+def _json_405(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
     if response.status_code != 405 or "json" in response.get("Content-Type", ""):
         return response
-    # ninja's own words, as JSON like every other error; Allow still names the methods there are
-    answer = JsonResponse({"detail": response.content.decode()}, status=405)  # type: ignore[attr-defined]
+    # JSON like every other error, in the reader's language; Allow still names the methods
+    speak_the_token_users_language(request)
+    detail = _("This path has no %(method)s operation.") % {"method": request.method}
+    answer = JsonResponse({"detail": detail}, status=405)
     answer["Allow"] = response["Allow"]
     return answer
 
@@ -83,13 +124,16 @@ def answer_405_as_json(view: Callable[..., Any]) -> Callable[..., Any]:
 
         @wraps(view)
         async def asynchronous(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            return _json_405(await view(request, *args, **kwargs))
+            response = await view(request, *args, **kwargs)
+            if response.status_code != 405:
+                return response
+            return await sync_to_async(_json_405)(request, response)  # it reads the token
 
         return asynchronous
 
     @wraps(view)
     def synchronous(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        return _json_405(view(request, *args, **kwargs))
+        return _json_405(request, view(request, *args, **kwargs))
 
     return synchronous
 
@@ -105,7 +149,23 @@ class HotlineAPI(NinjaAPI):
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
                 pattern.callback = answer_405_as_json(pattern.callback)
+        # Last: a path that names no operation is the API's JSON 404, not Django's HTML page.
+        patterns = [*patterns, re_path(r"^(?P<rest>.*)$", no_such_path, name="no_such_path")]
         return patterns, app_name, namespace
+
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext[Any]]
+    ) -> InputError:
+        """ninja's list of failed fields, each `msg` in the reader's language."""
+        errors = []
+        for context in error_contexts:
+            model = context.model
+            for error in context.pydantic_validation_error.errors(include_url=False):
+                found = dict(error)
+                flat = model.__ninja_flatten_map_reverse__.get(error["loc"], error["loc"])
+                found["loc"] = (model.__ninja_param_source__, *flat)
+                errors.append(found)
+        return InputError(readable_errors(errors))
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -116,7 +176,7 @@ class HotlineAPI(NinjaAPI):
         for operations in schema["paths"].values():
             for operation in operations.values():
                 for status, description in ERROR_RESPONSES.items():
-                    if status == 400 and "requestBody" not in operation:
+                    if status in BODY_ERRORS and "requestBody" not in operation:
                         continue
                     answer = {"description": description, "content": body}
                     operation["responses"].setdefault(status, answer)
@@ -168,12 +228,32 @@ api = HotlineAPI(
     title="Hotline API",
     version="1",
     urls_namespace="api",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), SignedInSession()],
     parser=JsonObjectParser(),
     description="Call floor, cases, dispatch and reports of an after-sales call centre.",
 )
 api.add_decorator(enforce_permission_table)
 api.add_decorator(refuse_null_characters)  # outermost: input is checked before the role
+
+
+logger = logging.getLogger("django.request")
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A bug is still answered in the API's shape (Django's was an HTML page), logged and
+    signalled as Django does for any view. DEBUG keeps Django's page with the traceback."""
+    if settings.DEBUG:
+        raise error
+    logger.error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=error,
+        extra={"status_code": 500, "request": request},
+    )
+    got_request_exception.send(sender=None, request=request)
+    detail = _("Something went wrong on our side. It has been logged; please try again later.")
+    return api.create_response(request, {"detail": detail}, status=500)
 
 
 @api.exception_handler(PolicyRefusal)
@@ -201,8 +281,34 @@ def permission_denied(request: HttpRequest, error: PermissionDenied) -> HttpResp
 
 
 @api.exception_handler(ObjectDoesNotExist)
-def not_found(request: HttpRequest, error: ObjectDoesNotExist) -> HttpResponse:
-    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+@api.exception_handler(Http404)  # get_object_or_404; ninja's own answer was English "Not Found"
+def not_found(request: HttpRequest, error: Exception) -> HttpResponse:
+    return not_found_answer(request)
+
+
+@api.exception_handler(AuthenticationError)
+def not_signed_in(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    detail = _("Send a valid API token (Authorization: Bearer ...) or sign in first.")
+    return api.create_response(request, {"detail": detail}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    """Our own HttpErrors carry a translated sentence. ninja raises one only for a body it
+    cannot read (400), in English."""
+    detail = error.message
+    if error.status_code == 400:
+        detail = _("The request body is not a JSON object.")
+    return api.create_response(request, {"detail": detail}, status=error.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    """Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; its answer was an HTML
+    400. The API's is a 413 in its one shape."""
+    limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    detail = _("The request body is larger than %(limit)s.") % {"limit": limit}
+    return api.create_response(request, {"detail": detail}, status=413)
 
 
 @api.exception_handler(ValidationError)

@@ -121,6 +121,9 @@ DATABASES = {
     else sqlite_database(VAR_DIR / "hotline.sqlite3")
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The largest body a request may carry (Django's default, said here because the API answers
+# a larger one with 413): the largest input, a drawn signature, is at most 200 kB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

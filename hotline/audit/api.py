@@ -1,12 +1,13 @@
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, P, QueryEx, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from hotline.audit.models import Event
 from hotline.audit.selectors import events_for_supervisor
+from hotline.bounds import RuleId
 from hotline.paging import MAX_PAGE
 
 router = Router(tags=["audit"])
@@ -40,5 +41,9 @@ class EventPages(LimitOffsetPagination):
 
 @router.get("", response=list[EventOut], summary="The event log, newest first")
 @paginate(EventPages)
-def events_list(request: HttpRequest, entity: str = "", rule: str = "") -> Any:
+def events_list(
+    request: HttpRequest,
+    entity: QueryEx[str, P(max_length=64)] = "",
+    rule: RuleId | Literal[""] = "",
+) -> Any:
     return events_for_supervisor(entity=entity, rule=rule)

@@ -5,14 +5,16 @@ arrived, was answered, ended or was abandoned, and gets the routing decision bac
 """
 
 from datetime import datetime
+from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
+from hotline.bounds import Moment
 from hotline.calls.choices import OfferOutcome
 from hotline.calls.floor_json import DeskOut, WallboardOut, desk_json, wallboard_json
 from hotline.calls.models import AgentSession, Call, Offer, Queue
@@ -153,8 +155,8 @@ def floor_wrap_up_end(request: HttpRequest) -> AgentStateOut | None:
 
 
 class TransferIn(Schema):
-    to_agent: str
-    reason: str
+    to_agent: str = Field(max_length=150)
+    reason: str = Field(max_length=300)
 
 
 class TransferOut(Schema):
@@ -191,10 +193,10 @@ def floor_transfer_decline(request: HttpRequest, transfer_id: int) -> Status[Non
 
 
 class CallbackIn(Schema):
-    queue: str
-    number: str
-    window_start: datetime
-    window_end: datetime
+    queue: str = Field(max_length=30)
+    number: str = Field(max_length=32)
+    window_start: Moment
+    window_end: Moment
 
 
 class CallbackOut(Schema):
@@ -238,8 +240,8 @@ def floor_wallboard(request: HttpRequest) -> WallboardOut:
 
 class OverrideIn(Schema):
     kind: LeaveKind
-    reason: str
-    rule: str = "B4"
+    reason: str = Field(max_length=200)  # kept as the agent's state reason, 200 characters
+    rule: Literal["B2", "B3", "B4", "B6"] = "B4"
 
 
 @router.post(
@@ -257,7 +259,7 @@ def floor_override_leave(request: HttpRequest, username: str, body: OverrideIn) 
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: str = Field(max_length=1000)
 
 
 @router.post("/calls/{call_id}/take-over", response=CallOut, summary="Team lead takes a call (B10)")
@@ -271,9 +273,9 @@ def floor_take_over(request: HttpRequest, call_id: int, body: ReasonIn) -> CallO
 
 
 class ArrivalIn(Schema):
-    external_id: str
-    queue: str
-    caller_number: str
+    external_id: str = Field(max_length=100)
+    queue: str = Field(max_length=30)
+    caller_number: str = Field(max_length=32)
 
 
 class OpenCaseOut(Schema):
@@ -335,8 +337,8 @@ def cti_call_abandoned(request: HttpRequest, external_id: str) -> RoutingOut:
 
 
 class CallbackWindowIn(Schema):
-    window_start: datetime
-    window_end: datetime
+    window_start: Moment
+    window_end: Moment
 
 
 @cti.post(

@@ -6,13 +6,14 @@ manager and admins every one. A review is written by the agent's team lead; bad 
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, P, QueryEx, Router, Schema, Status
 
 from hotline import clock
 from hotline.accounts.views import signed_in
+from hotline.bounds import Id
 from hotline.calls.models import CallReview
 from hotline.calls.selectors import review_page
 from hotline.calls.services.reviews import call_review_create
@@ -43,9 +44,10 @@ class CallReviewsOut(Schema):
 
 
 class CallReviewIn(Schema):
-    call_id: int
-    marks: dict[str, Mark]  # criterion code: met, not_met or na; every criterion once
-    comment: str = ""
+    call_id: Id
+    # criterion code: met, not_met or na; every criterion once
+    marks: dict[Annotated[str, Field(max_length=40)], Mark] = Field(max_length=40)
+    comment: str = Field("", max_length=2000)
 
 
 def _out(review: CallReview) -> dict[str, Any]:
@@ -66,7 +68,9 @@ def _out(review: CallReview) -> dict[str, Any]:
 
 
 @router.get("", response=CallReviewsOut, summary="Call reviews I may read, newest first (B11)")
-def reviews_list(request: HttpRequest, agent: str = "", page: PageNumber = 1) -> dict[str, Any]:
+def reviews_list(
+    request: HttpRequest, agent: QueryEx[str, P(max_length=150)] = "", page: PageNumber = 1
+) -> dict[str, Any]:
     """`agent` narrows to one agent's reviews (a user name); one the user may not read has none."""
     rows, has_next = review_page(signed_in(request), page, agent=agent)
     return {"page": page, "has_next": has_next, "reviews": [_out(r) for r in rows]}

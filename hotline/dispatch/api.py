@@ -2,13 +2,15 @@
 of another provider answers 404, exactly like one that does not exist."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from hotline import clock
 from hotline.accounts.views import signed_in
+from hotline.bounds import Id, Moment
+from hotline.dispatch.choices import Channel, DelayReason, UrgeReason
 from hotline.dispatch.models import Provider, WorkOrder
 from hotline.dispatch.selectors import dispatch_board as board_select
 from hotline.dispatch.selectors import provider_orders as provider_orders_select
@@ -31,7 +33,9 @@ from hotline.dispatch.services import (
     work_order_dispatch as dispatch_service,
 )
 from hotline.dispatch.services import work_order_urge as urge_service
+from hotline.dispatch.services.provider import MAX_SIGNATURE_BYTES
 from hotline.paging import PageNumber
+from hotline.tickets.choices import ServiceOption
 from hotline.tickets.models import Ticket
 
 router = Router(tags=["dispatch"])
@@ -111,7 +115,9 @@ class BoardOut(Schema):
     "/board", response=BoardOut, summary="The dispatch board (D3, E3, D6, D7): tabs, 50 a page"
 )
 def dispatch_board(
-    request: HttpRequest, tab: str = "to_dispatch", page: PageNumber = 1
+    request: HttpRequest,
+    tab: Literal["to_dispatch", "bounced", "late", "leftovers", "providers"] = "to_dispatch",
+    page: PageNumber = 1,
 ) -> dict[str, Any]:
     board = board_select(signed_in(request), tab, page, now=clock.now())
     tickets, orders, counts = [], [], []
@@ -144,9 +150,9 @@ def dispatch_board(
 
 
 class DispatchIn(Schema):
-    ticket_id: int
-    provider_id: int | None = None
-    channel: str | None = None
+    ticket_id: Id
+    provider_id: Id | None = None
+    channel: Channel | Literal[""] | None = None  # empty: the provider's own channel
 
 
 @router.post("/orders", response={201: OrderDetailOut}, summary="Dispatch a ticket (D3, E1)")
@@ -169,7 +175,7 @@ def work_order_get(request: HttpRequest, order_id: int) -> dict[str, Any]:
 
 
 class UrgeIn(Schema):
-    reason: str = "no_feedback"
+    reason: UrgeReason = UrgeReason.NO_FEEDBACK
 
 
 class UrgeOut(Schema):
@@ -188,8 +194,8 @@ def work_order_urge(request: HttpRequest, order_id: int, body: UrgeIn) -> dict[s
 
 
 class ChaseIn(Schema):
-    ticket_id: int
-    note: str = ""
+    ticket_id: Id
+    note: str = Field("", max_length=1000)
 
 
 class ChaseOut(Schema):
@@ -210,7 +216,7 @@ def chase_record(request: HttpRequest, body: ChaseIn) -> Status[dict[str, Any]]:
 
 
 class ChaseReplyIn(Schema):
-    note: str
+    note: str = Field(max_length=1000)
 
 
 class ChaseReplyOut(Schema):
@@ -239,7 +245,7 @@ class OrdersOut(Schema):
 
 @provider.get("/orders", response=OrdersOut, summary="My provider's work orders (D4)")
 def provider_orders(
-    request: HttpRequest, filter: str = "open", page: PageNumber = 1
+    request: HttpRequest, filter: Literal["open", "done", "all"] = "open", page: PageNumber = 1
 ) -> dict[str, Any]:
     found, has_next = provider_orders_select(signed_in(request), filter, page)
     return {"page": page, "has_next": has_next, "orders": [_out(o) for o in found]}
@@ -257,8 +263,8 @@ def provider_order_acknowledge(request: HttpRequest, order_id: int) -> dict[str,
 
 
 class ContactIn(Schema):
-    visit_start: datetime
-    visit_end: datetime
+    visit_start: Moment
+    visit_end: Moment
 
 
 @provider.post("/orders/{order_id}/contact", response=OrderOut, summary="Visit agreed (D4, C1)")
@@ -274,7 +280,7 @@ def provider_order_contact(request: HttpRequest, order_id: int, body: ContactIn)
 
 
 class StatusIn(Schema):
-    text: str
+    text: str = Field(max_length=2000)
 
 
 @provider.post("/orders/{order_id}/status", response=OrderOut, summary="Report status (D4, D5)")
@@ -286,9 +292,9 @@ def provider_order_status(request: HttpRequest, order_id: int, body: StatusIn) -
 
 
 class DelayIn(Schema):
-    reason: str = ""
-    new_time: datetime | None = None
-    text: str = ""
+    reason: DelayReason | Literal[""] = ""
+    new_time: Moment | None = None
+    text: str = Field("", max_length=2000)
 
 
 @provider.post("/orders/{order_id}/delay", response=OrderOut, summary="Delay, with reason (C3)")
@@ -305,8 +311,8 @@ def provider_order_delay(request: HttpRequest, order_id: int, body: DelayIn) -> 
 
 
 class CompleteIn(Schema):
-    work_done: str
-    option_chosen: str = ""
+    work_done: str = Field(max_length=2000)
+    option_chosen: ServiceOption | Literal[""] = ""
 
 
 @provider.post("/orders/{order_id}/complete", response=OrderOut, summary="Job done (D4, C4)")
@@ -324,8 +330,8 @@ def provider_order_complete(
 
 
 class SignIn(Schema):
-    signer_name: str
-    signature_image: str = ""
+    signer_name: str = Field(max_length=150)
+    signature_image: str = Field("", max_length=MAX_SIGNATURE_BYTES)
 
 
 @provider.post("/orders/{order_id}/sign", response=OrderOut, summary="Sign and seal (E6, C5)")

@@ -2,10 +2,10 @@
 the caller may not see answers 404, exactly like one that does not exist."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from hotline import clock
 from hotline.accounts.views import signed_in
@@ -48,12 +48,12 @@ class FollowUpsOut(Schema):
 
 
 class ReleaseIn(Schema):
-    note: str = ""
+    note: str = Field("", max_length=1000)
 
 
 class RecordIn(Schema):
-    score: int
-    reason: str
+    score: int = Field(ge=1, le=5)
+    reason: str = Field(max_length=1000)
     resolved: bool
 
 
@@ -82,7 +82,9 @@ def _out(f: FollowUp) -> dict[str, Any]:
 
 @router.get("", response=FollowUpsOut, summary="Follow-up calls: due, mine, upcoming, done (D12)")
 def followups_list(
-    request: HttpRequest, filter: str = "due", page: PageNumber = 1
+    request: HttpRequest,
+    filter: Literal["due", "mine", "upcoming", "done"] = "due",
+    page: PageNumber = 1,
 ) -> dict[str, Any]:
     which = filter if filter in FILTERS else "due"
     rows, has_next = followup_list(signed_in(request), which, page, now=clock.now())

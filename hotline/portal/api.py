@@ -5,7 +5,7 @@ POST: each request is an event and the team leads are told.
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -71,7 +71,7 @@ class CasesOut(Schema):
 
 
 class RecordFormatIn(Schema):
-    format: str = "json"
+    format: Literal["json", "csv", "pdf"] = "json"
 
 
 def _case(row: CaseRow) -> dict[str, Any]:

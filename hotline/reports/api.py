@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import P, QueryEx, Router
 
 from hotline import clock
 from hotline.accounts.views import signed_in
@@ -24,7 +24,11 @@ def _json(data: bytes) -> HttpResponse:
 
 
 @router.get("/monthly", summary="D13 monthly report per provider (month YYYY-MM)")
-def reports_monthly(request: HttpRequest, month: str = "", provider: str = "") -> HttpResponse:
+def reports_monthly(
+    request: HttpRequest,
+    month: QueryEx[str, P(max_length=7)] = "",
+    provider: QueryEx[str, P(max_length=150)] = "",  # its id or its name
+) -> HttpResponse:
     now = clock.now()
     try:
         if not month:
@@ -37,7 +41,7 @@ def reports_monthly(request: HttpRequest, month: str = "", provider: str = "") -
 
 
 @router.get("/weekly", summary="D15 weekly summary (the week holding day YYYY-MM-DD)")
-def reports_weekly(request: HttpRequest, day: str = "") -> HttpResponse:
+def reports_weekly(request: HttpRequest, day: QueryEx[str, P(max_length=10)] = "") -> HttpResponse:
     now = clock.now()
     try:
         on = parse_day(day) if day else now.astimezone(centre_zone()).date()
@@ -47,7 +51,7 @@ def reports_weekly(request: HttpRequest, day: str = "") -> HttpResponse:
 
 
 @router.get("/daily", summary="D7 daily report (day YYYY-MM-DD)")
-def reports_daily(request: HttpRequest, day: str = "") -> HttpResponse:
+def reports_daily(request: HttpRequest, day: QueryEx[str, P(max_length=10)] = "") -> HttpResponse:
     now = clock.now()
     try:
         on = parse_day(day) if day else now.astimezone(centre_zone()).date()

@@ -33,7 +33,7 @@ def centre_zone() -> ZoneInfo:
 
 
 def _provider_lookup(text: str) -> Q:
-    return Q(pk=int(text)) if text.isdigit() else Q(name=text)
+    return Q(pk=int(text)) if text.isascii() and text.isdigit() else Q(name=text)
 
 
 def providers_for(user: User | None, provider: str | int | None) -> list[Provider]:

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 from django.utils.translation import gettext
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from hotline import clock
@@ -33,16 +33,16 @@ class SettingOut(Schema):
 
 
 class ChangeIn(Schema):
-    value: str
-    reason: str
+    value: str = Field(max_length=32)
+    reason: str = Field(max_length=500)
     scope: Scope = Scope.DEPLOYMENT
-    scope_ref: str = ""
+    scope_ref: str = Field("", max_length=64)
 
 
 class ResetIn(Schema):
-    reason: str
+    reason: str = Field(max_length=500)
     scope: Scope = Scope.DEPLOYMENT
-    scope_ref: str = ""
+    scope_ref: str = Field("", max_length=64)
 
 
 def _out(row: SettingRow) -> SettingOut:

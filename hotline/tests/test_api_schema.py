@@ -10,7 +10,7 @@ is refused. Examples per operation are few and derandomized: CI runs the same re
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -25,6 +25,7 @@ from schemathesis import checks as st_checks
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.accounts.permissions import API_ROLES
+from hotline.bounds import FIRST_DAY, FIRST_MOMENT, LAST_DAY, LAST_MOMENT
 
 SCHEMA_PATH = "/api/v1/openapi.json"
 SEED = 20261123
@@ -46,6 +47,19 @@ def _load(phases: dict[str, Any]) -> Any:
     )
     return schemathesis.openapi.from_wsgi(SCHEMA_PATH, APP, config=config)
 
+
+# Dates and times in the range the API takes (hotline.bounds: its `formatMinimum` and
+# `formatMaximum`, which JSON Schema generators do not read), at any offset from UTC.
+_offsets = st.integers(-12 * 60, 14 * 60).map(lambda minutes: timezone(timedelta(minutes=minutes)))
+schemathesis.openapi.format("date", st.dates(FIRST_DAY, LAST_DAY).map(lambda day: day.isoformat()))
+schemathesis.openapi.format(
+    "date-time",
+    st.datetimes(
+        FIRST_MOMENT.replace(tzinfo=None) + timedelta(days=1),
+        LAST_MOMENT.replace(tzinfo=None) - timedelta(days=1),
+        timezones=_offsets,
+    ).map(lambda moment: moment.isoformat()),
+)
 
 # Boundary and invalid values of every parameter and body field, deterministically (the
 # coverage phase: missing fields, wrong types, extreme numbers and strings, a method the path
@@ -300,3 +314,4 @@ def test_openapi_documents_the_error_answers(client):
             codes = set(operation["responses"])
             assert {"401", "403", "404", "409", "422"} <= codes, (method, path)
             assert ("400" in codes) == ("requestBody" in operation), (method, path)
+            assert ("413" in codes) == ("requestBody" in operation), (method, path)

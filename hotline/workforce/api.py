@@ -6,10 +6,11 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from hotline import clock
 from hotline.accounts.views import signed_in
+from hotline.bounds import Day, Id
 from hotline.workforce import planning, selectors
 from hotline.workforce.models import LeaveRequest, Roster
 from hotline.workforce.services import leave_decide, leave_request, roster_publish
@@ -18,9 +19,9 @@ router = Router(tags=["workforce"])
 
 
 class LeaveIn(Schema):
-    first_day: date
-    last_day: date
-    reason: str
+    first_day: Day
+    last_day: Day
+    reason: str = Field(max_length=300)
 
 
 class LeaveDecisionIn(Schema):
@@ -169,7 +170,7 @@ def workforce_roster_publish(request: HttpRequest, roster_id: int) -> dict[str, 
 @router.get(
     "/adherence", response=list[AdherenceOut], summary="The team's adherence now and today (B1)"
 )
-def workforce_adherence(request: HttpRequest, team: int | None = None) -> list[dict[str, Any]]:
+def workforce_adherence(request: HttpRequest, team: Id | None = None) -> list[dict[str, Any]]:
     user = signed_in(request)
     teams = selectors.teams_for(user)
     found = (teams.filter(pk=team) if team else teams).first()

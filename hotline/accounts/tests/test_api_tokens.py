@@ -124,7 +124,7 @@ def test_api_method_a_path_does_not_have_is_405_json_naming_the_methods(client, 
     response = client.delete("/api/v1/rulebook/a2.max_wait", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 405
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "Method not allowed"}
+    assert response.json() == {"detail": "This path has no DELETE operation."}
     assert response["Allow"] == "PUT"
 
 

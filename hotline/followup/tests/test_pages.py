@@ -183,8 +183,11 @@ def test_c6_api_bad_input(client, centre, token_for, followup, at_due):
         f"/{followup.pk}/record",
         {"score": 7, "reason": "x", "resolved": True},
     )
-    assert bad.status_code == 409
-    assert bad.json()["rule"] == "D12"
+    assert bad.status_code == 422  # out of the range the OpenAPI shows
+    no_reason = {"score": 4, "reason": " ", "resolved": True}
+    refused = api(client, token, "POST", f"/{followup.pk}/record", no_reason)
+    assert refused.status_code == 409
+    assert refused.json()["rule"] == "D12"
     malformed = api(client, token, "POST", f"/{followup.pk}/record", {"score": "many"})
     assert malformed.status_code == 422
     followup.refresh_from_db()

@@ -167,6 +167,19 @@ def test_d13_api_monthly_for_the_manager_and_refused_for_an_agent(
     assert client.get(url, {"month": "2026-10"}, **agent).status_code == 403
 
 
+@pytest.mark.parametrize("provider", ["²", "٣", "99999999999999999999"])
+def test_d13_api_provider_that_is_no_id_and_no_name_is_a_422(
+    client, centre, data, token_for, provider
+) -> None:  # type: ignore[no-untyped-def]
+    """ "²" is a digit to str.isdigit but no number to int(): it was a server error."""
+    manager = {"HTTP_AUTHORIZATION": f"Bearer {token_for(centre['manager'])}"}
+    answer = client.get(
+        "/api/v1/reports/monthly", {"month": "2026-10", "provider": provider}, **manager
+    )
+    assert answer.status_code == 422
+    assert provider in answer.json()["detail"]  # "There is no provider '²'."
+
+
 def test_d13_api_provider_gets_404_for_another_provider(client, centre, data, token_for) -> None:  # type: ignore[no-untyped-def]
     staff = centre["provider1"]
     other = next(p for p in providers() if p.pk != staff.provider_id)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from ninja import P, PathEx, QueryEx, Schema
 from pydantic import Field, StringConstraints
 
+from hotline.bounds import Moment
 from hotline.tickets import limits
 from hotline.tickets.choices import (
     IncidentKind,
@@ -189,8 +190,8 @@ class WindowIn(Schema):
     `customer_chose_later` and a `later_reason` (D6). Windows start at most 15 min in the past,
     end within 180 days and last at most 24 h (else 422)."""
 
-    start: datetime
-    end: datetime
+    start: Moment
+    end: Moment
     customer_chose_later: bool = False
     later_reason: LaterReason = ""
 
