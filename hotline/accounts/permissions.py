@@ -107,6 +107,7 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
 API_ROLES: dict[str, frozenset[Role]] = {
     "me": EVERYONE,
     "rulebook_list": STAFF,
+    "rulebook_scopes": ADMINS,
     "rulebook_set": ADMINS,
     "rulebook_reset": ADMINS,
     "events_list": frozenset({Role.MANAGER, Role.ADMIN}),
