@@ -5,10 +5,11 @@ arrived, was answered, ended or was abandoned, and gets the routing decision bac
 """
 
 from datetime import datetime, timedelta
+from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from hotline import clock
 from hotline.accounts.models import User
@@ -308,22 +309,32 @@ def _seconds(value: object) -> float | None:
 
 class OverrideIn(Schema):
     kind: LeaveKind
-    reason: str
-    rule: str = "B4"
+    # The agent's state keeps the reason: the same bound as AgentSession.reason.
+    reason: str = Field(min_length=1, max_length=200)
+    rule: Literal["B2", "B3", "B4", "B6"] | None = Field(
+        None,
+        description="The refusal being overridden; none: whichever rules refuse now. B5 (a "
+        "call in progress) can't be overridden.",
+    )
+
+
+class OverrideOut(FloorLeaveOut):
+    overridden: list[str]  # the rules set aside, each audited
 
 
 @router.post(
     "/agents/{username}/override-leave",
-    response=FloorLeaveOut,
-    summary="Team lead: let an agent leave despite a refusal (audited)",
+    response=OverrideOut,
+    summary="Team lead: let an agent leave despite a refusal (audited per rule)",
 )
-def floor_override_leave(request: HttpRequest, username: str, body: OverrideIn) -> FloorLeaveOut:
+def floor_override_leave(request: HttpRequest, username: str, body: OverrideIn) -> OverrideOut:
     lead = signed_in(request)
     agent = get_object_or_404(User, username=username, team=lead.team_id)
     made = agent_leave_override(
-        actor=lead, now=clock.now(), agent=agent, kind=body.kind, reason=body.reason
+        actor=lead, now=clock.now(), agent=agent, kind=body.kind, reason=body.reason, rule=body.rule
     )
-    return FloorLeaveOut(id=made.pk, kind=made.kind, state=made.state)
+    leave = made.leave
+    return OverrideOut(id=leave.pk, kind=leave.kind, state=leave.state, overridden=made.rules)
 
 
 class ReasonIn(Schema):

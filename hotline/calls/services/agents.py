@@ -1,9 +1,12 @@
 """An agent's own moves on the floor: log in, get ready, ask for a break, come back, log out."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
@@ -18,8 +21,16 @@ from hotline.calls.services.floor import (
     move_agent,
     pending_leave,
 )
-from hotline.core.agent_states import AgentEvent, AgentState, leave_event
-from hotline.core.breaks import BreakDecision, BreakLimits, LeaveKind, Outcome, decide_leave
+from hotline.core.agent_states import BUSY_STATES, AgentEvent, AgentState, leave_event
+from hotline.core.breaks import (
+    BreakDecision,
+    BreakLimits,
+    FloorSnapshot,
+    LeaveKind,
+    Outcome,
+    decide_leave,
+    leave_refusals,
+)
 from hotline.core.calendar import BusinessCalendar
 from hotline.core.floor import login_punctuality
 from hotline.core.i18n import gettext_noop
@@ -135,27 +146,31 @@ def _end_active_leave(agent: User, now: datetime) -> None:
 
 @transaction.atomic
 def agent_log_out(*, actor: User, now: datetime) -> AgentSession:
-    """Leave the floor. Refused mid-call (B5) or when the queue would be left unstaffed (B6)."""
+    """Leave the floor. Refused mid-call (B5) or when the queue would be left unstaffed (B6).
+
+    B6 is asked from every state off the phones, not only "ready": an agent who has just
+    declined the ringing call is not ready, and may be the last one who could serve it."""
     assert actor.team_id is not None
     lock_team(actor.team_id)
     session = locked_session(actor)
-    if session.state == AgentState.READY:
+    if session.state not in (AgentState.LOGGED_OUT, *BUSY_STATES):
         _decide_or_refuse(session, LeaveKind.AWAY, now)
     _end_active_leave(actor, now)
     move_agent(session, AgentEvent.LOG_OUT, actor=actor, now=now, rule="B5")
     return session
 
 
-def _decide_or_refuse(session: AgentSession, kind: LeaveKind, now: datetime) -> BreakDecision:
-    rules = current_rulebook()
+def _leave_inputs(session: AgentSession, now: datetime) -> tuple[FloorSnapshot, BreakLimits]:
     queue_ids = frozenset(session.queues.values_list("pk", flat=True))
     team_size = AgentSession.objects.filter(team_id=session.team_id).count()
     limits = BreakLimits.for_team(
-        rules, team_id=session.team_id, team_size=team_size, queue_ids=queue_ids
+        current_rulebook(), team_id=session.team_id, team_size=team_size, queue_ids=queue_ids
     )
-    decision = decide_leave(
-        kind, floor_snapshot(session, now=now, day_start=_day_start(session, now)), limits
-    )
+    return floor_snapshot(session, now=now, day_start=_day_start(session, now)), limits
+
+
+def _decide_or_refuse(session: AgentSession, kind: LeaveKind, now: datetime) -> BreakDecision:
+    decision = decide_leave(kind, *_leave_inputs(session, now))
     if decision.refusal:
         raise decision.refusal
     return decision
@@ -254,34 +269,72 @@ def start_pending_leave(session: AgentSession, *, now: datetime) -> LeaveRequest
     return leave
 
 
+@dataclass(frozen=True)
+class LeaveOverride:
+    leave: LeaveRequest
+    rules: list[str]  # the rules set aside, in the order they are checked
+
+
 @transaction.atomic
 def agent_leave_override(
-    *, actor: User, now: datetime, agent: User, kind: LeaveKind, reason: str
+    *,
+    actor: User,
+    now: datetime,
+    agent: User,
+    kind: LeaveKind,
+    reason: str,
+    rule: str | None = None,
 ) -> LeaveRequest:
-    """A team lead lets an agent leave despite a refusal: needs a reason, audited as an override."""
+    """A team lead lets an agent leave despite a refusal: needs a reason, audited as an override
+    of each rule that refuses the leave now (B2, B3, B4, B6; `rule`, if given, must be one of
+    them). B5 is never overridden: an agent on a call finishes it first."""
     if actor.role not in (Role.TEAM_LEAD, Role.ADMIN) or (
         actor.role == Role.TEAM_LEAD and actor.team_id != agent.team_id
     ):
-        raise PolicyRefusal("B4", gettext_noop("Only the agent's team lead can override this."))
+        raise PermissionDenied(_("Only the agent's team lead can override a refusal."))
     if not reason.strip():
-        raise PolicyRefusal("B4", gettext_noop("Say why the rule is overridden: it is audited."))
+        raise ValidationError(_("Say why the rule is overridden: it is audited."))
     assert agent.team_id is not None
     lock_team(agent.team_id)
     session = locked_session(agent)
+    if session.state in BUSY_STATES:
+        raise PolicyRefusal(
+            "B5",
+            gettext_noop("%(name)s is on a call: a break can start only after it."),
+            {"name": str(agent)},
+        )
+    overridden = [r.rule_id for r in leave_refusals(kind, *_leave_inputs(session, now))]
+    if not overridden or (rule is not None and rule not in overridden):
+        raise _nothing_to_override(kind, rule, overridden)
     move_agent(session, leave_event(kind.state), actor=actor, now=now, reason=reason)
-    Alert.objects.create(
-        kind=AlertKind.OVERRIDE, rule="B4", team_id=agent.team_id, agent=agent, raised_at=now
-    )
-    event_append(
-        actor=actor,
-        now=now,
-        entity="calls.agent",
-        entity_id=agent.pk,
-        action="leave_overridden",
-        new=kind.value,
-        reason=reason,
-        rule="B4",
-    )
-    return LeaveRequest.objects.create(
+    for rule_id in overridden:  # one audited override per rule set aside
+        Alert.objects.create(
+            kind=AlertKind.OVERRIDE, rule=rule_id, team_id=agent.team_id, agent=agent, raised_at=now
+        )
+        event_append(
+            actor=actor,
+            now=now,
+            entity="calls.agent",
+            entity_id=agent.pk,
+            action="leave_overridden",
+            new=kind.value,
+            reason=reason,
+            rule=rule_id,
+        )
+    leave = LeaveRequest.objects.create(
         agent=agent, kind=kind, requested_at=now, started_at=now, state=LeaveState.ACTIVE
+    )
+    return LeaveOverride(leave, overridden)
+
+
+def _nothing_to_override(kind: LeaveKind, asked: str | None, refusing: list[str]) -> PolicyRefusal:
+    if refusing:
+        return PolicyRefusal(
+            refusing[0],
+            gettext_noop("This leave is refused by %(rules)s, not %(asked)s: override that."),
+            {"rules": ", ".join(refusing), "asked": asked},
+        )
+    return PolicyRefusal(
+        asked or ("B4" if kind.is_break else "B6"),
+        gettext_noop("Nothing to override: no rule refuses this leave now; the agent asks for it."),
     )

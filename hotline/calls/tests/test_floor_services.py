@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -444,7 +445,7 @@ def test_team_lead_override_of_a_refused_break_is_audited(centre, ready, now):
 
 
 def test_only_the_team_lead_overrides(centre, ready, now):
-    with pytest.raises(PolicyRefusal):
+    with pytest.raises(PermissionDenied):
         agent_leave_override(
             actor=ready[2], now=now, agent=ready[1], kind=LeaveKind.BREAK, reason="x"
         )
