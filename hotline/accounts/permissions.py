@@ -124,6 +124,7 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "floor_transfer_accept": ON_THE_PHONES,
     "floor_transfer_decline": ON_THE_PHONES,
     "floor_callback": ON_THE_PHONES,
+    "floor_callback_outcome": ON_THE_PHONES,
     "floor_wallboard": LEADS,
     "floor_override_leave": LEADS,
     "floor_take_over": LEADS,

@@ -14,8 +14,8 @@ from ninja import Field, Router, Schema, Status
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
-from hotline.calls.choices import OfferOutcome
-from hotline.calls.models import AgentSession, Call, Offer, Queue
+from hotline.calls.choices import CallbackFailure, OfferOutcome
+from hotline.calls.models import AgentSession, Call, Callback, Offer, Queue
 from hotline.calls.selectors import desk_view, wallboard
 from hotline.calls.services.agents import (
     agent_leave_override,
@@ -38,7 +38,12 @@ from hotline.calls.services.transfers import (
     transfer_decline,
     transfer_request,
 )
-from hotline.calls.services.waiting import call_to_callback, callback_schedule
+from hotline.calls.services.waiting import (
+    CallbackOutcome,
+    call_to_callback,
+    callback_record_outcome,
+    callback_schedule,
+)
 from hotline.core.breaks import LeaveKind
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
@@ -254,6 +259,49 @@ def floor_callback(request: HttpRequest, body: CallbackIn) -> CallbackOut:
         state=made.state,
         window_start=made.window_start,
         window_end=made.window_end,
+    )
+
+
+class CallbackOutcomeIn(Schema):
+    outcome: CallbackOutcome
+    # Every CallbackFailure but window_passed, which only the floor itself records.
+    reason: Literal["no_answer", "busy", "wrong_number", "voicemail", "refused"] | None = Field(
+        None, description="Why a failed callback did not reach the customer."
+    )
+    retry_at: datetime | None = Field(
+        None, description="A failed callback is tried again then, inside its window."
+    )
+
+
+class CallbackOutcomeOut(CallbackOut):
+    failure: str
+
+
+@router.post(
+    "/callbacks/{callback_id}/outcome",
+    response=CallbackOutcomeOut,
+    summary="After dialling: the callback completed or failed, and why (B8)",
+)
+def floor_callback_outcome(
+    request: HttpRequest, callback_id: int, body: CallbackOutcomeIn
+) -> CallbackOutcomeOut:
+    me = signed_in(request)
+    get_object_or_404(Callback, pk=callback_id, queue__team=me.team_id)  # another team's: 404
+    made = callback_record_outcome(
+        actor=me,
+        now=clock.now(),
+        callback_id=callback_id,
+        outcome=body.outcome,
+        failure=CallbackFailure(body.reason) if body.reason else None,
+        retry_at=body.retry_at,
+    )
+    return CallbackOutcomeOut(
+        id=made.pk,
+        number=made.number,
+        state=made.state,
+        window_start=made.window_start,
+        window_end=made.window_end,
+        failure=made.failure,
     )
 
 

@@ -196,7 +196,8 @@ def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
             now=now,
             wrap_up_ends_at=wrap_up_end(call.queue, now),
         )
-        _close_callback(call, now)
+        # A callback's call ending says nothing of how it went: the agent records that (B8,
+        # callback_record_outcome); until then it counts as due and not completed.
         event_append(
             actor=actor,
             now=now,
@@ -210,13 +211,6 @@ def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
             ),
         )
     return call
-
-
-def _close_callback(call: Call, now: datetime) -> None:
-    if call.callback_id:
-        Callback.objects.filter(pk=call.callback_id).update(
-            state=CallbackState.COMPLETED, completed_at=now
-        )
 
 
 def wrap_up_end(queue: Queue, now: datetime) -> datetime:

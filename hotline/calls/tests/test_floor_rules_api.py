@@ -13,8 +13,9 @@ import pytest
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.models import Event
-from hotline.calls.choices import CallState
-from hotline.calls.models import AgentSession, Alert, Call, LeaveRequest
+from hotline.calls.choices import AlertKind, CallbackFailure, CallState
+from hotline.calls.models import AgentSession, Alert, Call, Callback, LeaveRequest
+from hotline.calls.services.tick import floor_tick
 
 pytestmark = pytest.mark.django_db
 
@@ -289,3 +290,171 @@ def test_b1_logging_out_off_the_floor_is_refused_and_changes_nothing(api, centre
     assert (response.status_code, response.json()["rule"]) == (409, "B1")
     assert not AgentSession.objects.filter(agent=centre["agent1"]).exists()
     assert api("pbx", "post", "/floor/logout").status_code == 403
+
+
+# B8: callbacks offered only inside their window, tracked to completed or failed ------------
+
+
+def schedule(api, clock, username="agent1", start_in=5, length=30):
+    """A callback promised by the agent for a window `start_in` minutes from now."""
+    start = clock.at + timedelta(minutes=start_in)
+    body = {
+        "queue": "repairs",
+        "number": "+359 88 1000000",
+        "window_start": start.isoformat(),
+        "window_end": (start + timedelta(minutes=length)).isoformat(),
+    }
+    made = api(username, "post", "/floor/callbacks", body)
+    assert made.status_code == 200
+    return made.json()
+
+
+def worker(clock, minutes=0.0):
+    """What `hotline worker` does every second, `minutes` later."""
+    clock.tick(minutes * 60)
+    floor_tick(clock.at)
+
+
+def dial(api, username):
+    """The agent answers the ringing callback (dials the customer), then hangs up."""
+    offer = api(username, "get", "/floor/desk").json()["offer"]
+    assert offer["callback_id"] is not None
+    call = api(username, "post", f"/floor/offers/{offer['id']}/accept").json()
+    assert api(username, "post", f"/floor/calls/{call['id']}/end").status_code == 200
+    api(username, "post", "/floor/wrap-up/end")
+    return offer["callback_id"]
+
+
+def callback_kpi(api):
+    return api("lead", "get", "/floor/wallboard").json()["kpis"]["callback_completion"]
+
+
+def test_b8_a_callback_is_not_offered_after_its_window_and_is_marked_missed(api, centre, clock):
+    api("agent1", "post", "/floor/login")
+    made = schedule(api, clock)
+    worker(clock, 36)  # nobody was ready all through the window
+    missed_at = clock.at
+    api("agent1", "post", "/floor/ready")
+    assert api("agent1", "get", "/floor/desk").json()["offer"] is None
+    callback = Callback.objects.get(pk=made["id"])
+    assert (callback.state, callback.failure) == ("failed", "window_passed")
+    missed = Event.objects.get(entity="calls.callback", action="missed")
+    assert (missed.rule, missed.at) == ("B8", missed_at)
+    alert = Alert.objects.get(kind=AlertKind.CALLBACK_MISSED)
+    assert (alert.rule, alert.team_id) == ("B8", centre["lead"].team_id)
+    assert callback_kpi(api) == 0.0  # failed: counted, not completed
+
+
+def test_b8_an_expired_callback_is_not_offered_even_before_the_worker_marks_it(api, centre, clock):
+    api("agent1", "post", "/floor/login")
+    made = schedule(api, clock, start_in=1, length=2)
+    clock.tick(4 * 60)
+    api("agent1", "post", "/floor/ready")  # routes at once, the worker has not run yet
+    assert api("agent1", "get", "/floor/desk").json()["offer"] is None
+    assert Callback.objects.get(pk=made["id"]).state == "scheduled"
+    worker(clock)
+    assert Callback.objects.get(pk=made["id"]).state == "failed"
+
+
+def test_b8_the_agent_records_completed_and_failed_callbacks_counted_by_the_kpi(api, centre, clock):
+    on_the_floor(api, "agent1")
+    schedule(api, clock)
+    schedule(api, clock)
+    worker(clock, 5)
+    first = dial(api, "agent1")
+    assert Callback.objects.get(pk=first).state == "in_progress"  # hanging up says nothing
+    assert callback_kpi(api) == 0.0  # due and not completed
+    done = api("agent1", "post", f"/floor/callbacks/{first}/outcome", {"outcome": "completed"})
+    assert (done.status_code, done.json()["state"]) == (200, "completed")
+    assert callback_kpi(api) == 0.5  # one completed, one due
+    second = dial(api, "agent1")
+    failed = api(
+        "agent1",
+        "post",
+        f"/floor/callbacks/{second}/outcome",
+        {"outcome": "failed", "reason": "wrong_number"},
+    )
+    assert (failed.json()["state"], failed.json()["failure"]) == ("failed", "wrong_number")
+    assert callback_kpi(api) == 0.5  # completed / (completed + failed)
+    event = Event.objects.get(entity="calls.callback", action="failed")
+    assert (event.rule, event.reason, event.actor) == ("B8", "wrong_number", centre["agent1"])
+
+
+def test_b8_a_failed_callback_is_tried_again_inside_its_window(api, centre, clock):
+    on_the_floor(api, "agent1")
+    made = schedule(api, clock)
+    worker(clock, 5)
+    dial(api, "agent1")
+    retry_at = clock.at + timedelta(minutes=10)
+    again = api(
+        "agent1",
+        "post",
+        f"/floor/callbacks/{made['id']}/outcome",
+        {"outcome": "failed", "reason": "busy", "retry_at": retry_at.isoformat()},
+    )
+    assert (again.status_code, again.json()["state"]) == (200, "scheduled")
+    assert api("agent1", "get", "/floor/desk").json()["offer"] is None
+    worker(clock, 10)
+    assert api("agent1", "get", "/floor/desk").json()["offer"]["callback_id"] == made["id"]
+    assert Callback.objects.get(pk=made["id"]).attempts == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "rule"),
+    [
+        ({"outcome": "failed"}, 422, ""),
+        ({"outcome": "failed", "reason": "window_passed"}, 422, ""),
+        ({"outcome": "failed", "reason": "Z9"}, 422, ""),
+        ({"outcome": "maybe"}, 422, ""),
+        ({"outcome": "completed", "reason": "busy"}, 422, ""),
+        ({"outcome": "completed", "retry_at": "not a time"}, 422, ""),
+        ({"outcome": "failed", "reason": "busy", "retry_at": "2030-01-01T00:00:00Z"}, 409, "C1"),
+    ],
+)
+def test_b8_a_bad_outcome_is_refused_and_changes_nothing(api, centre, clock, body, status, rule):
+    on_the_floor(api, "agent1")
+    made = schedule(api, clock)
+    worker(clock, 5)
+    dial(api, "agent1")
+    response = api("agent1", "post", f"/floor/callbacks/{made['id']}/outcome", body)
+    assert response.status_code == status
+    assert response.json().get("rule", "") == rule
+    assert Callback.objects.get(pk=made["id"]).state == "in_progress"
+    assert not Event.objects.filter(
+        entity="calls.callback", action__in=["completed", "failed", "rescheduled"]
+    ).exists()
+
+
+def test_b8_an_undialled_callback_has_no_outcome_yet(api, centre, clock):
+    on_the_floor(api, "agent1")
+    made = schedule(api, clock)
+    response = api(
+        "agent1", "post", f"/floor/callbacks/{made['id']}/outcome", {"outcome": "completed"}
+    )
+    assert (response.status_code, response.json()["rule"]) == (409, "B8")
+    assert Callback.objects.get(pk=made["id"]).state == "scheduled"
+
+
+def test_b8_only_the_agent_who_dialled_or_their_lead_records_the_outcome(
+    api, centre, clock, other_lead
+):
+    on_the_floor(api, "agent1", "agent2")
+    made = schedule(api, clock)
+    worker(clock, 5)
+    dial(api, "agent1")
+    url = f"/floor/callbacks/{made['id']}/outcome"
+    body = {"outcome": "completed"}
+    colleague = api("agent2", "post", url, body)
+    assert (colleague.status_code, colleague.json()["rule"]) == (409, "B10")
+    assert api("agent5", "post", url, body).status_code == 404  # another team's
+    assert api("lead2", "post", url, body).status_code == 404
+    assert api("pbx", "post", url, body).status_code == 403
+    assert api("customer1", "post", url, body).status_code == 403
+    assert Callback.objects.get(pk=made["id"]).state == "in_progress"
+    assert api("lead", "post", url, body).json()["state"] == "completed"
+
+
+def test_b8_the_failure_reasons_an_agent_gives_are_the_floors_own(api):
+    schemas = api("agent1", "get", "/openapi.json").json()["components"]["schemas"]
+    reasons = schemas["CallbackOutcomeIn"]["properties"]["reason"]["anyOf"][0]["enum"]
+    assert set(reasons) == {f.value for f in CallbackFailure} - {"window_passed"}

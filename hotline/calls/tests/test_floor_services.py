@@ -37,7 +37,12 @@ from hotline.calls.services.transfers import (
     transfer_decline,
     transfer_request,
 )
-from hotline.calls.services.waiting import call_to_callback, callback_schedule
+from hotline.calls.services.waiting import (
+    CallbackOutcome,
+    call_to_callback,
+    callback_record_outcome,
+    callback_schedule,
+)
 from hotline.core.agent_states import AgentEvent, AgentState
 from hotline.core.breaks import LeaveKind
 from hotline.core.refusal import PolicyRefusal
@@ -320,6 +325,13 @@ def test_b8_due_callback_is_offered_like_a_call_and_completed(ready, repairs, no
     assert offer.callback == callback
     call = offer_accept(actor=ready[0], now=now + timedelta(minutes=6), offer_id=offer.pk)
     call_end(actor=ready[0], now=now + timedelta(minutes=9), call_id=call.pk)
+    assert Callback.objects.get(pk=callback.pk).state == CallbackState.IN_PROGRESS
+    callback_record_outcome(
+        actor=ready[0],
+        now=now + timedelta(minutes=10),
+        callback_id=callback.pk,
+        outcome=CallbackOutcome.COMPLETED,
+    )
     assert Callback.objects.get(pk=callback.pk).state == CallbackState.COMPLETED
 
 
