@@ -386,7 +386,7 @@ def floor_override_leave(request: HttpRequest, username: str, body: OverrideIn) 
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: str = Field(max_length=500)
 
 
 @router.post("/calls/{call_id}/take-over", response=CallOut, summary="Team lead takes a call (B10)")

@@ -246,6 +246,30 @@ def _refusal_event(
     )
 
 
+def lead_back_from_take_over(
+    session: AgentSession, wrapped_up: list[int], *, actor: User | None, now: datetime
+) -> bool:
+    """B10: a team lead who took over a call from their own work (not ready for the queue)
+    goes back to it when the call's wrap-up ends, instead of becoming a routing target of the
+    queue; one who was ready for calls on purpose stays ready. True if the lead went back."""
+    taken_over = Event.objects.filter(
+        entity="calls.call",
+        entity_id__in=[str(call_id) for call_id in wrapped_up],
+        action="taken_over",
+    ).values_list("new", flat=True)
+    was_away = any(
+        isinstance(new, dict)
+        and new.get("agent") == session.agent_id
+        and new.get("lead_was") != AgentState.READY
+        for new in taken_over
+    )
+    if was_away:
+        move_agent(
+            session, AgentEvent.GO_AWAY, actor=actor, now=now, reason="take-over done", rule="B10"
+        )
+    return was_away
+
+
 def start_pending_leave(session: AgentSession, *, now: datetime) -> LeaveRequest | None:
     """B5: a leave asked for during a call starts once the call and its wrap-up have ended.
 

@@ -458,3 +458,81 @@ def test_b8_the_failure_reasons_an_agent_gives_are_the_floors_own(api):
     schemas = api("agent1", "get", "/openapi.json").json()["components"]["schemas"]
     reasons = schemas["CallbackOutcomeIn"]["properties"]["reason"]["anyOf"][0]["enum"]
     assert set(reasons) == {f.value for f in CallbackFailure} - {"window_passed"}
+
+
+# B10: a team lead who took over a call goes back to their own work ---------------------------
+
+
+def take_over_from(api, username):
+    """A call answered by `username`, which the team lead takes over at their desk."""
+    arrive(api, "pbx-1")
+    api("pbx", "post", "/cti/calls/pbx-1/answered")
+    call = Call.objects.get(external_id="pbx-1")
+    assert call.agent.username == username
+    taken = api("lead", "post", f"/floor/calls/{call.pk}/take-over", {"reason": "angry customer"})
+    assert (taken.status_code, taken.json()["agent"]) == (200, "lead")
+    return call
+
+
+def test_b10_after_a_take_over_the_lead_is_not_offered_queue_calls(api, centre):
+    api("lead", "post", "/floor/login")  # on the floor, not ready for the queue
+    on_the_floor(api, "agent1")
+    call = take_over_from(api, "agent1")
+    api("lead", "post", f"/floor/calls/{call.pk}/end")
+    api("agent1", "post", "/floor/wrap-up/end")
+    arrive(api, "pbx-2")  # rings on agent1, the only one ready
+    arrive(api, "pbx-3")  # waits
+    assert api("lead", "post", "/floor/wrap-up/end").json()["state"] == "away"
+    assert api("lead", "get", "/floor/desk").json()["offer"] is None
+    assert Call.objects.get(external_id="pbx-3").state == CallState.WAITING
+    back = Event.objects.filter(entity_id=str(centre["lead"].pk), action="go_away").get()
+    assert (back.rule, back.reason) == ("B10", "take-over done")
+    # Ready on purpose, the lead takes queue calls like an agent.
+    api("lead", "post", "/floor/ready")
+    assert Call.objects.get(external_id="pbx-3").state == CallState.OFFERED
+
+
+def test_b10_the_worker_ending_the_wrap_up_sends_the_lead_back_too(api, centre, clock):
+    api("lead", "post", "/floor/login")
+    on_the_floor(api, "agent1")
+    call = take_over_from(api, "agent1")
+    api("lead", "post", f"/floor/calls/{call.pk}/end")
+    worker(clock, 2)  # the queue's wrap-up time (30 s) is over
+    assert state(centre, "lead") == "away"
+
+
+def test_b10_a_lead_ready_on_purpose_stays_ready_after_the_take_over(api, centre):
+    on_the_floor(api, "agent1")
+    arrive(api, "pbx-0")  # rings on agent1, who answers
+    api("pbx", "post", "/cti/calls/pbx-0/answered")
+    on_the_floor(api, "lead")  # the lead works the queue today
+    call = Call.objects.get(external_id="pbx-0")
+    api("lead", "post", f"/floor/calls/{call.pk}/take-over", {"reason": "escalation"})
+    api("lead", "post", f"/floor/calls/{call.pk}/end")
+    assert api("lead", "post", "/floor/wrap-up/end").json()["state"] == "ready"
+
+
+@pytest.mark.parametrize("body", [{}, {"reason": "x" * 501}, {"reason": 5}])
+def test_b10_a_take_over_without_a_proper_reason_is_422(api, centre, body):
+    api("lead", "post", "/floor/login")
+    on_the_floor(api, "agent1")
+    arrive(api, "pbx-1")
+    api("pbx", "post", "/cti/calls/pbx-1/answered")
+    call = Call.objects.get(external_id="pbx-1")
+    response = api("lead", "post", f"/floor/calls/{call.pk}/take-over", body)
+    assert response.status_code == 422
+    assert Call.objects.get(pk=call.pk).agent == centre["agent1"]
+    assert state(centre, "lead") == "away"
+
+
+def test_b10_only_the_calls_team_lead_takes_it_over(api, centre, other_lead):
+    api("lead2", "post", "/floor/login")
+    on_the_floor(api, "agent1", "agent2")
+    arrive(api, "pbx-1")
+    api("pbx", "post", "/cti/calls/pbx-1/answered")
+    call = Call.objects.get(external_id="pbx-1")
+    body = {"reason": "angry customer"}
+    assert api("lead2", "post", f"/floor/calls/{call.pk}/take-over", body).status_code == 404
+    assert api("agent2", "post", f"/floor/calls/{call.pk}/take-over", body).status_code == 403
+    assert Call.objects.get(pk=call.pk).agent == centre["agent1"]
+    assert not Event.objects.filter(action="taken_over").exists()
