@@ -192,8 +192,8 @@ def floor_wrap_up_end(request: HttpRequest) -> AgentStateOut | None:
 
 
 class TransferIn(Schema):
-    to_agent: str
-    reason: str
+    to_agent: str = Field(max_length=150)  # a user name
+    reason: str = Field(max_length=300)  # as Transfer.reason keeps it
 
 
 class TransferOut(Schema):
@@ -227,8 +227,8 @@ def floor_transfer_decline(request: HttpRequest, transfer_id: int) -> Status[Non
 
 
 class CallbackIn(Schema):
-    queue: str
-    number: str
+    queue: str = Field(max_length=30)  # a queue's code
+    number: str = Field(max_length=32)  # as Callback.number keeps it
     window_start: datetime
     window_end: datetime
 

@@ -109,13 +109,15 @@ def alert_long_calls(now: datetime) -> int:
     fired = 0
     for call in Call.objects.filter(
         state=CallState.CONNECTED, talk_alerted_at__isnull=True, answered_at__isnull=False
-    ).select_related("agent"):
+    ).select_related("agent", "queue"):
         assert call.answered_at is not None
+        # A1 may be set per queue and per team: the queue's value first, then its team's.
+        scopes = {"queue": call.queue_id, "team": call.queue.team_id}
         status = talk_status(
             call.answered_at,
             now,
-            rules.duration("a1.max_talk", queue=call.queue_id),
-            rules.count("a1.warning_share", queue=call.queue_id),
+            rules.duration("a1.max_talk", **scopes),
+            rules.count("a1.warning_share", **scopes),
         )
         if status.level is TalkLevel.OVER or (
             status.level is TalkLevel.WARNING and call.talk_warned_at is None

@@ -182,7 +182,14 @@ def call_to_callback(
     return callback
 
 
+# How far ahead a callback may be promised: no rule of the rulebook, a bound on input (a
+# window in the year 9999 is a typing error, and overflows date arithmetic).
+CALLBACK_HORIZON = timedelta(days=366)
+
+
 def _check_window(now: datetime, start: datetime, end: datetime) -> None:
+    if end > now + CALLBACK_HORIZON:
+        raise PolicyRefusal("C1", gettext_noop("A callback is promised at most a year ahead."))
     if start < now - timedelta(minutes=1) or end <= start:
         raise PolicyRefusal(
             "C1",

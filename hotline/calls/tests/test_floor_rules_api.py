@@ -14,7 +14,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.models import Event
 from hotline.calls.choices import AlertKind, CallbackFailure, CallState
-from hotline.calls.models import AgentSession, Alert, Call, Callback, LeaveRequest
+from hotline.calls.models import AgentSession, Alert, Call, Callback, LeaveRequest, Transfer
 from hotline.calls.services.tick import floor_tick
 
 pytestmark = pytest.mark.django_db
@@ -536,3 +536,94 @@ def test_b10_only_the_calls_team_lead_takes_it_over(api, centre, other_lead):
     assert api("agent2", "post", f"/floor/calls/{call.pk}/take-over", body).status_code == 403
     assert Call.objects.get(pk=call.pk).agent == centre["agent1"]
     assert not Event.objects.filter(action="taken_over").exists()
+
+
+# A1: the talk limit is read at every scope it may be set for ----------------------------------
+
+
+def set_rule(api, key, value, scope="deployment", ref=""):
+    body = {"value": value, "reason": "pilot", "scope": scope, "scope_ref": ref}
+    assert api("admin", "put", f"/rulebook/{key}", body).status_code == 200
+
+
+def talking(api, queue, external_id, agent):
+    on_the_floor(api, agent)
+    arrive(api, external_id, queue)
+    api("pbx", "post", f"/cti/calls/{external_id}/answered")
+    return Call.objects.get(external_id=external_id)
+
+
+@pytest.mark.parametrize(
+    ("settings", "alerted_after"),
+    [
+        ([], {"repairs": 15, "installations": 15}),
+        ([("deployment", "")], {"repairs": 5, "installations": 5}),
+        ([("team", "Repairs")], {"repairs": 5, "installations": 15}),
+        ([("queue", "installations")], {"repairs": 15, "installations": 5}),
+    ],
+)
+def test_a1_the_talk_limit_holds_at_its_deployment_team_and_queue_scope(
+    api, clock, settings, alerted_after
+):
+    for scope, ref in settings:
+        set_rule(api, "a1.max_talk", "5", scope, ref)
+    calls = {
+        q: talking(api, q, f"pbx-{q}", a)
+        for q, a in (("repairs", "agent1"), ("installations", "agent5"))
+    }
+    alerted = {}
+    for minute in range(1, 17):
+        worker(clock, 1)
+        for queue, call in calls.items():
+            over = Alert.objects.filter(kind=AlertKind.TALK_OVER, call=call).exists()
+            if over and queue not in alerted:
+                alerted[queue] = minute
+    assert alerted == alerted_after
+
+
+def test_a1_a_queue_value_wins_over_its_teams(api, clock):
+    set_rule(api, "a1.max_talk", "10", "team", "Repairs")
+    set_rule(api, "a1.max_talk", "3", "queue", "repairs")
+    call = talking(api, "repairs", "pbx-1", "agent1")
+    worker(clock, 2.5)
+    assert not Alert.objects.filter(kind=AlertKind.TALK_OVER, call=call).exists()
+    worker(clock, 0.6)
+    assert Alert.objects.filter(kind=AlertKind.TALK_OVER, call=call).exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "status"),
+    [
+        ({"number": "+359 2 " + "1" * 30}, 422),
+        ({"queue": "r" * 31}, 422),
+        ({"queue": "installations"}, 404),  # another team's queue
+        ({"number": "no digits"}, 409),
+        ({"window_start": "9999-12-31T00:00:00Z", "window_end": "9999-12-31T01:00:00Z"}, 409),
+        ({"window_end": "not a time"}, 422),
+    ],
+)
+def test_b8_a_bad_callback_promise_is_refused_and_nothing_is_scheduled(api, clock, change, status):
+    start = clock.at + timedelta(minutes=5)
+    body = {
+        "queue": "repairs",
+        "number": "+359 88 1000000",
+        "window_start": start.isoformat(),
+        "window_end": (start + timedelta(minutes=30)).isoformat(),
+        **change,
+    }
+    assert api("agent1", "post", "/floor/callbacks", body).status_code == status
+    assert api("pbx", "post", "/floor/callbacks", body).status_code in (403, 422)
+    assert not Callback.objects.exists()
+
+
+@pytest.mark.parametrize("change", [{"reason": "x" * 301}, {"to_agent": "a" * 151}])
+def test_a4_a_transfer_request_is_bounded(api, centre, change):
+    on_the_floor(api, "agent1", "agent2")
+    arrive(api, "pbx-1")
+    api("pbx", "post", "/cti/calls/pbx-1/answered")
+    call = Call.objects.get(external_id="pbx-1")
+    body = {"to_agent": "agent2", "reason": "billing", **change}
+    response = api("agent1", "post", f"/floor/calls/{call.pk}/transfer", body)
+    assert response.status_code == 422
+    assert not Transfer.objects.exists()
+    assert state(centre, "agent2") == "ready"
