@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 
 from hotline.accounts.choices import Role
@@ -17,6 +17,12 @@ from hotline.rulebook.models import RuleValue
 from hotline.rulebook.selectors import as_overrides, current_rulebook
 from hotline.tickets.choices import Zone
 from hotline.tickets.models import Customer
+
+SCOPE_MODELS: dict[Scope, type[Model]] = {
+    Scope.TEAM: Team,
+    Scope.QUEUE: Queue,
+    Scope.CUSTOMER: Customer,
+}
 
 
 def _require_admin(actor: User) -> None:
@@ -51,14 +57,11 @@ def scope_ref_of(scope: Scope, named: str) -> str | None:
     if scope is Scope.ZONE:
         return named.lower() if named.lower() in Zone.values else None
     by_id = Q(pk=int(named)) if named.isdigit() and len(named) < 10 else Q(pk__in=[])
-    if scope is Scope.TEAM:
-        rows = Team.objects.filter(by_id | Q(name__iexact=named))
-    elif scope is Scope.QUEUE:
-        rows = Queue.objects.filter(by_id | Q(code__iexact=named))
-    else:
-        rows = Customer.objects.filter(by_id)
+    by_name = {Scope.TEAM: Q(name__iexact=named), Scope.QUEUE: Q(code__iexact=named)}
+    model = SCOPE_MODELS[scope]  # customers have no name of their own: by id only
+    rows = model._default_manager.filter(by_id | by_name.get(scope, Q(pk__in=[])))
     # An id wins over a name that looks like one (a team called "7").
-    found = sorted(rows.values_list("pk", flat=True)[:2], key=lambda pk: str(pk) != named)
+    found = sorted(rows.values_list("pk", flat=True), key=lambda pk: str(pk) != named)
     return str(found[0]) if found else None
 
 

@@ -308,7 +308,7 @@ def agent_leave_override(
     kind: LeaveKind,
     reason: str,
     rule: str | None = None,
-) -> LeaveRequest:
+) -> LeaveOverride:
     """A team lead lets an agent leave despite a refusal: needs a reason, audited as an override
     of each rule that refuses the leave now (B2, B3, B4, B6; `rule`, if given, must be one of
     them). B5 is never overridden: an agent on a call finishes it first."""
