@@ -366,31 +366,31 @@ class OverrideIn(Schema):
     )
 
 
-class OverrideOut(FloorLeaveOut):
+class LeaveOverrideOut(FloorLeaveOut):
     overridden: list[str]  # the rules set aside, each audited
 
 
 @router.post(
     "/agents/{username}/override-leave",
-    response=OverrideOut,
+    response=LeaveOverrideOut,
     summary="Team lead: let an agent leave despite a refusal (audited per rule)",
 )
-def floor_override_leave(request: HttpRequest, username: str, body: OverrideIn) -> OverrideOut:
+def floor_override_leave(request: HttpRequest, username: str, body: OverrideIn) -> LeaveOverrideOut:
     lead = signed_in(request)
     agent = get_object_or_404(User, username=username, team=lead.team_id)
     made = agent_leave_override(
         actor=lead, now=clock.now(), agent=agent, kind=body.kind, reason=body.reason, rule=body.rule
     )
     leave = made.leave
-    return OverrideOut(id=leave.pk, kind=leave.kind, state=leave.state, overridden=made.rules)
+    return LeaveOverrideOut(id=leave.pk, kind=leave.kind, state=leave.state, overridden=made.rules)
 
 
-class ReasonIn(Schema):
+class TakeOverIn(Schema):
     reason: str = Field(max_length=500)
 
 
 @router.post("/calls/{call_id}/take-over", response=CallOut, summary="Team lead takes a call (B10)")
-def floor_take_over(request: HttpRequest, call_id: int, body: ReasonIn) -> CallOut | None:
+def floor_take_over(request: HttpRequest, call_id: int, body: TakeOverIn) -> CallOut | None:
     lead = signed_in(request)
     get_object_or_404(Call, pk=call_id, queue__team=lead.team_id)
     return _call(call_take_over(actor=lead, now=clock.now(), call_id=call_id, reason=body.reason))
