@@ -78,8 +78,9 @@ def desk_view(agent: User, now: datetime) -> DeskView:
         talk = talk_status(
             call.answered_at,
             now,
-            rules.duration("a1.max_talk", queue=call.queue_id),
-            rules.count("a1.warning_share", queue=call.queue_id),
+            # A1 per queue, else per team (the call's queue is one of the agent's team's)
+            rules.duration("a1.max_talk", queue=call.queue_id, team=agent.team_id),
+            rules.count("a1.warning_share", queue=call.queue_id, team=agent.team_id),
         )
     handled = Call.objects.filter(
         agent=agent, answered_at__gte=local_day_start(agent.team, now)
@@ -201,7 +202,7 @@ def team_kpis(team: Team, start: datetime, now: datetime) -> FloorKpis:
         now=now,
         threshold=SERVICE_LEVEL_THRESHOLD,
         short_abandon=SHORT_ABANDON,
-        max_talk=rules.duration("a1.max_talk"),
+        max_talk=rules.duration("a1.max_talk", team=team.pk),  # the team's, if it has one
     )
 
 
@@ -399,7 +400,9 @@ class ReviewFacts:
 def review_facts(call: Call) -> ReviewFacts:
     return ReviewFacts(
         talk=call.talk_time,
-        max_talk=current_rulebook().duration("a1.max_talk", queue=call.queue_id),
+        max_talk=current_rulebook().duration(
+            "a1.max_talk", queue=call.queue_id, team=call.queue.team_id
+        ),
         transfers=list(call.transfers.select_related("to_agent").order_by("requested_at")),
         tickets=list(call.tickets.order_by("created_at")),
     )

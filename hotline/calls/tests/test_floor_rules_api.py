@@ -627,3 +627,15 @@ def test_a4_a_transfer_request_is_bounded(api, centre, change):
     assert response.status_code == 422
     assert not Transfer.objects.exists()
     assert state(centre, "agent2") == "ready"
+
+
+def test_a1_the_desk_and_the_wallboard_read_the_teams_talk_limit(api, clock):
+    set_rule(api, "a1.max_talk", "5", "team", "Repairs")
+    call = talking(api, "repairs", "pbx-1", "agent1")
+    clock.tick(3 * 60)
+    assert api("agent1", "get", "/floor/desk").json()["talk_level"] == "ok"
+    clock.tick(60 + 5)  # past 80 % of 5 min
+    assert api("agent1", "get", "/floor/desk").json()["talk_level"] == "warning"
+    clock.tick(60)
+    api("agent1", "post", f"/floor/calls/{call.pk}/end")
+    assert api("lead", "get", "/floor/wallboard").json()["kpis"]["over_limit_calls"] == 1
