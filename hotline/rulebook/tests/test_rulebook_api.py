@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -295,3 +296,16 @@ def test_a3_only_admins_list_the_scopes(api, username):
     response = api(username, "get", "/rulebook/scopes?scope=customer")
     assert response.status_code == 403
     assert "name" not in response.json()
+
+
+def test_a3_the_rulebook_page_takes_and_shows_the_teams_name(client, in_english):
+    client.force_login(in_english["admin"])
+    url = reverse("rulebook:edit", args=["a3.daily_calls_target"])
+    form = {"value": "40", "scope": "team", "scope_ref": "Repairs", "reason": "pilot"}
+    assert client.post(url, form).status_code == 302
+    page = client.get(reverse("rulebook:list")).content.decode()
+    assert "team Repairs: 40" in page
+    refused = client.post(url, {**form, "scope_ref": "Plumbing"})
+    assert refused.status_code == 422
+    assert "There is no team Plumbing" in refused.content.decode()
+    assert RuleValue.objects.count() == 1
