@@ -330,7 +330,9 @@ def agent_leave_override(
     overridden = [r.rule_id for r in leave_refusals(kind, *_leave_inputs(session, now))]
     if not overridden or (rule is not None and rule not in overridden):
         raise _nothing_to_override(kind, rule, overridden)
-    move_agent(session, leave_event(kind.state), actor=actor, now=now, reason=reason)
+    move_agent(
+        session, leave_event(kind.state), actor=actor, now=now, reason=reason, rule=overridden[0]
+    )
     for rule_id in overridden:  # one audited override per rule set aside
         Alert.objects.create(
             kind=AlertKind.OVERRIDE, rule=rule_id, team_id=agent.team_id, agent=agent, raised_at=now

@@ -639,3 +639,18 @@ def test_a1_the_desk_and_the_wallboard_read_the_teams_talk_limit(api, clock):
     clock.tick(60)
     api("agent1", "post", f"/floor/calls/{call.pk}/end")
     assert api("lead", "get", "/floor/wallboard").json()["kpis"]["over_limit_calls"] == 1
+
+
+def test_b6_an_override_to_where_the_agent_already_is_names_the_overridden_rule(api, centre):
+    on_the_floor(api, "agent1")
+    arrive(api, "pbx-1")
+    offer = api("agent1", "get", "/floor/desk").json()["offer"]
+    api("agent1", "post", f"/floor/offers/{offer['id']}/decline")  # away, the caller waits
+    body = {"kind": "away", "reason": "x"}
+    response = api("lead", "post", "/floor/agents/agent1/override-leave", body)
+    assert (response.status_code, response.json()["rule"]) == (409, "B6")
+    assert overrides() == ([], [])
+    made = api("lead", "post", "/floor/agents/agent1/override-leave", {**body, "kind": "personal"})
+    assert made.json()["overridden"] == ["B6"]
+    moved = Event.objects.filter(entity_id=str(centre["agent1"].pk), action="start_personal").get()
+    assert (moved.rule, moved.actor) == ("B6", centre["lead"])
