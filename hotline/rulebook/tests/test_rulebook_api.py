@@ -309,3 +309,32 @@ def test_a3_the_rulebook_page_takes_and_shows_the_teams_name(client, in_english)
     assert refused.status_code == 422
     assert "There is no team Plumbing" in refused.content.decode()
     assert RuleValue.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"reason": "", "scope": "team", "scope_ref": "Repairs"}, 422),
+        ({"reason": "x" * 501, "scope": "team", "scope_ref": "Repairs"}, 422),
+        ({"reason": "x", "scope": "team", "scope_ref": "Plumbing"}, 422),
+        ({"reason": "x", "scope": "queue", "scope_ref": "repairs"}, 422),  # not per queue
+        ({"reason": "x", "scope": "team", "scope_ref": "Installations"}, 422),  # not set there
+    ],
+)
+def test_a3_a_bad_reset_is_refused_and_the_value_stays(api, body, status):
+    set_body = {"value": "40", "reason": "pilot", "scope": "team", "scope_ref": "Repairs"}
+    assert api("admin", "put", "/rulebook/a3.daily_calls_target", set_body).status_code == 200
+    response = api("admin", "post", "/rulebook/a3.daily_calls_target/reset", body)
+    assert response.status_code == status
+    assert RuleValue.objects.count() == 1
+    assert Event.objects.filter(entity="rulebook.setting").count() == 1
+
+
+@pytest.mark.parametrize("username", ["agent1", "lead", "dispatcher"])
+def test_a3_only_admins_reset_a_rulebook_number(api, username):
+    set_body = {"value": "40", "reason": "pilot", "scope": "team", "scope_ref": "Repairs"}
+    api("admin", "put", "/rulebook/a3.daily_calls_target", set_body)
+    body = {"reason": "x", "scope": "team", "scope_ref": "Repairs"}
+    response = api(username, "post", "/rulebook/a3.daily_calls_target/reset", body)
+    assert response.status_code == 403
+    assert RuleValue.objects.count() == 1
