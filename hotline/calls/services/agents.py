@@ -40,9 +40,13 @@ from hotline.rulebook.selectors import business_calendar, current_rulebook
 from hotline.workforce.selectors import rostered_shift_start
 
 
-def _require_agent(actor: User) -> None:
+def _lock_own_team(actor: User) -> int:
+    """The actor's team, locked: only agents and leads of a team work the floor (a role or
+    set-up matter, not a rule of the rulebook, hence no rule id)."""
     if actor.role not in (Role.AGENT, Role.TEAM_LEAD) or actor.team_id is None:
-        raise PolicyRefusal("B9", gettext_noop("Only agents of a team take calls."))
+        raise PermissionDenied(_("Only agents of a team take calls."))
+    lock_team(actor.team_id)
+    return actor.team_id
 
 
 def _site_calendar(session: AgentSession) -> Calendar:
@@ -63,9 +67,7 @@ def _midnight(now: datetime, zone: ZoneInfo) -> datetime:
 @transaction.atomic
 def agent_log_in(*, actor: User, now: datetime) -> AgentSession:
     """Join the floor, not ready yet: the agent makes ready when prepared (B1 records both)."""
-    _require_agent(actor)
-    assert actor.team_id is not None
-    lock_team(actor.team_id)
+    _lock_own_team(actor)
     session, created = AgentSession.objects.select_for_update().get_or_create(
         agent=actor, defaults={"team_id": actor.team_id, "state_since": now}
     )
@@ -82,8 +84,7 @@ def agent_make_ready(*, actor: User, now: datetime) -> AgentSession:
     from hotline.calls.services.routing import floor_route
 
     with transaction.atomic():
-        assert actor.team_id is not None
-        lock_team(actor.team_id)
+        _lock_own_team(actor)
         session = locked_session(actor)
         _end_active_leave(actor, now)
         move_agent(session, AgentEvent.MAKE_READY, actor=actor, now=now)
@@ -150,8 +151,7 @@ def agent_log_out(*, actor: User, now: datetime) -> AgentSession:
 
     B6 is asked from every state off the phones, not only "ready": an agent who has just
     declined the ringing call is not ready, and may be the last one who could serve it."""
-    assert actor.team_id is not None
-    lock_team(actor.team_id)
+    _lock_own_team(actor)
     session = locked_session(actor)
     if session.state not in (AgentState.LOGGED_OUT, *BUSY_STATES):
         _decide_or_refuse(session, LeaveKind.AWAY, now)
@@ -183,8 +183,7 @@ def agent_leave_request(*, actor: User, now: datetime, kind: LeaveKind) -> Leave
     team lead sees it and nothing is lost.
     """
     with transaction.atomic():
-        assert actor.team_id is not None
-        lock_team(actor.team_id)
+        _lock_own_team(actor)
         session = locked_session(actor)
         try:
             decision = _decide_or_refuse(session, kind, now)

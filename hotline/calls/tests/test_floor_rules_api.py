@@ -654,3 +654,27 @@ def test_b6_an_override_to_where_the_agent_already_is_names_the_overridden_rule(
     assert made.json()["overridden"] == ["B6"]
     moved = Event.objects.filter(entity_id=str(centre["agent1"].pk), action="start_personal").get()
     assert (moved.rule, moved.actor) == ("B6", centre["lead"])
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/floor/login", None),
+        ("/floor/ready", None),
+        ("/floor/logout", None),
+        ("/floor/leave", {"kind": "break"}),
+    ],
+)
+def test_b1_an_agent_without_a_team_is_told_so_not_a_server_error(
+    client, in_english, token_for, path, body
+):
+    loner = User.objects.create_user("loner", role=Role.AGENT, language="en")
+    response = client.post(
+        f"/api/v1{path}",
+        data=json.dumps(body or {}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_for(loner)}",
+    )
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Only agents of a team take calls."}
+    assert not AgentSession.objects.filter(agent=loner).exists()
