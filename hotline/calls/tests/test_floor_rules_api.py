@@ -332,7 +332,11 @@ def callback_kpi(api):
 def test_b8_a_callback_is_not_offered_after_its_window_and_is_marked_missed(api, centre, clock):
     api("agent1", "post", "/floor/login")
     made = schedule(api, clock)
-    worker(clock, 36)  # nobody was ready all through the window
+    clock.tick(10 * 60)
+    assert api("lead", "get", "/floor/wallboard").json()["callbacks_due"] == 1
+    clock.tick(26 * 60)
+    assert api("lead", "get", "/floor/wallboard").json()["callbacks_due"] == 0  # not due: over
+    worker(clock)  # nobody was ready all through the window
     missed_at = clock.at
     api("agent1", "post", "/floor/ready")
     assert api("agent1", "get", "/floor/desk").json()["offer"] is None
