@@ -127,6 +127,7 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "floor_callback_outcome": ON_THE_PHONES,
     "floor_wallboard": LEADS,
     "floor_override_leave": LEADS,
+    "floor_override_logout": LEADS,
     "floor_take_over": LEADS,
     "reviews_list": AGENTS | SUPERVISORS,
     "review_create": LEADS,

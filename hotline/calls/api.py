@@ -18,7 +18,6 @@ from hotline.calls.choices import CallbackFailure, OfferOutcome
 from hotline.calls.models import AgentSession, Call, Callback, Offer, Queue
 from hotline.calls.selectors import desk_view, wallboard
 from hotline.calls.services.agents import (
-    agent_leave_override,
     agent_leave_request,
     agent_log_in,
     agent_log_out,
@@ -353,36 +352,6 @@ def floor_wallboard(request: HttpRequest) -> WallboardOut:
 
 def _seconds(value: object) -> float | None:
     return value.total_seconds() if isinstance(value, timedelta) else None
-
-
-class OverrideIn(Schema):
-    kind: LeaveKind
-    # The agent's state keeps the reason: the same bound as AgentSession.reason.
-    reason: str = Field(min_length=1, max_length=200)
-    rule: Literal["B2", "B3", "B4", "B6"] | None = Field(
-        None,
-        description="The refusal being overridden; none: whichever rules refuse now. B5 (a "
-        "call in progress) can't be overridden.",
-    )
-
-
-class LeaveOverrideOut(FloorLeaveOut):
-    overridden: list[str]  # the rules set aside, each audited
-
-
-@router.post(
-    "/agents/{username}/override-leave",
-    response=LeaveOverrideOut,
-    summary="Team lead: let an agent leave despite a refusal (audited per rule)",
-)
-def floor_override_leave(request: HttpRequest, username: str, body: OverrideIn) -> LeaveOverrideOut:
-    lead = signed_in(request)
-    agent = get_object_or_404(User, username=username, team=lead.team_id)
-    made = agent_leave_override(
-        actor=lead, now=clock.now(), agent=agent, kind=body.kind, reason=body.reason, rule=body.rule
-    )
-    leave = made.leave
-    return LeaveOverrideOut(id=leave.pk, kind=leave.kind, state=leave.state, overridden=made.rules)
 
 
 class TakeOverIn(Schema):

@@ -81,6 +81,7 @@ API_BODIES = {
     "floor_leave": {"kind": "break"},
     "floor_transfer": {"to_agent": "agent2", "reason": "walk"},
     "floor_callback_outcome": {"outcome": "completed"},
+    "floor_override_logout": {"reason": "end of shift"},
     "floor_callback": {
         "queue": "repairs",
         "number": "+359 2 1",

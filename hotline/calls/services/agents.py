@@ -1,10 +1,9 @@
 """An agent's own moves on the floor: log in, get ready, ask for a break, come back, log out."""
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,8 +11,8 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.models import Event
 from hotline.audit.services import event_append
-from hotline.calls.choices import AlertKind, LeaveState
-from hotline.calls.models import AgentSession, Alert, LeaveRequest, Queue
+from hotline.calls.choices import LeaveState
+from hotline.calls.models import AgentSession, LeaveRequest, Queue
 from hotline.calls.services.floor import (
     floor_snapshot,
     lock_team,
@@ -29,11 +28,9 @@ from hotline.core.breaks import (
     LeaveKind,
     Outcome,
     decide_leave,
-    leave_refusals,
 )
 from hotline.core.calendar import BusinessCalendar
 from hotline.core.floor import login_punctuality
-from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.rulebook.models import Calendar
 from hotline.rulebook.selectors import business_calendar, current_rulebook
@@ -67,12 +64,12 @@ def _midnight(now: datetime, zone: ZoneInfo) -> datetime:
 @transaction.atomic
 def agent_log_in(*, actor: User, now: datetime) -> AgentSession:
     """Join the floor, not ready yet: the agent makes ready when prepared (B1 records both)."""
-    _lock_own_team(actor)
+    team_id = _lock_own_team(actor)
     session, created = AgentSession.objects.select_for_update().get_or_create(
-        agent=actor, defaults={"team_id": actor.team_id, "state_since": now}
+        agent=actor, defaults={"team_id": team_id, "state_since": now}
     )
     if created or not session.queues.exists():
-        session.queues.set(Queue.objects.filter(team_id=actor.team_id))
+        session.queues.set(Queue.objects.filter(team_id=team_id))
     move_agent(session, AgentEvent.LOG_IN, actor=actor, now=now, rule="B1")
     session.logged_in_at = now
     session.save(update_fields=["logged_in_at"])
@@ -86,7 +83,7 @@ def agent_make_ready(*, actor: User, now: datetime) -> AgentSession:
     with transaction.atomic():
         _lock_own_team(actor)
         session = locked_session(actor)
-        _end_active_leave(actor, now)
+        end_active_leave(actor, now)
         move_agent(session, AgentEvent.MAKE_READY, actor=actor, now=now)
         _record_first_ready(session, now)
     floor_route(team_id=session.team_id, now=now)
@@ -137,7 +134,7 @@ def _record_first_ready(session: AgentSession, now: datetime) -> None:
     )
 
 
-def _end_active_leave(agent: User, now: datetime) -> None:
+def end_active_leave(agent: User, now: datetime) -> None:
     for leave in LeaveRequest.objects.select_for_update().filter(
         agent=agent, state=LeaveState.ACTIVE
     ):
@@ -155,12 +152,13 @@ def agent_log_out(*, actor: User, now: datetime) -> AgentSession:
     session = locked_session(actor)
     if session.state not in (AgentState.LOGGED_OUT, *BUSY_STATES):
         _decide_or_refuse(session, LeaveKind.AWAY, now)
-    _end_active_leave(actor, now)
+    end_active_leave(actor, now)
     move_agent(session, AgentEvent.LOG_OUT, actor=actor, now=now, rule="B5")
     return session
 
 
-def _leave_inputs(session: AgentSession, now: datetime) -> tuple[FloorSnapshot, BreakLimits]:
+def leave_inputs(session: AgentSession, now: datetime) -> tuple[FloorSnapshot, BreakLimits]:
+    """What rules B2-B6 decide a leave from: the floor as the agent sees it, and the limits."""
     queue_ids = frozenset(session.queues.values_list("pk", flat=True))
     team_size = AgentSession.objects.filter(team_id=session.team_id).count()
     limits = BreakLimits.for_team(
@@ -170,7 +168,7 @@ def _leave_inputs(session: AgentSession, now: datetime) -> tuple[FloorSnapshot, 
 
 
 def _decide_or_refuse(session: AgentSession, kind: LeaveKind, now: datetime) -> BreakDecision:
-    decision = decide_leave(kind, *_leave_inputs(session, now))
+    decision = decide_leave(kind, *leave_inputs(session, now))
     if decision.refusal:
         raise decision.refusal
     return decision
@@ -290,76 +288,3 @@ def start_pending_leave(session: AgentSession, *, now: datetime) -> LeaveRequest
     leave.state, leave.started_at = LeaveState.ACTIVE, now
     leave.save(update_fields=["state", "started_at"])
     return leave
-
-
-@dataclass(frozen=True)
-class LeaveOverride:
-    leave: LeaveRequest
-    rules: list[str]  # the rules set aside, in the order they are checked
-
-
-@transaction.atomic
-def agent_leave_override(
-    *,
-    actor: User,
-    now: datetime,
-    agent: User,
-    kind: LeaveKind,
-    reason: str,
-    rule: str | None = None,
-) -> LeaveOverride:
-    """A team lead lets an agent leave despite a refusal: needs a reason, audited as an override
-    of each rule that refuses the leave now (B2, B3, B4, B6; `rule`, if given, must be one of
-    them). B5 is never overridden: an agent on a call finishes it first."""
-    if actor.role not in (Role.TEAM_LEAD, Role.ADMIN) or (
-        actor.role == Role.TEAM_LEAD and actor.team_id != agent.team_id
-    ):
-        raise PermissionDenied(_("Only the agent's team lead can override a refusal."))
-    if not reason.strip():
-        raise ValidationError(_("Say why the rule is overridden: it is audited."))
-    assert agent.team_id is not None
-    lock_team(agent.team_id)
-    session = locked_session(agent)
-    if session.state in BUSY_STATES:
-        raise PolicyRefusal(
-            "B5",
-            gettext_noop("%(name)s is on a call: a break can start only after it."),
-            {"name": str(agent)},
-        )
-    overridden = [r.rule_id for r in leave_refusals(kind, *_leave_inputs(session, now))]
-    if not overridden or (rule is not None and rule not in overridden):
-        raise _nothing_to_override(kind, rule, overridden)
-    move_agent(
-        session, leave_event(kind.state), actor=actor, now=now, reason=reason, rule=overridden[0]
-    )
-    for rule_id in overridden:  # one audited override per rule set aside
-        Alert.objects.create(
-            kind=AlertKind.OVERRIDE, rule=rule_id, team_id=agent.team_id, agent=agent, raised_at=now
-        )
-        event_append(
-            actor=actor,
-            now=now,
-            entity="calls.agent",
-            entity_id=agent.pk,
-            action="leave_overridden",
-            new=kind.value,
-            reason=reason,
-            rule=rule_id,
-        )
-    leave = LeaveRequest.objects.create(
-        agent=agent, kind=kind, requested_at=now, started_at=now, state=LeaveState.ACTIVE
-    )
-    return LeaveOverride(leave, overridden)
-
-
-def _nothing_to_override(kind: LeaveKind, asked: str | None, refusing: list[str]) -> PolicyRefusal:
-    if refusing:
-        return PolicyRefusal(
-            refusing[0],
-            gettext_noop("This leave is refused by %(rules)s, not %(asked)s: override that."),
-            {"rules": ", ".join(refusing), "asked": asked},
-        )
-    return PolicyRefusal(
-        asked or ("B4" if kind.is_break else "B6"),
-        gettext_noop("Nothing to override: no rule refuses this leave now; the agent asks for it."),
-    )

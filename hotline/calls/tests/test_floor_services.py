@@ -12,7 +12,6 @@ from hotline.calls.choices import AlertKind, CallbackState, CallState, LeaveStat
 from hotline.calls.models import AgentSession, Alert, Call, Callback, LeaveRequest, Offer, Queue
 from hotline.calls.selectors import wallboard
 from hotline.calls.services.agents import (
-    agent_leave_override,
     agent_leave_request,
     agent_log_in,
     agent_log_out,
@@ -30,6 +29,7 @@ from hotline.calls.services.calls import (
     offer_decline,
 )
 from hotline.calls.services.floor import move_agent_if
+from hotline.calls.services.overrides import agent_leave_override
 from hotline.calls.services.tick import floor_tick
 from hotline.calls.services.transfers import (
     call_take_over,
