@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from hotline.accounts.models import User
-from hotline.calls.choices import CallState, OfferOutcome
+from hotline.calls.choices import CallbackFailure, CallState, OfferOutcome
 from hotline.calls.models import AgentSession, Call, Offer, Queue
 from hotline.calls.services.agents import agent_leave_request, agent_log_in, agent_make_ready
 from hotline.calls.services.calls import call_abandon, call_arrive, call_end, offer_accept
+from hotline.calls.services.waiting import CallbackOutcome, callback_record_outcome
 from hotline.core.agent_states import AgentState
 from hotline.core.breaks import LeaveKind
 from hotline.core.refusal import PolicyRefusal
@@ -25,6 +26,7 @@ ANSWER_DELAY = (2, 6)  # seconds a bot lets the phone ring
 TALK_SECONDS = (40, 260)
 PATIENCE_SECONDS = (45, 400)
 BREAK_CHANCE_PER_MINUTE = 0.02
+CALLBACK_REACHED = 0.8  # share of the bots' callbacks that reach the customer (B8)
 
 
 @dataclass
@@ -87,7 +89,18 @@ class DemoFloor:
             if ends <= now:
                 del self.talk_ends[call_id]
                 if Call.objects.filter(pk=call_id, state=CallState.CONNECTED).exists():
-                    call_end(actor=None, now=now, call_id=call_id)
+                    call = call_end(actor=None, now=now, call_id=call_id)
+                    if call.callback_id and call.agent:  # B8: the bot says how it went
+                        reached = self.rng.random() < CALLBACK_REACHED
+                        callback_record_outcome(
+                            actor=call.agent,
+                            now=now,
+                            callback_id=call.callback_id,
+                            outcome=CallbackOutcome.COMPLETED
+                            if reached
+                            else CallbackOutcome.FAILED,
+                            failure=None if reached else CallbackFailure.NO_ANSWER,
+                        )
 
     def _give_up(self, now: datetime, elapsed: float) -> None:
         for call_id, gives_up in list(self.patience.items()):

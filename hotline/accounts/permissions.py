@@ -107,6 +107,7 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
 API_ROLES: dict[str, frozenset[Role]] = {
     "me": EVERYONE,
     "rulebook_list": STAFF,
+    "rulebook_scopes": ADMINS,
     "rulebook_set": ADMINS,
     "rulebook_reset": ADMINS,
     "events_list": frozenset({Role.MANAGER, Role.ADMIN}),
@@ -123,8 +124,10 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "floor_transfer_accept": ON_THE_PHONES,
     "floor_transfer_decline": ON_THE_PHONES,
     "floor_callback": ON_THE_PHONES,
+    "floor_callback_outcome": ON_THE_PHONES,
     "floor_wallboard": LEADS,
     "floor_override_leave": LEADS,
+    "floor_override_logout": LEADS,
     "floor_take_over": LEADS,
     "reviews_list": AGENTS | SUPERVISORS,
     "review_create": LEADS,

@@ -15,12 +15,11 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
 from hotline.bounds import Moment
-from hotline.calls.choices import OfferOutcome
+from hotline.calls.choices import CallbackFailure, OfferOutcome
 from hotline.calls.floor_json import DeskOut, WallboardOut, desk_json, wallboard_json
-from hotline.calls.models import AgentSession, Call, Offer, Queue
+from hotline.calls.models import AgentSession, Call, Callback, Offer, Queue
 from hotline.calls.selectors import desk_view, team_zone, wallboard
 from hotline.calls.services.agents import (
-    agent_leave_override,
     agent_leave_request,
     agent_log_in,
     agent_log_out,
@@ -40,7 +39,12 @@ from hotline.calls.services.transfers import (
     transfer_decline,
     transfer_request,
 )
-from hotline.calls.services.waiting import call_to_callback, callback_schedule
+from hotline.calls.services.waiting import (
+    CallbackOutcome,
+    call_to_callback,
+    callback_record_outcome,
+    callback_schedule,
+)
 from hotline.core.breaks import LeaveKind
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
@@ -155,8 +159,8 @@ def floor_wrap_up_end(request: HttpRequest) -> AgentStateOut | None:
 
 
 class TransferIn(Schema):
-    to_agent: str = Field(max_length=150)
-    reason: str = Field(max_length=300)
+    to_agent: str = Field(max_length=150)  # a user name
+    reason: str = Field(max_length=300)  # as Transfer.reason keeps it
 
 
 class TransferOut(Schema):
@@ -193,8 +197,8 @@ def floor_transfer_decline(request: HttpRequest, transfer_id: int) -> Status[Non
 
 
 class CallbackIn(Schema):
-    queue: str = Field(max_length=30)
-    number: str = Field(max_length=32)
+    queue: str = Field(max_length=30)  # a queue's code
+    number: str = Field(max_length=32)  # as Callback.number keeps it
     window_start: Moment
     window_end: Moment
 
@@ -229,6 +233,49 @@ def floor_callback(request: HttpRequest, body: CallbackIn) -> CallbackOut:
     )
 
 
+class CallbackOutcomeIn(Schema):
+    outcome: CallbackOutcome
+    # Every CallbackFailure but window_passed, which only the floor itself records.
+    reason: Literal["no_answer", "busy", "wrong_number", "voicemail", "refused"] | None = Field(
+        None, description="Why a failed callback did not reach the customer."
+    )
+    retry_at: Moment | None = Field(
+        None, description="A failed callback is tried again then, inside its window."
+    )
+
+
+class CallbackOutcomeOut(CallbackOut):
+    failure: str
+
+
+@router.post(
+    "/callbacks/{callback_id}/outcome",
+    response=CallbackOutcomeOut,
+    summary="After dialling: the callback completed or failed, and why (B8)",
+)
+def floor_callback_outcome(
+    request: HttpRequest, callback_id: int, body: CallbackOutcomeIn
+) -> CallbackOutcomeOut:
+    me = signed_in(request)
+    get_object_or_404(Callback, pk=callback_id, queue__team=me.team_id)  # another team's: 404
+    made = callback_record_outcome(
+        actor=me,
+        now=clock.now(),
+        callback_id=callback_id,
+        outcome=body.outcome,
+        failure=CallbackFailure(body.reason) if body.reason else None,
+        retry_at=body.retry_at,
+    )
+    return CallbackOutcomeOut(
+        id=made.pk,
+        number=made.number,
+        state=made.state,
+        window_start=made.window_start,
+        window_end=made.window_end,
+        failure=made.failure,
+    )
+
+
 @router.get("/wallboard", response=WallboardOut, summary="The team's floor and today's KPIs")
 def floor_wallboard(request: HttpRequest) -> WallboardOut:
     lead = signed_in(request)
@@ -238,32 +285,12 @@ def floor_wallboard(request: HttpRequest) -> WallboardOut:
     return wallboard_json(wallboard(lead.team, now), now)
 
 
-class OverrideIn(Schema):
-    kind: LeaveKind
-    reason: str = Field(max_length=200)  # kept as the agent's state reason, 200 characters
-    rule: Literal["B2", "B3", "B4", "B6"] = "B4"
-
-
-@router.post(
-    "/agents/{username}/override-leave",
-    response=FloorLeaveOut,
-    summary="Team lead: let an agent leave despite a refusal (audited)",
-)
-def floor_override_leave(request: HttpRequest, username: str, body: OverrideIn) -> FloorLeaveOut:
-    lead = signed_in(request)
-    agent = get_object_or_404(User, username=username, team=lead.team_id)
-    made = agent_leave_override(
-        actor=lead, now=clock.now(), agent=agent, kind=body.kind, reason=body.reason
-    )
-    return FloorLeaveOut(id=made.pk, kind=made.kind, state=made.state)
-
-
-class ReasonIn(Schema):
-    reason: str = Field(max_length=1000)
+class TakeOverIn(Schema):
+    reason: str = Field(max_length=500)
 
 
 @router.post("/calls/{call_id}/take-over", response=CallOut, summary="Team lead takes a call (B10)")
-def floor_take_over(request: HttpRequest, call_id: int, body: ReasonIn) -> CallOut | None:
+def floor_take_over(request: HttpRequest, call_id: int, body: TakeOverIn) -> CallOut | None:
     lead = signed_in(request)
     get_object_or_404(Call, pk=call_id, queue__team=lead.team_id)
     return _call(call_take_over(actor=lead, now=clock.now(), call_id=call_id, reason=body.reason))

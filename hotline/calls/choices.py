@@ -40,6 +40,18 @@ class CallbackState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class CallbackFailure(models.TextChoices):
+    """Why a callback ended without reaching the customer (B8): the agent says, after dialling;
+    the floor says `window_passed` when nobody dialled it in its window."""
+
+    NO_ANSWER = "no_answer", _("No answer")
+    BUSY = "busy", _("Line busy")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+    VOICEMAIL = "voicemail", _("Voicemail only")
+    REFUSED = "refused", _("The customer no longer wanted it")
+    WINDOW_PASSED = "window_passed", _("Not dialled in its window")
+
+
 class OfferOutcome(models.TextChoices):
     PENDING = "pending", _("Ringing")
     ACCEPTED = "accepted", _("Accepted")
@@ -69,6 +81,7 @@ class AlertKind(models.TextChoices):
     WAIT_BREACH = "wait_breach", _("Caller waited past the maximum")
     BREAK_OVERRUN = "break_overrun", _("Break over its allowed length")
     OVERRIDE = "override", _("Rule overridden by the team lead")
+    CALLBACK_MISSED = "callback_missed", _("Callback not dialled in its window")
 
 
 LEAVE_CHOICES = [

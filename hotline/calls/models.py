@@ -8,6 +8,7 @@ from hotline.calls.choices import (
     LEAVE_CHOICES,
     AgentStateChoices,
     AlertKind,
+    CallbackFailure,
     CallbackState,
     CallState,
     LeaveState,
@@ -165,6 +166,9 @@ class Callback(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     completed_at = models.DateTimeField(null=True, blank=True)
+    failure = models.CharField(
+        _("failed because"), max_length=16, choices=CallbackFailure.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("callback")

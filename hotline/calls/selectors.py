@@ -182,7 +182,10 @@ def wallboard(team: Team, now: datetime) -> Wallboard:
             for s in sessions
         ],
         callbacks_due=Callback.objects.filter(
-            queue__team=team, state=CallbackState.SCHEDULED, window_start__lte=now
+            queue__team=team,
+            state=CallbackState.SCHEDULED,
+            window_start__lte=now,
+            window_end__gt=now,  # past its window it is missed, not due (B8)
         ).count(),
         late_logins=_late_logins(team, day_start),
         alerts=list(

@@ -1,7 +1,7 @@
 """Breaks, lunch and leaving the phones: rules B2, B3, B4, B5 and B6, decided in one place."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from math import floor
@@ -65,6 +65,8 @@ class FloorSnapshot:
     waiting_calls: int  # in the agent's queues
     callbacks_due: int  # in the agent's queues, due now (they count as waiting, rule B8)
     available_others: Mapping[int, int]  # per queue: colleagues ready or on calls
+    # per queue: calls waiting or ringing and callbacks due (B6: who would be stranded)
+    waiting_in: Mapping[int, int] = field(default_factory=dict)
 
 
 class Outcome(StrEnum):
@@ -79,6 +81,10 @@ class BreakDecision:
     refusal: PolicyRefusal | None = None
 
 
+# The rules a team lead may override for a leave (B5 never: no one leaves a call in progress).
+OVERRIDABLE_RULES = ("B2", "B3", "B4", "B6")
+
+
 def decide_leave(kind: LeaveKind, floor: FloorSnapshot, limits: BreakLimits) -> BreakDecision:
     """Start now, start after the call, or refuse naming the rule."""
     refusal = _b2_quota(kind, floor, limits)
@@ -91,6 +97,21 @@ def decide_leave(kind: LeaveKind, floor: FloorSnapshot, limits: BreakLimits) -> 
     if refusal:
         return BreakDecision(Outcome.REFUSED, refusal)
     return BreakDecision(Outcome.START)
+
+
+def leave_refusals(
+    kind: LeaveKind, floor: FloorSnapshot, limits: BreakLimits
+) -> list[PolicyRefusal]:
+    """Every rule that refuses this leave now, in the order `decide_leave` checks them: what a
+    team lead's override sets aside (and names in the audit). B5 is not among them: an agent
+    on a call can't be sent away from it."""
+    checks = (
+        _b2_quota(kind, floor, limits),
+        _b3_calls_waiting(kind, floor),
+        _b4_staggered(kind, floor, limits),
+        _b6_queue_stays_staffed(floor, limits),
+    )
+    return [refusal for refusal in checks if refusal is not None]
 
 
 def _b2_quota(kind: LeaveKind, floor: FloorSnapshot, limits: BreakLimits) -> PolicyRefusal | None:
@@ -133,9 +154,18 @@ def _b4_staggered(
 
 
 def _b6_queue_stays_staffed(floor: FloorSnapshot, limits: BreakLimits) -> PolicyRefusal | None:
+    """B6 counts the colleagues who can serve the queue: ready, or on its calls (they are ready
+    again after them). Someone not ready (away, on a break, or who just declined a call) is not
+    available, so their leaving takes no one off the phones: it is refused only while customers
+    wait in the queue with too few available colleagues, since the one leaving is then the
+    last who could still make ready and serve them. An available agent leaving always leaves
+    the queue the planned minimum."""
+    available = floor.agent_state is AgentState.READY
     for queue_id, needed in sorted(limits.min_available.items()):
         left = floor.available_others.get(queue_id, 0)
-        if left < needed:
+        if left >= needed:
+            continue
+        if available:
             return PolicyRefusal(
                 "B6",
                 gettext_noop(
@@ -143,6 +173,17 @@ def _b6_queue_stays_staffed(floor: FloorSnapshot, limits: BreakLimits) -> Policy
                     "would remain, at least %(needed)s are needed."
                 ),
                 {"left": left, "needed": needed, "queue": queue_id},
+            )
+        waiting = floor.waiting_in.get(queue_id, 0)
+        if waiting:
+            return PolicyRefusal(
+                "B6",
+                gettext_noop(
+                    "Customers are waiting (%(waiting)s) and only %(left)s other agents of the "
+                    "queue are available, at least %(needed)s are needed: make ready to serve "
+                    "them, or ask your team lead."
+                ),
+                {"waiting": waiting, "left": left, "needed": needed, "queue": queue_id},
             )
     return None
 

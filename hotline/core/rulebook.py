@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 from hotline.core.i18n import gettext_noop
@@ -85,12 +86,7 @@ class Setting:
         if not isinstance(value, type(self.default)) or isinstance(value, bool):
             raise SettingError(self.key, gettext_noop("The value has the wrong type."))
         if not self.minimum <= value <= self.maximum:  # type: ignore[operator]
-            raise SettingError(
-                self.key,
-                gettext_noop("The value must be between %(minimum)s and %(maximum)s."),
-                minimum=self.display(self.minimum),
-                maximum=self.display(self.maximum),
-            )
+            raise _out_of_bounds(self)
         return value
 
     def parse(self, raw: str) -> Value:
@@ -138,15 +134,37 @@ def _display_duration(value: timedelta, unit: str) -> str:
     raise AssertionError("unreachable: seconds always divide")
 
 
-def _parse_number(setting: Setting, text: str) -> float:
-    try:
-        return float(text.replace(",", "."))
-    except ValueError:
-        raise SettingError(setting.key, gettext_noop("Enter a number.")) from None
+# A number as an operator types it: digits, an optional sign and decimal part (comma or
+# point). No exponents, infinities or NaN: float() reads those, and they overflow a timedelta.
+_UNSIGNED = r"[0-9]+(?:[.,][0-9]+)?"
+_NUMBER = rf"-?{_UNSIGNED}"
+
+
+def _parse_number(setting: Setting, text: str) -> Decimal:
+    """Exact, so that a huge or long number is compared with the bounds, never overflows."""
+    if not re.fullmatch(_NUMBER, text):
+        raise SettingError(setting.key, gettext_noop("Enter a number."))
+    return Decimal(text.replace(",", "."))
+
+
+def _out_of_bounds(setting: Setting) -> SettingError:
+    return SettingError(
+        setting.key,
+        gettext_noop("The value must be between %(minimum)s and %(maximum)s."),
+        minimum=setting.display(setting.minimum),
+        maximum=setting.display(setting.maximum),
+    )
+
+
+def _in_range(setting: Setting, number: Decimal, lowest: Decimal, highest: Decimal) -> None:
+    """Refuse a number outside the setting's bounds before it is turned into a value (a
+    timedelta of 10^20 seconds, say, is an OverflowError rather than a refusal)."""
+    if not lowest <= number <= highest:
+        raise _out_of_bounds(setting)
 
 
 def _parse_duration(setting: Setting, text: str) -> Value:
-    match = re.fullmatch(r"([0-9]+(?:[.,][0-9]+)?)\s*(s|min|h)?", text)
+    match = re.fullmatch(rf"({_UNSIGNED})\s*(s|min|h)?", text)
     if not match:
         raise SettingError(
             setting.key,
@@ -155,15 +173,22 @@ def _parse_duration(setting: Setting, text: str) -> Value:
         )
     unit = match.group(2) or setting.unit
     seconds = _parse_number(setting, match.group(1)) * UNIT_SECONDS[unit]
-    if seconds != int(seconds):
+    if seconds != seconds.to_integral_value():
         raise SettingError(setting.key, gettext_noop("Durations are kept to the whole second."))
+    assert isinstance(setting.minimum, timedelta)
+    assert isinstance(setting.maximum, timedelta)
+    lowest, highest = setting.minimum.total_seconds(), setting.maximum.total_seconds()
+    _in_range(setting, seconds, Decimal(int(lowest)), Decimal(int(highest)))
     return timedelta(seconds=int(seconds))
 
 
 def _parse_whole(setting: Setting, text: str) -> Value:
     number = _parse_number(setting, text.rstrip("% ").strip())
-    if number != int(number):
+    if number != number.to_integral_value():
         raise SettingError(setting.key, gettext_noop("Enter a whole number."))
+    assert isinstance(setting.minimum, int)
+    assert isinstance(setting.maximum, int)
+    _in_range(setting, number, Decimal(setting.minimum), Decimal(setting.maximum))
     return int(number)
 
 

@@ -1,13 +1,19 @@
 """Reading the rulebook: `current_rulebook()` is the one way the running system gets its numbers."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Q
+
+from hotline.accounts.models import Team
+from hotline.calls.models import Queue
 from hotline.core.calendar import BusinessCalendar
 from hotline.core.rulebook import SETTINGS, Override, Rulebook, Scope, Setting, Value, setting
 from hotline.formatting import setting_text
 from hotline.rulebook.models import Calendar, RuleValue
+from hotline.tickets.choices import Zone
+from hotline.tickets.models import Customer
 
 
 def current_rulebook() -> Rulebook:
@@ -31,6 +37,7 @@ class SettingRow:
     setting: Setting
     value: Value
     overrides: list[RuleValue]
+    names: dict[tuple[str, str], str] = field(default_factory=dict)  # see scope_labels
 
     @property
     def is_default(self) -> bool:
@@ -49,7 +56,7 @@ class SettingRow:
         return [
             {
                 "scope": o.scope,
-                "ref": o.scope_ref,
+                "ref": self.names.get((o.scope, o.scope_ref), o.scope_ref),
                 "value": setting_text(self.setting, self.setting.from_json(o.value)),
             }
             for o in self.overrides
@@ -60,9 +67,61 @@ def rulebook_rows() -> list[SettingRow]:
     """Every setting with the deployment value in force and its scoped overrides, for pages."""
     rulebook = current_rulebook()
     scoped: dict[str, list[RuleValue]] = {}
-    for row in RuleValue.objects.exclude(scope=Scope.DEPLOYMENT):
+    rows = list(RuleValue.objects.exclude(scope=Scope.DEPLOYMENT))
+    for row in rows:
         scoped.setdefault(row.key, []).append(row)
-    return [SettingRow(s, rulebook.value(s.key), scoped.get(s.key, [])) for s in SETTINGS]
+    names = scope_labels(rows)
+    return [SettingRow(s, rulebook.value(s.key), scoped.get(s.key, []), names) for s in SETTINGS]
+
+
+@dataclass(frozen=True)
+class ScopeChoice:
+    """Something a rulebook number may be set for: `name` is what an operator types (the
+    team's name, the queue's code, the zone, the customer's id), `ref` what is stored."""
+
+    scope: Scope
+    name: str
+    ref: str
+    label: str
+
+
+def scope_choices(scope: Scope, search: str = "", limit: int = 50) -> list[ScopeChoice]:
+    """The teams, queues, zones or customers a number may be set for, `limit` at most (there
+    may be many customers: `search` narrows them by name or id)."""
+    text = search.strip()
+    if scope is Scope.ZONE:
+        zones = [ScopeChoice(scope, z.value, z.value, str(z.label)) for z in Zone]
+        return [z for z in zones if text.lower() in z.name][:limit]
+    if scope is Scope.TEAM:
+        teams = Team.objects.filter(name__icontains=text).order_by("name")[:limit]
+        return [ScopeChoice(scope, t.name, str(t.pk), t.name) for t in teams]
+    if scope is Scope.QUEUE:
+        queues = Queue.objects.filter(Q(code__icontains=text) | Q(name__icontains=text))
+        return [
+            ScopeChoice(scope, q.code, str(q.pk), q.name) for q in queues.order_by("code")[:limit]
+        ]
+    if scope is Scope.CUSTOMER:
+        by_id = Q(pk=int(text)) if text.isdigit() and len(text) < 10 else Q(pk__in=[])
+        customers = Customer.objects.filter(by_id | Q(name__icontains=text)).order_by("name", "pk")
+        return [ScopeChoice(scope, str(c.pk), str(c.pk), c.name) for c in customers[:limit]]
+    return [ScopeChoice(scope, "", "", "")]
+
+
+def scope_labels(rows: Iterable[RuleValue]) -> dict[tuple[str, str], str]:
+    """What each scoped override applies to, as operators name it: {(scope, ref): name}."""
+    wanted: dict[str, set[str]] = {}
+    for row in rows:
+        wanted.setdefault(row.scope, set()).add(row.scope_ref)
+    names = {(Scope.ZONE.value, ref): ref for ref in wanted.get(Scope.ZONE, ())}
+    for scope, model, column in (
+        (Scope.TEAM, Team, "name"),
+        (Scope.QUEUE, Queue, "code"),
+        (Scope.CUSTOMER, Customer, "pk"),
+    ):
+        refs = [int(ref) for ref in wanted.get(scope, ()) if ref.isdigit()]
+        for pk, name in model._default_manager.filter(pk__in=refs).values_list("pk", column):
+            names[(scope.value, str(pk))] = str(name)
+    return names
 
 
 def business_calendar(calendar: Calendar, rulebook: Rulebook | None = None) -> BusinessCalendar:

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 
 from hotline.accounts.choices import Role
@@ -31,33 +31,42 @@ def _require_admin(actor: User) -> None:
 
 
 def _check_scope_ref(key: str, scope: Scope, scope_ref: str) -> str:
-    """The team, queue, zone or customer an override names must exist."""
+    """The stored reference of the team, queue, zone or customer an override names.
+
+    Operators name them as the API shows them (a team's name, a queue's code, a zone, a
+    customer's id); the stored reference, the one the floor reads with, is the id (the zone
+    for zones). Unknown names are refused, naming what was typed.
+    """
     if scope is Scope.DEPLOYMENT:
         if scope_ref:
             raise SettingError(
                 key, gettext_noop("A deployment-wide value applies to nothing in particular.")
             )
         return ""
-    if scope is Scope.ZONE:
-        exists = scope_ref in Zone.values
-    else:
-        model = SCOPE_MODELS[scope]
-        exists = model._default_manager.filter(pk=_as_id(key, scope_ref)).exists()
-    if not exists:
+    found = scope_ref_of(scope, scope_ref)
+    if found is None:
         raise SettingError(
             key, gettext_noop("There is no %(scope)s %(ref)s."), scope=scope.value, ref=scope_ref
         )
-    return scope_ref
+    return found
+
+
+def scope_ref_of(scope: Scope, named: str) -> str | None:
+    """The stored reference of a team (by name or id), queue (by code or id), zone or
+    customer (by id); None if there is no such one."""
+    if scope is Scope.ZONE:
+        return named.lower() if named.lower() in Zone.values else None
+    by_id = Q(pk=int(named)) if named.isdigit() and len(named) < 10 else Q(pk__in=[])
+    by_name = {Scope.TEAM: Q(name__iexact=named), Scope.QUEUE: Q(code__iexact=named)}
+    model = SCOPE_MODELS[scope]  # customers have no name of their own: by id only
+    rows = model._default_manager.filter(by_id | by_name.get(scope, Q(pk__in=[])))
+    # An id wins over a name that looks like one (a team called "7").
+    found = sorted(rows.values_list("pk", flat=True), key=lambda pk: str(pk) != named)
+    return str(found[0]) if found else None
 
 
 def _entity_id(key: str, scope: Scope, scope_ref: str) -> str:
     return key if scope is Scope.DEPLOYMENT else f"{key}@{scope}:{scope_ref}"
-
-
-def _as_id(key: str, ref: str) -> int:
-    if not ref.isdigit():
-        raise SettingError(key, gettext_noop("Enter the number of the team, queue or customer."))
-    return int(ref)
 
 
 def rule_value_set(
@@ -117,6 +126,8 @@ def rule_value_reset(
     found = setting(key)
     if not reason.strip():
         raise SettingError(key, gettext_noop("Say why the number changes: the change is audited."))
+    found.check_scope(scope)
+    scope_ref = _check_scope_ref(key, scope, scope_ref.strip())
     with transaction.atomic():
         row = (
             RuleValue.objects.select_for_update()

@@ -72,7 +72,6 @@ OFFER, ACCEPT, CALL_END, WRAP_DONE = (
     AgentEvent.CALL_END,
     AgentEvent.WRAP_END,
 )
-READY = AgentState.READY
 
 
 @dataclass
@@ -764,6 +763,8 @@ class Simulation:
                 )
                 for q in spec.queues
             },
+            # B6: a call ringing on a colleague has an available agent; one waiting may not
+            waiting_in={q: self.router.waiting(q) for q in spec.queues},
         )
 
     def ask_leave(self, agent: int, index: int, tries: int, t: float) -> None:
@@ -835,20 +836,21 @@ class Simulation:
         if state in (AgentState.OFFERED, AgentState.ON_CALL, AgentState.WRAP_UP):
             self.pending_logout[agent] = since  # B5: after the call
             return
-        if state is READY:
-            decision = decide_leave(LeaveKind.AWAY, self._snapshot(agent, t), self.limits[agent])
-            if decision.refusal is not None and decision.outcome is Outcome.REFUSED:
-                if t - since < self.sc.logout_grace:
-                    self.refused(t, agent, "log_out_refused", decision.refusal)
-                    self.push(t + 60.0, LOG_OUT_RETRY, (agent, since))
-                    return
-                self.log(
-                    t,
-                    "log_out_overridden",
-                    decision.refusal.rule_id,
-                    agent=name,
-                    detail="the team lead lets the agent go at the end of the shift",
-                )
+        # B6 from any state off the phones too, as on the live floor: a not-ready agent is
+        # refused while callers wait with nobody else available.
+        decision = decide_leave(LeaveKind.AWAY, self._snapshot(agent, t), self.limits[agent])
+        if decision.refusal is not None and decision.outcome is Outcome.REFUSED:
+            if t - since < self.sc.logout_grace:
+                self.refused(t, agent, "log_out_refused", decision.refusal)
+                self.push(t + 60.0, LOG_OUT_RETRY, (agent, since))
+                return
+            self.log(
+                t,
+                "log_out_overridden",
+                decision.refusal.rule_id,
+                agent=name,
+                detail="the team lead lets the agent go at the end of the shift",
+            )
         self.router.agent_unready(agent)
         self.move(agent, AgentEvent.LOG_OUT)
         self.result.staffed += t - self.logged_in_at.pop(agent)

@@ -80,6 +80,8 @@ API_BODIES = {
     "rulebook_reset": {"reason": "walk"},
     "floor_leave": {"kind": "break"},
     "floor_transfer": {"to_agent": "agent2", "reason": "walk"},
+    "floor_callback_outcome": {"outcome": "completed"},
+    "floor_override_logout": {"reason": "end of shift"},
     "floor_callback": {
         "queue": "repairs",
         "number": "+359 2 1",
@@ -145,6 +147,7 @@ PATH_ARGS = {
     "{customer_id}": "1",
     "{leave_id}": "1",
     "{roster_id}": "1",
+    "{callback_id}": "1",
 }
 
 

@@ -3,14 +3,16 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.models import Event
 from hotline.audit.services import event_append
-from hotline.calls.choices import AlertKind, LeaveState
-from hotline.calls.models import AgentSession, Alert, LeaveRequest, Queue
+from hotline.calls.choices import LeaveState
+from hotline.calls.models import AgentSession, LeaveRequest, Queue
 from hotline.calls.services.floor import (
     floor_snapshot,
     lock_team,
@@ -18,20 +20,30 @@ from hotline.calls.services.floor import (
     move_agent,
     pending_leave,
 )
-from hotline.core.agent_states import AgentEvent, AgentState, leave_event
-from hotline.core.breaks import BreakDecision, BreakLimits, LeaveKind, Outcome, decide_leave
+from hotline.core.agent_states import BUSY_STATES, AgentEvent, AgentState, leave_event
+from hotline.core.breaks import (
+    BreakDecision,
+    BreakLimits,
+    FloorSnapshot,
+    LeaveKind,
+    Outcome,
+    decide_leave,
+)
 from hotline.core.calendar import BusinessCalendar
 from hotline.core.floor import login_punctuality
-from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.rulebook.models import Calendar
 from hotline.rulebook.selectors import business_calendar, current_rulebook
 from hotline.workforce.selectors import rostered_shift_start
 
 
-def _require_agent(actor: User) -> None:
+def _lock_own_team(actor: User) -> int:
+    """The actor's team, locked: only agents and leads of a team work the floor (a role or
+    set-up matter, not a rule of the rulebook, hence no rule id)."""
     if actor.role not in (Role.AGENT, Role.TEAM_LEAD) or actor.team_id is None:
-        raise PolicyRefusal("B9", gettext_noop("Only agents of a team take calls."))
+        raise PermissionDenied(_("Only agents of a team take calls."))
+    lock_team(actor.team_id)
+    return actor.team_id
 
 
 def _site_calendar(session: AgentSession) -> Calendar:
@@ -52,14 +64,12 @@ def _midnight(now: datetime, zone: ZoneInfo) -> datetime:
 @transaction.atomic
 def agent_log_in(*, actor: User, now: datetime) -> AgentSession:
     """Join the floor, not ready yet: the agent makes ready when prepared (B1 records both)."""
-    _require_agent(actor)
-    assert actor.team_id is not None
-    lock_team(actor.team_id)
+    team_id = _lock_own_team(actor)
     session, created = AgentSession.objects.select_for_update().get_or_create(
-        agent=actor, defaults={"team_id": actor.team_id, "state_since": now}
+        agent=actor, defaults={"team_id": team_id, "state_since": now}
     )
     if created or not session.queues.exists():
-        session.queues.set(Queue.objects.filter(team_id=actor.team_id))
+        session.queues.set(Queue.objects.filter(team_id=team_id))
     move_agent(session, AgentEvent.LOG_IN, actor=actor, now=now, rule="B1")
     session.logged_in_at = now
     session.save(update_fields=["logged_in_at"])
@@ -71,10 +81,9 @@ def agent_make_ready(*, actor: User, now: datetime) -> AgentSession:
     from hotline.calls.services.routing import floor_route
 
     with transaction.atomic():
-        assert actor.team_id is not None
-        lock_team(actor.team_id)
+        _lock_own_team(actor)
         session = locked_session(actor)
-        _end_active_leave(actor, now)
+        end_active_leave(actor, now)
         move_agent(session, AgentEvent.MAKE_READY, actor=actor, now=now)
         _record_first_ready(session, now)
     floor_route(team_id=session.team_id, now=now)
@@ -125,7 +134,7 @@ def _record_first_ready(session: AgentSession, now: datetime) -> None:
     )
 
 
-def _end_active_leave(agent: User, now: datetime) -> None:
+def end_active_leave(agent: User, now: datetime) -> None:
     for leave in LeaveRequest.objects.select_for_update().filter(
         agent=agent, state=LeaveState.ACTIVE
     ):
@@ -135,27 +144,31 @@ def _end_active_leave(agent: User, now: datetime) -> None:
 
 @transaction.atomic
 def agent_log_out(*, actor: User, now: datetime) -> AgentSession:
-    """Leave the floor. Refused mid-call (B5) or when the queue would be left unstaffed (B6)."""
-    assert actor.team_id is not None
-    lock_team(actor.team_id)
+    """Leave the floor. Refused mid-call (B5) or when the queue would be left unstaffed (B6).
+
+    B6 is asked from every state off the phones, not only "ready": an agent who has just
+    declined the ringing call is not ready, and may be the last one who could serve it."""
+    _lock_own_team(actor)
     session = locked_session(actor)
-    if session.state == AgentState.READY:
+    if session.state not in (AgentState.LOGGED_OUT, *BUSY_STATES):
         _decide_or_refuse(session, LeaveKind.AWAY, now)
-    _end_active_leave(actor, now)
+    end_active_leave(actor, now)
     move_agent(session, AgentEvent.LOG_OUT, actor=actor, now=now, rule="B5")
     return session
 
 
-def _decide_or_refuse(session: AgentSession, kind: LeaveKind, now: datetime) -> BreakDecision:
-    rules = current_rulebook()
+def leave_inputs(session: AgentSession, now: datetime) -> tuple[FloorSnapshot, BreakLimits]:
+    """What rules B2-B6 decide a leave from: the floor as the agent sees it, and the limits."""
     queue_ids = frozenset(session.queues.values_list("pk", flat=True))
     team_size = AgentSession.objects.filter(team_id=session.team_id).count()
     limits = BreakLimits.for_team(
-        rules, team_id=session.team_id, team_size=team_size, queue_ids=queue_ids
+        current_rulebook(), team_id=session.team_id, team_size=team_size, queue_ids=queue_ids
     )
-    decision = decide_leave(
-        kind, floor_snapshot(session, now=now, day_start=_day_start(session, now)), limits
-    )
+    return floor_snapshot(session, now=now, day_start=_day_start(session, now)), limits
+
+
+def _decide_or_refuse(session: AgentSession, kind: LeaveKind, now: datetime) -> BreakDecision:
+    decision = decide_leave(kind, *leave_inputs(session, now))
     if decision.refusal:
         raise decision.refusal
     return decision
@@ -168,8 +181,7 @@ def agent_leave_request(*, actor: User, now: datetime, kind: LeaveKind) -> Leave
     team lead sees it and nothing is lost.
     """
     with transaction.atomic():
-        assert actor.team_id is not None
-        lock_team(actor.team_id)
+        _lock_own_team(actor)
         session = locked_session(actor)
         try:
             decision = _decide_or_refuse(session, kind, now)
@@ -231,6 +243,30 @@ def _refusal_event(
     )
 
 
+def lead_back_from_take_over(
+    session: AgentSession, wrapped_up: list[int], *, actor: User | None, now: datetime
+) -> bool:
+    """B10: a team lead who took over a call from their own work (not ready for the queue)
+    goes back to it when the call's wrap-up ends, instead of becoming a routing target of the
+    queue; one who was ready for calls on purpose stays ready. True if the lead went back."""
+    taken_over = Event.objects.filter(
+        entity="calls.call",
+        entity_id__in=[str(call_id) for call_id in wrapped_up],
+        action="taken_over",
+    ).values_list("new", flat=True)
+    was_away = any(
+        isinstance(new, dict)
+        and new.get("agent") == session.agent_id
+        and new.get("lead_was") != AgentState.READY
+        for new in taken_over
+    )
+    if was_away:
+        move_agent(
+            session, AgentEvent.GO_AWAY, actor=actor, now=now, reason="take-over done", rule="B10"
+        )
+    return was_away
+
+
 def start_pending_leave(session: AgentSession, *, now: datetime) -> LeaveRequest | None:
     """B5: a leave asked for during a call starts once the call and its wrap-up have ended.
 
@@ -252,36 +288,3 @@ def start_pending_leave(session: AgentSession, *, now: datetime) -> LeaveRequest
     leave.state, leave.started_at = LeaveState.ACTIVE, now
     leave.save(update_fields=["state", "started_at"])
     return leave
-
-
-@transaction.atomic
-def agent_leave_override(
-    *, actor: User, now: datetime, agent: User, kind: LeaveKind, reason: str
-) -> LeaveRequest:
-    """A team lead lets an agent leave despite a refusal: needs a reason, audited as an override."""
-    if actor.role not in (Role.TEAM_LEAD, Role.ADMIN) or (
-        actor.role == Role.TEAM_LEAD and actor.team_id != agent.team_id
-    ):
-        raise PolicyRefusal("B4", gettext_noop("Only the agent's team lead can override this."))
-    if not reason.strip():
-        raise PolicyRefusal("B4", gettext_noop("Say why the rule is overridden: it is audited."))
-    assert agent.team_id is not None
-    lock_team(agent.team_id)
-    session = locked_session(agent)
-    move_agent(session, leave_event(kind.state), actor=actor, now=now, reason=reason)
-    Alert.objects.create(
-        kind=AlertKind.OVERRIDE, rule="B4", team_id=agent.team_id, agent=agent, raised_at=now
-    )
-    event_append(
-        actor=actor,
-        now=now,
-        entity="calls.agent",
-        entity_id=agent.pk,
-        action="leave_overridden",
-        new=kind.value,
-        reason=reason,
-        rule="B4",
-    )
-    return LeaveRequest.objects.create(
-        agent=agent, kind=kind, requested_at=now, started_at=now, state=LeaveState.ACTIVE
-    )

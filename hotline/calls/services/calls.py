@@ -5,11 +5,12 @@ from datetime import datetime
 
 from django.db import transaction
 
+from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.services import batched_events, event_append
 from hotline.calls.choices import CallbackState, CallState, OfferOutcome
 from hotline.calls.models import AgentSession, Call, Callback, Offer, Queue
-from hotline.calls.services.agents import start_pending_leave
+from hotline.calls.services.agents import lead_back_from_take_over, start_pending_leave
 from hotline.calls.services.floor import (
     event_payload,
     lock_call,
@@ -196,7 +197,8 @@ def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
             now=now,
             wrap_up_ends_at=wrap_up_end(call.queue, now),
         )
-        _close_callback(call, now)
+        # A callback's call ending says nothing of how it went: the agent records that (B8,
+        # callback_record_outcome); until then it counts as due and not completed.
         event_append(
             actor=actor,
             now=now,
@@ -212,13 +214,6 @@ def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
     return call
 
 
-def _close_callback(call: Call, now: datetime) -> None:
-    if call.callback_id:
-        Callback.objects.filter(pk=call.callback_id).update(
-            state=CallbackState.COMPLETED, completed_at=now
-        )
-
-
 def wrap_up_end(queue: Queue, now: datetime) -> datetime:
     """When the wrap-up of a call of the queue that ends now will end (its time is per queue)."""
     return now + queue.wrap_up_time
@@ -230,12 +225,15 @@ def agent_wrap_up_end(*, actor: User | None, now: datetime, agent: User) -> Agen
         assert agent.team_id is not None
         lock_team(agent.team_id)
         session = locked_session(agent)
-        for call_id in _end_wrap_ups(agent.pk):
+        call_ids = _end_wrap_ups(agent.pk)
+        for call_id in call_ids:
             event_append(
                 actor=actor, now=now, entity="calls.call", entity_id=call_id, action="wrapped_up"
             )
         session.wrap_up_ends_at = None
         move_agent(session, AgentEvent.WRAP_END, actor=actor, now=now)
+        if agent.role == Role.TEAM_LEAD:  # B10: back from a take-over, not into the queue
+            lead_back_from_take_over(session, call_ids, actor=actor, now=now)
         start_pending_leave(session, now=now)
         floor_route(team_id=agent.team_id, now=now, team_locked=True)
     return session

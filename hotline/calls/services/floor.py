@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from hotline.accounts.models import Team, User
 from hotline.audit.services import event_append
@@ -188,18 +188,30 @@ def floor_snapshot(session: AgentSession, *, now: datetime, day_start: datetime)
         .values("queues")
         .annotate(n=Count("id"))
     )
+    calls = _count_by_queue(
+        Call.objects.filter(queue__in=queue_ids, state__in=[CallState.WAITING, CallState.OFFERED])
+    )
+    callbacks = _count_by_queue(
+        Callback.objects.filter(
+            queue__in=queue_ids,
+            state=CallbackState.SCHEDULED,
+            window_start__lte=now,
+            window_end__gt=now,  # one whose window has passed is missed, not due (B8)
+        )
+    )
     return FloorSnapshot(
         agent_state=AgentState(session.state),
         taken_today=leaves_taken_today(session.agent, day_start),
         team_on_break=colleagues.filter(state__in=[s.value for s in ON_BREAK_STATES]).count(),
-        waiting_calls=Call.objects.filter(
-            queue__in=queue_ids, state__in=[CallState.WAITING, CallState.OFFERED]
-        ).count(),
-        callbacks_due=Callback.objects.filter(
-            queue__in=queue_ids, state=CallbackState.SCHEDULED, window_start__lte=now
-        ).count(),
+        waiting_calls=sum(calls.values()),
+        callbacks_due=sum(callbacks.values()),
         available_others={row["queues"]: row["n"] for row in available},
+        waiting_in={q: calls.get(q, 0) + callbacks.get(q, 0) for q in calls.keys() | callbacks},
     )
+
+
+def _count_by_queue(rows: QuerySet[Any]) -> dict[int, int]:
+    return {row["queue"]: row["n"] for row in rows.values("queue").annotate(n=Count("id"))}
 
 
 def pending_leave(agent_id: int) -> LeaveRequest | None:

@@ -1,4 +1,7 @@
-"""Routing (rule B9): waiting calls and due callbacks go to the longest-idle ready agent."""
+"""Routing (rule B9): waiting calls and due callbacks go to the longest-idle ready agent.
+
+A callback is due from the start of its window until its end, never after (B8: the worker
+marks one nobody dialled in time as missed)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -22,6 +25,7 @@ _WAITING_WORK_SQL = """
     SELECT b.id, %(callback)s, b.queue_id, b.priority, b.window_start, q.offer_ring_time
       FROM calls_callback b JOIN calls_queue q ON q.id = b.queue_id
      WHERE q.team_id = %(team)s AND b.state = %(scheduled)s AND b.window_start <= %(now)s
+       AND b.window_end > %(now)s
 """
 _READY_AGENTS_SQL = """
     SELECT s.agent_id, s.ready_since, served.queue_id

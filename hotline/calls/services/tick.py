@@ -18,7 +18,11 @@ from hotline.calls.models import AgentSession, Alert, Call, LeaveRequest, Offer,
 from hotline.calls.services.calls import agent_wrap_up_end, offer_decline
 from hotline.calls.services.routing import floor_route
 from hotline.calls.services.transfers import transfer_decline
-from hotline.calls.services.waiting import callbacks_due_by_queue, queue_check_waits
+from hotline.calls.services.waiting import (
+    callbacks_due_by_queue,
+    callbacks_miss_expired,
+    queue_check_waits,
+)
 from hotline.core.agent_states import AgentState
 from hotline.core.breaks import BreakLimits, LeaveKind, break_overrun
 from hotline.core.floor import TalkLevel, talk_status
@@ -86,6 +90,11 @@ def end_wrap_ups(now: datetime) -> int:
 def check_waits(now: datetime) -> int:
     queues = Queue.objects.filter(calls__state=CallState.WAITING).distinct()
     return sum(len(queue_check_waits(queue=queue, now=now)) for queue in queues)
+
+
+def miss_expired_callbacks(now: datetime) -> int:
+    """B8: callbacks whose window ended undialled are no longer offered; the lead is told."""
+    return len(callbacks_miss_expired(now=now))
 
 
 def route_due_callbacks(now: datetime) -> int:
@@ -193,6 +202,7 @@ STEPS: tuple[tuple[str, Callable[[datetime], int]], ...] = (
     ("transfers_expired", expire_transfers),
     ("wrap_ups_ended", end_wrap_ups),
     ("waits_checked", check_waits),
+    ("callbacks_missed", miss_expired_callbacks),  # before routing: no offer past the window
     ("callbacks_routed", route_due_callbacks),
     ("talk_alerts", alert_long_calls),
     ("break_overruns", alert_break_overruns),

@@ -148,7 +148,9 @@ def call_take_over(*, actor: User, now: datetime, call_id: int, reason: str) -> 
         call = lock_call(call_id)
         if call.state != CallState.CONNECTED or call.agent_id is None:
             raise PolicyRefusal("B10", gettext_noop("This call is not in progress."))
-        _pick_up(locked_session(actor), actor=actor, now=now)
+        lead = locked_session(actor)
+        lead_was = lead.state  # B10: where the lead goes back to after the wrap-up
+        _pick_up(lead, actor=actor, now=now)
         old_agent = call.agent_id
         call.agent = actor
         call.save(update_fields=["agent"])
@@ -162,7 +164,7 @@ def call_take_over(*, actor: User, now: datetime, call_id: int, reason: str) -> 
             entity_id=call.pk,
             action="taken_over",
             old=old_agent,
-            new=actor.pk,
+            new=event_payload(agent=actor, lead_was=lead_was),
             reason=reason,
             rule="B10",
         )

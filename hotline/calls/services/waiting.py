@@ -1,13 +1,23 @@
 """Waiting (rule A2) and callbacks (rule B8): nobody waits past the maximum."""
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
+from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.services import event_append
-from hotline.calls.choices import AlertKind, CallbackState, CallState, OfferOutcome
+from hotline.calls.choices import (
+    AlertKind,
+    CallbackFailure,
+    CallbackState,
+    CallState,
+    OfferOutcome,
+)
 from hotline.calls.models import AgentSession, Alert, Call, Callback, Offer, Queue
 from hotline.calls.services.calls import identify_caller
 from hotline.calls.services.floor import event_payload, lock_call
@@ -172,7 +182,14 @@ def call_to_callback(
     return callback
 
 
+# How far ahead a callback may be promised: no rule of the rulebook, a bound on input (a
+# window in the year 9999 is a typing error, and overflows date arithmetic).
+CALLBACK_HORIZON = timedelta(days=366)
+
+
 def _check_window(now: datetime, start: datetime, end: datetime) -> None:
+    if end > now + CALLBACK_HORIZON:
+        raise PolicyRefusal("C1", gettext_noop("A callback is promised at most a year ahead."))
     if start < now - timedelta(minutes=1) or end <= start:
         raise PolicyRefusal(
             "C1",
@@ -217,41 +234,112 @@ def callback_schedule(
     return callback
 
 
-def callback_fail(
+class CallbackOutcome(StrEnum):
+    COMPLETED = "completed"  # the customer was reached and served
+    FAILED = "failed"  # dialled, not reached: a CallbackFailure says why
+
+
+def callback_record_outcome(
     *,
-    actor: User | None,
+    actor: User,
     now: datetime,
     callback_id: int,
-    reason: str,
+    outcome: CallbackOutcome,
+    failure: CallbackFailure | None = None,
     retry_at: datetime | None = None,
 ) -> Callback:
-    """Nobody answered: try again later in the window (rescheduled) or record the failure."""
+    """B8, tracked to completion: after dialling, the agent says how the callback went.
+
+    Completed, or failed with a reason (the callback completion KPI counts both); a failed one
+    may be tried again later inside its window (`retry_at`): it is due again then. Only the
+    agent who dialled it, or their team lead, says so (B10: not a colleague's callback).
+    """
+    if outcome is CallbackOutcome.FAILED and failure in (None, CallbackFailure.WINDOW_PASSED):
+        raise ValidationError(_("Say why the customer was not reached."))
+    if outcome is CallbackOutcome.COMPLETED and (failure or retry_at):
+        raise ValidationError(_("A completed callback has no failure reason or retry time."))
     with transaction.atomic():
-        callback = Callback.objects.select_for_update().get(pk=callback_id)
-        if callback.state not in (CallbackState.IN_PROGRESS, CallbackState.SCHEDULED):
-            raise PolicyRefusal("B8", gettext_noop("This callback is already closed."))
-        if retry_at and retry_at < callback.window_end:
+        callback = Callback.objects.select_for_update().select_related("queue").get(pk=callback_id)
+        _check_outcome_allowed(callback, actor, now, retry_at)
+        if outcome is CallbackOutcome.COMPLETED:
+            callback.state, callback.completed_at = CallbackState.COMPLETED, now
+            action, reason = "completed", ""
+        elif retry_at is not None:
             callback.state, callback.window_start = CallbackState.SCHEDULED, retry_at
-            action = "rescheduled"
+            action, reason = "rescheduled", str(failure)
         else:
-            callback.state = CallbackState.FAILED
-            action = "failed"
-        callback.save(update_fields=["state", "window_start"])
+            callback.state, callback.failure = CallbackState.FAILED, str(failure)
+            action, reason = "failed", str(failure)
+        callback.save(update_fields=["state", "completed_at", "window_start", "failure"])
         event_append(
             actor=actor,
             now=now,
             entity="calls.callback",
             entity_id=callback.pk,
             action=action,
+            new=event_payload(retry_at=retry_at) if retry_at else None,
             reason=reason,
             rule="B8",
         )
+    if retry_at is not None:
+        floor_route(team_id=callback.queue.team_id, now=now)  # due again at once, if retry_at is
     return callback
+
+
+def _check_outcome_allowed(
+    callback: Callback, actor: User, now: datetime, retry_at: datetime | None
+) -> None:
+    if callback.state != CallbackState.IN_PROGRESS:
+        raise PolicyRefusal(
+            "B8",
+            gettext_noop("Only a callback being dialled gets an outcome; this one is %(state)s."),
+            {"state": str(CallbackState(callback.state).label)},
+        )
+    lead_of_team = actor.role == Role.TEAM_LEAD and actor.team_id == callback.queue.team_id
+    if callback.agent_id != actor.pk and not lead_of_team:
+        raise PolicyRefusal("B10", gettext_noop("This callback was dialled by another agent."))
+    if retry_at is not None and not now <= retry_at < callback.window_end:
+        raise PolicyRefusal(
+            "C1",
+            gettext_noop("A callback is tried again inside its window, from now until it ends."),
+        )
+
+
+def callbacks_miss_expired(*, now: datetime) -> list[int]:
+    """B8: a callback nobody dialled before its window ended is no longer offered: it is marked
+    failed (not dialled in its window), with an event, and the team lead is alerted. Ids of the
+    callbacks marked. The conditional update is the claim: two workers never mark one twice."""
+    marked = []
+    for callback_id, team_id in Callback.objects.filter(
+        state=CallbackState.SCHEDULED, window_end__lte=now
+    ).values_list("pk", "queue__team_id"):
+        with transaction.atomic():
+            claimed = Callback.objects.filter(
+                pk=callback_id, state=CallbackState.SCHEDULED, window_end__lte=now
+            ).update(state=CallbackState.FAILED, failure=CallbackFailure.WINDOW_PASSED)
+            if not claimed:
+                continue
+            Alert.objects.create(
+                kind=AlertKind.CALLBACK_MISSED, rule="B8", team_id=team_id, raised_at=now
+            )
+            event_append(
+                actor=None,
+                now=now,
+                entity="calls.callback",
+                entity_id=callback_id,
+                action="missed",
+                reason=CallbackFailure.WINDOW_PASSED.value,
+                rule="B8",
+            )
+        marked.append(callback_id)
+    return marked
 
 
 def callbacks_due_by_queue(now: datetime) -> dict[int, int]:
     rows = (
-        Callback.objects.filter(state=CallbackState.SCHEDULED, window_start__lte=now)
+        Callback.objects.filter(
+            state=CallbackState.SCHEDULED, window_start__lte=now, window_end__gt=now
+        )
         .values("queue")
         .annotate(n=Count("id"))
     )

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -11,7 +12,6 @@ from hotline.calls.choices import AlertKind, CallbackState, CallState, LeaveStat
 from hotline.calls.models import AgentSession, Alert, Call, Callback, LeaveRequest, Offer, Queue
 from hotline.calls.selectors import wallboard
 from hotline.calls.services.agents import (
-    agent_leave_override,
     agent_leave_request,
     agent_log_in,
     agent_log_out,
@@ -29,6 +29,7 @@ from hotline.calls.services.calls import (
     offer_decline,
 )
 from hotline.calls.services.floor import move_agent_if
+from hotline.calls.services.overrides import agent_leave_override
 from hotline.calls.services.tick import floor_tick
 from hotline.calls.services.transfers import (
     call_take_over,
@@ -36,7 +37,12 @@ from hotline.calls.services.transfers import (
     transfer_decline,
     transfer_request,
 )
-from hotline.calls.services.waiting import call_to_callback, callback_schedule
+from hotline.calls.services.waiting import (
+    CallbackOutcome,
+    call_to_callback,
+    callback_record_outcome,
+    callback_schedule,
+)
 from hotline.core.agent_states import AgentEvent, AgentState
 from hotline.core.breaks import LeaveKind
 from hotline.core.refusal import PolicyRefusal
@@ -319,6 +325,13 @@ def test_b8_due_callback_is_offered_like_a_call_and_completed(ready, repairs, no
     assert offer.callback == callback
     call = offer_accept(actor=ready[0], now=now + timedelta(minutes=6), offer_id=offer.pk)
     call_end(actor=ready[0], now=now + timedelta(minutes=9), call_id=call.pk)
+    assert Callback.objects.get(pk=callback.pk).state == CallbackState.IN_PROGRESS
+    callback_record_outcome(
+        actor=ready[0],
+        now=now + timedelta(minutes=10),
+        callback_id=callback.pk,
+        outcome=CallbackOutcome.COMPLETED,
+    )
     assert Callback.objects.get(pk=callback.pk).state == CallbackState.COMPLETED
 
 
@@ -444,7 +457,7 @@ def test_team_lead_override_of_a_refused_break_is_audited(centre, ready, now):
 
 
 def test_only_the_team_lead_overrides(centre, ready, now):
-    with pytest.raises(PolicyRefusal):
+    with pytest.raises(PermissionDenied):
         agent_leave_override(
             actor=ready[2], now=now, agent=ready[1], kind=LeaveKind.BREAK, reason="x"
         )

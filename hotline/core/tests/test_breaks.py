@@ -21,6 +21,7 @@ from hotline.core.breaks import (
     Outcome,
     break_overrun,
     decide_leave,
+    leave_refusals,
 )
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.rulebook import Override, Rulebook, Scope
@@ -354,6 +355,42 @@ def test_b6_minimum_of_zero_lets_the_last_agent_leave() -> None:
     started(decide_leave(LeaveKind.AWAY, floor(available_others={}), zero))
 
 
+@pytest.mark.parametrize("state", sorted(AWAY_STATES))
+@pytest.mark.parametrize("kind", list(LeaveKind))
+def test_b6_a_not_ready_agent_is_the_last_hope_of_waiting_callers(
+    state: AgentState, kind: LeaveKind
+) -> None:
+    # Declined the ringing call (away), nobody else available, the caller back in the queue.
+    stranding = floor(
+        agent_state=state, available_others={Q1: 0, Q2: 2}, waiting_in={Q1: 1}, waiting_calls=1
+    )
+    refusal = (leave_refusals(kind, stranding, DEFAULT) or [None])[-1]
+    assert refusal is not None
+    assert refusal.rule_id == "B6"
+    assert refusal.params == {"waiting": 1, "left": 0, "needed": 1, "queue": Q1}
+    assert decide_leave(kind, stranding, DEFAULT).outcome is Outcome.REFUSED
+
+
+@pytest.mark.parametrize("state", sorted(AWAY_STATES))
+def test_b6_a_not_ready_agent_takes_no_one_off_an_empty_queue(state: AgentState) -> None:
+    started(decide_leave(LeaveKind.AWAY, floor(agent_state=state, available_others={}), DEFAULT))
+    # Calls waiting in another queue of the team's, served by a colleague, strand no one.
+    served = floor(agent_state=state, available_others={Q1: 1, Q2: 0}, waiting_in={Q1: 3})
+    started(decide_leave(LeaveKind.PERSONAL, served, DEFAULT))
+
+
+def test_b6_every_refusing_rule_is_listed_for_an_override() -> None:
+    crowded = floor(
+        taken_today={LeaveKind.BREAK: 2},
+        waiting_calls=1,
+        team_on_break=1,
+        available_others={Q1: 0, Q2: 1},
+    )
+    rules = [r.rule_id for r in leave_refusals(LeaveKind.BREAK, crowded, DEFAULT)]
+    assert rules == ["B2", "B3", "B4", "B6"]
+    assert leave_refusals(LeaveKind.BREAK, QUIET, DEFAULT) == []
+
+
 def test_b6_with_one_colleague_available_the_agent_may_leave() -> None:
     started(decide_leave(LeaveKind.BREAK, floor(available_others={Q1: 1, Q2: 1}), DEFAULT))
 
@@ -387,6 +424,7 @@ snapshots = st.builds(
     waiting_calls=st.integers(0, 3),
     callbacks_due=st.integers(0, 3),
     available_others=st.dictionaries(st.sampled_from([Q1, Q2]), st.integers(0, 3)),
+    waiting_in=st.dictionaries(st.sampled_from([Q1, Q2]), st.integers(0, 3)),
 )
 limit_sets = st.builds(
     BreakLimits,
@@ -409,7 +447,11 @@ def test_decide_leave_follows_each_rule(
     over_quota = allowed is not None and snap.taken_today.get(kind, 0) >= allowed
     waiting = snap.waiting_calls + snap.callbacks_due > 0
     crowded = snap.team_on_break >= lim.max_on_break
-    unstaffed = any(snap.available_others.get(q, 0) < n for q, n in lim.min_available.items())
+    unstaffed = any(
+        snap.available_others.get(q, 0) < n
+        and (snap.agent_state is AgentState.READY or snap.waiting_in.get(q, 0) > 0)
+        for q, n in lim.min_available.items()
+    )
 
     if over_quota:
         refused(decision, "B2")

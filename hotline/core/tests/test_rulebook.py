@@ -220,3 +220,37 @@ def test_policy_refusal_names_a_known_rule_and_fills_its_message():
     assert refusal.as_dict() == {"rule": "B4", "detail": "1 agents of the team are on break."}
     with pytest.raises(ValueError, match="unknown rule id"):
         PolicyRefusal("B44", "typo")
+
+
+@pytest.mark.parametrize(
+    ("key", "raw"),
+    [
+        ("a4.transfer_answer_timeout", "99999999999999999999 s"),
+        ("a4.transfer_answer_timeout", "99999999999999999999"),
+        ("a2.max_wait", "9" * 60 + " h"),
+        ("a3.daily_calls_target", "99999999999999999999"),
+        ("a3.daily_calls_target", "-99999999999999999999"),
+        ("a1.warning_share", "99999999999999999999 %"),
+        ("d14.meeting_weekday", "99999999999999999999"),
+    ],
+)
+def test_a4_any_number_too_big_is_refused_with_the_bounds_never_overflows(key, raw):
+    found = setting(key)
+    with pytest.raises(SettingError) as refused:
+        found.parse(raw)
+    assert refused.value.params == {
+        "minimum": found.display(found.minimum),
+        "maximum": found.display(found.maximum),
+    }
+
+
+@pytest.mark.parametrize("raw", ["1e30", "inf", "nan", "1_000", "0x10", "٣"])
+def test_a3_numbers_are_plain_digits(raw):
+    with pytest.raises(SettingError, match="Enter a number"):
+        setting("a3.daily_calls_target").parse(raw)
+
+
+@pytest.mark.parametrize("raw", ["99999:00", "08:30:00", "8h"])
+def test_d1_a_time_of_day_out_of_range_is_refused(raw):
+    with pytest.raises(SettingError, match="time of day"):
+        setting("d1.opens").parse(raw)
