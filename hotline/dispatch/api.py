@@ -2,10 +2,10 @@
 of another provider answers 404, exactly like one that does not exist."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from hotline import clock
 from hotline.accounts.views import signed_in
@@ -31,6 +31,7 @@ from hotline.dispatch.services import (
     work_order_dispatch as dispatch_service,
 )
 from hotline.dispatch.services import work_order_urge as urge_service
+from hotline.dispatch.services.desk import desk_check_record
 from hotline.paging import PageNumber
 from hotline.tickets.models import Ticket
 
@@ -49,10 +50,12 @@ class OrderOut(Schema):
     dispatched_at: datetime
     contact_due: datetime
     status_due: datetime
-    response_due: datetime
+    response_due: datetime = Field(description="D6: the zone's limit the provider answers by")
+    late_at: datetime | None = Field(description="D6: when the order went over response_due")
+    sla_due: datetime | None = Field(description="The customer's SLA response time (A5, C2)")
+    sla_breached: bool = Field(description="Not done by sla_due: the customer's SLA figure")
     visit_start: datetime | None
     visit_end: datetime | None
-    late_at: datetime | None
     completed_at: datetime | None
     signed_at: datetime | None
     signer_name: str
@@ -64,12 +67,12 @@ class OrderDetailOut(OrderOut):
 
 
 def _out(order: WorkOrder, detail: bool = False) -> dict[str, Any]:
+    computed = ("number", "ticket", "provider", "id", "sla_breached")
     data = {
-        field: getattr(order, field)
-        for field in OrderOut.model_fields
-        if field not in ("number", "ticket", "provider", "id")
+        field: getattr(order, field) for field in OrderOut.model_fields if field not in computed
     }
     data |= {
+        "sla_breached": order.sla_breached(clock.now()),
         "id": order.pk,
         "number": order.number,
         "ticket": order.ticket.number,
@@ -97,6 +100,15 @@ class ProviderLoadOut(Schema):
     capacity: int
 
 
+class DeskChecksOut(Schema):
+    provider_id: int
+    name: str
+    today: int = Field(description="D4: checks of the portal's order list today (centre's day)")
+    minimum: int
+    maximum: int
+    short: bool = Field(description="Fewer checks today than the D4 minimum")
+
+
 class BoardOut(Schema):
     tab: str
     page: int
@@ -105,6 +117,7 @@ class BoardOut(Schema):
     orders: list[OrderOut]
     by_provider_zone: list[dict[str, Any]]
     providers: list[ProviderLoadOut]
+    desk_checks: list[DeskChecksOut]
 
 
 @router.get(
@@ -140,6 +153,7 @@ def dispatch_board(
         "orders": orders,
         "by_provider_zone": counts,
         "providers": [vars(load) for load in board.providers],
+        "desk_checks": [vars(row) | {"short": row.short} for row in board.desk_checks],
     }
 
 
@@ -239,9 +253,12 @@ class OrdersOut(Schema):
 
 @provider.get("/orders", response=OrdersOut, summary="My provider's work orders (D4)")
 def provider_orders(
-    request: HttpRequest, filter: str = "open", page: PageNumber = 1
+    request: HttpRequest, filter: Literal["open", "done", "all"] = "open", page: PageNumber = 1
 ) -> dict[str, Any]:
-    found, has_next = provider_orders_select(signed_in(request), filter, page)
+    user = signed_in(request)
+    now = clock.now()
+    desk_check_record(actor=user, now=now)  # D4: the desk looked at its orders
+    found, has_next = provider_orders_select(user, filter, page)
     return {"page": page, "has_next": has_next, "orders": [_out(o) for o in found]}
 
 

@@ -47,7 +47,8 @@ from hotline.dispatch.services import (
     work_order_sign,
     work_order_urge,
 )
-from hotline.formatting import choice_labels
+from hotline.dispatch.services.desk import DESK_CHECK_GAP, desk_check_record
+from hotline.formatting import choice_labels, duration_text
 from hotline.i18n import refusal_text
 from hotline.notices.services import LOGGERS as NOTICE_LOGGERS
 from hotline.paging import page_number
@@ -100,6 +101,7 @@ def _board(
         "refusal": refusal,
         "refusal_text": refusal_text(refusal) if refusal else "",
         "centre_tz": found.time_zone,
+        "desk_check_gap": duration_text(DESK_CHECK_GAP),
     }
     return render(request, "dispatch/board.html", context, status=status)
 
@@ -198,6 +200,8 @@ class OrderLine:
     dispatched_at: datetime | None
     response_due: datetime | None
     late_at: datetime | None
+    sla_due: datetime | None  # the customer's SLA, apart from the provider's D6 lateness
+    sla_breached: bool
     urge_form: str
 
 
@@ -210,6 +214,7 @@ def _order_rows(request: HttpRequest, found: Board) -> list[OrderLine]:
     ).replace("/0/", f"/{ROW_MARK}/")
     states, zones = choice_labels(WorkOrderState), choice_labels(Zone)
     channels = choice_labels(Channel)
+    now = clock.now()
     return [
         OrderLine(
             number=order.number,
@@ -223,6 +228,8 @@ def _order_rows(request: HttpRequest, found: Board) -> list[OrderLine]:
             dispatched_at=order.dispatched_at,
             response_due=order.response_due,
             late_at=order.late_at,
+            sla_due=order.sla_due,
+            sla_breached=order.sla_breached(now),
             urge_form=mark_safe(urge_form.replace(ROW_MARK, str(order.pk))),
         )
         for order in found.rows
@@ -316,6 +323,7 @@ def _order_context(found: WorkOrder) -> dict[str, Any]:
         # D3: what went to the provider and the customer, and what is still to phone or fax.
         "notices": found.notices.order_by("created_at", "id"),
         "centre_tz": centre_time_zone(),  # where datetime fields are read in
+        "sla_breached": found.sla_breached(clock.now()),
     }
 
 
@@ -336,6 +344,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     which = request.GET.get("filter", "open")
     page = page_number(request)
+    desk_check_record(actor=user, now=clock.now())  # D4: the desk looked at its orders
     found, has_next = provider_orders(user, which, page)
     states = choice_labels(WorkOrderState)
     url = reverse("provider:order", args=[0]).replace("/0/", "/%d/")  # once, not per row

@@ -22,6 +22,7 @@ from hotline.core.i18n import gettext_noop
 from hotline.core.reportmath import BadReportParameter, day_period, month_period, week_period
 from hotline.dispatch.models import Provider
 from hotline.reports import floor, monthly
+from hotline.reports import providers as providers_report
 from hotline.reports.tables import Report
 from hotline.rulebook.selectors import centre_calendar
 
@@ -80,7 +81,7 @@ def monthly_report(
     complaints = monthly.complaints_in(period)
     followups = monthly.followup_figures(period)
     progress("providers")
-    sections = monthly.provider_sections(period, providers, complaints, followups)
+    sections = providers_report.provider_sections(period, providers, complaints, followups, now)
     sections.append(monthly.complaint_section(complaints, ids if narrowed else None))
     sections.append(monthly.satisfaction_section(followups, ids if narrowed else None))
     faults: list[monthly.FaultRow] = []

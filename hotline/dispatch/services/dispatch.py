@@ -93,7 +93,8 @@ def _create_order(
         dispatched_by=actor,
         contact_due=calendar.add_business_time(start, rules.duration("d4.contact_within")),
         status_due=calendar.add_business_time(start, rules.duration("d4.status_within")),
-        response_due=ticket.response_due or start + zone_limit(rules, ticket),
+        response_due=response_due(rules, ticket, start),
+        sla_due=ticket.response_due,
     )
     old_state = ticket.state
     ticket.state = TicketState.DISPATCHED
@@ -108,6 +109,18 @@ def _create_order(
         new={"provider": provider.name, "channel": channel, "ticket": ticket.number},
     )
     return order
+
+
+def response_due(rules: Rulebook, ticket: Ticket, start: datetime) -> datetime:
+    """D6: the provider answers within its zone's limit (per zone and customer where overridden)
+    from the start (dispatch, or the opening of the day the request was booked for, D1), in
+    calendar hours; unless the customer chose a later date (a visit window ending after that,
+    as C2 promised them). The customer's SLA response time is another figure (``sla_due``): it
+    never shortens the provider's limit."""
+    due = start + zone_limit(rules, ticket)
+    if ticket.window_end is not None and ticket.window_end > due:
+        due = ticket.window_end
+    return due
 
 
 def zone_limit(rules: Rulebook, ticket: Ticket) -> timedelta:

@@ -72,6 +72,7 @@ def test_d3_board_tabs(api, order):
             "zone": "urban",
             "open": 1,
             "late": 0,
+            "sla_breached": 0,
         }
     ]
 
