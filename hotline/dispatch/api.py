@@ -9,6 +9,8 @@ from ninja import Field, Router, Schema, Status
 
 from hotline import clock
 from hotline.accounts.views import signed_in
+from hotline.dispatch.bounds import Moment, Note, PathId, PersonName, RecordId, SignatureImage
+from hotline.dispatch.choices import Channel, DelayReason, UrgeReason
 from hotline.dispatch.models import Provider, WorkOrder
 from hotline.dispatch.selectors import dispatch_board as board_select
 from hotline.dispatch.selectors import provider_orders as provider_orders_select
@@ -33,6 +35,7 @@ from hotline.dispatch.services import (
 from hotline.dispatch.services import work_order_urge as urge_service
 from hotline.dispatch.services.desk import desk_check_record
 from hotline.paging import PageNumber
+from hotline.tickets.choices import ServiceOption
 from hotline.tickets.models import Ticket
 
 router = Router(tags=["dispatch"])
@@ -91,6 +94,10 @@ class BoardRowOut(Schema):
     region: str | None
     suggested_provider_id: int | None
     suggested_provider: str | None
+    second_dispatch_of: str | None = Field(
+        description="D12: the first order, when an unresolved follow-up asked for a repeat visit"
+    )
+    followup_reason: str | None
 
 
 class ProviderLoadOut(Schema):
@@ -124,7 +131,9 @@ class BoardOut(Schema):
     "/board", response=BoardOut, summary="The dispatch board (D3, E3, D6, D7): tabs, 50 a page"
 )
 def dispatch_board(
-    request: HttpRequest, tab: str = "to_dispatch", page: PageNumber = 1
+    request: HttpRequest,
+    tab: Literal["to_dispatch", "bounced", "late", "leftovers", "providers"] = "to_dispatch",
+    page: PageNumber = 1,
 ) -> dict[str, Any]:
     board = board_select(signed_in(request), tab, page, now=clock.now())
     tickets, orders, counts = [], [], []
@@ -138,6 +147,8 @@ def dispatch_board(
                 "region": row.ticket.site.region.name if row.ticket.site else None,
                 "suggested_provider_id": row.suggested.provider_id if row.suggested else None,
                 "suggested_provider": row.suggested.name if row.suggested else None,
+                "second_dispatch_of": row.repeat_of.order_number if row.repeat_of else None,
+                "followup_reason": row.repeat_of.reason if row.repeat_of else None,
             }
             for row in board.rows
         ]
@@ -158,9 +169,9 @@ def dispatch_board(
 
 
 class DispatchIn(Schema):
-    ticket_id: int
-    provider_id: int | None = None
-    channel: str | None = None
+    ticket_id: RecordId
+    provider_id: RecordId | None = None
+    channel: Channel | None = None
 
 
 @router.post("/orders", response={201: OrderDetailOut}, summary="Dispatch a ticket (D3, E1)")
@@ -172,18 +183,18 @@ def work_order_dispatch(request: HttpRequest, body: DispatchIn) -> Status[dict[s
         now=clock.now(),
         ticket=ticket,
         provider=chosen,
-        channel=body.channel or None,
+        channel=body.channel.value if body.channel else None,
     )
     return Status(201, _out(order, detail=True))
 
 
 @router.get("/orders/{order_id}", response=OrderDetailOut, summary="A work order with its ticket")
-def work_order_get(request: HttpRequest, order_id: int) -> dict[str, Any]:
+def work_order_get(request: HttpRequest, order_id: PathId) -> dict[str, Any]:
     return _out(work_order_for(signed_in(request), order_id), detail=True)
 
 
 class UrgeIn(Schema):
-    reason: str = "no_feedback"
+    reason: UrgeReason = UrgeReason.NO_FEEDBACK
 
 
 class UrgeOut(Schema):
@@ -194,16 +205,16 @@ class UrgeOut(Schema):
 
 
 @router.post("/orders/{order_id}/urge", response=UrgeOut, summary="Urge the provider (D5)")
-def work_order_urge(request: HttpRequest, order_id: int, body: UrgeIn) -> dict[str, Any]:
+def work_order_urge(request: HttpRequest, order_id: PathId, body: UrgeIn) -> dict[str, Any]:
     user = signed_in(request)
     work_order_for(user, order_id)
-    urge = urge_service(actor=user, now=clock.now(), order_id=order_id, reason=body.reason)
+    urge = urge_service(actor=user, now=clock.now(), order_id=order_id, reason=body.reason.value)
     return {"id": urge.pk, "reason": urge.reason, "at": urge.at, "channel": urge.channel}
 
 
 class ChaseIn(Schema):
-    ticket_id: int
-    note: str = ""
+    ticket_id: RecordId
+    note: Note = ""
 
 
 class ChaseOut(Schema):
@@ -224,7 +235,7 @@ def chase_record(request: HttpRequest, body: ChaseIn) -> Status[dict[str, Any]]:
 
 
 class ChaseReplyIn(Schema):
-    note: str
+    note: Note
 
 
 class ChaseReplyOut(Schema):
@@ -235,7 +246,7 @@ class ChaseReplyOut(Schema):
 @router.post(
     "/chases/{chase_id}/reply", response=ChaseReplyOut, summary="The promised reply given (D8)"
 )
-def chase_reply(request: HttpRequest, chase_id: int, body: ChaseReplyIn) -> dict[str, Any]:
+def chase_reply(request: HttpRequest, chase_id: PathId, body: ChaseReplyIn) -> dict[str, Any]:
     chase = chase_reply_service(
         actor=signed_in(request), now=clock.now(), chase_id=chase_id, note=body.note
     )
@@ -263,23 +274,25 @@ def provider_orders(
 
 
 @provider.get("/orders/{order_id}", response=OrderDetailOut, summary="One of my work orders")
-def provider_order_get(request: HttpRequest, order_id: int) -> dict[str, Any]:
+def provider_order_get(request: HttpRequest, order_id: PathId) -> dict[str, Any]:
     return _out(work_order_for(signed_in(request), order_id), detail=True)
 
 
 @provider.post("/orders/{order_id}/acknowledge", response=OrderOut, summary="Seen it (D4)")
-def provider_order_acknowledge(request: HttpRequest, order_id: int) -> dict[str, Any]:
+def provider_order_acknowledge(request: HttpRequest, order_id: PathId) -> dict[str, Any]:
     order = work_order_acknowledge(actor=signed_in(request), now=clock.now(), order_id=order_id)
     return _out(order)
 
 
 class ContactIn(Schema):
-    visit_start: datetime
-    visit_end: datetime
+    visit_start: Moment
+    visit_end: Moment
 
 
 @provider.post("/orders/{order_id}/contact", response=OrderOut, summary="Visit agreed (D4, C1)")
-def provider_order_contact(request: HttpRequest, order_id: int, body: ContactIn) -> dict[str, Any]:
+def provider_order_contact(
+    request: HttpRequest, order_id: PathId, body: ContactIn
+) -> dict[str, Any]:
     order = work_order_contact(
         actor=signed_in(request),
         now=clock.now(),
@@ -291,11 +304,11 @@ def provider_order_contact(request: HttpRequest, order_id: int, body: ContactIn)
 
 
 class StatusIn(Schema):
-    text: str
+    text: Note
 
 
 @provider.post("/orders/{order_id}/status", response=OrderOut, summary="Report status (D4, D5)")
-def provider_order_status(request: HttpRequest, order_id: int, body: StatusIn) -> dict[str, Any]:
+def provider_order_status(request: HttpRequest, order_id: PathId, body: StatusIn) -> dict[str, Any]:
     order = work_order_report_status(
         actor=signed_in(request), now=clock.now(), order_id=order_id, text=body.text
     )
@@ -303,18 +316,18 @@ def provider_order_status(request: HttpRequest, order_id: int, body: StatusIn) -
 
 
 class DelayIn(Schema):
-    reason: str = ""
-    new_time: datetime | None = None
-    text: str = ""
+    reason: DelayReason | Literal[""] = Field("", description="C3's reason code (required)")
+    new_time: Moment | None = None
+    text: Note = ""
 
 
 @provider.post("/orders/{order_id}/delay", response=OrderOut, summary="Delay, with reason (C3)")
-def provider_order_delay(request: HttpRequest, order_id: int, body: DelayIn) -> dict[str, Any]:
+def provider_order_delay(request: HttpRequest, order_id: PathId, body: DelayIn) -> dict[str, Any]:
     order = work_order_delay(
         actor=signed_in(request),
         now=clock.now(),
         order_id=order_id,
-        reason=body.reason,
+        reason=str(body.reason),
         new_time=body.new_time,
         text=body.text,
     )
@@ -322,31 +335,31 @@ def provider_order_delay(request: HttpRequest, order_id: int, body: DelayIn) -> 
 
 
 class CompleteIn(Schema):
-    work_done: str
-    option_chosen: str = ""
+    work_done: Note
+    option_chosen: ServiceOption | Literal[""] = ""
 
 
 @provider.post("/orders/{order_id}/complete", response=OrderOut, summary="Job done (D4, C4)")
 def provider_order_complete(
-    request: HttpRequest, order_id: int, body: CompleteIn
+    request: HttpRequest, order_id: PathId, body: CompleteIn
 ) -> dict[str, Any]:
     order = work_order_complete(
         actor=signed_in(request),
         now=clock.now(),
         order_id=order_id,
         work_done=body.work_done,
-        option_chosen=body.option_chosen,
+        option_chosen=str(body.option_chosen),
     )
     return _out(order)
 
 
 class SignIn(Schema):
-    signer_name: str
-    signature_image: str = ""
+    signer_name: PersonName
+    signature_image: SignatureImage = ""
 
 
 @provider.post("/orders/{order_id}/sign", response=OrderOut, summary="Sign and seal (E6, C5)")
-def provider_order_sign(request: HttpRequest, order_id: int, body: SignIn) -> dict[str, Any]:
+def provider_order_sign(request: HttpRequest, order_id: PathId, body: SignIn) -> dict[str, Any]:
     order = work_order_sign(
         actor=signed_in(request),
         now=clock.now(),

@@ -26,6 +26,8 @@ from hotline.dispatch.models import (
     Provider,
     WorkOrder,
 )
+from hotline.followup.choices import FollowUpState
+from hotline.followup.models import FollowUp
 from hotline.paging import page_of
 from hotline.rulebook.selectors import centre_calendar, centre_time_zone, current_rulebook
 from hotline.tickets.choices import TicketState, Zone
@@ -37,11 +39,22 @@ PROVIDER_FILTERS = ("open", "done", "all")
 OPEN = Q(state__in=OPEN_STATE_VALUES)  # the same list as the partial indexes
 
 
+@dataclass(frozen=True)
+class RepeatOf:
+    """D12: the ticket waits for a second dispatch after an unresolved follow-up."""
+
+    order_number: str  # the first order, found unresolved
+    followup_number: str
+    score: int | None
+    reason: str
+
+
 @dataclass
 class BoardRow:
     ticket: Ticket
     suggested: ProviderLoad | None  # D3: the least loaded provider of the region with room
     candidates: list[ProviderLoad]  # the region's providers, for the dispatcher's own choice
+    repeat_of: RepeatOf | None = None
 
 
 @dataclass(frozen=True)
@@ -105,7 +118,22 @@ def dispatch_board(user: User, tab: str = "to_dispatch", page: int = 1, *, now: 
     by_region = _region_providers()
     by_id = {load.provider_id: load for load in loads}
     board_rows = [_board_row(t, by_region, by_id) for t in found]
+    repeats = waiting_second_dispatches([t.pk for t in found])
+    for row in board_rows:
+        row.repeat_of = repeats.get(row.ticket.pk)
     return Board(tab, page, has_next, board_rows, loads, zone, checks)
+
+
+def waiting_second_dispatches(ticket_ids: list[int]) -> dict[int, RepeatOf]:
+    """D12: which of these tickets wait for the second dispatch an unresolved follow-up asked
+    for (their region's providers were full then), in one query."""
+    waiting = FollowUp.objects.filter(
+        ticket_id__in=ticket_ids, state=FollowUpState.UNRESOLVED, second_dispatch__isnull=True
+    ).values_list("ticket_id", "pk", "work_order_id", "score", "reason")
+    return {
+        ticket_id: RepeatOf(WorkOrder(pk=order_id).number, FollowUp(pk=pk).number, score, reason)
+        for ticket_id, pk, order_id, score, reason in waiting
+    }
 
 
 def desk_checks_today(now: datetime, zone: ZoneInfo, loads: list[ProviderLoad]) -> list[DeskChecks]:

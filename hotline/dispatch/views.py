@@ -33,6 +33,7 @@ from hotline.dispatch.selectors import (
     BOARD_TABS,
     Board,
     BoardRow,
+    RepeatOf,
     dispatch_board,
     provider_orders,
     work_order_for,
@@ -123,6 +124,7 @@ class TicketLine:
     forms: str  # to dispatch: the dispatch and bounce forms
     bounce_reason: str  # bounced: why, and to whom
     owner: str
+    repeat_of: RepeatOf | None  # D12: a second dispatch after an unresolved follow-up
 
 
 def _ticket_rows(request: HttpRequest, found: Board) -> list[TicketLine]:
@@ -151,6 +153,7 @@ def _ticket_rows(request: HttpRequest, found: Board) -> list[TicketLine]:
                 forms=forms,
                 bounce_reason=ticket.bounce_reason,
                 owner=str(ticket.owner),
+                repeat_of=row.repeat_of,
             )
         )
     return lines

@@ -2,13 +2,15 @@
 the caller may not see answers 404, exactly like one that does not exist."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from hotline import clock
 from hotline.accounts.views import signed_in
+from hotline.core.followup import SCORES
+from hotline.dispatch.bounds import Note, PathId
 from hotline.followup.models import FollowUp
 from hotline.followup.selectors import FILTERS, followup_for, followup_list
 from hotline.followup.services import followup_record as record_service
@@ -38,6 +40,9 @@ class FollowUpOut(Schema):
     resolved: bool | None
     done_at: datetime | None
     second_dispatch_id: int | None
+    second_dispatch_waiting: bool = Field(
+        description="D12: unresolved, the repeat visit waits on the dispatcher's board (D3 full)"
+    )
 
 
 class FollowUpsOut(Schema):
@@ -48,12 +53,12 @@ class FollowUpsOut(Schema):
 
 
 class ReleaseIn(Schema):
-    note: str = ""
+    note: Note = ""
 
 
 class RecordIn(Schema):
-    score: int
-    reason: str
+    score: int = Field(ge=min(SCORES), le=max(SCORES), description="C6: satisfaction, 1-5")
+    reason: Note
     resolved: bool
 
 
@@ -77,12 +82,15 @@ def _out(f: FollowUp) -> dict[str, Any]:
         "resolved": f.resolved,
         "done_at": f.done_at,
         "second_dispatch_id": f.second_dispatch_id,
+        "second_dispatch_waiting": f.resolved is False and f.second_dispatch_id is None,
     }
 
 
 @router.get("", response=FollowUpsOut, summary="Follow-up calls: due, mine, upcoming, done (D12)")
 def followups_list(
-    request: HttpRequest, filter: str = "due", page: PageNumber = 1
+    request: HttpRequest,
+    filter: Literal["due", "mine", "upcoming", "done"] = "due",
+    page: PageNumber = 1,
 ) -> dict[str, Any]:
     which = filter if filter in FILTERS else "due"
     rows, has_next = followup_list(signed_in(request), which, page, now=clock.now())
@@ -95,12 +103,12 @@ def followups_list(
 
 
 @router.get("/{followup_id}", response=FollowUpOut, summary="One follow-up call")
-def followup_get(request: HttpRequest, followup_id: int) -> dict[str, Any]:
+def followup_get(request: HttpRequest, followup_id: PathId) -> dict[str, Any]:
     return _out(followup_for(signed_in(request), followup_id))
 
 
 @router.post("/{followup_id}/take", response=FollowUpOut, summary="Take a due follow-up (D12)")
-def followup_take(request: HttpRequest, followup_id: int) -> dict[str, Any]:
+def followup_take(request: HttpRequest, followup_id: PathId) -> dict[str, Any]:
     user = signed_in(request)
     take_service(actor=user, now=clock.now(), followup_id=followup_id)
     return _out(followup_for(user, followup_id))
@@ -109,7 +117,7 @@ def followup_take(request: HttpRequest, followup_id: int) -> dict[str, Any]:
 @router.post(
     "/{followup_id}/release", response=FollowUpOut, summary="No answer: back on the list (D12)"
 )
-def followup_release(request: HttpRequest, followup_id: int, body: ReleaseIn) -> dict[str, Any]:
+def followup_release(request: HttpRequest, followup_id: PathId, body: ReleaseIn) -> dict[str, Any]:
     user = signed_in(request)
     release_service(actor=user, now=clock.now(), followup_id=followup_id, note=body.note)
     return _out(followup_for(user, followup_id))
@@ -120,7 +128,7 @@ def followup_release(request: HttpRequest, followup_id: int, body: ReleaseIn) ->
     response=FollowUpOut,
     summary="Score, reason, resolved; unresolved reopens and sends a second visit (C6, D12)",
 )
-def followup_record(request: HttpRequest, followup_id: int, body: RecordIn) -> dict[str, Any]:
+def followup_record(request: HttpRequest, followup_id: PathId, body: RecordIn) -> dict[str, Any]:
     user = signed_in(request)
     record_service(
         actor=user,

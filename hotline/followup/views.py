@@ -128,6 +128,15 @@ def act(request: HttpRequest, followup_id: int) -> HttpResponse:
                         "provider": done.second_dispatch.provider.name,
                     },
                 )
+            elif done.resolved is False:
+                messages.warning(
+                    request,
+                    _(
+                        "Case %(ticket)s reopened. No provider of the region has room now (D3): "
+                        "it waits on the dispatcher's board as a second dispatch."
+                    )
+                    % {"ticket": done.ticket.number},
+                )
             else:
                 messages.success(request, _("Follow-up recorded."))
         else:

@@ -15,6 +15,7 @@ from hotline.dispatch.choices import Channel, WorkOrderState
 from hotline.dispatch.models import Provider, WorkOrder
 from hotline.dispatch.selectors import provider_loads
 from hotline.dispatch.services.common import notify_provider, order_event, ticket_copy
+from hotline.dispatch.services.repeat import pending_followup, second_dispatch_link
 from hotline.rulebook.selectors import centre_calendar, current_rulebook
 from hotline.tickets.choices import FIELD_KINDS, TicketState
 from hotline.tickets.models import Ticket
@@ -42,6 +43,9 @@ def work_order_dispatch(
         locked = Provider.objects.select_for_update().get(pk=chosen_id)
         check_provider(provider_loads([locked.pk])[0], region_ids)
         order = _create_order(actor, now, ticket, locked, channel or locked.channel)
+        followup = pending_followup(ticket)
+        if followup is not None:  # D12: the repeat visit an unresolved follow-up asked for
+            second_dispatch_link(actor=actor, now=now, order=order, followup=followup)
         _start_clocks(now, order)
     return order
 
