@@ -169,8 +169,14 @@ def _check_open(followup: FollowUp, now: datetime) -> None:
         raise PolicyRefusal(
             "D12",
             gettext_noop("Follow-up %(number)s is due at %(due)s, not before."),
-            {"number": followup.number, "due": followup.due_at},
+            {"number": followup.number, "due": _local_text(followup.due_at)},
         )
+
+
+def _local_text(moment: datetime) -> str:
+    """A time as the centre's people read it: local, with the zone named (never raw UTC)."""
+    zone = centre_calendar().tz()
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
 
 
 def _check_mine(actor: User, followup: FollowUp) -> None:

@@ -153,3 +153,13 @@ def test_c6_record_by_another_role_is_refused_and_changes_nothing(api, clock, fo
     assert answer.status_code == 403
     followup.refresh_from_db()
     assert followup.state == FollowUpState.DUE
+
+
+def test_d12_early_take_refusal_states_the_due_time_in_sofia(api, clock, followup):
+    clock["now"] = DUE - timedelta(hours=1)
+    answer = api("agent2", "post", f"/followups/{followup.pk}/take")
+    assert answer.status_code == 409
+    assert "2026-11-24 09:30 (Europe/Sofia)" in answer.json()["detail"]  # DUE is 07:30 UTC
+    assert "+00:00" not in answer.json()["detail"]
+    followup.refresh_from_db()
+    assert followup.state == FollowUpState.DUE
