@@ -26,6 +26,7 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
 from hotline.core.refusal import PolicyRefusal
+from hotline.dispatch.bounds import NAME_MAX, NOTE_MAX, SIGNATURE_MAX
 from hotline.dispatch.choices import Channel, DelayReason, WorkOrderState
 from hotline.dispatch.models import Provider, WorkOrder
 from hotline.dispatch.report import report_pdf
@@ -373,8 +374,30 @@ def _provider_page(
         "error": error,
         "delay_reasons": DelayReason.choices,
         "options": ServiceOption.choices,
+        # A refused or bad form comes back as it was typed, so nothing has to be typed again.
+        "typed": request.POST if request.method == "POST" else {},
+        "note_max": NOTE_MAX,
+        "name_max": NAME_MAX,
     }
     return render(request, "dispatch/provider_order.html", context, status=status)
+
+
+# The longest each field of the provider's forms may be, as the API's schemas bound them.
+FIELD_MAX = {"signer_name": NAME_MAX, "signature_image": SIGNATURE_MAX}
+FIELD_LABELS = {
+    "text": gettext_lazy("Report"),
+    "work_done": gettext_lazy("Work done"),
+    "signer_name": gettext_lazy("Name of the person signing"),
+    "signature_image": gettext_lazy("Signature"),
+}
+
+
+def _too_long(form: Any) -> str | None:
+    """The first field typed longer than it may be, or None."""
+    for name, value in form.items():
+        if len(value) > FIELD_MAX.get(name, NOTE_MAX):
+            return str(name)
+    return None
 
 
 ProviderAction = Callable[[HttpRequest, User, datetime, int], object]
@@ -424,6 +447,13 @@ def provider_action(request: HttpRequest, order_id: int) -> HttpResponse:
     action = PROVIDER_ACTIONS.get(request.POST.get("action", ""))
     if action is None:
         return _provider_page(request, found, _("Unknown action."), status=422)
+    too_long = _too_long(request.POST)
+    if too_long is not None:
+        text = _("%(field)s is too long: at most %(max)s characters.") % {
+            "field": FIELD_LABELS.get(too_long, too_long),
+            "max": FIELD_MAX.get(too_long, NOTE_MAX),
+        }
+        return _provider_page(request, found, text, status=422)
     try:
         action(request, me, clock.now(), found.pk)
     except PolicyRefusal as refused:
