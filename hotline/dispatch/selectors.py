@@ -268,12 +268,13 @@ def provider_zone_counts(now: datetime) -> list[dict[str, Any]]:
         .annotate(
             open=Count("id"),
             late=Count("id", filter=Q(late_at__isnull=False)),
-            sla_breached=Count("id", filter=Q(sla_due__lt=now)),
+            past_sla=Count("id", filter=Q(sla_due__lt=now)),
         )
         .order_by("provider__name", "zone")
     )
     for row in rows:
         row["zone_label"] = str(Zone(row["zone"]).label)
+        row["sla_breached"] = row.pop("past_sla")  # the model's method has the name
     return rows
 
 

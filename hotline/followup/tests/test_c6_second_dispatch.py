@@ -163,3 +163,18 @@ def test_d12_early_take_refusal_states_the_due_time_in_sofia(api, clock, followu
     assert "+00:00" not in answer.json()["detail"]
     followup.refresh_from_db()
     assert followup.state == FollowUpState.DUE
+
+
+def test_c6_page_too_long_reason_is_422_kept_as_typed_and_changes_nothing(
+    client, in_english, centre, clock, followup
+):
+    client.force_login(centre["agent2"])
+    client.post(reverse("followup:act", args=[followup.pk]), {"action": "take"})
+    typed = "The tap drips again " * 110  # 2200 characters
+    form = {"action": "record", "score": "2", "reason": typed, "resolved": "no"}
+    answer = client.post(reverse("followup:act", args=[followup.pk]), form)
+    assert answer.status_code == 422
+    assert "at most 2000 characters" in answer.content.decode()
+    assert typed.strip() in answer.content.decode()
+    followup.refresh_from_db()
+    assert (followup.state, followup.score) == (FollowUpState.TAKEN, None)
