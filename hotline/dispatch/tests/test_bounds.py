@@ -184,3 +184,27 @@ def test_c3_portal_refusal_keeps_what_was_typed(client, in_english, centre, orde
     assert answer.status_code == 409
     assert "Parts come on Friday" in answer.content.decode()
     _unchanged(order)
+
+
+def test_c1_pages_stand_a_year_9999_visit_stored_before_the_bounds(client, centre, now, order):
+    """Stored before inputs were bounded: 23:00 UTC on 31 Dec 9999 is year 10000 in Sofia."""
+    from datetime import UTC, datetime
+
+    far = datetime(9999, 12, 31, 23, 0, tzinfo=UTC)
+    WorkOrder.objects.filter(pk=order.pk).update(
+        visit_start=far - timedelta(hours=1),
+        visit_end=far,
+        response_due=far,
+        sla_due=far,
+        late_at=now,
+    )
+    client.force_login(centre["dispatcher"])
+    page = client.get(reverse("dispatch:order", args=[order.pk]))
+    assert page.status_code == 200
+    assert "9999-12-31 23:00" in page.content.decode()  # shown in UTC: Sofia can't hold it
+    late = client.get(reverse("dispatch:board"), {"tab": "late"})
+    assert order.number in late.content.decode()
+    client.force_login(centre["provider1"])
+    assert client.get(reverse("provider:order", args=[order.pk])).status_code == 200
+    assert order.number in client.get(reverse("provider:orders")).content.decode()
+    assert client.get(f"/api/v1/dispatch/orders/{order.pk}").status_code == 403  # not staff
