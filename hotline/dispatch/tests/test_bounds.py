@@ -208,3 +208,12 @@ def test_c1_pages_stand_a_year_9999_visit_stored_before_the_bounds(client, centr
     assert client.get(reverse("provider:order", args=[order.pk])).status_code == 200
     assert order.number in client.get(reverse("provider:orders")).content.decode()
     assert client.get(f"/api/v1/dispatch/orders/{order.pk}").status_code == 403  # not staff
+
+
+@pytest.mark.parametrize("name", ["provider1", "agent1", "customer1"])
+def test_d3_d5_dispatch_and_urge_by_other_roles_are_403_and_change_nothing(api, order, name):
+    ticket_id = order.ticket_id
+    assert api(name, "post", "/dispatch/orders", {"ticket_id": ticket_id}).status_code == 403
+    assert api(name, "post", f"/dispatch/orders/{order.pk}/urge", {}).status_code == 403
+    assert WorkOrder.objects.count() == 1
+    assert not Urge.objects.exists()
