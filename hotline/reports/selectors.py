@@ -138,9 +138,9 @@ def weekly_report(user: User | None, day: date, now: datetime) -> Report:
 
 
 def _without_phone_only_solved(section: Section) -> Section:
-    """D15: the floor's case table counts as "solved" only the cases solved on the phone (its
-    ``solved`` events); the weekly summary counts every solved case by how, in its own section,
-    so that row is left out here rather than contradict it."""
+    """D15, D7: the floor's case table counts as "solved" only the cases solved on the phone (its
+    ``solved`` events); the weekly and daily reports count every solved case by how, in their
+    own section, so that row is left out of them rather than contradict it."""
     phone_only = str(_("Cases solved"))
     section.rows = [row for row in section.rows if row.get("figure") != phone_only]
     return section
@@ -159,7 +159,8 @@ def daily_report(user: User | None, day: date, now: datetime) -> Report:
         scope=_team_scope(user),
         sections=[
             floor.agent_section(period, agents_for(user), zone, weekly=False),
-            floor.case_section(period),
+            _without_phone_only_solved(floor.case_section(period)),
+            weekly.solved_section(period),
             floor.day_case_list(period),
         ],
         generated_at=now,

@@ -1,8 +1,8 @@
-"""D15: the week's solved cases, every one, by how it was solved.
+"""D15 (and D7's daily report): the period's solved cases, every one, by how it was solved.
 
-Definitions (README, "Report definitions"; the section's note says the same):
-- a case counts in the week its ``solved_at`` falls in, if it is still solved or closed (a case
-  a follow-up reopened counts again when it is solved again, not before);
+Definitions (the section's note in the report says the same):
+- a case counts in the period (week, day) its ``solved_at`` falls in, if it is still solved or
+  closed (a case a follow-up reopened counts again when it is solved again, not before);
 - *by a signed work order* (E6): the case was solved by the technician's signature (one of its
   work orders was signed at the moment it was solved); *of which after a second visit* (D12):
   that order was a second dispatch;
@@ -63,7 +63,7 @@ def solved_cases(period: Period) -> dict[str, int]:
 def solved_section(period: Period) -> Section:
     counts = solved_cases(period)
     labels: list[tuple[str, Any]] = [
-        ("total", _("Cases solved this week")),
+        ("total", _("Cases solved in the period")),
         ("order", _("by a signed work order (E6)")),
         ("repeat", _("of which after a second visit (D12)")),
         ("phone", _("on the phone or by the promised callback (D2, D11)")),
@@ -79,7 +79,7 @@ def solved_section(period: Period) -> Section:
         rows=[{"how": str(label), "cases": counts[key]} for key, label in labels],
         chart=Chart("how", ("cases",)),
         note=_(
-            "A case counts in the week it was solved, if it is still solved or closed (one a "
+            "A case counts in the period it was solved, if it is still solved or closed (one a "
             "follow-up reopened counts again when solved again). By a signed work order: one of "
             "its orders was signed when it was solved; after a second visit: that order was a "
             "repeat visit. On the phone: solved by the agent without an order. Complaints by "

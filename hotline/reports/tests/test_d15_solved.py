@@ -106,7 +106,7 @@ def test_d15_weekly_summary_counts_every_solved_case_by_how(
     report = client.get("/api/v1/reports/weekly", {"day": "2026-11-25"}, **auth).json()
     solved = {r["how"]: r["cases"] for r in report["sections"]["solved"]["rows"]}
     assert solved == {
-        "Cases solved this week": 7,
+        "Cases solved in the period": 7,
         "by a signed work order (E6)": 2,
         "of which after a second visit (D12)": 1,
         "on the phone or by the promised callback (D2, D11)": 2,
@@ -128,3 +128,18 @@ def test_d15_weekly_summary_is_closed_to_providers_and_agents(client, centre, to
     for name in ("provider1", "agent1", "customer1"):
         auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(centre[name])}"}
         assert client.get("/api/v1/reports/weekly", **auth).status_code == 403
+
+
+def test_d7_daily_report_counts_the_days_solved_cases_by_how(
+    client, in_english, centre, token_for, week, monkeypatch
+):
+    """Monday 23 November: one signed order, two enquiries on the phone, a complaint settled."""
+    monkeypatch.setattr("hotline.clock.now", lambda: MONDAY + timedelta(days=8))
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(centre['lead'])}"}
+    report = client.get("/api/v1/reports/daily", {"day": "2026-11-23"}, **auth).json()
+    solved = {r["how"]: r["cases"] for r in report["sections"]["solved"]["rows"]}
+    assert solved["Cases solved in the period"] == 4
+    assert solved["by a signed work order (E6)"] == 1
+    assert solved["on the phone or by the promised callback (D2, D11)"] == 2
+    assert solved["complaints settled on the call (D9)"] == 1
+    assert "Cases solved" not in [r["figure"] for r in report["sections"]["cases"]["rows"]]
