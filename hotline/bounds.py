@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
+from ninja import P, PathEx, QueryEx
 from pydantic import AwareDatetime, Field
 
 from hotline.core.refusal import RULE_IDS
@@ -26,6 +27,10 @@ FIRST_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
 LAST_MOMENT = datetime(2100, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# The same bounds for an id in the path or the query: past MAX_ID the database can't even look
+# it up (a server error).
+PathId = PathEx[int, P(ge=1, le=MAX_ID)]
+QueryId = QueryEx[int | None, P(ge=1, le=MAX_ID)]
 
 # A moment must say its offset from UTC: a naive one is ambiguous across sites and DST.
 Moment = Annotated[

@@ -8,6 +8,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import Team, User
 from hotline.calls.models import Queue
 from hotline.core.rulebook import Rulebook, setting
+from hotline.dispatch.clocks import provider_clocks
 from hotline.dispatch.models import Provider
 from hotline.formatting import duration_text, setting_text
 from hotline.rulebook.models import RuleValue
@@ -87,7 +88,7 @@ def _dispatcher(user: User, rules: Rulebook) -> dict[str, Any]:
 
 def _provider(user: User, rules: Rulebook) -> dict[str, Any]:
     provider = Provider.objects.prefetch_related("regions").get(staff=user)
-    return {"provider": provider, "rules": rule_lines(rules, PROVIDER_RULES)}
+    return {"provider": provider, "clocks": provider_clocks(rules, provider)}
 
 
 def _customer(user: User, rules: Rulebook) -> dict[str, Any]:

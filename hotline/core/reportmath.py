@@ -43,6 +43,9 @@ __all__ = [
 ]
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# Reports cover this century: a period outside it is a typing slip (and year 9999's month
+# ends in year 10000, which no date can hold).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
@@ -69,11 +72,12 @@ class Period:
 def parse_month(text: str) -> date:
     """ "2026-10" -> date(2026, 10, 1); anything else is refused with the expected form."""
     match = _MONTH.match(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+    if not match or not 1 <= int(match.group(2)) <= 12:
         raise BadReportParameter(
             gettext_noop("Month %(value)s is not a month: write it as YYYY-MM, e.g. 2026-10."),
             {"value": repr(text)},
         )
+    _check_year(int(match.group(1)), text)
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
@@ -81,14 +85,24 @@ def parse_day(text: str) -> date:
     """ "2026-11-23" -> date; anything else is refused with the expected form."""
     match = _DAY.match(text.strip())
     try:
-        if not match or int(match.group(1)) < 2000:
+        if not match:
             raise ValueError
-        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         raise BadReportParameter(
             gettext_noop("Day %(value)s is not a date: write it as YYYY-MM-DD, e.g. 2026-11-23."),
             {"value": repr(text)},
         ) from None
+    _check_year(day.year, text)
+    return day
+
+
+def _check_year(year: int, text: str) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise BadReportParameter(
+            gettext_noop("Reports cover the years %(first)s to %(last)s, not %(value)s."),
+            {"first": FIRST_YEAR, "last": LAST_YEAR, "value": repr(text)},
+        )
 
 
 def _local_midnight(day: date, zone: ZoneInfo) -> datetime:

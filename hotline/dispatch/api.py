@@ -9,7 +9,8 @@ from ninja import Field, Router, Schema, Status
 
 from hotline import clock
 from hotline.accounts.views import signed_in
-from hotline.bounds import Id, Moment
+from hotline.bounds import Moment, PathId
+from hotline.dispatch.bounds import Note, PersonName, RecordId, SignatureImage
 from hotline.dispatch.choices import Channel, DelayReason, UrgeReason
 from hotline.dispatch.models import Provider, WorkOrder
 from hotline.dispatch.selectors import dispatch_board as board_select
@@ -33,7 +34,7 @@ from hotline.dispatch.services import (
     work_order_dispatch as dispatch_service,
 )
 from hotline.dispatch.services import work_order_urge as urge_service
-from hotline.dispatch.services.provider import MAX_SIGNATURE_BYTES
+from hotline.dispatch.services.desk import desk_check_record
 from hotline.paging import PageNumber
 from hotline.tickets.choices import ServiceOption
 from hotline.tickets.models import Ticket
@@ -53,10 +54,12 @@ class OrderOut(Schema):
     dispatched_at: datetime
     contact_due: datetime
     status_due: datetime
-    response_due: datetime
+    response_due: datetime = Field(description="D6: the zone's limit the provider answers by")
+    late_at: datetime | None = Field(description="D6: when the order went over response_due")
+    sla_due: datetime | None = Field(description="The customer's SLA response time (A5, C2)")
+    sla_breached: bool = Field(description="Not done by sla_due: the customer's SLA figure")
     visit_start: datetime | None
     visit_end: datetime | None
-    late_at: datetime | None
     completed_at: datetime | None
     signed_at: datetime | None
     signer_name: str
@@ -68,12 +71,12 @@ class OrderDetailOut(OrderOut):
 
 
 def _out(order: WorkOrder, detail: bool = False) -> dict[str, Any]:
+    computed = ("number", "ticket", "provider", "id", "sla_breached")
     data = {
-        field: getattr(order, field)
-        for field in OrderOut.model_fields
-        if field not in ("number", "ticket", "provider", "id")
+        field: getattr(order, field) for field in OrderOut.model_fields if field not in computed
     }
     data |= {
+        "sla_breached": order.sla_breached(clock.now()),
         "id": order.pk,
         "number": order.number,
         "ticket": order.ticket.number,
@@ -92,6 +95,10 @@ class BoardRowOut(Schema):
     region: str | None
     suggested_provider_id: int | None
     suggested_provider: str | None
+    second_dispatch_of: str | None = Field(
+        description="D12: the first order, when an unresolved follow-up asked for a repeat visit"
+    )
+    followup_reason: str | None
 
 
 class ProviderLoadOut(Schema):
@@ -99,6 +106,15 @@ class ProviderLoadOut(Schema):
     name: str
     open_orders: int
     capacity: int
+
+
+class DeskChecksOut(Schema):
+    provider_id: int
+    name: str
+    today: int = Field(description="D4: checks of the portal's order list today (centre's day)")
+    minimum: int
+    maximum: int
+    short: bool = Field(description="Fewer checks today than the D4 minimum")
 
 
 class BoardOut(Schema):
@@ -109,6 +125,7 @@ class BoardOut(Schema):
     orders: list[OrderOut]
     by_provider_zone: list[dict[str, Any]]
     providers: list[ProviderLoadOut]
+    desk_checks: list[DeskChecksOut]
 
 
 @router.get(
@@ -131,6 +148,8 @@ def dispatch_board(
                 "region": row.ticket.site.region.name if row.ticket.site else None,
                 "suggested_provider_id": row.suggested.provider_id if row.suggested else None,
                 "suggested_provider": row.suggested.name if row.suggested else None,
+                "second_dispatch_of": row.repeat_of.order_number if row.repeat_of else None,
+                "followup_reason": row.repeat_of.reason if row.repeat_of else None,
             }
             for row in board.rows
         ]
@@ -146,13 +165,14 @@ def dispatch_board(
         "orders": orders,
         "by_provider_zone": counts,
         "providers": [vars(load) for load in board.providers],
+        "desk_checks": [vars(row) | {"short": row.short} for row in board.desk_checks],
     }
 
 
 class DispatchIn(Schema):
-    ticket_id: Id
-    provider_id: Id | None = None
-    channel: Channel | Literal[""] | None = None  # empty: the provider's own channel
+    ticket_id: RecordId
+    provider_id: RecordId | None = None
+    channel: Channel | None = None
 
 
 @router.post("/orders", response={201: OrderDetailOut}, summary="Dispatch a ticket (D3, E1)")
@@ -164,13 +184,13 @@ def work_order_dispatch(request: HttpRequest, body: DispatchIn) -> Status[dict[s
         now=clock.now(),
         ticket=ticket,
         provider=chosen,
-        channel=body.channel or None,
+        channel=body.channel.value if body.channel else None,
     )
     return Status(201, _out(order, detail=True))
 
 
 @router.get("/orders/{order_id}", response=OrderDetailOut, summary="A work order with its ticket")
-def work_order_get(request: HttpRequest, order_id: int) -> dict[str, Any]:
+def work_order_get(request: HttpRequest, order_id: PathId) -> dict[str, Any]:
     return _out(work_order_for(signed_in(request), order_id), detail=True)
 
 
@@ -186,16 +206,16 @@ class UrgeOut(Schema):
 
 
 @router.post("/orders/{order_id}/urge", response=UrgeOut, summary="Urge the provider (D5)")
-def work_order_urge(request: HttpRequest, order_id: int, body: UrgeIn) -> dict[str, Any]:
+def work_order_urge(request: HttpRequest, order_id: PathId, body: UrgeIn) -> dict[str, Any]:
     user = signed_in(request)
     work_order_for(user, order_id)
-    urge = urge_service(actor=user, now=clock.now(), order_id=order_id, reason=body.reason)
+    urge = urge_service(actor=user, now=clock.now(), order_id=order_id, reason=body.reason.value)
     return {"id": urge.pk, "reason": urge.reason, "at": urge.at, "channel": urge.channel}
 
 
 class ChaseIn(Schema):
-    ticket_id: Id
-    note: str = Field("", max_length=1000)
+    ticket_id: RecordId
+    note: Note = ""
 
 
 class ChaseOut(Schema):
@@ -216,7 +236,7 @@ def chase_record(request: HttpRequest, body: ChaseIn) -> Status[dict[str, Any]]:
 
 
 class ChaseReplyIn(Schema):
-    note: str = Field(max_length=1000)
+    note: Note
 
 
 class ChaseReplyOut(Schema):
@@ -227,7 +247,7 @@ class ChaseReplyOut(Schema):
 @router.post(
     "/chases/{chase_id}/reply", response=ChaseReplyOut, summary="The promised reply given (D8)"
 )
-def chase_reply(request: HttpRequest, chase_id: int, body: ChaseReplyIn) -> dict[str, Any]:
+def chase_reply(request: HttpRequest, chase_id: PathId, body: ChaseReplyIn) -> dict[str, Any]:
     chase = chase_reply_service(
         actor=signed_in(request), now=clock.now(), chase_id=chase_id, note=body.note
     )
@@ -247,17 +267,20 @@ class OrdersOut(Schema):
 def provider_orders(
     request: HttpRequest, filter: Literal["open", "done", "all"] = "open", page: PageNumber = 1
 ) -> dict[str, Any]:
-    found, has_next = provider_orders_select(signed_in(request), filter, page)
+    user = signed_in(request)
+    now = clock.now()
+    desk_check_record(actor=user, now=now)  # D4: the desk looked at its orders
+    found, has_next = provider_orders_select(user, filter, page)
     return {"page": page, "has_next": has_next, "orders": [_out(o) for o in found]}
 
 
 @provider.get("/orders/{order_id}", response=OrderDetailOut, summary="One of my work orders")
-def provider_order_get(request: HttpRequest, order_id: int) -> dict[str, Any]:
+def provider_order_get(request: HttpRequest, order_id: PathId) -> dict[str, Any]:
     return _out(work_order_for(signed_in(request), order_id), detail=True)
 
 
 @provider.post("/orders/{order_id}/acknowledge", response=OrderOut, summary="Seen it (D4)")
-def provider_order_acknowledge(request: HttpRequest, order_id: int) -> dict[str, Any]:
+def provider_order_acknowledge(request: HttpRequest, order_id: PathId) -> dict[str, Any]:
     order = work_order_acknowledge(actor=signed_in(request), now=clock.now(), order_id=order_id)
     return _out(order)
 
@@ -268,7 +291,9 @@ class ContactIn(Schema):
 
 
 @provider.post("/orders/{order_id}/contact", response=OrderOut, summary="Visit agreed (D4, C1)")
-def provider_order_contact(request: HttpRequest, order_id: int, body: ContactIn) -> dict[str, Any]:
+def provider_order_contact(
+    request: HttpRequest, order_id: PathId, body: ContactIn
+) -> dict[str, Any]:
     order = work_order_contact(
         actor=signed_in(request),
         now=clock.now(),
@@ -280,11 +305,11 @@ def provider_order_contact(request: HttpRequest, order_id: int, body: ContactIn)
 
 
 class StatusIn(Schema):
-    text: str = Field(max_length=2000)
+    text: Note
 
 
 @provider.post("/orders/{order_id}/status", response=OrderOut, summary="Report status (D4, D5)")
-def provider_order_status(request: HttpRequest, order_id: int, body: StatusIn) -> dict[str, Any]:
+def provider_order_status(request: HttpRequest, order_id: PathId, body: StatusIn) -> dict[str, Any]:
     order = work_order_report_status(
         actor=signed_in(request), now=clock.now(), order_id=order_id, text=body.text
     )
@@ -292,18 +317,18 @@ def provider_order_status(request: HttpRequest, order_id: int, body: StatusIn) -
 
 
 class DelayIn(Schema):
-    reason: DelayReason | Literal[""] = ""
+    reason: DelayReason | Literal[""] = Field("", description="C3's reason code (required)")
     new_time: Moment | None = None
-    text: str = Field("", max_length=2000)
+    text: Note = ""
 
 
 @provider.post("/orders/{order_id}/delay", response=OrderOut, summary="Delay, with reason (C3)")
-def provider_order_delay(request: HttpRequest, order_id: int, body: DelayIn) -> dict[str, Any]:
+def provider_order_delay(request: HttpRequest, order_id: PathId, body: DelayIn) -> dict[str, Any]:
     order = work_order_delay(
         actor=signed_in(request),
         now=clock.now(),
         order_id=order_id,
-        reason=body.reason,
+        reason=str(body.reason),
         new_time=body.new_time,
         text=body.text,
     )
@@ -311,31 +336,31 @@ def provider_order_delay(request: HttpRequest, order_id: int, body: DelayIn) -> 
 
 
 class CompleteIn(Schema):
-    work_done: str = Field(max_length=2000)
+    work_done: Note
     option_chosen: ServiceOption | Literal[""] = ""
 
 
 @provider.post("/orders/{order_id}/complete", response=OrderOut, summary="Job done (D4, C4)")
 def provider_order_complete(
-    request: HttpRequest, order_id: int, body: CompleteIn
+    request: HttpRequest, order_id: PathId, body: CompleteIn
 ) -> dict[str, Any]:
     order = work_order_complete(
         actor=signed_in(request),
         now=clock.now(),
         order_id=order_id,
         work_done=body.work_done,
-        option_chosen=body.option_chosen,
+        option_chosen=str(body.option_chosen),
     )
     return _out(order)
 
 
 class SignIn(Schema):
-    signer_name: str = Field(max_length=150)
-    signature_image: str = Field("", max_length=MAX_SIGNATURE_BYTES)
+    signer_name: PersonName
+    signature_image: SignatureImage = ""
 
 
 @provider.post("/orders/{order_id}/sign", response=OrderOut, summary="Sign and seal (E6, C5)")
-def provider_order_sign(request: HttpRequest, order_id: int, body: SignIn) -> dict[str, Any]:
+def provider_order_sign(request: HttpRequest, order_id: PathId, body: SignIn) -> dict[str, Any]:
     order = work_order_sign(
         actor=signed_in(request),
         now=clock.now(),

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -87,7 +89,9 @@ class WorkOrder(models.Model):
     # D4 / D5 / D6 deadlines, computed with the business calendar when dispatched.
     contact_due = models.DateTimeField(_("contact due"))
     status_due = models.DateTimeField(_("status due"))
-    response_due = models.DateTimeField(_("response due"))
+    response_due = models.DateTimeField(_("response due"))  # D6: the zone's limit, the provider's
+    # The customer's SLA response time (A5, C2): its own figure, never the provider's D6 limit.
+    sla_due = models.DateTimeField(_("customer's SLA due"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     contacted_at = models.DateTimeField(_("customer contacted"), null=True, blank=True)
     visit_start = models.DateTimeField(_("visit from"), null=True, blank=True)
@@ -153,6 +157,13 @@ class WorkOrder(models.Model):
     def is_late(self) -> bool:
         return self.late_at is not None
 
+    def sla_breached(self, now: datetime) -> bool:
+        """The customer's SLA response time passed before the job was done (not D6's lateness:
+        an urban order may breach a 4 h SLA long before its provider is late at 24 h)."""
+        if self.sla_due is None:
+            return False
+        return (self.completed_at or now) > self.sla_due
+
 
 class WorkOrderReport(models.Model):
     """Everything the provider reported (D4) and every delay with its reason (C3)."""
@@ -196,3 +207,24 @@ class Urge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_order_id} {self.reason}"
+
+
+class DeskCheck(models.Model):
+    """D4: the provider's desk checked its orders (a visit to the portal's order list).
+
+    Visits closer together than DESK_CHECK_GAP (services/desk.py) are one check, so a refresh storm
+    is not many checks; ``day`` is the centre's local day the check counts for."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="desk_checks")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("checked at"))
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("desk check")
+        verbose_name_plural = _("desk checks")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["provider", "day", "at"], name="desk_check_provider_day")]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} {self.at:%Y-%m-%d %H:%M}"

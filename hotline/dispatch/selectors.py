@@ -8,6 +8,7 @@ not grow with the page size.
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -21,11 +22,14 @@ from hotline.core.refusal import PolicyRefusal
 from hotline.dispatch.models import (
     OPEN_STATE_VALUES,
     UNSIGNED_STATE_VALUES,
+    DeskCheck,
     Provider,
     WorkOrder,
 )
+from hotline.followup.choices import FollowUpState
+from hotline.followup.models import FollowUp
 from hotline.paging import page_of
-from hotline.rulebook.selectors import centre_calendar, centre_time_zone
+from hotline.rulebook.selectors import centre_calendar, centre_time_zone, current_rulebook
 from hotline.tickets.choices import TicketState, Zone
 from hotline.tickets.models import Ticket
 
@@ -35,11 +39,38 @@ PROVIDER_FILTERS = ("open", "done", "all")
 OPEN = Q(state__in=OPEN_STATE_VALUES)  # the same list as the partial indexes
 
 
+@dataclass(frozen=True)
+class RepeatOf:
+    """D12: the ticket waits for a second dispatch after an unresolved follow-up."""
+
+    order_number: str  # the first order, found unresolved
+    followup_number: str
+    score: int | None
+    reason: str
+
+
 @dataclass
 class BoardRow:
     ticket: Ticket
     suggested: ProviderLoad | None  # D3: the least loaded provider of the region with room
     candidates: list[ProviderLoad]  # the region's providers, for the dispatcher's own choice
+    repeat_of: RepeatOf | None = None
+
+
+@dataclass(frozen=True)
+class DeskChecks:
+    """D4: a provider's desk checks today against the rulebook's minimum and maximum."""
+
+    provider_id: int
+    name: str
+    today: int
+    minimum: int
+    maximum: int
+
+    @property
+    def short(self) -> bool:
+        """Fewer checks so far today than the minimum: the dispatcher phones the desk."""
+        return self.today < self.minimum
 
 
 @dataclass
@@ -50,6 +81,7 @@ class Board:
     rows: list[Any] = field(default_factory=list)
     providers: list[ProviderLoad] = field(default_factory=list)
     time_zone: str = "UTC"  # the centre's: times on the board are shown in it
+    desk_checks: list[DeskChecks] = field(default_factory=list)
 
     @property
     def previous_page(self) -> int | None:
@@ -60,9 +92,7 @@ class Board:
         return self.page + 1 if self.has_next else None
 
 
-def dispatch_board(
-    user: User, tab: str = "to_dispatch", page: int = 1, *, now: datetime | None = None
-) -> Board:
+def dispatch_board(user: User, tab: str = "to_dispatch", page: int = 1, *, now: datetime) -> Board:
     """The dispatcher's lists (D3, E3, D6, D7), 50 a page, with every provider's load."""
     if user.role not in DISPATCHERS:
         raise WorkOrder.DoesNotExist
@@ -70,12 +100,13 @@ def dispatch_board(
     page = max(page, 1)
     zone = centre_time_zone()
     loads = provider_loads()
+    checks = desk_checks_today(now, ZoneInfo(zone), loads)
     if tab == "providers":
-        return Board(tab, 1, False, provider_zone_counts(), loads, zone)
+        return Board(tab, 1, False, provider_zone_counts(now), loads, zone, checks)
     if tab in ("late", "leftovers"):
         orders = late_orders() if tab == "late" else leftover_orders(now)
         rows, has_next = page_of(orders.only(*ORDER_LIST_FIELDS), page, PAGE_SIZE)
-        return Board(tab, page, has_next, rows, loads, zone)
+        return Board(tab, page, has_next, rows, loads, zone, checks)
     state = TicketState.TO_DISPATCH if tab == "to_dispatch" else TicketState.BOUNCED
     tickets = (
         Ticket.objects.filter(state=state)
@@ -87,7 +118,38 @@ def dispatch_board(
     by_region = _region_providers()
     by_id = {load.provider_id: load for load in loads}
     board_rows = [_board_row(t, by_region, by_id) for t in found]
-    return Board(tab, page, has_next, board_rows, loads, zone)
+    repeats = waiting_second_dispatches([t.pk for t in found])
+    for row in board_rows:
+        row.repeat_of = repeats.get(row.ticket.pk)
+    return Board(tab, page, has_next, board_rows, loads, zone, checks)
+
+
+def waiting_second_dispatches(ticket_ids: list[int]) -> dict[int, RepeatOf]:
+    """D12: which of these tickets wait for the second dispatch an unresolved follow-up asked
+    for (their region's providers were full then), in one query."""
+    waiting = FollowUp.objects.filter(
+        ticket_id__in=ticket_ids, state=FollowUpState.UNRESOLVED, second_dispatch__isnull=True
+    ).values_list("ticket_id", "pk", "work_order_id", "score", "reason")
+    return {
+        ticket_id: RepeatOf(WorkOrder(pk=order_id).number, FollowUp(pk=pk).number, score, reason)
+        for ticket_id, pk, order_id, score, reason in waiting
+    }
+
+
+def desk_checks_today(now: datetime, zone: ZoneInfo, loads: list[ProviderLoad]) -> list[DeskChecks]:
+    """D4: every provider's desk checks of the centre's local day, in one grouped query."""
+    rules = current_rulebook()
+    counts = dict(
+        DeskCheck.objects.filter(day=now.astimezone(zone).date())
+        .values_list("provider_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    low, high = rules.count("d4.desk_checks_min"), rules.count("d4.desk_checks_max")
+    return [
+        DeskChecks(load.provider_id, load.name, counts.get(load.provider_id, 0), low, high)
+        for load in loads
+    ]
 
 
 # What the lists show, and no more: a page of 50 full orders would carry 50 ticket copies
@@ -112,6 +174,7 @@ ORDER_LIST_FIELDS = (
     "contact_due",
     "contacted_at",
     "response_due",
+    "sla_due",
     "visit_start",
     "late_at",
     "completed_at",
@@ -196,16 +259,22 @@ def morning_leftovers(now: datetime) -> list[WorkOrder]:
     return list(leftover_orders(now))
 
 
-def provider_zone_counts() -> list[dict[str, Any]]:
-    """Open and late orders per provider and zone, in one grouped query."""
+def provider_zone_counts(now: datetime) -> list[dict[str, Any]]:
+    """Open orders per provider and zone, in one grouped query: those late by D6 (the zone's
+    limit, the provider's lateness) and, apart, those past the customer's SLA time."""
     rows = list(
         WorkOrder.objects.filter(OPEN)
         .values("provider_id", "provider__name", "zone")
-        .annotate(open=Count("id"), late=Count("id", filter=Q(late_at__isnull=False)))
+        .annotate(
+            open=Count("id"),
+            late=Count("id", filter=Q(late_at__isnull=False)),
+            past_sla=Count("id", filter=Q(sla_due__lt=now)),
+        )
         .order_by("provider__name", "zone")
     )
     for row in rows:
         row["zone_label"] = str(Zone(row["zone"]).label)
+        row["sla_breached"] = row.pop("past_sla")  # the model's method has the name
     return rows
 
 

@@ -26,6 +26,7 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
 from hotline.core.refusal import PolicyRefusal
+from hotline.dispatch.bounds import NAME_MAX, NOTE_MAX, SIGNATURE_MAX
 from hotline.dispatch.choices import Channel, DelayReason, WorkOrderState
 from hotline.dispatch.models import Provider, WorkOrder
 from hotline.dispatch.report import report_pdf
@@ -33,6 +34,7 @@ from hotline.dispatch.selectors import (
     BOARD_TABS,
     Board,
     BoardRow,
+    RepeatOf,
     dispatch_board,
     provider_orders,
     work_order_for,
@@ -47,7 +49,8 @@ from hotline.dispatch.services import (
     work_order_sign,
     work_order_urge,
 )
-from hotline.formatting import choice_labels
+from hotline.dispatch.services.desk import DESK_CHECK_GAP, desk_check_record
+from hotline.formatting import choice_labels, duration_text
 from hotline.i18n import refusal_text
 from hotline.notices.services import LOGGERS as NOTICE_LOGGERS
 from hotline.paging import page_number
@@ -100,6 +103,7 @@ def _board(
         "refusal": refusal,
         "refusal_text": refusal_text(refusal) if refusal else "",
         "centre_tz": found.time_zone,
+        "desk_check_gap": duration_text(DESK_CHECK_GAP),
     }
     return render(request, "dispatch/board.html", context, status=status)
 
@@ -121,6 +125,7 @@ class TicketLine:
     forms: str  # to dispatch: the dispatch and bounce forms
     bounce_reason: str  # bounced: why, and to whom
     owner: str
+    repeat_of: RepeatOf | None  # D12: a second dispatch after an unresolved follow-up
 
 
 def _ticket_rows(request: HttpRequest, found: Board) -> list[TicketLine]:
@@ -149,6 +154,7 @@ def _ticket_rows(request: HttpRequest, found: Board) -> list[TicketLine]:
                 forms=forms,
                 bounce_reason=ticket.bounce_reason,
                 owner=str(ticket.owner),
+                repeat_of=row.repeat_of,
             )
         )
     return lines
@@ -198,6 +204,8 @@ class OrderLine:
     dispatched_at: datetime | None
     response_due: datetime | None
     late_at: datetime | None
+    sla_due: datetime | None  # the customer's SLA, apart from the provider's D6 lateness
+    sla_breached: bool
     urge_form: str
 
 
@@ -210,6 +218,7 @@ def _order_rows(request: HttpRequest, found: Board) -> list[OrderLine]:
     ).replace("/0/", f"/{ROW_MARK}/")
     states, zones = choice_labels(WorkOrderState), choice_labels(Zone)
     channels = choice_labels(Channel)
+    now = clock.now()
     return [
         OrderLine(
             number=order.number,
@@ -223,6 +232,8 @@ def _order_rows(request: HttpRequest, found: Board) -> list[OrderLine]:
             dispatched_at=order.dispatched_at,
             response_due=order.response_due,
             late_at=order.late_at,
+            sla_due=order.sla_due,
+            sla_breached=order.sla_breached(now),
             urge_form=mark_safe(urge_form.replace(ROW_MARK, str(order.pk))),
         )
         for order in found.rows
@@ -316,6 +327,7 @@ def _order_context(found: WorkOrder) -> dict[str, Any]:
         # D3: what went to the provider and the customer, and what is still to phone or fax.
         "notices": found.notices.order_by("created_at", "id"),
         "centre_tz": centre_time_zone(),  # where datetime fields are read in
+        "sla_breached": found.sla_breached(clock.now()),
     }
 
 
@@ -336,6 +348,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     which = request.GET.get("filter", "open")
     page = page_number(request)
+    desk_check_record(actor=user, now=clock.now())  # D4: the desk looked at its orders
     found, has_next = provider_orders(user, which, page)
     states = choice_labels(WorkOrderState)
     url = reverse("provider:order", args=[0]).replace("/0/", "/%d/")  # once, not per row
@@ -361,8 +374,30 @@ def _provider_page(
         "error": error,
         "delay_reasons": DelayReason.choices,
         "options": ServiceOption.choices,
+        # A refused or bad form comes back as it was typed, so nothing has to be typed again.
+        "typed": request.POST if request.method == "POST" else {},
+        "note_max": NOTE_MAX,
+        "name_max": NAME_MAX,
     }
     return render(request, "dispatch/provider_order.html", context, status=status)
+
+
+# The longest each field of the provider's forms may be, as the API's schemas bound them.
+FIELD_MAX = {"signer_name": NAME_MAX, "signature_image": SIGNATURE_MAX}
+FIELD_LABELS = {
+    "text": gettext_lazy("Report"),
+    "work_done": gettext_lazy("Work done"),
+    "signer_name": gettext_lazy("Name of the person signing"),
+    "signature_image": gettext_lazy("Signature"),
+}
+
+
+def _too_long(form: Any) -> str | None:
+    """The first field typed longer than it may be, or None."""
+    for name, value in form.items():
+        if len(value) > FIELD_MAX.get(name, NOTE_MAX):
+            return str(name)
+    return None
 
 
 ProviderAction = Callable[[HttpRequest, User, datetime, int], object]
@@ -412,6 +447,13 @@ def provider_action(request: HttpRequest, order_id: int) -> HttpResponse:
     action = PROVIDER_ACTIONS.get(request.POST.get("action", ""))
     if action is None:
         return _provider_page(request, found, _("Unknown action."), status=422)
+    too_long = _too_long(request.POST)
+    if too_long is not None:
+        text = _("%(field)s is too long: at most %(max)s characters.") % {
+            "field": FIELD_LABELS.get(too_long, too_long),
+            "max": FIELD_MAX.get(too_long, NOTE_MAX),
+        }
+        return _provider_page(request, found, text, status=422)
     try:
         action(request, me, clock.now(), found.pk)
     except PolicyRefusal as refused:

@@ -9,6 +9,9 @@ from ninja import Field, Router, Schema
 
 from hotline import clock
 from hotline.accounts.views import signed_in
+from hotline.bounds import PathId
+from hotline.core.followup import SCORES
+from hotline.dispatch.bounds import Note
 from hotline.followup.models import FollowUp
 from hotline.followup.selectors import FILTERS, followup_for, followup_list
 from hotline.followup.services import followup_record as record_service
@@ -38,6 +41,9 @@ class FollowUpOut(Schema):
     resolved: bool | None
     done_at: datetime | None
     second_dispatch_id: int | None
+    second_dispatch_waiting: bool = Field(
+        description="D12: unresolved, the repeat visit waits on the dispatcher's board (D3 full)"
+    )
 
 
 class FollowUpsOut(Schema):
@@ -48,12 +54,12 @@ class FollowUpsOut(Schema):
 
 
 class ReleaseIn(Schema):
-    note: str = Field("", max_length=1000)
+    note: Note = ""
 
 
 class RecordIn(Schema):
-    score: int = Field(ge=1, le=5)
-    reason: str = Field(max_length=1000)
+    score: int = Field(ge=min(SCORES), le=max(SCORES), description="C6: satisfaction, 1-5")
+    reason: Note
     resolved: bool
 
 
@@ -77,6 +83,7 @@ def _out(f: FollowUp) -> dict[str, Any]:
         "resolved": f.resolved,
         "done_at": f.done_at,
         "second_dispatch_id": f.second_dispatch_id,
+        "second_dispatch_waiting": f.resolved is False and f.second_dispatch_id is None,
     }
 
 
@@ -97,12 +104,12 @@ def followups_list(
 
 
 @router.get("/{followup_id}", response=FollowUpOut, summary="One follow-up call")
-def followup_get(request: HttpRequest, followup_id: int) -> dict[str, Any]:
+def followup_get(request: HttpRequest, followup_id: PathId) -> dict[str, Any]:
     return _out(followup_for(signed_in(request), followup_id))
 
 
 @router.post("/{followup_id}/take", response=FollowUpOut, summary="Take a due follow-up (D12)")
-def followup_take(request: HttpRequest, followup_id: int) -> dict[str, Any]:
+def followup_take(request: HttpRequest, followup_id: PathId) -> dict[str, Any]:
     user = signed_in(request)
     take_service(actor=user, now=clock.now(), followup_id=followup_id)
     return _out(followup_for(user, followup_id))
@@ -111,7 +118,7 @@ def followup_take(request: HttpRequest, followup_id: int) -> dict[str, Any]:
 @router.post(
     "/{followup_id}/release", response=FollowUpOut, summary="No answer: back on the list (D12)"
 )
-def followup_release(request: HttpRequest, followup_id: int, body: ReleaseIn) -> dict[str, Any]:
+def followup_release(request: HttpRequest, followup_id: PathId, body: ReleaseIn) -> dict[str, Any]:
     user = signed_in(request)
     release_service(actor=user, now=clock.now(), followup_id=followup_id, note=body.note)
     return _out(followup_for(user, followup_id))
@@ -122,7 +129,7 @@ def followup_release(request: HttpRequest, followup_id: int, body: ReleaseIn) ->
     response=FollowUpOut,
     summary="Score, reason, resolved; unresolved reopens and sends a second visit (C6, D12)",
 )
-def followup_record(request: HttpRequest, followup_id: int, body: RecordIn) -> dict[str, Any]:
+def followup_record(request: HttpRequest, followup_id: PathId, body: RecordIn) -> dict[str, Any]:
     user = signed_in(request)
     record_service(
         actor=user,

@@ -27,7 +27,6 @@ from hotline.dispatch.services import work_order_dispatch
 from hotline.dispatch.services.common import ORDER_ENTITY
 from hotline.followup.choices import OPEN_FOLLOWUP_STATES, FollowUpState
 from hotline.followup.models import FollowUp
-from hotline.notices.services import notify
 from hotline.rulebook.selectors import centre_calendar, current_rulebook
 from hotline.tickets.choices import TicketKind, TicketState
 from hotline.tickets.models import Ticket
@@ -170,8 +169,14 @@ def _check_open(followup: FollowUp, now: datetime) -> None:
         raise PolicyRefusal(
             "D12",
             gettext_noop("Follow-up %(number)s is due at %(due)s, not before."),
-            {"number": followup.number, "due": followup.due_at},
+            {"number": followup.number, "due": _local_text(followup.due_at)},
         )
+
+
+def _local_text(moment: datetime) -> str:
+    """A time as the centre's people read it: local, with the zone named (never raw UTC)."""
+    zone = centre_calendar().tz()
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
 
 
 def _check_mine(actor: User, followup: FollowUp) -> None:
@@ -240,9 +245,11 @@ def followup_record(
         followup.taken_by = followup.taken_by or actor
         followup.taken_at = followup.taken_at or now
         followup.state = FollowUpState.RESOLVED if resolved else FollowUpState.UNRESOLVED
+        followup.save()  # first: the second dispatch finds it waiting, and links to it
+        waiting = False
         if not resolved:
             followup.second_dispatch = _second_dispatch(actor, now, followup)
-        followup.save()
+            waiting = followup.second_dispatch is None
         deadline_meet(kind="d12.followup", now=now, work_order=followup.work_order)
         _event(
             actor,
@@ -255,6 +262,7 @@ def followup_record(
                 "work_order": followup.work_order_id,
                 "kind": followup.kind,
                 "second_dispatch": followup.second_dispatch_id,
+                "second_dispatch_waiting": waiting,
             },
             reason=reason,
             rule="C6",
@@ -262,7 +270,12 @@ def followup_record(
     return followup
 
 
-def _second_dispatch(actor: User, now: datetime, followup: FollowUp) -> WorkOrder:
+def _second_dispatch(actor: User, now: datetime, followup: FollowUp) -> WorkOrder | None:
+    """Reopen the case and send it again: to the same provider if it still serves the region
+    and has room, else to D3's choice among the region's providers. When none has room (D3),
+    the case waits on the dispatcher's board, flagged as a second dispatch: the follow-up's
+    score and reason are kept, and the dispatcher's order is linked to the first (repeat.py).
+    Returns the new order, or None when it waits for the dispatcher."""
     first = followup.work_order
     ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=followup.ticket_id)
     old = {"state": ticket.state, "solved_at": ticket.solved_at and ticket.solved_at.isoformat()}
@@ -278,54 +291,23 @@ def _second_dispatch(actor: User, now: datetime, followup: FollowUp) -> WorkOrde
         new={"state": ticket.state, "followup": followup.pk},
         reason=followup.reason,
     )
-    # The same provider goes back if it still serves the region and has room (D3 checks);
-    # otherwise D3's choice among the region's providers.
-    try:
-        with transaction.atomic():
-            order = work_order_dispatch(
-                actor=actor, now=now, ticket=ticket, provider=first.provider
-            )
-    except PolicyRefusal as refused:
-        if refused.rule_id != "D3":
-            raise
-        order = work_order_dispatch(actor=actor, now=now, ticket=ticket)
-    order.second_dispatch_of = first
-    # E1: the technician knows only what the order says, so it says why they go back.
-    order.ticket_copy = order.ticket_copy | {
-        "repeat_of": {
-            "work_order": first.number,
-            "work_done": first.work_done,
-            "followup": followup.number,
-            "score": followup.score,
-            "reason": followup.reason,
-        }
-    }
-    order.save(update_fields=["second_dispatch_of", "ticket_copy"])
-    event_append(
+    for provider in (first.provider, None):
+        try:
+            with transaction.atomic():
+                return work_order_dispatch(actor=actor, now=now, ticket=ticket, provider=provider)
+        except PolicyRefusal as refused:
+            if refused.rule_id != "D3":
+                raise
+    ticket_event(
         actor=actor,
         now=now,
-        entity=ORDER_ENTITY,
-        entity_id=order.pk,
-        action="second_dispatch",
-        old=None,
-        new={"second_dispatch_of": first.pk, "followup": followup.pk, "ticket": ticket.pk},
-        reason=followup.reason,
-        rule="D12",
-    )
-    notify(
-        now=now,
-        rule="D12",
-        customer=ticket.customer,
         ticket=ticket,
-        work_order=order,
-        subject=gettext_noop("We are sending a technician again for %(ticket)s"),
-        body=gettext_noop(
-            "You told us the problem is not resolved. Work order %(number)s has been sent to "
-            "%(provider)s; they will contact you to agree a visit."
-        ),
-        params={"ticket": ticket.number, "number": order.number, "provider": order.provider.name},
+        action="second_dispatch_waiting",
+        rule="D12",
+        new={"followup": followup.pk, "first_order": first.pk},
+        reason=followup.reason,
     )
-    return order
+    return None
 
 
 def _event(

@@ -18,6 +18,7 @@ from hotline.accounts.permissions import may_open_view
 from hotline.accounts.views import signed_in
 from hotline.core.followup import SCORES
 from hotline.core.refusal import PolicyRefusal
+from hotline.dispatch.bounds import NOTE_MAX
 from hotline.followup.models import FollowUp
 from hotline.followup.selectors import FILTERS, followup_for, followup_list
 from hotline.followup.services import followup_record, followup_release, followup_take
@@ -71,6 +72,7 @@ def _page(
         "mine": found.taken_by_id == user.pk,
         "scores": list(SCORES),
         "form": request.POST if request.method == "POST" else {},
+        "note_max": NOTE_MAX,
         "error": error,
         "refusal": refusal,
         "refusal_text": refusal_text(refusal) if refusal else "",
@@ -97,6 +99,9 @@ def act(request: HttpRequest, followup_id: int) -> HttpResponse:
     found = _visible(user, followup_id)
     action = request.POST.get("action", "")
     now = clock.now()
+    if any(len(value) > NOTE_MAX for value in request.POST.values()):
+        error = _("The text is too long: at most %(max)s characters.") % {"max": NOTE_MAX}
+        return _page(request, user, found, error=error, status=422)  # kept as typed
     try:
         if action == "take":
             followup_take(actor=user, now=now, followup_id=found.pk)
@@ -127,6 +132,15 @@ def act(request: HttpRequest, followup_id: int) -> HttpResponse:
                         "order": done.second_dispatch.number,
                         "provider": done.second_dispatch.provider.name,
                     },
+                )
+            elif done.resolved is False:
+                messages.warning(
+                    request,
+                    _(
+                        "Case %(ticket)s reopened. No provider of the region has room now (D3): "
+                        "it waits on the dispatcher's board as a second dispatch."
+                    )
+                    % {"ticket": done.ticket.number},
                 )
             else:
                 messages.success(request, _("Follow-up recorded."))

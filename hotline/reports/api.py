@@ -13,6 +13,7 @@ from hotline.reports import exports
 from hotline.reports.selectors import centre_zone, daily_report, monthly_report, weekly_report
 
 router = Router(tags=["reports"])
+Day = QueryEx[str, P(max_length=10, description="YYYY-MM-DD, 2000-01-01 to 2099-12-31")]
 
 
 def _bad(error: BadReportParameter) -> HttpResponse:
@@ -26,8 +27,8 @@ def _json(data: bytes) -> HttpResponse:
 @router.get("/monthly", summary="D13 monthly report per provider (month YYYY-MM)")
 def reports_monthly(
     request: HttpRequest,
-    month: QueryEx[str, P(max_length=7)] = "",
-    provider: QueryEx[str, P(max_length=150)] = "",  # its id or its name
+    month: QueryEx[str, P(max_length=7, description="YYYY-MM, 2000-01 to 2099-12")] = "",
+    provider: QueryEx[str, P(max_length=150, description="a provider's id or name")] = "",
 ) -> HttpResponse:
     now = clock.now()
     try:
@@ -41,7 +42,7 @@ def reports_monthly(
 
 
 @router.get("/weekly", summary="D15 weekly summary (the week holding day YYYY-MM-DD)")
-def reports_weekly(request: HttpRequest, day: QueryEx[str, P(max_length=10)] = "") -> HttpResponse:
+def reports_weekly(request: HttpRequest, day: Day = "") -> HttpResponse:
     now = clock.now()
     try:
         on = parse_day(day) if day else now.astimezone(centre_zone()).date()
@@ -51,7 +52,7 @@ def reports_weekly(request: HttpRequest, day: QueryEx[str, P(max_length=10)] = "
 
 
 @router.get("/daily", summary="D7 daily report (day YYYY-MM-DD)")
-def reports_daily(request: HttpRequest, day: QueryEx[str, P(max_length=10)] = "") -> HttpResponse:
+def reports_daily(request: HttpRequest, day: Day = "") -> HttpResponse:
     now = clock.now()
     try:
         on = parse_day(day) if day else now.astimezone(centre_zone()).date()

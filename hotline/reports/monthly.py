@@ -18,24 +18,19 @@ Definitions (README, "Report definitions"):
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
-    Avg,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
     Sum,
 )
-from django.db.models.fields.json import KeyTextTransform
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +45,7 @@ from hotline.core.reportmath import (
     rate,
     share_verdict,
 )
-from hotline.dispatch.models import Provider, WorkOrder
+from hotline.dispatch.models import WorkOrder
 from hotline.reports.tables import Chart, Column, Section
 from hotline.rulebook.selectors import current_rulebook
 from hotline.tickets.choices import FIELD_KINDS, ComplaintState, TicketKind
@@ -60,112 +55,8 @@ ORDER = "dispatch.work_order"
 FAULT_TEST = ShareTest()
 
 
-@dataclass
-class ProviderFigures:
-    dispatched: int = 0
-    completed: int = 0
-    signed: int = 0
-    due: int = 0
-    late: int = 0
-    d4_missed: int = 0
-    response_hours: float | None = None
-    complaints: int = 0
-    complaints_open: int = 0
-    repeat_visits: int = 0
-    followups: int = 0
-    followups_unresolved: int = 0
-    score_sum: float = 0.0
-    scored: int = 0
-
-
-def _by_provider(rows: Iterable[dict[str, Any]], key: str = "p") -> dict[int, int]:
-    out: dict[int, int] = defaultdict(int)
-    for row in rows:
-        if row[key] is not None:
-            out[int(row[key])] += row["n"]
-    return out
-
-
 def _in(field: str, period: Period) -> Q:
     return Q(**{f"{field}__gte": period.start, f"{field}__lt": period.end})
-
-
-def provider_figures(
-    period: Period,
-    providers: list[Provider],
-    complaints: list["ComplaintRow"],
-    followups: "FollowupFigures",
-) -> dict[int, ProviderFigures]:
-    ids = [p.pk for p in providers]
-    figures = {pk: ProviderFigures() for pk in ids}
-    # One pass over the orders for the four counts and the mean time to completion.
-    stamps = ("dispatched_at", "completed_at", "signed_at", "response_due")
-    touched = Q()
-    for stamp in stamps:
-        touched |= _in(stamp, period)
-    done = ExpressionWrapper(F("completed_at") - F("dispatched_at"), output_field=DurationField())
-    for row in (
-        WorkOrder.objects.filter(touched, provider_id__in=ids)
-        .values("provider_id")
-        .annotate(
-            dispatched=Count("id", filter=_in("dispatched_at", period)),
-            completed=Count("id", filter=_in("completed_at", period)),
-            signed=Count("id", filter=_in("signed_at", period)),
-            due=Count("id", filter=_in("response_due", period)),
-            mean=Avg(done, filter=_in("completed_at", period)),
-        )
-        .order_by()
-    ):
-        fig = figures[row["provider_id"]]
-        fig.dispatched, fig.completed = row["dispatched"], row["completed"]
-        fig.signed, fig.due = row["signed"], row["due"]
-        if row["mean"] is not None:
-            fig.response_hours = round(_as_timedelta(row["mean"]).total_seconds() / 3600, 1)
-    # D6 and D4 misses are events naming the provider (DESIGN: reports come from events).
-    misses = {"late": "late", "contact_missed": "d4_missed", "status_missed": "d4_missed"}
-    for row in (
-        Event.objects.filter(_in("at", period), entity=ORDER, action__in=list(misses))
-        .values("action", p=KeyTextTransform("provider", "new"))
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        if row["p"] is not None and int(row["p"]) in figures:
-            fig = figures[int(row["p"])]
-            attr = misses[row["action"]]
-            setattr(fig, attr, getattr(fig, attr) + row["n"])
-    # Repeat visits: the month's second dispatches, charged to the first order's provider.
-    # Two narrow reads (the month's orders by provider index, then the first orders by key)
-    # instead of a join the planner runs over every order.
-    every_provider = list(Provider.objects.values_list("pk", flat=True))
-    firsts: dict[int, int] = defaultdict(int)
-    for first_id in WorkOrder.objects.filter(
-        _in("dispatched_at", period),
-        provider_id__in=every_provider,
-        second_dispatch_of__isnull=False,
-    ).values_list("second_dispatch_of_id", flat=True):
-        firsts[first_id] += 1
-    for provider_id, first_id in WorkOrder.objects.filter(pk__in=list(firsts)).values_list(
-        "provider_id", "pk"
-    ):
-        if provider_id in figures:
-            figures[provider_id].repeat_visits += firsts[first_id]
-    for complaint in complaints:
-        if complaint.provider_id in figures:
-            figures[complaint.provider_id].complaints += 1
-            figures[complaint.provider_id].complaints_open += int(complaint.open)
-    for (provider_id, _kind), tally in followups.items():
-        if provider_id in figures:
-            fig = figures[provider_id]
-            fig.followups += tally.calls
-            fig.followups_unresolved += tally.unresolved
-            fig.score_sum += tally.score_sum
-            fig.scored += tally.scored
-    return figures
-
-
-def _as_timedelta(value: Any) -> timedelta:
-    # SQLite hands a duration aggregate back as microseconds; PostgreSQL as a timedelta.
-    return value if isinstance(value, timedelta) else timedelta(microseconds=float(value))
 
 
 # --- complaints ------------------------------------------------------------------------------
@@ -376,118 +267,6 @@ def floor_month(period: Period) -> dict[str, int]:
 
 
 # --- the sections ------------------------------------------------------------------------------
-
-
-def provider_sections(
-    period: Period,
-    providers: list[Provider],
-    complaints: list["ComplaintRow"],
-    followups: FollowupFigures,
-) -> list[Section]:
-    figures = provider_figures(period, providers, complaints, followups)
-    volume = Section(
-        "providers",
-        _("Volume and timeliness per provider"),
-        "D13",
-        [
-            Column("provider", _("Provider"), "text"),
-            Column("dispatched", _("Dispatched")),
-            Column("completed", _("Completed")),
-            Column("signed", _("Signed")),
-            Column("due", _("Response due (D6)")),
-            Column("late", _("Marked late (D6)")),
-            Column("on_time", _("On time"), "share"),
-            Column("d4_missed", _("Contact/status missed (D4)")),
-            Column("response_hours", _("Mean hours to completion"), "float"),
-        ],
-        chart=Chart("provider", ("dispatched", "completed", "late")),
-        note=_("On time = 1 − orders marked late in the month ÷ orders whose response fell due."),
-    )
-    quality = Section(
-        "quality",
-        _("Complaints, repeat visits, follow-ups and quality per provider"),
-        "D13",
-        [
-            Column("provider", _("Provider"), "text"),
-            Column("complaints", _("Complaints (D9)")),
-            Column("complaints_open", _("Complaints still open")),
-            Column("repeat_visits", _("Repeat visits")),
-            Column("first_time_fix", _("First-time fix"), "share"),
-            Column("followups", _("Follow-ups (D12)")),
-            Column("followups_unresolved", _("Unresolved follow-ups")),
-            Column("satisfaction", _("Mean satisfaction"), "float"),
-        ],
-        chart=Chart("provider", ("complaints", "repeat_visits", "followups_unresolved")),
-    )
-    for provider in providers:
-        f = figures[provider.pk]
-        late_share = rate(f.late, f.due)
-        volume.rows.append(
-            {
-                "provider": provider.name,
-                "dispatched": f.dispatched,
-                "completed": f.completed,
-                "signed": f.signed,
-                "due": f.due,
-                "late": f.late,
-                "on_time": None if late_share is None else max(0.0, 1 - late_share),
-                "d4_missed": f.d4_missed,
-                "response_hours": f.response_hours,
-            }
-        )
-        repeat_share = rate(f.repeat_visits, f.completed)
-        quality.rows.append(
-            {
-                "provider": provider.name,
-                "complaints": f.complaints,
-                "complaints_open": f.complaints_open,
-                "repeat_visits": f.repeat_visits,
-                "first_time_fix": None if repeat_share is None else max(0.0, 1 - repeat_share),
-                "followups": f.followups,
-                "followups_unresolved": f.followups_unresolved,
-                "satisfaction": round(f.score_sum / f.scored, 2) if f.scored else None,
-            }
-        )
-    return [volume, quality, _details_section(period, providers)]
-
-
-def _details_section(period: Period, providers: list[Provider]) -> Section:
-    details = Section(
-        "details",
-        _("Work orders by provider, zone and kind"),
-        "D13",
-        [
-            Column("provider", _("Provider"), "text"),
-            Column("zone", _("Zone"), "text"),
-            Column("kind", _("Kind"), "text"),
-            Column("dispatched", _("Dispatched")),
-        ],
-    )
-    names = {p.pk: p.name for p in providers}
-    from hotline.tickets.choices import Zone
-
-    zones = dict(Zone.choices)
-    kinds = dict(TicketKind.choices)
-    rows = (
-        WorkOrder.objects.filter(
-            provider_id__in=list(names),
-            dispatched_at__gte=period.start,
-            dispatched_at__lt=period.end,
-        )
-        .values("provider_id", "zone", "ticket__kind")
-        .annotate(n=Count("id"))
-        .order_by("provider_id", "zone", "ticket__kind")
-    )
-    for row in rows:
-        details.rows.append(
-            {
-                "provider": names[row["provider_id"]],
-                "zone": str(zones.get(row["zone"], row["zone"])),
-                "kind": str(kinds.get(row["ticket__kind"], row["ticket__kind"])),
-                "dispatched": row["n"],
-            }
-        )
-    return details
 
 
 def complaint_section(complaints: list[ComplaintRow], provider_ids: set[int] | None) -> Section:

@@ -21,8 +21,9 @@ from hotline.accounts.selectors import agents_for
 from hotline.core.i18n import gettext_noop
 from hotline.core.reportmath import BadReportParameter, day_period, month_period, week_period
 from hotline.dispatch.models import Provider
-from hotline.reports import floor, monthly
-from hotline.reports.tables import Report
+from hotline.reports import floor, monthly, weekly
+from hotline.reports import providers as providers_report
+from hotline.reports.tables import Report, Section
 from hotline.rulebook.selectors import centre_calendar
 
 ALL_PROVIDERS = "all"
@@ -80,7 +81,7 @@ def monthly_report(
     complaints = monthly.complaints_in(period)
     followups = monthly.followup_figures(period)
     progress("providers")
-    sections = monthly.provider_sections(period, providers, complaints, followups)
+    sections = providers_report.provider_sections(period, providers, complaints, followups, now)
     sections.append(monthly.complaint_section(complaints, ids if narrowed else None))
     sections.append(monthly.satisfaction_section(followups, ids if narrowed else None))
     faults: list[monthly.FaultRow] = []
@@ -128,11 +129,21 @@ def weekly_report(user: User | None, day: date, now: datetime) -> Report:
             floor.kpi_section(period, now),
             floor.call_section(period, zone),
             floor.agent_section(period, agents_for(user), zone, weekly=True),
-            floor.case_section(period),
+            _without_phone_only_solved(floor.case_section(period)),
+            weekly.solved_section(period),
         ],
         generated_at=now,
         zone=str(zone),
     )
+
+
+def _without_phone_only_solved(section: Section) -> Section:
+    """D15, D7: the floor's case table counts as "solved" only the cases solved on the phone (its
+    ``solved`` events); the weekly and daily reports count every solved case by how, in their
+    own section, so that row is left out of them rather than contradict it."""
+    phone_only = str(_("Cases solved"))
+    section.rows = [row for row in section.rows if row.get("figure") != phone_only]
+    return section
 
 
 def daily_report(user: User | None, day: date, now: datetime) -> Report:
@@ -148,7 +159,8 @@ def daily_report(user: User | None, day: date, now: datetime) -> Report:
         scope=_team_scope(user),
         sections=[
             floor.agent_section(period, agents_for(user), zone, weekly=False),
-            floor.case_section(period),
+            _without_phone_only_solved(floor.case_section(period)),
+            weekly.solved_section(period),
             floor.day_case_list(period),
         ],
         generated_at=now,

@@ -256,7 +256,7 @@ TOO_LONG = [
     ("pbx", "ru", "/cti/calls", {"caller_number": "1", "queue": "repairs"}, "external_id", 100),
     ("agent1", "bg", "/tickets", {"customer_id": 1, "kind": "repair"}, "symptom", 2000),
     ("lead", "bg", "/floor/agents/agent1/override-leave", {"kind": "break"}, "reason", 200),
-    ("dispatcher", "ru", "/dispatch/chases", {"ticket_id": 1}, "note", 1000),
+    ("dispatcher", "ru", "/dispatch/chases", {"ticket_id": 1}, "note", 2000),
     ("provider1", "bg", "/provider/orders/1/status", {}, "text", 2000),
     ("agent1", "bg", "/workforce/leave", {"first_day": "2026-12-01"}, "reason", 300),
 ]

@@ -144,12 +144,12 @@ def test_failed_validation_lists_the_fields_in_the_readers_language(api):
     assert not_a_number["msg"] == "Введите целое число."
     too_small = failure(api("dispatcher", "post", "/dispatch/chases", {"ticket_id": 0}), "ru")
     assert too_small["msg"] == "Убедитесь, что это значение больше либо равно 1."
-    long_note = {"ticket_id": 1, "note": "x" * 1001}
+    long_note = {"ticket_id": 1, "note": "x" * 2001}
     too_long = failure(api("dispatcher", "post", "/dispatch/chases", long_note), "ru")
     assert too_long["type"] == "string_too_long"
-    assert too_long["ctx"] == {"max_length": 1000}
+    assert too_long["ctx"] == {"max_length": 2000}
     assert too_long["msg"] == (
-        "Убедитесь, что это значение содержит не более 1000 символов (сейчас 1001)."
+        "Убедитесь, что это значение содержит не более 2000 символов (сейчас 2001)."
     )
     assert "input" not in too_long  # it may be megabytes
     delay = api("provider1", "post", "/provider/orders/1/delay", {"reason": "x"})

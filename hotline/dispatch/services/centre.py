@@ -105,7 +105,14 @@ def chase_reply(*, actor: User, now: datetime, chase_id: int, note: str = "") ->
     if not note.strip():
         raise PolicyRefusal("D8", gettext_noop("Write what the customer was told."))
     with transaction.atomic():
-        chase = Chase.objects.select_for_update().select_related("ticket").get(pk=chase_id)
+        chase = Chase.objects.select_for_update().select_related("ticket", "by").get(pk=chase_id)
+        if actor.role == Role.AGENT and chase.by_id != actor.pk:
+            # B10: the agent who promised the reply gives it (or a team lead, a dispatcher).
+            raise PolicyRefusal(
+                "B10",
+                gettext_noop("%(agent)s promised this reply: they or a team lead give it."),
+                {"agent": str(chase.by)},
+            )
         if chase.replied_at is not None:
             raise PolicyRefusal("D8", gettext_noop("This chase has already been answered."))
         chase.replied_at = now

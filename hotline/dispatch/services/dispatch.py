@@ -15,6 +15,7 @@ from hotline.dispatch.choices import Channel, WorkOrderState
 from hotline.dispatch.models import Provider, WorkOrder
 from hotline.dispatch.selectors import provider_loads
 from hotline.dispatch.services.common import notify_provider, order_event, ticket_copy
+from hotline.dispatch.services.repeat import pending_followup, second_dispatch_link
 from hotline.rulebook.selectors import centre_calendar, current_rulebook
 from hotline.tickets.choices import FIELD_KINDS, TicketState
 from hotline.tickets.models import Ticket
@@ -42,6 +43,9 @@ def work_order_dispatch(
         locked = Provider.objects.select_for_update().get(pk=chosen_id)
         check_provider(provider_loads([locked.pk])[0], region_ids)
         order = _create_order(actor, now, ticket, locked, channel or locked.channel)
+        followup = pending_followup(ticket)
+        if followup is not None:  # D12: the repeat visit an unresolved follow-up asked for
+            second_dispatch_link(actor=actor, now=now, order=order, followup=followup)
         _start_clocks(now, order)
     return order
 
@@ -93,7 +97,8 @@ def _create_order(
         dispatched_by=actor,
         contact_due=calendar.add_business_time(start, rules.duration("d4.contact_within")),
         status_due=calendar.add_business_time(start, rules.duration("d4.status_within")),
-        response_due=ticket.response_due or start + zone_limit(rules, ticket),
+        response_due=response_due(rules, ticket, start),
+        sla_due=ticket.response_due,
     )
     old_state = ticket.state
     ticket.state = TicketState.DISPATCHED
@@ -108,6 +113,18 @@ def _create_order(
         new={"provider": provider.name, "channel": channel, "ticket": ticket.number},
     )
     return order
+
+
+def response_due(rules: Rulebook, ticket: Ticket, start: datetime) -> datetime:
+    """D6: the provider answers within its zone's limit (per zone and customer where overridden)
+    from the start (dispatch, or the opening of the day the request was booked for, D1), in
+    calendar hours; unless the customer chose a later date (a visit window ending after that,
+    as C2 promised them). The customer's SLA response time is another figure (``sla_due``): it
+    never shortens the provider's limit."""
+    due = start + zone_limit(rules, ticket)
+    if ticket.window_end is not None and ticket.window_end > due:
+        due = ticket.window_end
+    return due
 
 
 def zone_limit(rules: Rulebook, ticket: Ticket) -> timedelta:

@@ -13,6 +13,7 @@ from hotline.core.cases import signature_seal
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.deadlines.services import deadline_cancel, deadline_meet, deadline_set
+from hotline.dispatch.bounds import AHEAD_MAX, SIGNATURE_MAX
 from hotline.dispatch.choices import DelayReason, ReportKind, WorkOrderState
 from hotline.dispatch.models import WorkOrder, WorkOrderReport
 from hotline.dispatch.services.common import (
@@ -28,7 +29,7 @@ from hotline.tickets.models import Ticket
 
 SIGNATURE_PREFIX = "data:image/png;base64,"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-MAX_SIGNATURE_BYTES = 200_000  # a hand-drawn PNG from the pad is a few kB
+MAX_SIGNATURE_BYTES = SIGNATURE_MAX  # a hand-drawn PNG from the pad is a few kB
 
 
 def work_order_acknowledge(*, actor: User, now: datetime, order_id: int) -> WorkOrder:
@@ -122,6 +123,7 @@ def work_order_delay(
         raise PolicyRefusal("C3", gettext_noop("A delay needs a reason code."))
     if new_time is None or new_time <= now:
         raise PolicyRefusal("C3", gettext_noop("A delay needs a new time in the future."))
+    _check_ahead(now, new_time, "C3")
     with transaction.atomic():
         order = lock_own_order(actor, order_id)
         check_open(order, "C3")
@@ -301,6 +303,18 @@ def _check_window(now: datetime, start: datetime, end: datetime) -> None:
         raise PolicyRefusal("C1", gettext_noop("A visit window must end after it starts."))
     if start < now:
         raise PolicyRefusal("C1", gettext_noop("A visit window cannot start in the past."))
+    _check_ahead(now, end, "C1")
+
+
+def _check_ahead(now: datetime, moment: datetime, rule: str) -> None:
+    """A visit or a new time is agreed for the coming months: more than a year away is a typing
+    slip, and would haunt every report and reminder (a year 9999 window broke them)."""
+    if moment - now > AHEAD_MAX:
+        raise PolicyRefusal(
+            rule,
+            gettext_noop("A visit time can be agreed at most %(days)s days ahead."),
+            {"days": AHEAD_MAX.days},
+        )
 
 
 def _feedback(order: WorkOrder, now: datetime) -> None:

@@ -72,6 +72,7 @@ def test_d3_board_tabs(api, order):
             "zone": "urban",
             "open": 1,
             "late": 0,
+            "sla_breached": 0,
         }
     ]
 
@@ -168,7 +169,8 @@ def test_d5_urge_and_d8_chase(api, order):
     assert response.status_code == 200
     assert response.json()["reason"] == "no_feedback"
     bad = api("dispatcher", "post", f"/dispatch/orders/{order.pk}/urge", {"reason": "boredom"})
-    assert bad.status_code == 422  # not one of the reasons the OpenAPI lists
+    assert bad.status_code == 422  # not one of the UrgeReason codes the OpenAPI lists
+    assert bad.json()["detail"][0]["loc"][-1] == "reason"
     chase = api("agent1", "post", "/dispatch/chases", {"ticket_id": order.ticket_id, "note": "?"})
     assert chase.status_code == 201
     assert Chase.objects.count() == 1

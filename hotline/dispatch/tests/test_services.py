@@ -169,7 +169,10 @@ def test_d6_response_due_from_the_zone_limit(centre, now):
 
 def test_d6_customer_chosen_later_date_is_kept(centre, now):
     later = now + timedelta(days=6)
-    order = dispatch(centre, now, make_ticket(centre["agent1"], now, response_due=later))
+    ticket = make_ticket(centre["agent1"], now)
+    ticket.window_start, ticket.window_end = later - timedelta(hours=2), later
+    ticket.save(update_fields=["window_start", "window_end"])
+    order = dispatch(centre, now, ticket)
     assert order.response_due == later
 
 

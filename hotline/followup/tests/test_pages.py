@@ -183,7 +183,8 @@ def test_c6_api_bad_input(client, centre, token_for, followup, at_due):
         f"/{followup.pk}/record",
         {"score": 7, "reason": "x", "resolved": True},
     )
-    assert bad.status_code == 422  # out of the range the OpenAPI shows
+    assert bad.status_code == 422  # the schema's 1-5, as the OpenAPI shows it
+    assert bad.json()["detail"][0]["loc"][-1] == "score"
     no_reason = {"score": 4, "reason": " ", "resolved": True}
     refused = api(client, token, "POST", f"/{followup.pk}/record", no_reason)
     assert refused.status_code == 409

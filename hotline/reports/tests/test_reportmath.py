@@ -83,12 +83,19 @@ def test_d13_the_threshold_is_a_setting_of_the_test() -> None:
     assert not share_verdict(12, 40, [(2, 20)] * 6, ShareTest(alpha=0.0001)).abnormal
 
 
-@pytest.mark.parametrize(
-    "text", ["2026-13", "2026-00", "2026-1", "october", "", "26-10", "1999-10"]
-)
+@pytest.mark.parametrize("text", ["2026-13", "2026-00", "2026-1", "october", "", "26-10"])
 def test_a_month_that_is_not_one_is_refused_with_the_form_expected(text: str) -> None:
     with pytest.raises(BadReportParameter, match="YYYY-MM"):
         parse_month(text)
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [(parse_month, "1999-10"), (parse_month, "9999-12"), (parse_day, "2100-01-01")],
+)
+def test_d13_a_period_outside_2000_2099_is_refused(parse, text) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(BadReportParameter, match="2000 to 2099"):
+        parse(text)
 
 
 @pytest.mark.parametrize("text", ["2026-02-30", "2026-11", "23.11.2026", "tomorrow"])

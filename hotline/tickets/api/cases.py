@@ -11,6 +11,7 @@ from hotline import clock
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
+from hotline.bounds import PathId, QueryId
 from hotline.calls.models import Call
 from hotline.paging import PageNumber, page_of
 from hotline.tickets import selectors, services
@@ -25,9 +26,7 @@ from hotline.tickets.api.schemas import (
     KindFilter,
     OptionsIn,
     OutcomeIn,
-    PathId,
     QualityOut,
-    QueryId,
     ReassignIn,
     ReportIn,
     ResolutionIn,

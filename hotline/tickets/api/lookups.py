@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from hotline.accounts.views import signed_in
+from hotline.bounds import PathId, QueryId
 from hotline.paging import PageNumber, page_of
 from hotline.tickets import selectors
 from hotline.tickets.api import router
@@ -15,8 +16,6 @@ from hotline.tickets.api.schemas import (
     CategoriesOut,
     CustomersOut,
     EquipmentListOut,
-    PathId,
-    QueryId,
     SearchText,
     SitesOut,
 )

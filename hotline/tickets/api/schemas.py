@@ -5,10 +5,10 @@ and every choice is an enum, so the OpenAPI says what is accepted before anythin
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from ninja import P, PathEx, QueryEx, Schema
+from ninja import P, QueryEx, Schema
 from pydantic import Field, StringConstraints
 
-from hotline.bounds import Moment
+from hotline.bounds import Id, Moment
 from hotline.tickets import limits
 from hotline.tickets.choices import (
     IncidentKind,
@@ -19,11 +19,6 @@ from hotline.tickets.choices import (
 )
 from hotline.tickets.models import LATER_REASON_LENGTH
 
-MAX_ID = 2**63 - 1  # BigAutoField
-
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-PathId = PathEx[int, P(ge=1, le=MAX_ID)]
-QueryId = QueryEx[int | None, P(ge=1, le=MAX_ID)]
 SearchText = QueryEx[str, P(max_length=limits.SEARCH_LENGTH)]
 
 
