@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from hotline.accounts.models import User
 from hotline.audit.services import batched_events, event_append
-from hotline.calls.choices import CallbackState, CallState, OfferOutcome
+from hotline.calls.choices import CallbackState, CallState, OfferOutcome, TransferOutcome
 from hotline.calls.models import AgentSession, Call, Callback, Offer, Queue
 from hotline.calls.services.agents import start_pending_leave
 from hotline.calls.services.floor import (
@@ -26,6 +26,8 @@ from hotline.core.refusal import PolicyRefusal
 from hotline.tickets.models import PHONE_KEY_DIGITS, phone_key
 
 DEFAULT_PRIORITY = 5
+# A call that was answered and has ended (its wrap-up may still run).
+ENDED_CALL_STATES = (CallState.WRAP_UP, CallState.ENDED)
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,16 @@ def offer_decline(
             offer, outcome=OfferOutcome.EXPIRED if expired else OfferOutcome.DECLINED, now=now
         )
         _back_to_queue(offer)
+        # The PBX stops ringing that desk (CTI push): the work waits, or rings elsewhere next.
+        event_append(
+            actor=actor,
+            now=now,
+            entity="calls.call" if offer.call_id is not None else "calls.callback",
+            entity_id=offer.call_id if offer.call_id is not None else offer.callback_id,
+            action="offer_expired" if expired else "offer_declined",
+            new={"agent": offer.agent_id, "offer": offer.pk},
+            rule="B9",
+        )
         event = AgentEvent.OFFER_TIMEOUT if expired else AgentEvent.DECLINE
         reason = "missed call" if expired else "declined call"
         move_agent(
@@ -182,12 +194,15 @@ def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
     """Talk ends (agent hangs up, or the PBX says so); wrap-up starts."""
     with transaction.atomic(), batched_events():
         call = lock_call(call_id)
+        if call.state in ENDED_CALL_STATES and (actor is None or actor.pk == call.agent_id):
+            return call  # said twice (the PBX retrying, a double click): it ended once
         if call.state != CallState.CONNECTED or call.agent_id is None:
             raise PolicyRefusal("A1", gettext_noop("This call is not in progress."))
         if actor is not None and actor.pk != call.agent_id:
             raise PolicyRefusal("B10", gettext_noop("This is another agent's call."))
         call.state, call.ended_at = CallState.WRAP_UP, now
         call.save(update_fields=["state", "ended_at"])
+        colleague_freed = withdraw_transfers(call, actor=actor, now=now, why="call ended")
         move_agent_if(
             call.agent_id,
             AgentState.ON_CALL,
@@ -209,6 +224,8 @@ def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
                 else 0
             ),
         )
+        if colleague_freed:  # the colleague may take the next waiting call
+            floor_route(team_id=call.queue.team_id, now=now, team_locked=True)
     return call
 
 
@@ -263,7 +280,7 @@ def call_abandon(*, now: datetime, call_id: int) -> Call:
             call=call, outcome=OfferOutcome.PENDING
         ):
             withdraw_offer(offer, outcome=OfferOutcome.WITHDRAWN, now=now)
-            _ring_stopped(offer, now)
+            ring_stopped(offer.agent_id, actor=None, now=now, reason="caller hung up")
         call.state, call.ended_at = CallState.ABANDONED, now
         call.save(update_fields=["state", "ended_at"])
         event_append(
@@ -278,11 +295,40 @@ def call_abandon(*, now: datetime, call_id: int) -> Call:
     return call
 
 
-def _ring_stopped(offer: Offer, now: datetime) -> None:
+def ring_stopped(
+    agent_id: int, *, actor: User | None, now: datetime, reason: str, rule: str = ""
+) -> None:
     """The agent whose phone rang for nothing is ready again, keeping their place in line."""
-    session = AgentSession.objects.select_for_update().get(agent_id=offer.agent_id)
+    session = AgentSession.objects.select_for_update().get(agent_id=agent_id)
     ready_since = session.ready_since
-    move_agent(session, AgentEvent.DECLINE, actor=None, now=now, reason="caller hung up")
-    move_agent(session, AgentEvent.MAKE_READY, actor=None, now=now)
+    move_agent(session, AgentEvent.DECLINE, actor=actor, now=now, reason=reason, rule=rule)
+    move_agent(session, AgentEvent.MAKE_READY, actor=actor, now=now)
     session.ready_since = ready_since
     session.save(update_fields=["ready_since"])
+
+
+def withdraw_transfers(call: Call, *, actor: User | None, now: datetime, why: str) -> bool:
+    """A transfer still ringing when its call ends or changes hands stops ringing (A4): the
+    colleague is ready again in their place in line, and the event says why. True if one was.
+    One statement when there is none (the call's end is on the floor's hot path)."""
+    rows = sql_rows(
+        "UPDATE calls_transfer SET outcome = %(withdrawn)s, decided_at = %(now)s"
+        " WHERE call_id = %(call)s AND outcome = %(pending)s RETURNING to_agent_id",
+        withdrawn=TransferOutcome.WITHDRAWN.value,
+        now=connection.ops.adapt_datetimefield_value(now),
+        call=call.pk,
+        pending=TransferOutcome.PENDING.value,
+    )
+    for (to_agent_id,) in rows:
+        ring_stopped(to_agent_id, actor=actor, now=now, reason=why, rule="A4")
+        event_append(
+            actor=actor,
+            now=now,
+            entity="calls.call",
+            entity_id=call.pk,
+            action="transfer_withdrawn",
+            new=event_payload(to=to_agent_id),
+            reason=why,
+            rule="A4",
+        )
+    return bool(rows)
