@@ -22,6 +22,7 @@ from hotline.calls.services.calls import (
 )
 from hotline.calls.services.floor import lock_call
 from hotline.calls.services.waiting import call_to_callback
+from hotline.calls.tasks import pbx_reporting
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 
@@ -45,7 +46,7 @@ def cti_call_answer(
     """The PBX says who picked up: the call is connected to them if it rings for them (B9).
 
     `agent` (a user name) and/or `offer_id` name who answered; at least one is given."""
-    with transaction.atomic():
+    with transaction.atomic(), pbx_reporting():
         call = lock_call(call_id)
         if call.state in ANSWERED_STATES:
             _check_same_answer(call, agent, offer_id)
@@ -92,7 +93,7 @@ def _check_same_answer(call: Call, agent: str | None, offer_id: int | None) -> N
 
 def cti_call_end(*, now: datetime, call_id: int) -> Call:
     """The talk ended; the same news twice changes nothing (call_end keeps that)."""
-    with transaction.atomic():
+    with transaction.atomic(), pbx_reporting():
         call = lock_call(call_id)
         if call.state not in ANSWERED_STATES:
             raise CallConflict(call, gettext_noop("The call is %(state)s: it was never answered."))

@@ -18,6 +18,7 @@ from hotline.calls.services.calls import agent_wrap_up_end, offer_decline
 from hotline.calls.services.routing import floor_route
 from hotline.calls.services.transfers import transfer_decline
 from hotline.calls.services.waiting import callbacks_due_by_queue, queue_check_waits
+from hotline.calls.tasks import cti_deliveries_overdue
 from hotline.core.agent_states import AgentState
 from hotline.core.breaks import BreakLimits, LeaveKind, break_overrun
 from hotline.core.floor import TalkLevel, talk_status
@@ -199,4 +200,5 @@ STEPS: tuple[tuple[str, Callable[[datetime], int]], ...] = (
     ("callbacks_routed", route_due_callbacks),
     ("talk_alerts", alert_long_calls),
     ("break_overruns", alert_break_overruns),
+    ("pbx_pushes_kicked", cti_deliveries_overdue),
 )
