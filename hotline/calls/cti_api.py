@@ -15,6 +15,7 @@ from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.timezone import localtime
@@ -223,20 +224,38 @@ def _pbx_call(external_id: str) -> Call:
 )
 @_conflicts_answered
 def cti_call_arrived(request: HttpRequest, body: ArrivalIn) -> Status[Any]:
-    known = Call.objects.select_related("queue").filter(external_id=body.external_id).first()
+    known = _known_arrival(body)
     if known is not None:
-        if (known.queue.code, known.caller_number) != (body.queue, body.caller_number):
-            raise CallConflict(
-                known,
-                gettext_noop("This PBX id is another call's (queue %(queue)s, number %(number)s)."),
-                {"queue": known.queue.code, "number": known.caller_number},
-            )
         return Status(200, _cti_call(known))
     queue = get_object_or_404(Queue, code=body.queue)
-    call = call_arrive(
-        now=clock.now(), queue=queue, caller_number=body.caller_number, external_id=body.external_id
-    )
+    try:
+        call = call_arrive(
+            now=clock.now(),
+            queue=queue,
+            caller_number=body.caller_number,
+            external_id=body.external_id,
+        )
+    except IntegrityError:  # the same arrival, sent twice at once: the other one made it
+        known = _known_arrival(body)
+        if known is None:
+            raise
+        return Status(200, _cti_call(known))
     return Status(201, _cti_call(call))
+
+
+def _known_arrival(body: ArrivalIn) -> Call | None:
+    """The call the PBX already reported under this id: the same one again, or a conflict."""
+    known = Call.objects.select_related("queue").filter(external_id=body.external_id).first()
+    if known is not None and (known.queue.code, known.caller_number) != (
+        body.queue,
+        body.caller_number,
+    ):
+        raise CallConflict(
+            known,
+            gettext_noop("This PBX id is another call's (queue %(queue)s, number %(number)s)."),
+            {"queue": known.queue.code, "number": known.caller_number},
+        )
+    return known
 
 
 @cti.get("/calls/{external_id}", response=CtiCallOut, summary="A call's state now")

@@ -63,10 +63,11 @@ def identify_caller(number: str) -> Caller:
 def call_arrive(
     *, now: datetime, queue: Queue, caller_number: str, external_id: str | None = None
 ) -> Call:
-    """A call enters the queue (from the PBX); it is offered at once if an agent is ready."""
+    """A call enters the queue (from the PBX); it is offered at once if an agent is ready.
+
+    A PBX id already taken raises IntegrityError (the unique column decides, also between two
+    arrivals at the same instant); the CTI API answers a repeated arrival with the known call."""
     with transaction.atomic(), batched_events():
-        if external_id and Call.objects.filter(external_id=external_id).exists():
-            return Call.objects.get(external_id=external_id)  # the PBX may repeat itself
         caller = identify_caller(caller_number)
         call = Call.objects.create(
             queue=queue,
