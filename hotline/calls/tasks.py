@@ -44,6 +44,7 @@ PUSHED_ACTIONS = frozenset(
         ("calls.call", "transfer_expired"),
         ("calls.call", "transfer_withdrawn"),
         ("calls.call", "taken_over"),
+        ("calls.call", "callback_offered"),  # A2: play the caller the callback offer
         ("calls.call", "overflowed"),
         ("calls.call", "turned_into_callback"),
         ("calls.callback", "scheduled"),
@@ -97,12 +98,12 @@ def cti_payload(event: Event) -> dict[str, Any]:
 
     kind = event.entity.removeprefix("calls.")
     detail = event.new if isinstance(event.new, dict) else {}
-    # The PBX's id of the call, and the number it dials for a callback's call.
+    # The PBX's id of the call, the number it dials for a callback's call, its queue now.
     row = None
     if kind == "call":
         calls = Call.objects.filter(pk=event.entity_id)
-        row = calls.values_list("external_id", "caller_number").first()
-    external_id, number = row or (None, None)
+        row = calls.values_list("external_id", "caller_number", "queue__code").first()
+    external_id, number, queue = row or (None, None, None)
     # The agent whose desk rings or stops ringing, or who has the call now: by user name, as
     # the PBX knows agents (it reports `answered` with it).
     agent_id = event.new if event.action in _TO else detail.get("agent", detail.get("to"))
@@ -116,6 +117,7 @@ def cti_payload(event: Event) -> dict[str, Any]:
         kind: int(event.entity_id),
         "external_id": external_id,
         "caller_number": number,
+        "queue": queue,
         "agent": agent,
         "offer_id": detail.get("offer"),
         "at": event.at.isoformat(),

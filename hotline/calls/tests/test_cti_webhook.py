@@ -196,6 +196,27 @@ def test_b9_what_agents_do_at_their_desks_reaches_the_pbx_and_its_own_news_does_
     assert [e["sequence"] for e in pbx.events] == [1, 2, 3, 4, 5, 6]
 
 
+def test_a2_the_pbx_is_told_to_offer_a_callback_to_overflow_and_to_hang_up_for_a_callback(
+    api, pbx, pushing, clock, django_capture_on_commit_callbacks
+):
+    pbx.start()
+    repairs = Queue.objects.get(code="repairs")
+    repairs.overflow_to = Queue.objects.get(code="installations")
+    repairs.save()
+    api("pbx", "post", "/cti/calls", ARRIVAL)  # nobody on the floor: it waits
+    for seconds in (1, 180, 180):
+        clock.move(seconds)
+        with django_capture_on_commit_callbacks(execute=True):
+            floor_tick(clock())
+    assert [(e["event"], e.get("queue"), e["rule"]) for e in pbx.events] == [
+        ("call.callback_offered", "repairs", "A2"),  # no agent serves it: play the offer
+        ("call.overflowed", "installations", "A2"),  # at 3 min: move it to the next group
+        ("callback.scheduled", None, "B8"),  # 3 min more there: it becomes a callback
+        ("call.turned_into_callback", "installations", "A2"),  # so hang up
+    ]
+    assert api("pbx", "get", "/cti/calls/pbx-1").json()["state"] == "callback"
+
+
 @pytest.mark.django_db(transaction=True)  # db_worker closes its connection after a task
 def test_b9_a_pbx_that_is_down_gets_the_decision_once_when_it_is_back(
     api, pbx, pushing, clock, monkeypatch, django_capture_on_commit_callbacks
@@ -305,3 +326,16 @@ def test_nothing_is_pushed_without_a_webhook_or_without_a_decision(
     assert pbx.received == []
     assert callbacks == []
     assert not CtiDelivery.objects.exists()
+
+
+def test_b9_an_admin_sees_why_a_push_waits(
+    api, client, in_english, pbx, pushing, django_capture_on_commit_callbacks
+):
+    on_the_floor(api, "agent1")
+    with django_capture_on_commit_callbacks(execute=True):
+        api("pbx", "post", "/cti/calls", ARRIVAL)  # the PBX is down
+    client.force_login(in_english["admin"])
+    page = client.get("/admin/calls/ctidelivery/")
+    assert page.status_code == 200
+    assert "Connection refused" in page.content.decode()
+    assert client.get("/admin/calls/ctidelivery/add/").status_code == 403
