@@ -81,6 +81,12 @@ def transfer_accept(*, actor: User, now: datetime, transfer_id: int) -> Call:
         if transfer.to_agent_id != actor.pk:
             raise PolicyRefusal("A4", gettext_noop("This transfer was asked of someone else."))
         call = transfer.call
+        if call.state != CallState.CONNECTED or call.agent_id != transfer.from_agent_id:
+            # Withdrawn when that happens (call_end, call_take_over); kept for a transfer
+            # left from before, which then expires on the worker's tick.
+            raise PolicyRefusal(
+                "A4", gettext_noop("This transfer is no longer waiting: the call ended or moved.")
+            )
         transfer.outcome, transfer.decided_at = TransferOutcome.ACCEPTED, now
         transfer.save(update_fields=["outcome", "decided_at"])
         first = AgentSession.objects.select_for_update().get(agent_id=transfer.from_agent_id)

@@ -262,6 +262,21 @@ def test_b10_a_take_over_withdraws_a_ringing_transfer(api, centre):
     assert state["answered_by"] == "lead"
 
 
+def test_a4_a_transfer_left_ringing_from_before_is_refused_then_expires(api, centre, clock):
+    """A transfer still pending on a call that ended (written before the withdrawal existed)."""
+    call, transfer, ready_since = _transfer_ringing(api, centre)
+    Call.objects.filter(pk=call["call"]["id"]).update(state="wrap_up")
+    before = snapshot()
+    late = api("agent2", "post", f"/floor/transfers/{transfer['id']}/accept")
+    assert (late.status_code, late.json()["rule"]) == (409, "A4")
+    assert snapshot() == before
+    clock.move(25)  # A4: unanswered after 20 s
+    floor_tick(clock())
+    assert Transfer.objects.get(pk=transfer["id"]).outcome == TransferOutcome.EXPIRED
+    colleague = AgentSession.objects.get(agent=centre["agent2"])
+    assert (colleague.state, colleague.ready_since) == ("ready", ready_since)
+
+
 # Screen pop and the call's state ----------------------------------------------------------
 
 
