@@ -27,7 +27,7 @@ from hotline import clock
 from hotline.calls.api import CallbackOut, CallOut, _call
 from hotline.calls.choices import CallState, OfferOutcome
 from hotline.calls.models import Call, Callback, Offer, Queue
-from hotline.calls.services.calls import call_arrive
+from hotline.calls.services.calls import OWN_CALL_ID_PREFIX, call_arrive
 from hotline.calls.services.cti import (
     CallConflict,
     cti_call_abandon,
@@ -67,7 +67,10 @@ class ArrivalIn(Schema):
         min_length=1,
         max_length=EXTERNAL_ID_LENGTH,
         pattern=EXTERNAL_ID,
-        description="The PBX's id of the call: letters, digits and . _ : @ + -",
+        description=(
+            "The PBX's id of the call: letters, digits and . _ : @ + - (not 'hotline-…': "
+            "the ids of the callback calls Hotline places)."
+        ),
     )
     queue: str = Field(min_length=1, max_length=30, pattern=r"^[-a-zA-Z0-9_]+$")
     caller_number: str = Field(
@@ -224,6 +227,11 @@ def _pbx_call(external_id: str) -> Call:
 )
 @_conflicts_answered
 def cti_call_arrived(request: HttpRequest, body: ArrivalIn) -> Status[Any]:
+    if body.external_id.lower().startswith(OWN_CALL_ID_PREFIX):
+        raise ValidationError(
+            gettext("PBX ids starting with %(prefix)s are Hotline's own (callbacks).")
+            % {"prefix": OWN_CALL_ID_PREFIX}
+        )
     known = _known_arrival(body)
     if known is not None:
         return Status(200, _cti_call(known))

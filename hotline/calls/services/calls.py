@@ -26,6 +26,8 @@ from hotline.core.refusal import PolicyRefusal
 from hotline.tickets.models import PHONE_KEY_DIGITS, phone_key
 
 DEFAULT_PRIORITY = 5
+# The PBX ids of the calls Hotline places itself (callbacks): "hotline-<call id>".
+OWN_CALL_ID_PREFIX = "hotline-"
 # A call that was answered and has ended (its wrap-up may still run).
 ENDED_CALL_STATES = (CallState.WRAP_UP, CallState.ENDED)
 
@@ -141,8 +143,11 @@ def _connect(offer: Offer, agent: User, now: datetime) -> Call:
             arrived_at=callback.window_start,
             callback=callback,
         )
+        # The PBX dials it (CTI push) and reports its end by this id, as for the calls it
+        # brings; the prefix is Hotline's, refused on arrivals.
+        call.external_id = f"{OWN_CALL_ID_PREFIX}{call.pk}"
     call.state, call.agent, call.answered_at = CallState.CONNECTED, agent, now
-    call.save(update_fields=["state", "agent", "answered_at"])
+    call.save(update_fields=["state", "agent", "answered_at", "external_id"])
     return call
 
 

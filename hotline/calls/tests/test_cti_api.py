@@ -348,6 +348,7 @@ def test_b9_call_state_says_where_the_call_is_with_local_times(api, centre):
         {"external_id": "x", "queue": "r" * 31, "caller_number": "1"},
         {"external_id": "x", "queue": "nope", "caller_number": "1"},
         {"external_id": 7, "queue": "repairs", "caller_number": "1"},
+        {"external_id": "hotline-7", "queue": "repairs", "caller_number": "1"},  # Hotline's
     ],
 )
 def test_b9_a_bad_arrival_is_refused_and_creates_nothing(api, body):

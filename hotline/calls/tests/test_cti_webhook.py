@@ -194,6 +194,12 @@ def test_b9_what_agents_do_at_their_desks_reaches_the_pbx_and_its_own_news_does_
         ("call.answered", "agent1", "+359 88 765 4321"),  # dial the customer for agent1
     ]
     assert [e["sequence"] for e in pbx.events] == [1, 2, 3, 4, 5, 6]
+    dialled = pbx.events[-1]["external_id"]  # Hotline's id for the call the PBX places
+    assert dialled == f"hotline-{pbx.events[-1]['call']}"
+    with django_capture_on_commit_callbacks(execute=True):
+        ended = api("pbx", "post", f"/cti/calls/{dialled}/ended")  # the customer hangs up
+    assert (ended.status_code, ended.json()["state"]) == (200, "wrap_up")
+    assert len(pbx.events) == 6  # its own news is not echoed
 
 
 def test_a2_the_pbx_is_told_to_offer_a_callback_to_overflow_and_to_hang_up_for_a_callback(
