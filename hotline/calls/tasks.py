@@ -85,7 +85,16 @@ def cti_push(event: Event) -> None:
     CtiDelivery.objects.create(
         payload=cti_payload(event), created_at=event.at, next_attempt_at=event.at
     )
-    transaction.on_commit(cti_kick)
+    _kick_once_on_commit()
+
+
+def _kick_once_on_commit() -> None:
+    """One sender task per transaction, however many decisions it pushes: a kick registered
+    in this savepoint or an enclosing one runs whenever this one's would."""
+    connection = transaction.get_connection()
+    live = set(connection.savepoint_ids)
+    if not any(f is cti_kick and sids <= live for sids, f, _ in connection.run_on_commit):
+        transaction.on_commit(cti_kick)
 
 
 def cti_kick() -> None:

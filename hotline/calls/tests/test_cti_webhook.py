@@ -223,6 +223,25 @@ def test_a2_the_pbx_is_told_to_offer_a_callback_to_overflow_and_to_hang_up_for_a
     assert api("pbx", "get", "/cti/calls/pbx-1").json()["state"] == "callback"
 
 
+def test_b9_a_decision_pushing_two_events_queues_one_sender(
+    api, pbx, pushing, clock, django_capture_on_commit_callbacks
+):
+    pbx.start()
+    on_the_floor(api, "agent1", "agent2")
+    api("pbx", "post", "/cti/calls", ARRIVAL)
+    call = api("pbx", "post", "/cti/calls/pbx-1/answered", {"agent": "agent1"}).json()
+    api(
+        "agent1",
+        "post",
+        f"/floor/calls/{call['call']['id']}/transfer",
+        {"to_agent": "agent2", "reason": "installation question"},
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        api("agent1", "post", f"/floor/calls/{call['call']['id']}/end")  # hangs up at the desk
+    assert len(callbacks) == 1
+    assert [e["event"] for e in pbx.events][-2:] == ["call.transfer_withdrawn", "call.ended"]
+
+
 @pytest.mark.django_db(transaction=True)  # db_worker closes its connection after a task
 def test_b9_a_pbx_that_is_down_gets_the_decision_once_when_it_is_back(
     api, pbx, pushing, clock, monkeypatch, django_capture_on_commit_callbacks
