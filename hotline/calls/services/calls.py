@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from hotline.accounts.models import User
@@ -43,18 +44,37 @@ class Caller:
 _CALLER_SQL = """
     SELECT matches.id, (SELECT s.priority FROM tickets_slacontract s
                          WHERE s.customer_id = matches.id ORDER BY s."order" LIMIT 1)
-      FROM (SELECT c.id FROM tickets_customer c WHERE c.phone_key = %(key)s LIMIT 2) matches
+      FROM (SELECT c.id FROM tickets_customer c
+             WHERE c.phone_key IN (%(key)s, %(other_key)s) LIMIT 2) matches
     UNION ALL
     SELECT NULL, (SELECT s.priority FROM tickets_slacontract s
                    WHERE s.customer_id IS NULL ORDER BY s."order" LIMIT 1)
 """
 
 
+def caller_keys(number: str) -> tuple[str | None, str | None]:
+    """The phone keys a customer record of this number may have: that of the number as
+    written, and that of the same number written the other way, national (0…) or
+    international (+CC…, 00CC…), for the centre's country (HOTLINE_COUNTRY_CODE). A key keeps
+    the last 9 digits, which tell "+359 88 100 0000" from "088 100 0000" apart by nothing, but
+    a Sofia line "+359 2 981 1111" from "02 981 1111" by its first digit. A number too short
+    to tell customers apart has no key (None matches no one)."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    country = settings.HOTLINE_COUNTRY_CODE
+    other = None
+    if country and digits.startswith("0") and not digits.startswith("00"):
+        other = country + digits[1:]  # national: the same number with the country code
+    elif country and digits.removeprefix("00").startswith(country):
+        other = "0" + digits.removeprefix("00")[len(country) :]  # international: national
+    keys = (phone_key(digits), phone_key(other) if other else "")
+    first, second = (key if len(key) >= PHONE_KEY_DIGITS else None for key in keys)
+    return first, second
+
+
 def identify_caller(number: str) -> Caller:
     """Who calls (screen pop) and how urgently they are served (B9), from their number."""
-    key = phone_key(number)
-    # A number too short to tell customers apart is looked up as NULL, which matches no one.
-    rows = sql_rows(_CALLER_SQL, key=key if len(key) >= PHONE_KEY_DIGITS else None)
+    key, other_key = caller_keys(number)
+    rows = sql_rows(_CALLER_SQL, key=key, other_key=other_key)
     customers = [(pk, own) for pk, own in rows if pk is not None]
     default = next(priority for pk, priority in rows if pk is None)  # always the one row
     customer_id, own = customers[0] if len(customers) == 1 else (None, None)

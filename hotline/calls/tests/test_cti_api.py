@@ -11,7 +11,7 @@ from hotline.calls.choices import OfferOutcome, TransferOutcome
 from hotline.calls.models import AgentSession, Call, Callback, Offer, Transfer
 from hotline.calls.services.tick import floor_tick
 from hotline.tickets.choices import TicketKind, TicketState
-from hotline.tickets.models import Ticket
+from hotline.tickets.models import Customer, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -305,6 +305,29 @@ def test_e4_screen_pop_lists_the_callers_open_cases_however_the_number_is_writte
         {"id": open_case.pk, "number": open_case.number, "state": "dispatched",
          "summary": "No heating"}
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("stored", "calling"),
+    [
+        ("02 981 1111", "+359 2 981 1111"),  # a Sofia line: its national number is 8 digits
+        ("+359 2 981 1111", "02 981 1111"),
+        ("+359 2 981 1111", "00359 2 981 1111"),
+        ("(02) 981-11-11", "35929811111"),  # as a PBX may send it
+    ],
+)
+def test_e4_screen_pop_finds_a_landline_written_nationally_or_internationally(
+    api, centre, stored, calling
+):
+    customer = Customer.objects.create(name="Sofia office", phone=stored)
+    assert arrive(api, number=calling).json()["customer_id"] == customer.pk
+
+
+def test_e4_without_a_country_code_numbers_match_as_written(api, centre, settings):
+    settings.HOTLINE_COUNTRY_CODE = ""
+    Customer.objects.create(name="Sofia office", phone="02 981 1111")
+    assert arrive(api, number="+359 2 981 1111").json()["customer_id"] is None
+    assert arrive(api, "pbx-2", number="02 981 1111").json()["customer_id"] is not None
 
 
 def test_b9_call_state_says_where_the_call_is_with_local_times(api, centre):
