@@ -62,6 +62,7 @@ FIRST_RETRY = timedelta(seconds=1)
 LONGEST_PAUSE = timedelta(seconds=60)
 GIVE_UP_AFTER = timedelta(hours=1)  # an hour-old routing decision is moot: the PBX reads state
 LOST_TASK_AFTER = timedelta(seconds=10)  # due this long and untouched: the tick kicks a sender
+KEPT_DELIVERIES = 100_000  # older ones, sent or dropped, are deleted
 
 
 @contextmanager
@@ -226,7 +227,17 @@ def cti_webhook_send() -> int:
             break
         elif sent is not Sent.GIVEN_UP:
             break
+    if delivered:
+        _forget_old_deliveries()
     return delivered
+
+
+def _forget_old_deliveries() -> None:
+    """Keep the last KEPT_DELIVERIES (the admin's view of what was sent); a pending one stays."""
+    newest = CtiDelivery.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    CtiDelivery.objects.filter(pk__lte=newest - KEPT_DELIVERIES).exclude(
+        delivered_at__isnull=True, given_up_at__isnull=True
+    ).delete()
 
 
 def _retry_later() -> None:

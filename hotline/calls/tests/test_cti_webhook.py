@@ -364,3 +364,22 @@ def test_b9_an_admin_sees_why_a_push_waits(
     assert page.status_code == 200
     assert "Connection refused" in page.content.decode()
     assert client.get("/admin/calls/ctidelivery/add/").status_code == 403
+
+
+def test_b9_old_deliveries_sent_or_dropped_are_forgotten(
+    api, pbx, pushing, clock, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("hotline.calls.tasks.KEPT_DELIVERIES", 2)
+    on_the_floor(api, "agent1", "agent2", "agent3", "agent4")
+    with django_capture_on_commit_callbacks(execute=True):
+        api("pbx", "post", "/cti/calls", ARRIVAL)  # the PBX is down: it waits
+    stuck = CtiDelivery.objects.get()
+    pbx.start()
+    clock.move(GIVE_UP_AFTER.total_seconds() + 60)  # dropped when the next send comes
+    for n in (2, 3, 4):
+        with django_capture_on_commit_callbacks(execute=True):
+            api("pbx", "post", "/cti/calls", {**ARRIVAL, "external_id": f"pbx-{n}"})
+    kept = list(CtiDelivery.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(pbx.events) == 3
+    assert kept == [e["id"] for e in pbx.events][-2:]  # the dropped one and the oldest: gone
+    assert not CtiDelivery.objects.filter(pk=stuck.pk).exists()
