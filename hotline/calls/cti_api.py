@@ -47,6 +47,8 @@ EXTERNAL_ID = r"^[A-Za-z0-9][A-Za-z0-9._:@+-]*$"
 EXTERNAL_ID_LENGTH = 100
 PHONE_NUMBER = r"^(\+?[0-9][0-9 ]*)?$"  # digits, a leading +, spaces; empty: number withheld
 USERNAME = r"^[\w.@+-]+$"  # Django's user names
+# Bounds on a callback's input (422), not rules of the rulebook: a window further off or
+# longer than these is a PBX's mistake, not a caller's wish.
 CALLBACK_WINDOW_LONGEST = timedelta(days=7)
 CALLBACK_AHEAD_FARTHEST = timedelta(days=90)
 SCREEN_POP_CASES = 10  # the most recent open cases shown; the desk has the rest
