@@ -162,6 +162,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 REDIS_URL = os.environ.get("HOTLINE_REDIS_URL", "")
 # Where routing decisions are pushed for a PBX (offers, transfers, callbacks); empty: no push.
 HOTLINE_CTI_WEBHOOK_URL = os.environ.get("HOTLINE_CTI_WEBHOOK_URL", "")
+# The centre's country calling code: a caller's number written nationally (0…) or
+# internationally (+359…) finds the same customer (screen pop). Empty: numbers as written.
+HOTLINE_COUNTRY_CODE = os.environ.get("HOTLINE_COUNTRY_CODE", "359")
+# The secret shared with the PBX: every push is signed with it (HMAC-SHA256); none is sent unset.
+HOTLINE_CTI_WEBHOOK_SECRET = os.environ.get("HOTLINE_CTI_WEBHOOK_SECRET", "")
 # The address people reach Hotline at: links in notices (e-mail, SMS) are made absolute with it.
 HOTLINE_PUBLIC_URL = os.environ.get("HOTLINE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Notices by SMS are POSTed here as JSON {"to", "text"}; empty: SMS notices fail, recorded.

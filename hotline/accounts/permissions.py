@@ -132,6 +132,7 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "reviews_list": AGENTS | SUPERVISORS,
     "review_create": LEADS,
     "cti_call_arrived": PBX,
+    "cti_call_state": PBX,
     "cti_call_answered": PBX,
     "cti_call_ended": PBX,
     "cti_call_abandoned": PBX,

@@ -1,8 +1,5 @@
-"""The call floor over HTTP: the agent desktop's operations, the team lead's, and the CTI push.
-
-The CTI part follows the shape of Zammad's generic CTI push: the PBX tells Hotline that a call
-arrived, was answered, ended or was abandoned, and gets the routing decision back.
-"""
+"""The call floor over HTTP: the agent desktop's operations and the team lead's (the PBX's
+side, the CTI API, is hotline/calls/cti_api.py)."""
 
 from datetime import datetime
 from typing import Literal
@@ -15,7 +12,7 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
 from hotline.bounds import Moment
-from hotline.calls.choices import CallbackFailure, OfferOutcome
+from hotline.calls.choices import CallbackFailure
 from hotline.calls.floor_json import DeskOut, WallboardOut, desk_json, wallboard_json
 from hotline.calls.models import AgentSession, Call, Callback, Offer, Queue
 from hotline.calls.selectors import desk_view, team_zone, wallboard
@@ -27,8 +24,6 @@ from hotline.calls.services.agents import (
 )
 from hotline.calls.services.calls import (
     agent_wrap_up_end,
-    call_abandon,
-    call_arrive,
     call_end,
     offer_accept,
     offer_decline,
@@ -41,7 +36,6 @@ from hotline.calls.services.transfers import (
 )
 from hotline.calls.services.waiting import (
     CallbackOutcome,
-    call_to_callback,
     callback_record_outcome,
     callback_schedule,
 )
@@ -50,7 +44,6 @@ from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 
 router = Router(tags=["call floor"])
-cti = Router(tags=["CTI (PBX)"])
 
 
 class AgentStateOut(Schema):
@@ -294,98 +287,3 @@ def floor_take_over(request: HttpRequest, call_id: int, body: TakeOverIn) -> Cal
     lead = signed_in(request)
     get_object_or_404(Call, pk=call_id, queue__team=lead.team_id)
     return _call(call_take_over(actor=lead, now=clock.now(), call_id=call_id, reason=body.reason))
-
-
-# CTI: the PBX's side -------------------------------------------------------------------------
-
-
-class ArrivalIn(Schema):
-    external_id: str = Field(max_length=100)
-    queue: str = Field(max_length=30)
-    caller_number: str = Field(max_length=32)
-
-
-class OpenCaseOut(Schema):
-    id: int
-    summary: str
-
-
-class RoutingOut(Schema):
-    call: CallOut
-    offered_to: str | None
-    offer_expires_at: datetime | None
-    customer_id: int | None
-    open_cases: list[OpenCaseOut]
-
-
-def _routing(call: Call) -> RoutingOut:
-    offer = call.offers.filter(outcome=OfferOutcome.PENDING).select_related("agent").first()
-    return RoutingOut(
-        call=_call(call),  # type: ignore[arg-type]
-        offered_to=offer.agent.username if offer else None,
-        offer_expires_at=offer.expires_at if offer else None,
-        customer_id=call.customer_id,
-        open_cases=[],  # the cases issue fills the screen pop with the customer's open tickets
-    )
-
-
-@cti.post("/calls", response={201: RoutingOut}, summary="A call arrived: route it")
-def cti_call_arrived(request: HttpRequest, body: ArrivalIn) -> Status[RoutingOut]:
-    queue = get_object_or_404(Queue, code=body.queue)
-    call = call_arrive(
-        now=clock.now(), queue=queue, caller_number=body.caller_number, external_id=body.external_id
-    )
-    return Status(201, _routing(call))
-
-
-def _pbx_call(external_id: str) -> Call:
-    return get_object_or_404(Call, external_id=external_id)
-
-
-@cti.post("/calls/{external_id}/answered", response=RoutingOut, summary="The agent picked up")
-def cti_call_answered(request: HttpRequest, external_id: str) -> RoutingOut:
-    call = _pbx_call(external_id)
-    offer = get_object_or_404(Offer, call=call, outcome=OfferOutcome.PENDING)
-    offer_accept(actor=offer.agent, now=clock.now(), offer_id=offer.pk)
-    return _routing(Call.objects.get(pk=call.pk))
-
-
-@cti.post("/calls/{external_id}/ended", response=RoutingOut, summary="Talk ended")
-def cti_call_ended(request: HttpRequest, external_id: str) -> RoutingOut:
-    call = _pbx_call(external_id)
-    call_end(actor=None, now=clock.now(), call_id=call.pk)
-    return _routing(Call.objects.get(pk=call.pk))
-
-
-@cti.post("/calls/{external_id}/abandoned", response=RoutingOut, summary="Caller hung up")
-def cti_call_abandoned(request: HttpRequest, external_id: str) -> RoutingOut:
-    call = call_abandon(now=clock.now(), call_id=_pbx_call(external_id).pk)
-    return _routing(call)
-
-
-class CallbackWindowIn(Schema):
-    window_start: Moment
-    window_end: Moment
-
-
-@cti.post(
-    "/calls/{external_id}/callback",
-    response=CallbackOut,
-    summary="The caller chose a callback (B8)",
-)
-def cti_call_callback(
-    request: HttpRequest, external_id: str, body: CallbackWindowIn
-) -> CallbackOut:
-    made = call_to_callback(
-        now=clock.now(),
-        call_id=_pbx_call(external_id).pk,
-        window_start=body.window_start,
-        window_end=body.window_end,
-    )
-    return CallbackOut(
-        id=made.pk,
-        number=made.number,
-        state=made.state,
-        window_start=made.window_start,
-        window_end=made.window_end,
-    )

@@ -65,6 +65,7 @@ class TransferOutcome(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     EXPIRED = "expired", _("Not answered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # the call ended or changed hands while it rang
 
 
 class LeaveState(models.TextChoices):

@@ -338,3 +338,36 @@ class CallReview(models.Model):
     @property
     def result(self) -> ReviewScore:
         return review_score(self.marks)
+
+
+class CtiDelivery(models.Model):
+    """A decision the PBX must carry out, kept until its webhook POST is acknowledged (an
+    outbox: written in the decision's transaction, so none is lost and none is sent for a
+    decision that rolled back). Sent one at a time in the order written, retried until a 2xx.
+    `id` is the delivery's id the PBX de-duplicates by; `sequence` numbers the deliveries in
+    the order they were first sent, so it never goes back even when transactions commit out of
+    their order of writing."""
+
+    payload = models.JSONField()
+    created_at = models.DateTimeField()
+    sequence = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    lease_until = models.DateTimeField(null=True, blank=True)  # one sender at a time
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    given_up_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("PBX webhook delivery")
+        verbose_name_plural = _("PBX webhook deliveries")
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(delivered_at__isnull=True, given_up_at__isnull=True),
+                name="cti_delivery_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"delivery {self.pk} ({self.payload.get('event')})"

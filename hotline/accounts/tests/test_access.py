@@ -92,6 +92,7 @@ API_BODIES = {
     "floor_take_over": {"reason": "walk"},
     "review_create": {"call_id": 1, "marks": {"greeting": "met"}},
     "cti_call_arrived": {"external_id": "walk-1", "queue": "repairs", "caller_number": "+359 2 1"},
+    "cti_call_answered": {"agent": "agent1"},
     "work_order_dispatch": {"ticket_id": 1},
     "work_order_urge": {},
     "provider_order_delay": {},

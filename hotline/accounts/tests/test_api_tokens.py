@@ -138,7 +138,7 @@ def test_api_method_a_path_does_not_have_is_405_json_naming_the_methods(client, 
             "/api/v1/tickets",
             {"customer_id": 1, "kind": "enquiry", "symptom": "When?\0"},
         ),
-        ("pbx", "POST", "/api/v1/cti/calls/pbx-%00/answered", None),
+        ("pbx", "POST", "/api/v1/cti/calls/pbx-%00/answered", {"agent": "agent1"}),
     ],
 )
 def test_api_input_with_a_null_character_is_422_not_a_server_error(
@@ -153,5 +153,9 @@ def test_api_input_with_a_null_character_is_422_not_a_server_error(
         HTTP_AUTHORIZATION=f"Bearer {token_for(centre[username])}",
     )
     assert response.status_code == 422
-    assert response.json() == {"detail": "Null characters are not allowed."}
+    detail = response.json()["detail"]
+    if "/cti/" in path:  # the PBX's call id has a pattern of its own: the path is named
+        assert [failure["loc"] for failure in detail] == [["path", "external_id"]]
+    else:
+        assert detail == "Null characters are not allowed."
     assert not Ticket.objects.exists()

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.services import batched_events, event_append
-from hotline.calls.choices import CallbackState, CallState, OfferOutcome
+from hotline.calls.choices import CallbackState, CallState, OfferOutcome, TransferOutcome
 from hotline.calls.models import AgentSession, Call, Callback, Offer, Queue
 from hotline.calls.services.agents import lead_back_from_take_over, start_pending_leave
 from hotline.calls.services.floor import (
@@ -27,6 +28,10 @@ from hotline.core.refusal import PolicyRefusal
 from hotline.tickets.models import PHONE_KEY_DIGITS, phone_key
 
 DEFAULT_PRIORITY = 5
+# The PBX ids of the calls Hotline places itself (callbacks): "hotline-<call id>".
+OWN_CALL_ID_PREFIX = "hotline-"
+# A call that was answered and has ended (its wrap-up may still run).
+ENDED_CALL_STATES = (CallState.WRAP_UP, CallState.ENDED)
 
 
 @dataclass(frozen=True)
@@ -40,18 +45,37 @@ class Caller:
 _CALLER_SQL = """
     SELECT matches.id, (SELECT s.priority FROM tickets_slacontract s
                          WHERE s.customer_id = matches.id ORDER BY s."order" LIMIT 1)
-      FROM (SELECT c.id FROM tickets_customer c WHERE c.phone_key = %(key)s LIMIT 2) matches
+      FROM (SELECT c.id FROM tickets_customer c
+             WHERE c.phone_key IN (%(key)s, %(other_key)s) LIMIT 2) matches
     UNION ALL
     SELECT NULL, (SELECT s.priority FROM tickets_slacontract s
                    WHERE s.customer_id IS NULL ORDER BY s."order" LIMIT 1)
 """
 
 
+def caller_keys(number: str) -> tuple[str | None, str | None]:
+    """The phone keys a customer record of this number may have: that of the number as
+    written, and that of the same number written the other way, national (0…) or
+    international (+CC…, 00CC…), for the centre's country (HOTLINE_COUNTRY_CODE). A key keeps
+    the last 9 digits, which tell "+359 88 100 0000" from "088 100 0000" apart by nothing, but
+    a Sofia line "+359 2 981 1111" from "02 981 1111" by its first digit. A number too short
+    to tell customers apart has no key (None matches no one)."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    country = settings.HOTLINE_COUNTRY_CODE
+    other = None
+    if country and digits.startswith("0") and not digits.startswith("00"):
+        other = country + digits[1:]  # national: the same number with the country code
+    elif country and digits.removeprefix("00").startswith(country):
+        other = "0" + digits.removeprefix("00")[len(country) :]  # international: national
+    keys = (phone_key(digits), phone_key(other) if other else "")
+    first, second = (key if len(key) >= PHONE_KEY_DIGITS else None for key in keys)
+    return first, second
+
+
 def identify_caller(number: str) -> Caller:
     """Who calls (screen pop) and how urgently they are served (B9), from their number."""
-    key = phone_key(number)
-    # A number too short to tell customers apart is looked up as NULL, which matches no one.
-    rows = sql_rows(_CALLER_SQL, key=key if len(key) >= PHONE_KEY_DIGITS else None)
+    key, other_key = caller_keys(number)
+    rows = sql_rows(_CALLER_SQL, key=key, other_key=other_key)
     customers = [(pk, own) for pk, own in rows if pk is not None]
     default = next(priority for pk, priority in rows if pk is None)  # always the one row
     customer_id, own = customers[0] if len(customers) == 1 else (None, None)
@@ -62,10 +86,11 @@ def identify_caller(number: str) -> Caller:
 def call_arrive(
     *, now: datetime, queue: Queue, caller_number: str, external_id: str | None = None
 ) -> Call:
-    """A call enters the queue (from the PBX); it is offered at once if an agent is ready."""
+    """A call enters the queue (from the PBX); it is offered at once if an agent is ready.
+
+    A PBX id already taken raises IntegrityError (the unique column decides, also between two
+    arrivals at the same instant); the CTI API answers a repeated arrival with the known call."""
     with transaction.atomic(), batched_events():
-        if external_id and Call.objects.filter(external_id=external_id).exists():
-            return Call.objects.get(external_id=external_id)  # the PBX may repeat itself
         caller = identify_caller(caller_number)
         call = Call.objects.create(
             queue=queue,
@@ -139,8 +164,11 @@ def _connect(offer: Offer, agent: User, now: datetime) -> Call:
             arrived_at=callback.window_start,
             callback=callback,
         )
+        # The PBX dials it (CTI push) and reports its end by this id, as for the calls it
+        # brings; the prefix is Hotline's, refused on arrivals.
+        call.external_id = f"{OWN_CALL_ID_PREFIX}{call.pk}"
     call.state, call.agent, call.answered_at = CallState.CONNECTED, agent, now
-    call.save(update_fields=["state", "agent", "answered_at"])
+    call.save(update_fields=["state", "agent", "answered_at", "external_id"])
     return call
 
 
@@ -158,6 +186,16 @@ def offer_decline(
             offer, outcome=OfferOutcome.EXPIRED if expired else OfferOutcome.DECLINED, now=now
         )
         _back_to_queue(offer)
+        # The PBX stops ringing that desk (CTI push): the work waits, or rings elsewhere next.
+        event_append(
+            actor=actor,
+            now=now,
+            entity="calls.call" if offer.call_id is not None else "calls.callback",
+            entity_id=offer.call_id if offer.call_id is not None else offer.callback_id,
+            action="offer_expired" if expired else "offer_declined",
+            new={"agent": offer.agent_id, "offer": offer.pk},
+            rule="B9",
+        )
         event = AgentEvent.OFFER_TIMEOUT if expired else AgentEvent.DECLINE
         reason = "missed call" if expired else "declined call"
         move_agent(
@@ -183,12 +221,15 @@ def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
     """Talk ends (agent hangs up, or the PBX says so); wrap-up starts."""
     with transaction.atomic(), batched_events():
         call = lock_call(call_id)
+        if call.state in ENDED_CALL_STATES and (actor is None or actor.pk == call.agent_id):
+            return call  # said twice (the PBX retrying, a double click): it ended once
         if call.state != CallState.CONNECTED or call.agent_id is None:
             raise PolicyRefusal("A1", gettext_noop("This call is not in progress."))
         if actor is not None and actor.pk != call.agent_id:
             raise PolicyRefusal("B10", gettext_noop("This is another agent's call."))
         call.state, call.ended_at = CallState.WRAP_UP, now
         call.save(update_fields=["state", "ended_at"])
+        colleague_freed = withdraw_transfers(call, actor=actor, now=now, why="call ended")
         move_agent_if(
             call.agent_id,
             AgentState.ON_CALL,
@@ -211,6 +252,8 @@ def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
                 else 0
             ),
         )
+        if colleague_freed:  # the colleague may take the next waiting call
+            floor_route(team_id=call.queue.team_id, now=now, team_locked=True)
     return call
 
 
@@ -261,7 +304,7 @@ def call_abandon(*, now: datetime, call_id: int) -> Call:
             call=call, outcome=OfferOutcome.PENDING
         ):
             withdraw_offer(offer, outcome=OfferOutcome.WITHDRAWN, now=now)
-            _ring_stopped(offer, now)
+            ring_stopped(offer.agent_id, actor=None, now=now, reason="caller hung up")
         call.state, call.ended_at = CallState.ABANDONED, now
         call.save(update_fields=["state", "ended_at"])
         event_append(
@@ -276,11 +319,40 @@ def call_abandon(*, now: datetime, call_id: int) -> Call:
     return call
 
 
-def _ring_stopped(offer: Offer, now: datetime) -> None:
+def ring_stopped(
+    agent_id: int, *, actor: User | None, now: datetime, reason: str, rule: str = ""
+) -> None:
     """The agent whose phone rang for nothing is ready again, keeping their place in line."""
-    session = AgentSession.objects.select_for_update().get(agent_id=offer.agent_id)
+    session = AgentSession.objects.select_for_update().get(agent_id=agent_id)
     ready_since = session.ready_since
-    move_agent(session, AgentEvent.DECLINE, actor=None, now=now, reason="caller hung up")
-    move_agent(session, AgentEvent.MAKE_READY, actor=None, now=now)
+    move_agent(session, AgentEvent.DECLINE, actor=actor, now=now, reason=reason, rule=rule)
+    move_agent(session, AgentEvent.MAKE_READY, actor=actor, now=now)
     session.ready_since = ready_since
     session.save(update_fields=["ready_since"])
+
+
+def withdraw_transfers(call: Call, *, actor: User | None, now: datetime, why: str) -> bool:
+    """A transfer still ringing when its call ends or changes hands stops ringing (A4): the
+    colleague is ready again in their place in line, and the event says why. True if one was.
+    One statement when there is none (the call's end is on the floor's hot path)."""
+    rows = sql_rows(
+        "UPDATE calls_transfer SET outcome = %(withdrawn)s, decided_at = %(now)s"
+        " WHERE call_id = %(call)s AND outcome = %(pending)s RETURNING to_agent_id",
+        withdrawn=TransferOutcome.WITHDRAWN.value,
+        now=connection.ops.adapt_datetimefield_value(now),
+        call=call.pk,
+        pending=TransferOutcome.PENDING.value,
+    )
+    for (to_agent_id,) in rows:
+        ring_stopped(to_agent_id, actor=actor, now=now, reason=why, rule="A4")
+        event_append(
+            actor=actor,
+            now=now,
+            entity="calls.call",
+            entity_id=call.pk,
+            action="transfer_withdrawn",
+            new=event_payload(to=to_agent_id),
+            reason=why,
+            rule="A4",
+        )
+    return bool(rows)

@@ -23,6 +23,7 @@ from hotline.calls.services.waiting import (
     callbacks_miss_expired,
     queue_check_waits,
 )
+from hotline.calls.tasks import cti_deliveries_overdue
 from hotline.core.agent_states import AgentState
 from hotline.core.breaks import BreakLimits, LeaveKind, break_overrun
 from hotline.core.floor import TalkLevel, talk_status
@@ -206,4 +207,5 @@ STEPS: tuple[tuple[str, Callable[[datetime], int]], ...] = (
     ("callbacks_routed", route_due_callbacks),
     ("talk_alerts", alert_long_calls),
     ("break_overruns", alert_break_overruns),
+    ("pbx_pushes_kicked", cti_deliveries_overdue),
 )

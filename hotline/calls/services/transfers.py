@@ -9,7 +9,7 @@ from hotline.accounts.models import User
 from hotline.audit.services import event_append
 from hotline.calls.choices import CallState, TransferOutcome
 from hotline.calls.models import AgentSession, Call, Transfer
-from hotline.calls.services.calls import wrap_up_end
+from hotline.calls.services.calls import ring_stopped, withdraw_transfers, wrap_up_end
 from hotline.calls.services.floor import event_payload, lock_call, locked_session, move_agent
 from hotline.calls.services.routing import floor_route
 from hotline.core.agent_states import AgentEvent, AgentState
@@ -81,6 +81,12 @@ def transfer_accept(*, actor: User, now: datetime, transfer_id: int) -> Call:
         if transfer.to_agent_id != actor.pk:
             raise PolicyRefusal("A4", gettext_noop("This transfer was asked of someone else."))
         call = transfer.call
+        if call.state != CallState.CONNECTED or call.agent_id != transfer.from_agent_id:
+            # Withdrawn when that happens (call_end, call_take_over); kept for a transfer
+            # left from before, which then expires on the worker's tick.
+            raise PolicyRefusal(
+                "A4", gettext_noop("This transfer is no longer waiting: the call ended or moved.")
+            )
         transfer.outcome, transfer.decided_at = TransferOutcome.ACCEPTED, now
         transfer.save(update_fields=["outcome", "decided_at"])
         first = AgentSession.objects.select_for_update().get(agent_id=transfer.from_agent_id)
@@ -113,18 +119,15 @@ def transfer_decline(
         transfer.outcome = TransferOutcome.EXPIRED if expired else TransferOutcome.DECLINED
         transfer.decided_at = now
         transfer.save(update_fields=["outcome", "decided_at"])
-        receiver = AgentSession.objects.select_for_update().get(agent_id=transfer.to_agent_id)
-        ready_since = receiver.ready_since
-        move_agent(receiver, AgentEvent.DECLINE, actor=actor, now=now, reason="transfer", rule="A4")
-        move_agent(receiver, AgentEvent.MAKE_READY, actor=actor, now=now)
-        receiver.ready_since = ready_since  # saying no to a colleague costs no place in line
-        receiver.save(update_fields=["ready_since"])
+        # Saying no to a colleague costs no place in line.
+        ring_stopped(transfer.to_agent_id, actor=actor, now=now, reason="transfer", rule="A4")
         event_append(
             actor=actor,
             now=now,
             entity="calls.call",
             entity_id=transfer.call_id,
             action="transfer_declined" if not expired else "transfer_expired",
+            new=event_payload(to=transfer.to_agent_id),
             rule="A4",
         )
     floor_route(team_id=transfer.call.queue.team_id, now=now)
@@ -148,6 +151,9 @@ def call_take_over(*, actor: User, now: datetime, call_id: int, reason: str) -> 
         call = lock_call(call_id)
         if call.state != CallState.CONNECTED or call.agent_id is None:
             raise PolicyRefusal("B10", gettext_noop("This call is not in progress."))
+        # A colleague's phone still ringing with this call's transfer stops: the call is the
+        # lead's now, and the colleague's accept would take it from the wrong agent.
+        freed = withdraw_transfers(call, actor=actor, now=now, why="call taken over")
         lead = locked_session(actor)
         lead_was = lead.state  # B10: where the lead goes back to after the wrap-up
         _pick_up(lead, actor=actor, now=now)
@@ -168,6 +174,8 @@ def call_take_over(*, actor: User, now: datetime, call_id: int, reason: str) -> 
             reason=reason,
             rule="B10",
         )
+        if freed:
+            floor_route(team_id=call.queue.team_id, now=now, team_locked=True)
     return call
 
 

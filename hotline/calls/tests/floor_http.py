@@ -82,3 +82,12 @@ def worker(clock, minutes=0.0):
 def set_rule(api, key, value, scope="deployment", ref=""):
     body = {"value": value, "reason": "pilot", "scope": scope, "scope_ref": ref}
     assert api("admin", "put", f"/rulebook/{key}", body).status_code == 200
+
+
+def pbx_answered(api, external_id):
+    """The PBX reports the ringing call picked up, naming the offer it rang (the CTI contract)."""
+    from hotline.calls.choices import OfferOutcome
+    from hotline.calls.models import Offer
+
+    offer = Offer.objects.get(call__external_id=external_id, outcome=OfferOutcome.PENDING)
+    return api("pbx", "post", f"/cti/calls/{external_id}/answered", {"offer_id": offer.pk})

@@ -19,6 +19,7 @@ from hotline.calls.tests.floor_http import (
     http_api,
     moving_clock,
     on_the_floor,
+    pbx_answered,
     state,
 )
 
@@ -136,7 +137,7 @@ def test_b4_nothing_to_override_is_refused_and_changes_nothing(api, centre):
 def test_b5_an_agent_on_a_call_is_not_sent_away_by_an_override(api, centre):
     on_the_floor(api, "agent1")
     arrive(api, "pbx-1")
-    api("pbx", "post", "/cti/calls/pbx-1/answered")
+    pbx_answered(api, "pbx-1")
     response = api(
         "lead", "post", "/floor/agents/agent1/override-leave", {"kind": "break", "reason": "x"}
     )
@@ -215,7 +216,7 @@ def test_b6_the_last_agent_who_declined_cannot_log_out_on_a_waiting_caller(api, 
 def test_b6_a_colleague_on_a_call_still_serves_the_waiting_caller(api, centre):
     on_the_floor(api, "agent1", "agent2")
     arrive(api, "pbx-1")
-    api("pbx", "post", "/cti/calls/pbx-1/answered")  # agent1 talks
+    pbx_answered(api, "pbx-1")  # agent1 talks
     arrive(api, "pbx-2")
     offer = api("agent2", "get", "/floor/desk").json()["offer"]
     api("agent2", "post", f"/floor/offers/{offer['id']}/decline")
@@ -229,7 +230,7 @@ def test_b6_a_colleague_on_a_call_still_serves_the_waiting_caller(api, centre):
 def test_b6_a_break_asked_during_the_call_is_refused_after_it_if_callers_would_wait(api, centre):
     on_the_floor(api, "agent1")
     arrive(api, "pbx-1")
-    api("pbx", "post", "/cti/calls/pbx-1/answered")
+    pbx_answered(api, "pbx-1")
     assert api("agent1", "post", "/floor/leave", {"kind": "personal"}).json()["state"] == (
         "after_call"
     )
@@ -344,7 +345,7 @@ def test_b6_only_the_agents_lead_logs_them_out(api, centre, other_lead):
     assert api("lead2", "post", "/floor/agents/agent1/override-logout", body).status_code == 404
     assert api("agent2", "post", "/floor/agents/agent1/override-logout", body).status_code == 403
     arrive(api, "pbx-1")
-    api("pbx", "post", "/cti/calls/pbx-1/answered")
+    pbx_answered(api, "pbx-1")
     on_a_call = api("lead", "post", "/floor/agents/agent1/override-logout", body)
     assert (on_a_call.status_code, on_a_call.json()["rule"]) == (409, "B5")
     assert state(centre, "agent1") == "on_call"

@@ -152,7 +152,9 @@ def test_b9_a_call_cycle_takes_few_statements(ready, repairs, now):
         "arrive": 9,
         # (the test's own offer lookup) team lock, offer lock, offer, agent, call, events
         "accept": 7,
-        "end": 5,  # team found and locked, call lock, call, agent, events
+        # team found and locked, call lock, call, a ringing transfer withdrawn (A4), agent,
+        # events
+        "end": 6,
         # team lock, agent lock, calls, agent, pending break, waiting work, events
         "wrap_up_end": 7,
     }

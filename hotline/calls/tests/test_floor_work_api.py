@@ -16,6 +16,7 @@ from hotline.calls.tests.floor_http import (
     http_api,
     moving_clock,
     on_the_floor,
+    pbx_answered,
     set_rule,
     state,
     worker,
@@ -211,7 +212,7 @@ def test_b8_the_failure_reasons_an_agent_gives_are_the_floors_own(api):
 def take_over_from(api, username):
     """A call answered by `username`, which the team lead takes over at their desk."""
     arrive(api, "pbx-1")
-    api("pbx", "post", "/cti/calls/pbx-1/answered")
+    pbx_answered(api, "pbx-1")
     call = Call.objects.get(external_id="pbx-1")
     assert call.agent.username == username
     taken = api("lead", "post", f"/floor/calls/{call.pk}/take-over", {"reason": "angry customer"})
@@ -249,7 +250,7 @@ def test_b10_the_worker_ending_the_wrap_up_sends_the_lead_back_too(api, centre, 
 def test_b10_a_lead_ready_on_purpose_stays_ready_after_the_take_over(api, centre):
     on_the_floor(api, "agent1")
     arrive(api, "pbx-0")  # rings on agent1, who answers
-    api("pbx", "post", "/cti/calls/pbx-0/answered")
+    pbx_answered(api, "pbx-0")
     on_the_floor(api, "lead")  # the lead works the queue today
     call = Call.objects.get(external_id="pbx-0")
     api("lead", "post", f"/floor/calls/{call.pk}/take-over", {"reason": "escalation"})
@@ -262,7 +263,7 @@ def test_b10_a_take_over_without_a_proper_reason_is_422(api, centre, body):
     api("lead", "post", "/floor/login")
     on_the_floor(api, "agent1")
     arrive(api, "pbx-1")
-    api("pbx", "post", "/cti/calls/pbx-1/answered")
+    pbx_answered(api, "pbx-1")
     call = Call.objects.get(external_id="pbx-1")
     response = api("lead", "post", f"/floor/calls/{call.pk}/take-over", body)
     assert response.status_code == 422
@@ -274,7 +275,7 @@ def test_b10_only_the_calls_team_lead_takes_it_over(api, centre, other_lead):
     api("lead2", "post", "/floor/login")
     on_the_floor(api, "agent1", "agent2")
     arrive(api, "pbx-1")
-    api("pbx", "post", "/cti/calls/pbx-1/answered")
+    pbx_answered(api, "pbx-1")
     call = Call.objects.get(external_id="pbx-1")
     body = {"reason": "angry customer"}
     assert api("lead2", "post", f"/floor/calls/{call.pk}/take-over", body).status_code == 404
@@ -289,7 +290,7 @@ def test_b10_only_the_calls_team_lead_takes_it_over(api, centre, other_lead):
 def talking(api, queue, external_id, agent):
     on_the_floor(api, agent)
     arrive(api, external_id, queue)
-    api("pbx", "post", f"/cti/calls/{external_id}/answered")
+    pbx_answered(api, external_id)
     return Call.objects.get(external_id=external_id)
 
 
@@ -361,7 +362,7 @@ def test_b8_a_bad_callback_promise_is_refused_and_nothing_is_scheduled(api, cloc
 def test_a4_a_transfer_request_is_bounded(api, centre, change):
     on_the_floor(api, "agent1", "agent2")
     arrive(api, "pbx-1")
-    api("pbx", "post", "/cti/calls/pbx-1/answered")
+    pbx_answered(api, "pbx-1")
     call = Call.objects.get(external_id="pbx-1")
     body = {"to_agent": "agent2", "reason": "billing", **change}
     response = api("agent1", "post", f"/floor/calls/{call.pk}/transfer", body)

@@ -1,0 +1,145 @@
+"""What the PBX reports about a call (CTI), checked against the call's state first.
+
+A PBX retries what it is not sure was heard, and reports what it saw, which may be late: the
+same report twice changes nothing the second time (and answers as the first did), and a report
+the call's state cannot take is refused as a conflict that says the state, changing nothing.
+The floor's own services do the work; these only decide whether there is work to do.
+"""
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from hotline.calls.choices import CallbackState, CallState, OfferOutcome
+from hotline.calls.models import Call, Callback, Offer
+from hotline.calls.services.calls import (
+    ENDED_CALL_STATES,
+    call_abandon,
+    call_end,
+    offer_accept,
+)
+from hotline.calls.services.floor import lock_call
+from hotline.calls.services.waiting import call_to_callback
+from hotline.calls.tasks import pbx_reporting
+from hotline.core.i18n import gettext_noop
+from hotline.core.refusal import PolicyRefusal
+
+ANSWERED_STATES = (CallState.CONNECTED, *ENDED_CALL_STATES)
+
+
+class CallConflict(Exception):
+    """The PBX reports something the call's state does not allow. No rule of the rulebook is
+    at stake, so none is named: the answer says the call's state instead (API: 409)."""
+
+    def __init__(self, call: Call, message: str, params: Mapping[str, Any] | None = None):
+        self.state = call.state
+        self.message = message
+        self.params = {"state": call.state, **(params or {})}
+        super().__init__(message % self.params)
+
+
+def cti_call_answer(
+    *, now: datetime, call_id: int, agent: str | None, offer_id: int | None
+) -> Call:
+    """The PBX says who picked up: the call is connected to them if it rings for them (B9).
+
+    `agent` (a user name) and/or `offer_id` name who answered; at least one is given."""
+    with transaction.atomic(), pbx_reporting():
+        call = lock_call(call_id)
+        if call.state in ANSWERED_STATES:
+            _check_same_answer(call, agent, offer_id)
+            return call  # said twice: it was answered once, by them
+        if call.state != CallState.OFFERED:
+            raise CallConflict(call, gettext_noop("The call is %(state)s: it is not ringing."))
+        offer = (
+            Offer.objects.select_related("agent")
+            .filter(call=call, outcome=OfferOutcome.PENDING)
+            .get()
+        )
+        if (agent is not None and offer.agent.username != agent) or (
+            offer_id is not None and offer.pk != offer_id
+        ):
+            raise PolicyRefusal(
+                "B9",
+                gettext_noop(
+                    "The call rings for %(agent)s (offer %(offer)s), not for the one who "
+                    "answered: connect it to them, or wait for its next offer."
+                ),
+                {"agent": offer.agent.username, "offer": offer.pk},
+            )
+        return offer_accept(actor=offer.agent, now=now, offer_id=offer.pk)
+
+
+def _check_same_answer(call: Call, agent: str | None, offer_id: int | None) -> None:
+    accepted = (
+        Offer.objects.select_related("agent")
+        .filter(call=call, outcome=OfferOutcome.ACCEPTED)
+        .order_by("-pk")
+        .first()
+    )
+    if accepted is None:  # a callback's call: the PBX never offered it
+        raise CallConflict(call, gettext_noop("The call is %(state)s: it is not ringing."))
+    if (agent is not None and accepted.agent.username != agent) or (
+        offer_id is not None and accepted.pk != offer_id
+    ):
+        raise PolicyRefusal(
+            "B9",
+            gettext_noop("The call was answered by %(agent)s (offer %(offer)s)."),
+            {"agent": accepted.agent.username, "offer": accepted.pk},
+        )
+
+
+def cti_call_end(*, now: datetime, call_id: int) -> Call:
+    """The talk ended; the same news twice changes nothing (call_end keeps that)."""
+    with transaction.atomic(), pbx_reporting():
+        call = lock_call(call_id)
+        if call.state not in ANSWERED_STATES:
+            raise CallConflict(call, gettext_noop("The call is %(state)s: it was never answered."))
+        return call_end(actor=None, now=now, call_id=call_id)
+
+
+def cti_call_abandon(*, now: datetime, call_id: int) -> Call:
+    """The caller hung up before an answer; the same news twice changes nothing."""
+    with transaction.atomic():
+        call = lock_call(call_id)
+        if call.state == CallState.ABANDONED:
+            return call
+        if call.state not in (CallState.WAITING, CallState.OFFERED):
+            raise CallConflict(
+                call,
+                gettext_noop(
+                    "The call is %(state)s: the caller was no longer waiting. A call that was "
+                    "answered is reported ended."
+                ),
+            )
+        return call_abandon(now=now, call_id=call_id)
+
+
+def cti_call_to_callback(
+    *, now: datetime, call_id: int, window_start: datetime, window_end: datetime
+) -> Callback:
+    """The caller chose a callback (B8); the same choice twice is the same callback."""
+    with transaction.atomic():
+        call = lock_call(call_id)
+        if call.state == CallState.CALLBACK:
+            made = (
+                Callback.objects.filter(origin_call=call)
+                .exclude(state=CallbackState.CANCELLED)
+                .order_by("-pk")
+                .first()
+            )
+            if made and (made.window_start, made.window_end) == (window_start, window_end):
+                return made
+            raise CallConflict(
+                call, gettext_noop("The call is %(state)s already, for another time window.")
+            )
+        if call.state != CallState.WAITING:
+            raise CallConflict(
+                call,
+                gettext_noop("The call is %(state)s: only a waiting call can become a callback."),
+            )
+        return call_to_callback(
+            now=now, call_id=call_id, window_start=window_start, window_end=window_end
+        )
