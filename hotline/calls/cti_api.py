@@ -90,8 +90,18 @@ class AnsweredIn(Schema):
     model_config = {  # the OpenAPI says "at least one", as the validator below does
         "json_schema_extra": {
             "anyOf": [
-                {"required": ["agent"]},
-                {"required": ["offer_id"]},
+                {
+                    "type": "object",
+                    "required": ["agent"],
+                    "properties": {"agent": {"type": "string", "minLength": 1, "maxLength": 150}},
+                },
+                {
+                    "type": "object",
+                    "required": ["offer_id"],
+                    "properties": {
+                        "offer_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+                    },
+                },
             ]
         }
     }

@@ -44,12 +44,7 @@ class Walk:
         node = self.resolve(node)
         if depth > 20:
             return  # a recursive schema: its fields were walked on the way down
-        branches = [  # alternatives; a branch that only says which fields are required is a
-            # constraint on the object itself ("at least one of"), not another shape
-            branch
-            for branch in node.get("anyOf") or node.get("oneOf") or node.get("allOf") or []
-            if set(self.resolve(branch)) - {"required"}
-        ]
+        branches = node.get("anyOf") or node.get("oneOf") or node.get("allOf")
         if branches:
             for branch in branches:
                 yield from self.unbounded(branch, where, depth + 1)
