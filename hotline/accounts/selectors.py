@@ -7,7 +7,7 @@ from django.db.models import Count
 from hotline.accounts.choices import Role
 from hotline.accounts.models import Team, User
 from hotline.calls.models import Queue
-from hotline.core.rulebook import Rulebook, setting
+from hotline.core.rulebook import Rulebook, Scope, setting
 from hotline.dispatch.models import Provider
 from hotline.formatting import duration_text, setting_text
 from hotline.rulebook.models import RuleValue
@@ -23,6 +23,8 @@ AGENT_RULES = (
     "b2.lunches_per_day",
     "b2.lunch_length",
     "b4.max_on_break",
+    "b4.max_on_break_share",
+    "b6.min_available_agents",
     "b1.prep_min",
 )
 PROVIDER_RULES = (
@@ -35,15 +37,26 @@ PROVIDER_RULES = (
 )
 
 
-def rule_lines(rulebook: Rulebook, keys: tuple[str, ...], **refs: object) -> list[dict[str, str]]:
+def rule_lines(
+    rulebook: Rulebook, keys: tuple[str, ...], queues: tuple[Queue, ...] = (), **refs: object
+) -> list[dict[str, Any]]:
+    """Each rule's value where `refs` apply and, for a rule that can be set per queue, the
+    value in each of `queues` where it differs (a queue's own, else the same fall-back)."""
     lines = []
     for key in keys:
         found = setting(key)
+        value = rulebook.value(key, **refs)
+        per_queue = [
+            {"queue": queue.name, "value": setting_text(found, in_queue)}
+            for queue in (queues if found.allows(Scope.QUEUE) else ())
+            if (in_queue := rulebook.value(key, **refs, queue=queue.pk)) != value
+        ]
         lines.append(
             {
                 "rule": found.rule,
                 "label": found.label,
-                "value": setting_text(found, rulebook.value(key, **refs)),
+                "value": setting_text(found, value),
+                "queues": per_queue,
             }
         )
     return lines
@@ -55,10 +68,11 @@ def home_context(user: User) -> dict[str, Any]:
 
 def _agent(user: User, rules: Rulebook) -> dict[str, Any]:
     team = user.team
+    queues = tuple(Queue.objects.filter(team=team).order_by("name")) if team else ()
     return {
         "team": team,
-        "queues": list(Queue.objects.filter(team=team)) if team else [],
-        "rules": rule_lines(rules, AGENT_RULES, team=team.pk if team else None),
+        "queues": list(queues),
+        "rules": rule_lines(rules, AGENT_RULES, queues, team=team.pk if team else None),
     }
 
 
