@@ -15,12 +15,14 @@ import threading
 import time
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hotline import clock
 from hotline.accounts.models import Team, User
 from hotline.core.refusal import PolicyRefusal
+from hotline.rulebook.selectors import centre_time_zone
 from hotline.wfm.check import check
 from hotline.wfm.roster import Infeasible, solve
 from hotline.workforce import planning
@@ -64,7 +66,8 @@ class Command(BaseCommand):
 
     def _first_monday(self, raw: str | None) -> date:
         if raw is None:
-            today = clock.now().date()
+            # Today where the centre is: in UTC, Sunday night in Sofia is still Sunday.
+            today = clock.now().astimezone(ZoneInfo(centre_time_zone())).date()
             return today + timedelta(days=7 - today.weekday())
         try:
             day = date.fromisoformat(raw)
