@@ -3,6 +3,8 @@
 language (422, what was typed shown again) before any service runs; the services keep the rules.
 """
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
@@ -11,13 +13,16 @@ from hotline.bounds import FIRST_DAY, LAST_DAY, MAX_ID
 from hotline.workforce.models import LeaveRequest
 from hotline.workforce.services import MAX_WEEKS
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 REASON_LENGTH = LeaveRequest._meta.get_field("reason").max_length or 300
 # A shift's breaks as typed: a few lines of "break 10:00-10:15"; a day has far fewer.
 BREAKS_LENGTH = 500
 TIME_LENGTH = 5  # HH:MM
 
 
-def _day(label: str) -> forms.DateField:
+def _day(label: "StrOrPromise") -> forms.DateField:
     return forms.DateField(
         label=label,
         validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)],
