@@ -229,3 +229,34 @@ def test_d14_roster_days_in_the_readers_language(client, centre, roster, at_now)
         assert formats.date_format(FIRST_MONDAY, "DATE_FORMAT") in html
         assert formats.date_format(FIRST_MONDAY + timedelta(days=1), "MONTH_DAY_FORMAT") in html
     assert " Dec" not in html
+
+
+def test_d14_agent_may_not_generate_or_edit_rosters(client, centre, roster, at_now):
+    shift = roster.shifts.first()
+    client.force_login(centre["agent1"])
+    generated = client.post(
+        reverse("workforce:generate"),
+        {"team": centre["agent1"].team_id, "first_monday": "2026-12-14", "weeks": "1"},
+    )
+    edited = client.post(
+        reverse("workforce:shift_edit", args=[shift.pk]),
+        {"prep_start": "07:00", "start": "07:15", "end": "15:00"},
+    )
+    assert (generated.status_code, edited.status_code) == (403, 403)
+    assert Roster.objects.count() == 1
+    assert Shift.objects.get(pk=shift.pk).start == shift.start
+
+
+def test_d14_every_finding_of_the_checker_is_read_in_the_readers_language():
+    """Each text hotline.wfm.check gives a violation is in the list the refusal translates."""
+    import re
+    from pathlib import Path
+
+    from hotline.wfm import check
+    from hotline.workforce.services import VIOLATION_TEXTS
+
+    source = Path(check.__file__).read_text()
+    found = set(re.findall(r'Violation\(\s*"[A-E]\d+",\s*f?"([^"]+)"', source))
+    found = {text.replace("{kind}", kind) for text in found for kind in ("break", "lunch")}
+    assert len(found) >= 13
+    assert found <= set(VIOLATION_TEXTS)
