@@ -32,8 +32,10 @@ from hotline.workforce.services import (
     roster_publish,
     shift_edit,
 )
+from hotline.workforce.templatetags.workforce import ACTIVITIES
 
 FORM_SOLVE_SECONDS = 20.0
+BREAK_KINDS = ("break", "lunch")
 TABS = (
     ("workforce:leave", gettext_lazy("Leave")),
     ("workforce:rosters", gettext_lazy("Rosters")),
@@ -180,19 +182,30 @@ def publish(request: HttpRequest, roster_id: int) -> HttpResponse:
     return redirect("workforce:roster", roster_id=found.pk)
 
 
+def _break_kinds() -> dict[str, str]:
+    """The kinds of break as the reader writes them (the page shows them in their language),
+    and as stored, which is also what the API and older pages say."""
+    kinds = {kind: kind for kind in BREAK_KINDS}
+    kinds.update({str(ACTIVITIES[kind]).casefold(): kind for kind in BREAK_KINDS})
+    return kinds
+
+
 def _breaks(raw: str) -> list[tuple[str, int, int]] | None:
-    """Lines of "kind HH:MM-HH:MM" (kind: break or lunch); None when one can't be read."""
+    """Lines of "kind HH:MM-HH:MM" (kind: break or lunch, or their name in the reader's
+    language); None when one can't be read."""
+    kinds = _break_kinds()
     found = []
     for line in raw.replace(";", "\n").splitlines():
         if not line.strip():
             continue
         try:
-            kind, span = line.split()
+            name, span = line.strip().rsplit(maxsplit=1)
             begin, end = span.split("-")
         except ValueError:
             return None
+        kind = kinds.get(" ".join(name.split()).casefold())
         b, e = _minutes(begin), _minutes(end)
-        if kind not in ("break", "lunch") or b is None or e is None:
+        if kind is None or b is None or e is None:
             return None
         found.append((kind, b, e))
     return found

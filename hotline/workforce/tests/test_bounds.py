@@ -260,3 +260,41 @@ def test_d14_every_finding_of_the_checker_is_read_in_the_readers_language():
     found = {text.replace("{kind}", kind) for text in found for kind in ("break", "lunch")}
     assert len(found) >= 13
     assert found <= set(VIOLATION_TEXTS)
+
+
+def test_b2_breaks_edited_as_shown_in_the_readers_language(client, centre, roster, at_now):
+    """The page writes the breaks in Bulgarian; posting them back as shown keeps the shift."""
+    import html as html_lib
+    import re
+
+    client.force_login(_bg(centre["lead"]))
+    page = client.get(reverse("workforce:roster", args=[roster.pk])).content.decode()
+    shift = next(s for s in roster.shifts.all() if s.breaks)
+    form = page.split(reverse("workforce:shift_edit", args=[shift.pk]))[1]
+    typed = html_lib.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", form, re.S).group(1))
+    with translation.override("bg"):
+        lunch = str(translation.gettext("lunch"))
+    assert lunch in typed
+    assert "lunch" not in typed
+    response = client.post(
+        reverse("workforce:shift_edit", args=[shift.pk]),
+        {
+            "prep_start": hhmm(shift.prep_start),
+            "start": hhmm(shift.start),
+            "end": hhmm(shift.end),
+            "breaks": typed,
+        },
+    )
+    assert response.status_code == 302
+    assert Shift.objects.get(pk=shift.pk).breaks == shift.breaks
+    unknown = client.post(
+        reverse("workforce:shift_edit", args=[shift.pk]),
+        {
+            "prep_start": hhmm(shift.prep_start),
+            "start": hhmm(shift.start),
+            "end": hhmm(shift.end),
+            "breaks": "nap 10:00-10:15",
+        },
+    )
+    assert unknown.status_code == 422
+    assert Shift.objects.get(pk=shift.pk).breaks == shift.breaks
