@@ -13,6 +13,7 @@ import json
 import sys
 import threading
 import time
+from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -151,6 +152,8 @@ class Command(BaseCommand):
             "gap": result.gap,
             "shortfall": result.shortfall,
             "wall_seconds": round(result.wall_seconds, 3),
+            # The rulebook's numbers as read for this team (each at its most specific scope).
+            "rules": asdict(problem.rules),
             "violations": [{"rule": v.rule, "what": v.what} for v in check(problem, result.shifts)],
             "shifts": [
                 {

@@ -157,3 +157,32 @@ def test_rulebook_reads_match_the_rulebook(centre):
     assert planning.roster_rules(team).weekly_minutes == int(
         rules.duration("d14.weekly_hours", team=team.pk).total_seconds() // 60
     )
+
+
+def test_b2_team_lunch_kept_by_the_cli_roster_and_not_by_another_team(centre, now):
+    call_history("repairs")
+    call_history("installations")
+    _set(centre, now, "b2.lunch_length", "15", Scope.TEAM, centre["lead"].team_id)
+    out = StringIO()
+    call_command(
+        "wfm",
+        "roster",
+        "--from",
+        FIRST_MONDAY.isoformat(),
+        "--seconds",
+        "4",
+        stdout=out,
+        stderr=StringIO(),
+    )
+    teams = {t["team"]: t for t in json.loads(out.getvalue())}
+    lunches = {
+        name: {
+            b["end"] - b["start"] for s in t["shifts"] for b in s["breaks"] if b["kind"] == "lunch"
+        }
+        for name, t in teams.items()
+    }
+    assert teams["Repairs"]["rules"]["lunch"] == 15
+    assert lunches["Repairs"] == {15}
+    assert teams["Installations"]["rules"]["lunch"] == 30
+    assert lunches["Installations"] == {30}
+    assert teams["Repairs"]["violations"] == teams["Installations"]["violations"] == []
