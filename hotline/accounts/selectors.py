@@ -16,8 +16,10 @@ from hotline.tickets.models import Customer, SlaContract
 
 AGENT_RULES = (
     "a1.max_talk",
+    "a1.warning_share",
     "a2.max_wait",
     "a3.daily_calls_target",
+    "a4.transfer_answer_timeout",
     "b2.short_breaks_per_day",
     "b2.short_break_length",
     "b2.lunches_per_day",

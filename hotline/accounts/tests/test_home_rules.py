@@ -100,3 +100,65 @@ def test_b4_b6_home_shows_the_share_and_the_queue_minimum(client, centre, now):
     cell = _row(client, agent, "Agents of a queue who must stay available when one leaves")
     assert cell.startswith("1")
     assert f"{repairs.name}: 3" in cell
+
+
+# A value other than the default for each rule the agent's home lists, as an admin types it.
+OTHER_VALUE = {
+    "a1.max_talk": "12",
+    "a1.warning_share": "70",
+    "a2.max_wait": "4",
+    "a3.daily_calls_target": "42",
+    "a4.transfer_answer_timeout": "40",
+    "b2.short_breaks_per_day": "3",
+    "b2.short_break_length": "10",
+    "b2.lunches_per_day": "2",
+    "b2.lunch_length": "40",
+    "b4.max_on_break": "2",
+    "b4.max_on_break_share": "25",
+    "b6.min_available_agents": "2",
+    "b1.prep_min": "10",
+}
+
+
+def _shown(key: str, raw: str, user) -> str:  # type: ignore[no-untyped-def]
+    from hotline.core.rulebook import setting
+    from hotline.formatting import setting_text
+
+    found = setting(key)
+    with translation.override(user.language):
+        return setting_text(found, found.parse(raw))
+
+
+def test_home_lists_every_rule_with_a_value_to_try():
+    from hotline.accounts.selectors import AGENT_RULES
+
+    assert set(AGENT_RULES) == set(OTHER_VALUE)
+
+
+@pytest.mark.parametrize("key", sorted(OTHER_VALUE))
+def test_home_each_rule_at_every_scope_it_accepts(client, centre, now, key):
+    from hotline.core.rulebook import setting
+
+    found = setting(key)
+    agent, other = _bg(centre["agent1"]), centre["agent5"]
+    raw = OTHER_VALUE[key]
+    repairs = Queue.objects.get(code="repairs")
+    label = found.label
+    if found.allows(Scope.QUEUE):
+        _set(centre, now, key, raw, Scope.QUEUE, repairs.pk)
+        assert f"{repairs.name}: {_shown(key, raw, agent)}" in _row(client, agent, label)
+        assert _row(client, other, label) == _shown(key, found.display(found.default), other)
+    if found.allows(Scope.TEAM):
+        _set(centre, now, key, raw, Scope.TEAM, other.team_id)  # another team's: not shown
+        assert not _row(client, agent, label).startswith(_shown(key, raw, agent))
+        _set(centre, now, key, raw, Scope.TEAM, agent.team_id)
+        # the team's; a queue of the same value is not repeated
+        assert _row(client, agent, label) == _shown(key, raw, agent)
+    _set(centre, now, key, raw)  # the centre's: every queue and team without its own
+    assert _row(client, other, label).startswith(_shown(key, raw, other))
+
+
+def _bg(user):  # type: ignore[no-untyped-def]
+    user.language = "bg"
+    user.save()
+    return user
