@@ -1,5 +1,6 @@
 """What each role's home page shows: one scoped query set per role (DESIGN.md convention 2)."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count
@@ -12,6 +13,7 @@ from hotline.dispatch.models import Provider
 from hotline.formatting import duration_text, setting_text
 from hotline.rulebook.models import RuleValue
 from hotline.rulebook.selectors import current_rulebook
+from hotline.tickets.choices import Zone
 from hotline.tickets.models import Customer, SlaContract
 
 AGENT_RULES = (
@@ -39,29 +41,59 @@ PROVIDER_RULES = (
 )
 
 
+@dataclass(frozen=True)
+class Variant:
+    """A place a rule may differ from the main value: a queue of the team, a customer with
+    its own contract numbers. `refs` are added to the main ones when it is read there."""
+
+    name: str
+    scope: Scope
+    refs: dict[str, object]
+
+
+def _key_refs(key: str) -> dict[str, object]:
+    """A D6 limit is the limit of one kind of zone: read where that zone's override applies."""
+    zone = key.removeprefix("d6.").removesuffix("_response")
+    return {"zone": zone} if key.startswith("d6.") and zone in Zone.values else {}
+
+
 def rule_lines(
-    rulebook: Rulebook, keys: tuple[str, ...], queues: tuple[Queue, ...] = (), **refs: object
+    rulebook: Rulebook, keys: tuple[str, ...], variants: tuple[Variant, ...] = (), **refs: object
 ) -> list[dict[str, Any]]:
-    """Each rule's value where `refs` apply and, for a rule that can be set per queue, the
-    value in each of `queues` where it differs (a queue's own, else the same fall-back)."""
+    """Each rule's value where `refs` apply and, in each of `variants` whose scope the rule
+    accepts, its value there where it differs from the main one (the rulebook's resolution)."""
     lines = []
     for key in keys:
         found = setting(key)
-        value = rulebook.value(key, **refs)
-        per_queue = [
-            {"queue": queue.name, "value": setting_text(found, in_queue)}
-            for queue in (queues if found.allows(Scope.QUEUE) else ())
-            if (in_queue := rulebook.value(key, **refs, queue=queue.pk)) != value
+        here = {**refs, **_key_refs(key)}
+        value = rulebook.value(key, **here)
+        differs = [
+            {"name": variant.name, "value": setting_text(found, there)}
+            for variant in variants
+            if found.allows(variant.scope)
+            and (there := rulebook.value(key, **here, **variant.refs)) != value
         ]
         lines.append(
             {
                 "rule": found.rule,
                 "label": found.label,
                 "value": setting_text(found, value),
-                "queues": per_queue,
+                "differs": differs,
             }
         )
     return lines
+
+
+def _customers_with_own_numbers(keys: tuple[str, ...]) -> tuple[Variant, ...]:
+    """The customers whose contract sets one of `keys` (listing every customer would drown
+    the page; the others have the centre's)."""
+    ids = RuleValue.objects.filter(key__in=keys, scope=Scope.CUSTOMER).values_list(
+        "scope_ref", flat=True
+    )
+    customers = Customer.objects.filter(pk__in=[int(i) for i in ids if i.isdigit()])
+    return tuple(
+        Variant(c.name, Scope.CUSTOMER, {"customer": c.pk}) for c in customers.order_by("name")
+    )
 
 
 def home_context(user: User) -> dict[str, Any]:
@@ -70,11 +102,12 @@ def home_context(user: User) -> dict[str, Any]:
 
 def _agent(user: User, rules: Rulebook) -> dict[str, Any]:
     team = user.team
-    queues = tuple(Queue.objects.filter(team=team).order_by("name")) if team else ()
+    queues = list(Queue.objects.filter(team=team).order_by("name")) if team else []
+    variants = tuple(Variant(q.name, Scope.QUEUE, {"queue": q.pk}) for q in queues)
     return {
         "team": team,
-        "queues": list(queues),
-        "rules": rule_lines(rules, AGENT_RULES, queues, team=team.pk if team else None),
+        "queues": queues,
+        "rules": rule_lines(rules, AGENT_RULES, variants, team=team.pk if team else None),
     }
 
 
@@ -88,6 +121,10 @@ def _team_lead(user: User, rules: Rulebook) -> dict[str, Any]:
     return context
 
 
+def _provider_rule_lines(rules: Rulebook) -> list[dict[str, Any]]:
+    return rule_lines(rules, PROVIDER_RULES, _customers_with_own_numbers(PROVIDER_RULES))
+
+
 def _provider_rows() -> list[Provider]:
     return list(Provider.objects.prefetch_related("regions").annotate(staff_count=Count("staff")))
 
@@ -98,12 +135,12 @@ def _manager(user: User, rules: Rulebook) -> dict[str, Any]:
 
 
 def _dispatcher(user: User, rules: Rulebook) -> dict[str, Any]:
-    return {"providers": _provider_rows(), "rules": rule_lines(rules, PROVIDER_RULES)}
+    return {"providers": _provider_rows(), "rules": _provider_rule_lines(rules)}
 
 
 def _provider(user: User, rules: Rulebook) -> dict[str, Any]:
     provider = Provider.objects.prefetch_related("regions").get(staff=user)
-    return {"provider": provider, "rules": rule_lines(rules, PROVIDER_RULES)}
+    return {"provider": provider, "rules": _provider_rule_lines(rules)}
 
 
 def _customer(user: User, rules: Rulebook) -> dict[str, Any]:

@@ -162,3 +162,24 @@ def _bg(user):  # type: ignore[no-untyped-def]
     user.language = "bg"
     user.save()
     return user
+
+
+D6_URBAN = "Response limit in urban zones"
+
+
+@pytest.mark.parametrize("who", ["dispatcher", "provider1"])
+def test_d6_provider_deadlines_at_zone_and_customer_scope(client, centre, now, who):
+    from hotline.tickets.models import Customer
+
+    user = _bg(centre[who])
+    first, second = Customer.objects.order_by("pk")[:2]
+    assert _row(client, user, D6_URBAN) == _in(user, 24 * 60)  # the default, nothing else
+    _set(centre, now, "d6.urban_response", "20", Scope.ZONE, "urban")
+    assert _row(client, user, D6_URBAN) == _in(user, 20 * 60)  # the zone's over the centre's
+    _set(centre, now, "d6.urban_response", "8", Scope.CUSTOMER, first.pk)
+    cell = _row(client, user, D6_URBAN)
+    assert cell.startswith(_in(user, 20 * 60))
+    assert f"{first.name}: {_in(user, 8 * 60)}" in cell  # that customer's contract
+    assert second.name not in cell  # the others keep the zone's: not listed
+    _set(centre, now, "d6.urban_response", "30")  # the centre's: under the zone's, not shown
+    assert _row(client, user, D6_URBAN).startswith(_in(user, 20 * 60))
