@@ -33,6 +33,7 @@ HOLDOUT_WEEKS = 1
 # Staffing targets the rulebook does not state: 80 % answered in 20 s (the KPI definition),
 # 95 % of callers within the A2 maximum wait, agents busy at most 85 % of their phone time.
 # Breaks are placed by the roster itself, so no shrinkage is added for them here.
+SERVICE_LEVEL = 0.8
 A2_SHARE = 0.95
 MAX_OCCUPANCY = 0.85
 
@@ -148,7 +149,7 @@ def team_max_wait(team: Team, rulebook: Rulebook | None = None) -> timedelta:
 
 def targets(team: Team, rulebook: Rulebook | None = None) -> Targets:
     return Targets(
-        service_level=0.8,
+        service_level=SERVICE_LEVEL,
         answer_within=SERVICE_LEVEL_THRESHOLD.total_seconds(),
         max_wait=team_max_wait(team, rulebook).total_seconds(),
         max_wait_share=A2_SHARE,

@@ -19,7 +19,9 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.permissions import may_open_view
 from hotline.accounts.views import signed_in
+from hotline.calls.selectors import SERVICE_LEVEL_THRESHOLD
 from hotline.core.refusal import PolicyRefusal
+from hotline.formatting import duration_text
 from hotline.i18n import refusal_text
 from hotline.rulebook.selectors import centre_time_zone
 from hotline.workforce import planning, selectors
@@ -262,6 +264,12 @@ def staffing(request: HttpRequest, roster_id: int) -> HttpResponse:
         "day_date": found.first_monday + timedelta(days=day),
         "days": [(d, found.first_monday + timedelta(days=d)) for d in range(found.weeks * 7)],
         "chart": chart,
+        "target": {
+            "share": round(planning.SERVICE_LEVEL * 100),
+            "within": duration_text(SERVICE_LEVEL_THRESHOLD),
+            "wait_share": round(planning.A2_SHARE * 100),
+            "wait": duration_text(chart.max_wait),
+        },
         "svg": selectors.chart_svg(chart),
         "tabs": _tabs(user),
         "rows": list(

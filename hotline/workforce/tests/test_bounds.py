@@ -186,6 +186,9 @@ def test_d14_shift_edit_by_another_teams_lead_not_found(client, centre, roster, 
     )
     assert response.status_code == 404
     assert Shift.objects.get(pk=shift.pk).start == shift.start
+    staffing = client.get(reverse("workforce:staffing", args=[roster.pk]))
+    assert staffing.status_code == 404
+    assert roster.team.name not in staffing.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -186,3 +186,25 @@ def test_b2_team_lunch_kept_by_the_cli_roster_and_not_by_another_team(centre, no
     assert teams["Installations"]["rules"]["lunch"] == 30
     assert lunches["Installations"] == {30}
     assert teams["Repairs"]["violations"] == teams["Installations"]["violations"] == []
+
+
+def test_a2_staffing_chart_says_the_queue_wait_it_keeps(client, centre, now):
+    """The team lead reads on the page which A2 the staffing kept: the queue's, in Bulgarian."""
+    from django.utils import translation
+
+    from hotline.formatting import duration_text
+    from hotline.workforce.services import roster_generate
+
+    call_history("repairs")
+    lead = centre["lead"]
+    lead.language = "bg"
+    lead.save()
+    _set(centre, now, "a2.max_wait", "45 s", Scope.QUEUE, Queue.objects.get(code="repairs").pk)
+    roster = roster_generate(
+        actor=lead, now=now, team=lead.team, first_monday=FIRST_MONDAY, weeks=1, seconds=4.0
+    )
+    client.force_login(lead)
+    with mock.patch("hotline.clock.now", return_value=now):
+        html = client.get(reverse("workforce:staffing", args=[roster.pk])).content.decode()
+    with translation.override("bg"):
+        assert f"{duration_text(timedelta(seconds=45))} (A2)" in html
