@@ -17,6 +17,7 @@ from hotline.accounts.models import Team, User
 from hotline.audit.models import Event
 from hotline.calls.models import Call, Queue
 from hotline.calls.selectors import SERVICE_LEVEL_THRESHOLD
+from hotline.core.breaks import BreakLimits
 from hotline.core.rulebook import Rulebook
 from hotline.rulebook.selectors import business_calendar, current_rulebook
 from hotline.wfm import check as wfm_check
@@ -32,6 +33,7 @@ HOLDOUT_WEEKS = 1
 # Staffing targets the rulebook does not state: 80 % answered in 20 s (the KPI definition),
 # 95 % of callers within the A2 maximum wait, agents busy at most 85 % of their phone time.
 # Breaks are placed by the roster itself, so no shrinkage is added for them here.
+SERVICE_LEVEL = 0.8
 A2_SHARE = 0.95
 MAX_OCCUPANCY = 0.85
 
@@ -45,9 +47,16 @@ def _whole_minutes(value: timedelta) -> int:
 
 
 def roster_rules(team: Team, rulebook: Rulebook | None = None) -> RosterRules:
-    """The rulebook's D1/D14/B1/B2/B4 numbers for `team`, as hotline.wfm takes them."""
+    """The rulebook's D1/D14/B1/B2/B4 numbers for `team`, as hotline.wfm takes them.
+
+    Each is read at every scope the rulebook lets it be set (these: the team, else the centre).
+    B4 is the floor's own resolution (hotline.core.breaks): a share of the team when one is
+    set, else the count, so the roster staggers breaks as the floor will allow them."""
     r = rulebook or current_rulebook()
     t = team.pk
+    b4 = BreakLimits.for_team(
+        r, team_id=t, team_size=len(rostered_agents(team)), queue_ids=frozenset()
+    )
     meeting = r.value("d14.meeting_weekday")
     return RosterRules(
         opens=_minutes(r.clock("d1.opens")),
@@ -63,7 +72,7 @@ def roster_rules(team: Team, rulebook: Rulebook | None = None) -> RosterRules:
         short_break=_whole_minutes(r.duration("b2.short_break_length", team=t)),
         lunches=r.count("b2.lunches_per_day", team=t),
         lunch=_whole_minutes(r.duration("b2.lunch_length", team=t)),
-        max_on_break=r.count("b4.max_on_break", team=t),
+        max_on_break=b4.max_on_break,
     )
 
 
@@ -126,12 +135,23 @@ def handle_seconds(team: Team) -> float:
     return sum(estimates) / len(estimates) if estimates else 300.0
 
 
-def targets(team: Team, rulebook: Rulebook | None = None) -> Targets:
+def team_max_wait(team: Team, rulebook: Rulebook | None = None) -> timedelta:
+    """A2 for a team's forecast: the shortest maximum wait of its queues (each read queue >
+    centre, the scopes A2 accepts), the centre's when it has none. The team's queues share
+    its agents, so every caller waits alike: staffing for the strictest queue keeps them all."""
     r = rulebook or current_rulebook()
+    waits = [
+        r.duration("a2.max_wait", queue=q, team=team.pk)
+        for q in Queue.objects.filter(team=team).values_list("pk", flat=True)
+    ]
+    return min(waits, default=r.duration("a2.max_wait", team=team.pk))
+
+
+def targets(team: Team, rulebook: Rulebook | None = None) -> Targets:
     return Targets(
-        service_level=0.8,
+        service_level=SERVICE_LEVEL,
         answer_within=SERVICE_LEVEL_THRESHOLD.total_seconds(),
-        max_wait=r.duration("a2.max_wait").total_seconds(),
+        max_wait=team_max_wait(team, rulebook).total_seconds(),
         max_wait_share=A2_SHARE,
         max_occupancy=MAX_OCCUPANCY,
     )
@@ -146,11 +166,12 @@ class TeamForecast:
     forecast: Forecast  # calls: (weeks, intervals in a week)
     staffing: list[Staffing]  # one per week
     aht: float
+    max_wait: float  # s, the A2 maximum wait the staffing keeps (team_max_wait)
 
 
 def team_forecast(team: Team, first_monday: date, weeks: int, slot: int = 15) -> TeamForecast:
     """Calls per interval for the weeks from `first_monday`, learnt from the weeks before it,
-    and the agents each interval needs (Erlang C against the centre's targets)."""
+    and the agents each interval needs (Erlang C against the targets, A2 the team's queues')."""
     zone = team_zone(team)
     start = first_monday - timedelta(weeks=HISTORY_WEEKS)
     since = datetime.combine(start, time(0), zone)
@@ -160,7 +181,9 @@ def team_forecast(team: Team, first_monday: date, weeks: int, slot: int = 15) ->
     aht = handle_seconds(team)
     goal = targets(team)
     staffing = [staff(row, aht, slot * 60.0, goal) for row in predicted.calls]
-    return TeamForecast(team, first_monday, weeks, slot, predicted, staffing, aht)
+    return TeamForecast(
+        team, first_monday, weeks, slot, predicted, staffing, aht, goal.max_wait or 0.0
+    )
 
 
 def required_per_day(plan: TeamForecast, rules: RosterRules) -> tuple[tuple[int, ...], ...]:
@@ -229,6 +252,7 @@ def forecast_json(plan: TeamForecast) -> dict[str, Any]:
         "weeks": plan.weeks,
         "interval_minutes": plan.slot,
         "aht_seconds": plan.aht,
+        "max_wait_seconds": plan.max_wait,
         "holdout_wape": plan.forecast.holdout_wape,
         "holdout_mape": plan.forecast.holdout_mape,
         "baseline_wape": plan.forecast.baseline_wape,

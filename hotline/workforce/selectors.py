@@ -65,6 +65,7 @@ class StaffingChart:
     scheduled: list[int]
     holdout_wape: float
     baseline_wape: float
+    max_wait: timedelta  # A2 as the staffing keeps it: the strictest of the team's queues
 
 
 def staffing_chart(roster: Roster, day: int) -> StaffingChart:
@@ -86,6 +87,7 @@ def staffing_chart(roster: Roster, day: int) -> StaffingChart:
         scheduled=[on[i * rules.slot] for i in range(first, last)],
         holdout_wape=plan.forecast.holdout_wape,
         baseline_wape=plan.forecast.baseline_wape,
+        max_wait=timedelta(seconds=plan.max_wait),
     )
 
 

@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import Team, User
@@ -62,7 +64,7 @@ def leave_request(
         raise PolicyRefusal(
             "D14",
             gettext_noop("Leave is asked at least %(days)s days in advance: from %(earliest)s."),
-            {"days": LEAVE_NOTICE.days, "earliest": earliest.isoformat()},
+            {"days": LEAVE_NOTICE.days, "earliest": earliest},
         )
     overlapping = LeaveRequest.objects.filter(
         agent=actor,
@@ -245,6 +247,32 @@ def roster_generate(
     return roster
 
 
+# hotline.wfm.check says what is broken in English (it is pure Python, no catalogue): the
+# reader reads it in their language. A text not listed here is shown as the checker says it.
+VIOLATION_TEXTS = {
+    "more than one shift a day": gettext_lazy("more than one shift a day"),
+    "shift on a closed day": gettext_lazy("shift on a closed day"),
+    "phone time outside the opening hours": gettext_lazy("phone time outside the opening hours"),
+    "shift on a day of approved leave": gettext_lazy("shift on a day of approved leave"),
+    "meeting day shift without the meeting first": gettext_lazy(
+        "meeting day shift without the meeting first"
+    ),
+    "preparation too short or too long": gettext_lazy("preparation too short or too long"),
+    "break: wrong number or length": gettext_lazy("short breaks: wrong number or length"),
+    "lunch: wrong number or length": gettext_lazy("lunch: wrong number or length"),
+    "unknown kind of break": gettext_lazy("unknown kind of break"),
+    "break outside the phone time": gettext_lazy("break outside the phone time"),
+    "breaks overlap": gettext_lazy("breaks overlap"),
+    "too many of a team on break at once": gettext_lazy("too many of a team on break at once"),
+    "weekly hours or days off not kept": gettext_lazy("weekly hours or days off not kept"),
+    "the phones are not staffed": gettext_lazy("the phones are not staffed"),
+}
+
+
+def violation_text(what: str) -> Promise | str:
+    return VIOLATION_TEXTS.get(what, what)
+
+
 def _refuse_violations(before: Iterable[Violation], after: Iterable[Violation]) -> None:
     """Refuse naming the rule of the first violation the change brings (hotline.wfm.check)."""
     seen = {(v.rule, v.what, tuple(sorted(v.where.items()))) for v in before}
@@ -253,7 +281,7 @@ def _refuse_violations(before: Iterable[Violation], after: Iterable[Violation]) 
             raise PolicyRefusal(
                 v.rule,
                 gettext_noop("The roster would break rule %(rule)s: %(what)s."),
-                {"rule": v.rule, "what": v.what},
+                {"rule": v.rule, "what": violation_text(v.what)},
             )
 
 

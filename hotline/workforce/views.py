@@ -6,6 +6,7 @@ input re-renders it with the error (422); another team's roster is a 404.
 
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,9 +19,13 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.permissions import may_open_view
 from hotline.accounts.views import signed_in
+from hotline.calls.selectors import SERVICE_LEVEL_THRESHOLD
 from hotline.core.refusal import PolicyRefusal
+from hotline.formatting import duration_text
 from hotline.i18n import refusal_text
+from hotline.rulebook.selectors import centre_time_zone
 from hotline.workforce import planning, selectors
+from hotline.workforce.forms import AdherenceForm, GenerateForm, LeaveForm, ShiftForm, first_error
 from hotline.workforce.models import LeaveRequest, Roster, Shift
 from hotline.workforce.services import (
     leave_decide,
@@ -29,8 +34,10 @@ from hotline.workforce.services import (
     roster_publish,
     shift_edit,
 )
+from hotline.workforce.templatetags.workforce import ACTIVITIES
 
 FORM_SOLVE_SECONDS = 20.0
+BREAK_KINDS = ("break", "lunch")
 TABS = (
     ("workforce:leave", gettext_lazy("Leave")),
     ("workforce:rosters", gettext_lazy("Rosters")),
@@ -43,17 +50,14 @@ def _tabs(user: User) -> list[tuple[str, Any]]:
 
 
 def _int(raw: str | None, default: int) -> int:
+    """A small whole number from a query string (a week or day index); `default` otherwise."""
+    text = (raw or "").strip()
+    if len(text) > 6:  # no index of a page is that long: int() of a huge text is slow
+        return default
     try:
-        return int(raw or "")
+        return int(text)
     except ValueError:
         return default
-
-
-def _date(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw or "")
-    except ValueError:
-        return None
 
 
 def _minutes(raw: str | None) -> int | None:
@@ -74,6 +78,11 @@ def _next_monday(today: date) -> date:
     return today + timedelta(days=7 - today.weekday())
 
 
+def _centre_today() -> date:
+    """Today where the centre is, not in UTC (Sunday 23:30 in Sofia is not Sunday 21:30)."""
+    return clock.now().astimezone(ZoneInfo(centre_time_zone())).date()
+
+
 # --- rosters -------------------------------------------------------------------------------------
 
 
@@ -88,7 +97,7 @@ def rosters(
     context = {
         "rosters": selectors.rosters_for(user)[:50],
         "teams": selectors.teams_for(user),
-        "next_monday": _next_monday(clock.now().date()),
+        "next_monday": _next_monday(_centre_today()),
         "form": request.POST if request.method == "POST" else {},
         "error": error,
         "tabs": _tabs(user),
@@ -100,10 +109,17 @@ def rosters(
 @require_POST
 def generate(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
-    team = selectors.teams_for(user).filter(pk=_int(request.POST.get("team"), 0)).first()
-    first_monday = _date(request.POST.get("first_monday"))
-    weeks = _int(request.POST.get("weeks"), 0)
-    if team is None or first_monday is None or weeks <= 0:
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        return rosters(
+            request,
+            error=_("Choose a team, a Monday and a number of weeks.") + " " + first_error(form),
+            status=422,
+        )
+    # Another team than one's own reads as no team at all: nothing said about it.
+    team = selectors.teams_for(user).filter(pk=form.cleaned_data["team"]).first()
+    first_monday, weeks = form.cleaned_data["first_monday"], form.cleaned_data["weeks"]
+    if team is None:
         return rosters(
             request, error=_("Choose a team, a Monday and a number of weeks."), status=422
         )
@@ -168,19 +184,30 @@ def publish(request: HttpRequest, roster_id: int) -> HttpResponse:
     return redirect("workforce:roster", roster_id=found.pk)
 
 
+def _break_kinds() -> dict[str, str]:
+    """The kinds of break as the reader writes them (the page shows them in their language),
+    and as stored, which is also what the API and older pages say."""
+    kinds = {kind: kind for kind in BREAK_KINDS}
+    kinds.update({str(ACTIVITIES[kind]).casefold(): kind for kind in BREAK_KINDS})
+    return kinds
+
+
 def _breaks(raw: str) -> list[tuple[str, int, int]] | None:
-    """Lines of "kind HH:MM-HH:MM" (kind: break or lunch); None when one can't be read."""
+    """Lines of "kind HH:MM-HH:MM" (kind: break or lunch, or their name in the reader's
+    language); None when one can't be read."""
+    kinds = _break_kinds()
     found = []
     for line in raw.replace(";", "\n").splitlines():
         if not line.strip():
             continue
         try:
-            kind, span = line.split()
+            name, span = line.strip().rsplit(maxsplit=1)
             begin, end = span.split("-")
         except ValueError:
             return None
+        kind = kinds.get(" ".join(name.split()).casefold())
         b, e = _minutes(begin), _minutes(end)
-        if kind not in ("break", "lunch") or b is None or e is None:
+        if kind is None or b is None or e is None:
             return None
         found.append((kind, b, e))
     return found
@@ -192,8 +219,12 @@ def edit_shift(request: HttpRequest, shift_id: int) -> HttpResponse:
     shift = Shift.objects.filter(pk=shift_id, roster__in=selectors.rosters_for(user)).first()
     if shift is None:
         raise Http404
-    prep, start, end = (_minutes(request.POST.get(k)) for k in ("prep_start", "start", "end"))
-    breaks = _breaks(request.POST.get("breaks", "")) if "breaks" in request.POST else None
+    form = ShiftForm(request.POST)
+    if not form.is_valid():
+        return roster(request, shift.roster_id, error=first_error(form), status=422)
+    data = form.cleaned_data
+    prep, start, end = (_minutes(data[k]) for k in ("prep_start", "start", "end"))
+    breaks = _breaks(data["breaks"]) if "breaks" in request.POST else None
     if (
         prep is None
         or start is None
@@ -233,6 +264,12 @@ def staffing(request: HttpRequest, roster_id: int) -> HttpResponse:
         "day_date": found.first_monday + timedelta(days=day),
         "days": [(d, found.first_monday + timedelta(days=d)) for d in range(found.weeks * 7)],
         "chart": chart,
+        "target": {
+            "share": round(planning.SERVICE_LEVEL * 100),
+            "within": duration_text(SERVICE_LEVEL_THRESHOLD),
+            "wait_share": round(planning.A2_SHARE * 100),
+            "wait": duration_text(chart.max_wait),
+        },
         "svg": selectors.chart_svg(chart),
         "tabs": _tabs(user),
         "rows": list(
@@ -268,16 +305,16 @@ def leave(
 @require_POST
 def leave_ask(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
-    first, last = _date(request.POST.get("first_day")), _date(request.POST.get("last_day"))
-    if first is None or last is None:
-        return leave(request, error=_("Give the first and last day of leave."), status=422)
+    form = LeaveForm(request.POST)
+    if not form.is_valid():
+        return leave(request, error=first_error(form), status=422)
     try:
         leave_request(
             actor=user,
             now=clock.now(),
-            first_day=first,
-            last_day=last,
-            reason=request.POST.get("reason", ""),
+            first_day=form.cleaned_data["first_day"],
+            last_day=form.cleaned_data["last_day"],
+            reason=form.cleaned_data["reason"],
         )
     except PolicyRefusal as refused:
         return leave(request, refused=refused, status=409)
@@ -309,14 +346,23 @@ def leave_decision(request: HttpRequest, leave_id: int) -> HttpResponse:
 def adherence(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     teams = selectors.teams_for(user)
-    team = teams.filter(pk=_int(request.GET.get("team"), 0)).first() or teams.first()
+    form = AdherenceForm(request.GET)
+    valid = form.is_valid()
+    asked = form.cleaned_data if valid else {}
+    team = teams.filter(pk=asked.get("team") or 0).first() or teams.first()
     now = clock.now()
     rows: list[selectors.AdherenceRow] = []
     day = None
     if team is not None:
         today = now.astimezone(planning.team_zone(team)).date()
-        day = _date(request.GET.get("day")) or today
-        day = min(day, today)
+        day = min(asked.get("day") or today, today)
         rows = selectors.team_adherence(team, day, now)
-    context = {"teams": teams, "team": team, "day": day, "rows": rows, "tabs": _tabs(user)}
-    return render(request, "workforce/adherence.html", context)
+    context = {
+        "teams": teams,
+        "team": team,
+        "day": day,
+        "rows": rows,
+        "tabs": _tabs(user),
+        "error": "" if valid else first_error(form),
+    }
+    return render(request, "workforce/adherence.html", context, status=200 if valid else 422)

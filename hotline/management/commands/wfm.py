@@ -13,14 +13,17 @@ import json
 import sys
 import threading
 import time
+from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hotline import clock
 from hotline.accounts.models import Team, User
 from hotline.core.refusal import PolicyRefusal
+from hotline.rulebook.selectors import centre_time_zone
 from hotline.wfm.check import check
 from hotline.wfm.roster import Infeasible, solve
 from hotline.workforce import planning
@@ -64,7 +67,8 @@ class Command(BaseCommand):
 
     def _first_monday(self, raw: str | None) -> date:
         if raw is None:
-            today = clock.now().date()
+            # Today where the centre is: in UTC, Sunday night in Sofia is still Sunday.
+            today = clock.now().astimezone(ZoneInfo(centre_time_zone())).date()
             return today + timedelta(days=7 - today.weekday())
         try:
             day = date.fromisoformat(raw)
@@ -148,6 +152,8 @@ class Command(BaseCommand):
             "gap": result.gap,
             "shortfall": result.shortfall,
             "wall_seconds": round(result.wall_seconds, 3),
+            # The rulebook's numbers as read for this team (each at its most specific scope).
+            "rules": asdict(problem.rules),
             "violations": [{"rule": v.rule, "what": v.what} for v in check(problem, result.shifts)],
             "shifts": [
                 {
