@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from hotline.audit.models import Event
 
@@ -95,5 +97,7 @@ def test_e5_record_body_that_is_not_a_json_object_is_refused(client, token_for, 
         HTTP_AUTHORIZATION=f"Bearer {token_for(account['user'])}",
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": "The request body is not a JSON object."}
+    with translation.override(account["user"].language):  # the customer's, Bulgarian
+        assert response.json() == {"detail": gettext("The request body is not a JSON object.")}
+    assert response["Content-Language"] == account["user"].language
     assert not Event.objects.filter(action="record_requested").exists()
