@@ -67,8 +67,10 @@ def notice_claim(*, now: datetime, notice_id: int) -> Notice | None:
 
 
 def retry_pause(attempts: int) -> timedelta:
-    first = timedelta(seconds=settings.HOTLINE_NOTICE_RETRY)
-    return min(first * 2 ** max(attempts - 1, 0), LONGEST_PAUSE)
+    """The pause after the attempts so far: the first HOTLINE_NOTICE_RETRY, then doubling."""
+    first = timedelta(seconds=float(settings.HOTLINE_NOTICE_RETRY))
+    doubled: timedelta = first * 2 ** max(attempts - 1, 0)
+    return min(doubled, LONGEST_PAUSE)
 
 
 def notice_deliver(*, now: datetime, notice_id: int) -> Notice | None:
