@@ -20,6 +20,9 @@ from hotline.taskrunner import TaskRunners, run_batch, task_results_fail_dead
 # On TERM, how long the task runners may finish the task in hand: less than the usual 10 s a
 # process manager waits before KILL. A send cut off comes back by its lease.
 STOP_GRACE_SECONDS = 3.0
+# How often results left "running" by a dead runner of this machine are looked for (another
+# worker process killed with -9, its results otherwise "running" for ever).
+DEAD_RUNNERS_EVERY_SECONDS = 60.0
 
 
 class Stop(BaseException):
@@ -58,12 +61,16 @@ class Command(BaseCommand):
         demo = self._demo_floor() if options["demo"] else None
         self.stdout.write(f"Worker {self.worker_name} is running.")
         self.stdout.flush()
+        looked_for_dead = time.monotonic()
         try:
             while True:
                 now = clock.now()
                 if demo is not None:
                     demo.step(now)
                 self._tick(now)
+                if time.monotonic() - looked_for_dead > DEAD_RUNNERS_EVERY_SECONDS:
+                    task_results_fail_dead()
+                    looked_for_dead = time.monotonic()
                 close_old_connections()
                 time.sleep(options["interval"])
         except Stop:
