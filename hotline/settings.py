@@ -157,7 +157,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Notices are sent from a queue per channel (each with its own task runner in `hotline worker`),
+# so a slow e-mail server holds up only e-mail; everything else runs on "default".
+NOTICE_QUEUES = ["notices_email", "notices_sms", "notices_webhook"]
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", *NOTICE_QUEUES],
+    }
+}
 
 REDIS_URL = os.environ.get("HOTLINE_REDIS_URL", "")
 # Where routing decisions are pushed for a PBX (offers, transfers, callbacks); empty: no push.
@@ -185,6 +193,18 @@ HOTLINE_EMAIL_OUTBOX = os.environ.get("HOTLINE_EMAIL_OUTBOX", "")
 if HOTLINE_EMAIL_OUTBOX:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = HOTLINE_EMAIL_OUTBOX
+# How long each channel may take (seconds; SMTP: per network operation) before the attempt
+# counts as failed and the notice is retried later; the others' notices go on meanwhile.
+EMAIL_TIMEOUT = float(os.environ.get("HOTLINE_SMTP_TIMEOUT", "10"))
+HOTLINE_SMS_TIMEOUT = float(os.environ.get("HOTLINE_SMS_TIMEOUT", "10"))
+HOTLINE_NOTICE_WEBHOOK_TIMEOUT = float(os.environ.get("HOTLINE_NOTICE_WEBHOOK_TIMEOUT", "10"))
+# A sender holds a notice this long (seconds); a notice still held after it (its worker died
+# mid-send) is sent again, with the same idempotency key. Longer than any whole send takes.
+HOTLINE_NOTICE_LEASE = float(os.environ.get("HOTLINE_NOTICE_LEASE", "120"))
+# A failed send is retried after HOTLINE_NOTICE_RETRY seconds, then twice as long each time (at
+# most an hour), HOTLINE_NOTICE_ATTEMPTS attempts in all; then the notice is failed.
+HOTLINE_NOTICE_RETRY = float(os.environ.get("HOTLINE_NOTICE_RETRY", "30"))
+HOTLINE_NOTICE_ATTEMPTS = int(os.environ.get("HOTLINE_NOTICE_ATTEMPTS", "6"))
 
 LOGGING = {
     "version": 1,

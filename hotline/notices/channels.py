@@ -1,6 +1,10 @@
 """The channel registry (DESIGN convention 9): how a notice leaves Hotline.
 
-A sender gets the notice and raises if it could not deliver it; the task records the error.
+A sender gets the notice and raises if it could not deliver it: `NotDelivered` when trying
+again cannot help (no address, no gateway), anything else (refused, timed out, a non-2xx answer)
+is retried later. Every sender has a timeout (settings) and carries the notice's idempotency key
+(webhook header, SMS `id`, e-mail Message-ID): a notice is sent at least once, and a receiver
+that keeps the keys it has seen takes it exactly once (services.notice_deliver).
 Channels without a sender are not sent by Hotline: the portal shows its notices at once, and
 phone and fax are made by a person, who then marks them logged.
 """
@@ -10,13 +14,12 @@ import urllib.request
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 
 from hotline.notices.choices import NoticeChannel, NoticeState
 from hotline.notices.models import Notice
 
 Sender = Callable[[Notice], None]
-TIMEOUT_SECONDS = 10
 
 SENDERS: dict[str, Sender] = {}
 BY_HAND = frozenset({NoticeChannel.PHONE, NoticeChannel.FAX})
@@ -41,24 +44,39 @@ def initial_state(channel: str) -> NoticeState:
     return NoticeState.TO_LOG if channel in BY_HAND else NoticeState.SENT
 
 
-def post_json(url: str, payload: dict[str, object]) -> None:
+def queue_of(channel: str) -> str:
+    """The task queue a channel's notices are sent from (settings.NOTICE_QUEUES)."""
+    return f"notices_{channel}"
+
+
+def idempotency_key(notice: Notice) -> str:
+    """The same for every attempt at one notice, different for every notice (and database)."""
+    return f"hotline-notice-{notice.pk}-{int(notice.created_at.timestamp())}"
+
+
+def post_json(url: str, payload: dict[str, object], *, key: str, timeout: float) -> None:
     if not url:
         raise NotDelivered("no URL configured")
     request = urllib.request.Request(
         url,
         data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "Idempotency-Key": key},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS):
+    with urllib.request.urlopen(request, timeout=timeout):
         pass  # 2xx; urllib raises HTTPError for anything else
 
 
 @sender(NoticeChannel.EMAIL)
 def send_email(notice: Notice) -> None:
+    """Through EMAIL_BACKEND (SMTP: EMAIL_TIMEOUT); a resent message keeps its Message-ID."""
     if not notice.address:
         raise NotDelivered("no e-mail address")
-    send_mail(notice.subject, notice.body, None, [notice.address])
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    message_id = f"<{idempotency_key(notice)}@{domain.strip('> ')}>"
+    EmailMessage(
+        notice.subject, notice.body, None, [notice.address], headers={"Message-ID": message_id}
+    ).send()
 
 
 @sender(NoticeChannel.SMS)
@@ -67,15 +85,23 @@ def send_sms(notice: Notice) -> None:
     if not notice.address:
         raise NotDelivered("no phone number")
     text = f"{notice.subject}\n{notice.body}"
-    post_json(settings.HOTLINE_SMS_GATEWAY_URL, {"to": notice.address, "text": text})
+    key = idempotency_key(notice)
+    post_json(
+        settings.HOTLINE_SMS_GATEWAY_URL,
+        {"id": key, "to": notice.address, "text": text},
+        key=key,
+        timeout=settings.HOTLINE_SMS_TIMEOUT,
+    )
 
 
 @sender(NoticeChannel.WEBHOOK)
 def send_webhook(notice: Notice) -> None:
     """POST the notice as JSON to its address (HOTLINE_NOTICE_WEBHOOK_URL when written)."""
+    key = idempotency_key(notice)
     post_json(
         notice.address,
         {
+            "id": key,
             "notice": notice.pk,
             "rule": notice.rule,
             "customer": notice.customer_id,
@@ -88,4 +114,6 @@ def send_webhook(notice: Notice) -> None:
             "body": notice.body,
             "created_at": notice.created_at.isoformat(),
         },
+        key=key,
+        timeout=settings.HOTLINE_NOTICE_WEBHOOK_TIMEOUT,
     )

@@ -15,6 +15,7 @@ class NoticeChannel(models.TextChoices):
 
 class NoticeState(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     TO_LOG = "to_log", _("To make by hand")

@@ -43,6 +43,11 @@ class Notice(models.Model):
     created_at = models.DateTimeField(_("created"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The outbox (services.notice_deliver): sends tried so far, when the next may be tried, and
+    # until when the sender that marked it sending holds it.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("held until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notice")
@@ -51,6 +56,7 @@ class Notice(models.Model):
         indexes = [
             models.Index(fields=["customer", "-created_at"], name="notice_customer_recent"),
             models.Index(fields=["provider", "-created_at"], name="notice_provider_recent"),
+            models.Index(fields=["state", "next_attempt_at"], name="notice_outbox"),
         ]
 
     def __str__(self) -> str:

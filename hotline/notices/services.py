@@ -11,10 +11,10 @@ Subject and body are English templates marked with gettext_noop; they are transl
 recipient's language when the notice is written (datetimes in params are shown in the
 recipient's time zone and language; lazy strings in params are translated too). The notice row
 is written in the caller's transaction; sending happens in a task after commit, through the
-channel registry (e-mail, SMS gateway, webhook, portal only, phone/fax logged by hand).
+channel registry (e-mail, SMS gateway, webhook, portal only, phone/fax logged by hand), with a
+lease and retries (notices/outbox.py: at least once, with an idempotency key).
 """
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,9 +32,10 @@ from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.dispatch.models import Provider, WorkOrder
 from hotline.formatting import param_text
-from hotline.notices.channels import SENDERS, initial_state
+from hotline.notices.channels import initial_state
 from hotline.notices.choices import NoticeChannel, NoticeState
 from hotline.notices.models import Notice
+from hotline.notices.outbox import notice_enqueue
 from hotline.rulebook.selectors import centre_time_zone
 from hotline.tickets.models import Customer, Ticket
 
@@ -42,8 +43,6 @@ ENTITY = "notices.notice"
 SUBJECT_MAX = 200  # Notice.subject's length: a long translated subject is cut, not refused
 # Who makes the phone calls and faxes a provider's channel asks for (D3), and logs them.
 LOGGERS = frozenset({Role.DISPATCHER, Role.TEAM_LEAD})
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -140,43 +139,11 @@ def notify(
         state=state,
         created_at=now,
         sent_at=now if state == NoticeState.SENT else None,
+        next_attempt_at=now if state == NoticeState.QUEUED else None,
     )
     if state == NoticeState.QUEUED:
         notice_id = notice.pk
-        transaction.on_commit(lambda: _enqueue(notice_id))
-    return notice
-
-
-def _enqueue(notice_id: int) -> None:
-    from hotline.notices.tasks import notice_send
-
-    notice_send.enqueue(notice_id)
-
-
-def notice_deliver(*, now: datetime, notice_id: int) -> Notice | None:
-    """Send a queued notice through its channel and record how it went (the task's work).
-
-    Sending happens outside any transaction (a slow gateway holds no lock); a failure sets the
-    notice failed with the error, so it is never lost.
-    """
-    notice = Notice.objects.filter(pk=notice_id, state=NoticeState.QUEUED).first()
-    if notice is None:
-        return None  # already sent, or gone with its case
-    error = ""
-    try:
-        SENDERS[notice.channel](notice)
-    except Exception as failure:
-        logger.warning("notice %s by %s failed: %s", notice_id, notice.channel, failure)
-        error = f"{type(failure).__name__}: {failure}"
-    with transaction.atomic():
-        notice = Notice.objects.select_for_update().get(pk=notice_id)
-        if notice.state != NoticeState.QUEUED:
-            return notice
-        notice.state = NoticeState.FAILED if error else NoticeState.SENT
-        notice.sent_at = None if error else now
-        notice.error = error
-        notice.save(update_fields=["state", "sent_at", "error"])
-        _event(None, now, notice, "failed" if error else "sent", reason=error)
+        transaction.on_commit(lambda: notice_enqueue(notice_id, channel))
     return notice
 
 
@@ -194,12 +161,12 @@ def notice_mark_logged(*, actor: User, now: datetime, notice_id: int) -> Notice:
             )
         notice.state, notice.sent_at = NoticeState.SENT, now
         notice.save(update_fields=["state", "sent_at"])
-        _event(actor, now, notice, "logged")
+        notice_event(now, notice, "logged", actor=actor)
     return notice
 
 
-def _event(
-    actor: User | None, now: datetime, notice: Notice, action: str, reason: str = ""
+def notice_event(
+    now: datetime, notice: Notice, action: str, reason: str = "", actor: User | None = None
 ) -> None:
     event_append(
         actor=actor,

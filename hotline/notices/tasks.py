@@ -3,11 +3,11 @@
 from django_tasks import task
 
 from hotline import clock
-from hotline.notices.services import notice_deliver
+from hotline.notices.outbox import notice_deliver
 
 
 @task()
 def notice_send(notice_id: int) -> str:
-    """Send one notice; its state (sent or failed, with the error) is what the task returns."""
+    """Send one notice; its state (sent, queued again for a retry, failed) is what it returns."""
     notice = notice_deliver(now=clock.now(), notice_id=notice_id)
     return notice.state if notice else "skipped"

@@ -1,5 +1,4 @@
 import os
-import subprocess
 import sys
 from typing import Any
 
@@ -9,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from hotline import clock
 from hotline.demo import DEMO_PASSWORD, seed_demo_cases, seed_demo_centre, seed_demo_reviews
+from hotline.processes import start_child, stop_child
 
 
 def demo_email_outbox() -> str:
@@ -59,9 +59,9 @@ class Command(BaseCommand):
             self.stdout.write(f"E-mail notices are written to {outbox} (no SMTP server is set).")
         if not serving:
             return
-        worker = subprocess.Popen([sys.executable, "-m", "hotline.cli", "worker", "--demo"])
+        # Dies with this process, even by kill -9 (processes.py); stopped with it on TERM/Ctrl+C.
+        worker = start_child([sys.executable, "-m", "hotline.cli", "worker", "--demo"])
         try:
             call_command("serve", host=options["host"], port=options["port"], no_migrate=True)
         finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+            stop_child(worker)

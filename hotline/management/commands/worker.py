@@ -1,9 +1,9 @@
 import os
+import signal
 import socket
-import subprocess
-import sys
 import time
 from datetime import datetime
+from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -14,12 +14,29 @@ from hotline.calls.services.tick import floor_tick
 from hotline.deadlines.services import deadlines_fire_due
 from hotline.dispatch.services import dispatch_tick
 from hotline.followup.services import followup_tick
+from hotline.notices.outbox import notices_requeue_lost
+from hotline.taskrunner import TaskRunners, run_batch, task_results_fail_dead
+
+# On TERM, how long the task runners may finish the task in hand: less than the usual 10 s a
+# process manager waits before KILL. A send cut off comes back by its lease.
+STOP_GRACE_SECONDS = 3.0
+# How often results left "running" by a dead runner of this machine are looked for (another
+# worker process killed with -9, its results otherwise "running" for ever).
+DEAD_RUNNERS_EVERY_SECONDS = 60.0
+
+
+class Stop(BaseException):
+    """TERM (or INT): leave the loop and stop the task runners."""
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise Stop(signal.strsignal(signum))
 
 
 class Command(BaseCommand):
     help = (
         "Run background work: the floor's timers and missed deadlines every second, the daily "
-        "clearing, and queued tasks."
+        "clearing, and queued tasks (in threads of this process, one per task queue)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,39 +49,42 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        tasks_command = [
-            sys.executable,
-            "-m",
-            "hotline.cli",
-            "db_worker",
-            "--interval",
-            str(options["interval"]),
-        ]
+        task_results_fail_dead()
         if options["once"]:
             self._tick(clock.now())
-            subprocess.run([*tasks_command, "--batch"], check=True)
+            run_batch()
             return
-        tasks = subprocess.Popen(tasks_command)
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        runners = TaskRunners(interval=options["interval"])
+        runners.start()
         demo = self._demo_floor() if options["demo"] else None
+        self.stdout.write(f"Worker {self.worker_name} is running.")
+        self.stdout.flush()
+        looked_for_dead = time.monotonic()
         try:
             while True:
                 now = clock.now()
                 if demo is not None:
                     demo.step(now)
                 self._tick(now)
+                if time.monotonic() - looked_for_dead > DEAD_RUNNERS_EVERY_SECONDS:
+                    task_results_fail_dead()
+                    looked_for_dead = time.monotonic()
                 close_old_connections()
                 time.sleep(options["interval"])
-        except KeyboardInterrupt:
+        except Stop:
             pass
         finally:
-            tasks.terminate()
-            tasks.wait(timeout=10)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # stopping already: once is enough
+            runners.stop(grace=STOP_GRACE_SECONDS)
 
     def _tick(self, now: datetime) -> None:
         floor_tick(now)
         deadlines_fire_due(now=now, worker=self.worker_name)
         dispatch_tick(now=now)  # D7: clearing at close, leftovers at opening
         followup_tick(now=now)  # D12: a follow-up decision for every completed order
+        notices_requeue_lost(now)  # a sender that died mid-send: its notice is sent again
 
     @property
     def worker_name(self) -> str:

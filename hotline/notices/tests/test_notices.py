@@ -1,8 +1,11 @@
 """Notices: one recipient, their channel, their language and zone, sent after commit, never lost."""
 
+import contextlib
 import json
+import socket
 import threading
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -15,9 +18,11 @@ from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.dispatch.choices import UrgeReason
 from hotline.dispatch.models import Provider
+from hotline.notices.channels import idempotency_key
 from hotline.notices.choices import NoticeChannel, NoticeState
 from hotline.notices.models import Notice
-from hotline.notices.services import notice_deliver, notice_mark_logged, notify
+from hotline.notices.outbox import notice_deliver
+from hotline.notices.services import notice_mark_logged, notify
 from hotline.tickets.models import Customer
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +61,24 @@ def gateway():
     yield f"http://127.0.0.1:{server.server_port}/send", received, status
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def silent_server():
+    """A server on a free loopback port that accepts connections and never answers."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                accepted.append(listener.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield listener.getsockname()[1]
+    listener.close()
+    for connection in accepted:
+        connection.close()
 
 
 @pytest.fixture
@@ -263,7 +286,8 @@ def test_c3_sms_goes_to_the_gateway_as_json(
     customer.save()
     with django_capture_on_commit_callbacks(execute=True):
         notice = to_customer(now, customer)
-    assert received == [{"to": customer.phone, "text": f"{notice.subject}\n{notice.body}"}]
+    text = f"{notice.subject}\n{notice.body}"
+    assert received == [{"id": idempotency_key(notice), "to": customer.phone, "text": text}]
     notice.refresh_from_db()
     assert (notice.state, notice.error) == (NoticeState.SENT, "")
 
@@ -279,15 +303,28 @@ def test_webhook_gets_the_notice_as_json(now, customer, settings, gateway):
     assert (payload["rule"], payload["subject"], payload["language"]) == ("C3", "Repair T-1", "bg")
 
 
-def test_a_gateway_error_marks_the_notice_failed_and_keeps_it(now, customer, settings, gateway):
+def test_a_gateway_error_is_retried_later_then_fails_the_notice(now, customer, settings, gateway):
     url, received, status = gateway
     settings.HOTLINE_SMS_GATEWAY_URL = url
+    settings.HOTLINE_NOTICE_RETRY, settings.HOTLINE_NOTICE_ATTEMPTS = 30, 3
     status["code"] = 503
     notice = to_customer(now, customer, channel="sms")
     notice_deliver(now=now, notice_id=notice.pk)
     notice.refresh_from_db()
-    assert len(received) == 1
-    assert notice.state == NoticeState.FAILED
+    assert (notice.state, notice.attempts) == (NoticeState.QUEUED, 1)
+    assert notice.next_attempt_at == now + timedelta(seconds=30)
+    assert "503" in notice.error
+    # Not before its pause is over; then after 30 s, and 60 s more (the pause doubles).
+    assert notice_deliver(now=now + timedelta(seconds=29), notice_id=notice.pk) is None
+    notice_deliver(now=now + timedelta(seconds=30), notice_id=notice.pk)
+    notice.refresh_from_db()
+    assert notice.next_attempt_at == now + timedelta(seconds=90)
+    assert not Event.objects.filter(entity="notices.notice", action="failed").exists()
+    notice_deliver(now=now + timedelta(seconds=90), notice_id=notice.pk)
+    notice.refresh_from_db()
+    assert len(received) == 3
+    assert len({payload["id"] for payload in received}) == 1  # one idempotency key for all
+    assert (notice.state, notice.attempts) == (NoticeState.FAILED, 3)
     assert "503" in notice.error
     assert notice.sent_at is None
     (event,) = Event.objects.filter(entity="notices.notice", action="failed")
@@ -303,14 +340,31 @@ def test_sms_without_a_gateway_fails_with_the_reason(now, customer, settings):
     assert "no URL configured" in notice.error
 
 
-def test_an_unreachable_mail_server_marks_the_notice_failed(now, customer, settings):
+def test_an_unreachable_mail_server_queues_the_notice_for_a_retry(now, customer, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     notice = to_customer(now, customer)
     notice_deliver(now=now, notice_id=notice.pk)
     notice.refresh_from_db()
-    assert notice.state == NoticeState.FAILED
-    assert notice.error
+    assert (notice.state, notice.attempts) == (NoticeState.QUEUED, 1)
+    assert "refused" in notice.error
+
+
+def test_a_mail_server_that_never_answers_times_out(now, customer, settings, silent_server):
+    """It accepts the connection and says nothing: the send gives up after EMAIL_TIMEOUT."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+        "127.0.0.1",
+        silent_server,
+        0.5,
+    )
+    notice = to_customer(now, customer)
+    started = time.monotonic()
+    notice_deliver(now=now, notice_id=notice.pk)
+    assert time.monotonic() - started < 3
+    notice.refresh_from_db()
+    assert (notice.state, notice.lease_until) == (NoticeState.QUEUED, None)
+    assert "timed out" in notice.error
 
 
 def test_a_notice_is_sent_once_however_often_the_task_runs(now, customer, sending):
