@@ -97,7 +97,7 @@ def var_dir_problem() -> str | None:
             "access to it, free some space, or set HOTLINE_VAR_DIR to a writable directory."
         )
     database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3"):
+    if str(database["ENGINE"]).endswith("sqlite3"):
         path = Path(str(database["NAME"]))
         if path.exists():
             try:

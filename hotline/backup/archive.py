@@ -101,7 +101,7 @@ def _unpack(source: Path, into: Path) -> dict[str, Any]:
     except (OSError, tarfile.TarError) as error:
         raise BackupError(f"{source} is not a readable Hotline backup: {error}") from None
     try:
-        manifest = json.loads((into / MANIFEST).read_text())
+        manifest: dict[str, Any] = json.loads((into / MANIFEST).read_text())
     except (OSError, ValueError):
         raise BackupError(f"{source} has no readable manifest") from None
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
