@@ -185,3 +185,8 @@ def test_e6_a_changed_file_in_the_archive_fails_the_check(tmp_path):
             packed.add(item, arcname=item.name)
     damaged = hotline(env, "backup", "--verify", str(forged))
     assert "damaged" in damaged.stderr
+    # a backup to a folder that does not exist: said, no traceback, no file left
+    nowhere = hotline(env, "backup", str(tmp_path / "missing" / "b.tar.gz"))
+    assert nowhere.returncode != 0
+    assert "Traceback" not in nowhere.stderr
+    assert "No such file or directory" in nowhere.stderr

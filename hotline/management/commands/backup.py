@@ -32,7 +32,7 @@ class Command(BaseCommand):
             if path.exists():
                 raise CommandError(f"{path} exists already: choose a new name")
             manifest = backup_create(path, clock.now())
-        except BackupError as error:
+        except (BackupError, OSError) as error:  # OSError: a folder missing, a disk full
             raise CommandError(str(error)) from None
         facts = manifest["facts"]
         self.stdout.write(

@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             manifest, problems = restore(options["file"], replace=options["replace"])
-        except BackupError as error:
+        except (BackupError, OSError) as error:  # OSError: a folder missing, a disk full
             raise CommandError(str(error)) from None
         if problems:
             raise CommandError("The restore does not match the backup:\n  " + "\n  ".join(problems))
