@@ -16,6 +16,7 @@ from django.core.exceptions import (
 )
 from django.core.signals import got_request_exception
 from django.core.validators import ProhibitNullCharactersValidator
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.template.defaultfilters import filesizeformat
@@ -44,6 +45,7 @@ from hotline.api_errors import (
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.rulebook import SETTINGS_BY_KEY, SettingError
 from hotline.i18n import refusal_text, setting_error_text
+from hotline.storage import storage_full_response, storage_refuses_writes
 
 
 class TokenAuth(HttpBearer):
@@ -254,6 +256,14 @@ def server_error(request: HttpRequest, error: Exception) -> HttpResponse:
     got_request_exception.send(sender=None, request=request)
     detail = _("Something went wrong on our side. It has been logged; please try again later.")
     return api.create_response(request, {"detail": detail}, status=500)
+
+
+@api.exception_handler(DatabaseError)
+def database_error(request: HttpRequest, error: DatabaseError) -> HttpResponse:
+    """A full or read-only disk under the database is no bug: a 503 that says so (issue 15)."""
+    if storage_refuses_writes(error):
+        return storage_full_response(request)
+    return server_error(request, error)
 
 
 @api.exception_handler(PolicyRefusal)

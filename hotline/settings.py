@@ -1,5 +1,6 @@
 """Django settings. Everything a deployment changes comes from HOTLINE_* environment variables."""
 
+import contextlib
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hotline.accounts.middleware.RoleAccessMiddleware",
+    "hotline.storage.StorageFullMiddleware",  # a full disk: 503, not 500 (issue 15)
 ]
 
 ROOT_URLCONF = "hotline.urls"
@@ -101,7 +103,8 @@ def database_from_url(url: str) -> dict[str, object]:
 
 
 def sqlite_database(path: Path) -> dict[str, object]:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # unwritable: `hotline serve` says so (issue 15)
+        path.parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the server and the worker read while the other writes; IMMEDIATE takes the
     # write lock at BEGIN so that two writers queue instead of failing mid-transaction.
     return {

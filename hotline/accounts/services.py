@@ -1,6 +1,6 @@
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.models import ApiToken, User
 from hotline.audit.services import event_append
+from hotline.storage import writes_optional
 
 TOKEN_PREFIX = "hl_"
 
@@ -56,6 +57,9 @@ def api_token_revoke(*, actor: User | None, now: datetime, token: ApiToken) -> N
         )
 
 
+LAST_USE_PRECISION = timedelta(minutes=5)
+
+
 def user_for_token(raw: str, now: datetime) -> User | None:
     """The active user a live token belongs to, or None. Marks the token as used."""
     token = (
@@ -65,7 +69,11 @@ def user_for_token(raw: str, now: datetime) -> User | None:
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    # A read must not need a write: the last use is kept to within LAST_USE_PRECISION, and
+    # not at all while the disk refuses writes (issue 15).
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USE_PRECISION:
+        with writes_optional():
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

@@ -1,15 +1,14 @@
 """Case rules without Django: promises (C2, D1, D6, A5), ticket quality (E3), provider choice
 (D3), escalation rules (A6) and the signature seal (E6)."""
 
-import hashlib
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from hotline.core.calendar import BusinessCalendar, D1Booking, d1_booking
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
+from hotline.core.seal import signature_seal as signature_seal  # E6, kept importable here
 from hotline.core.timeutil import as_utc
 
 # --- C2 / D1 / D6: what the customer is told on creation ------------------------------------
@@ -314,17 +313,4 @@ def due_escalations(
     )
 
 
-# --- E6: the seal of a signed work order ---------------------------------------------
-
-
-def signature_seal(
-    order: Mapping[str, object], signer: str, signed_at: datetime, image: str
-) -> str:
-    """E6: a SHA-256 over what was signed, so any later change to the order shows."""
-    payload = json.dumps(
-        {"order": order, "signer": signer, "at": as_utc(signed_at).isoformat(), "image": image},
-        sort_keys=True,
-        default=str,
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+# --- E6: the seal of a signed work order: hotline/core/seal.py --------------------------

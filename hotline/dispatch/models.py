@@ -108,6 +108,8 @@ class WorkOrder(models.Model):
     signer_name = models.CharField(_("signed by"), max_length=150, blank=True)
     signature_image = models.TextField(_("signature image"), blank=True)  # data: URL, PNG
     signature_hash = models.CharField(_("signature hash"), max_length=64, blank=True)
+    # E6: the exact text the seal was made over, so it verifies after any faithful restore.
+    sealed_payload = models.TextField(_("sealed content"), blank=True)
 
     class Meta:
         verbose_name = _("work order")

@@ -7,19 +7,23 @@ PDF comes out every time, and the seal printed on it lets anyone check it.
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from hotline.core.cases import signature_seal
+from hotline.core.seal import seal_payload, seal_verifies
 from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.services.provider import sealed_content
 
 
 def seal_intact(order: WorkOrder) -> bool:
-    """E6: the seal recomputed from the order as stored matches the one made at signing."""
+    """E6: the seal matches what was sealed, and the order as stored still says that.
+
+    Holds after any faithful backup and restore, `dumpdata`/`loaddata` included (issue 15)."""
     if order.signed_at is None:
         return False
-    seal = signature_seal(
+    current = seal_payload(
         sealed_content(order), order.signer_name, order.signed_at, order.signature_image
     )
-    return seal == order.signature_hash
+    return seal_verifies(
+        seal=order.signature_hash, sealed_payload=order.sealed_payload, current_payload=current
+    )
 
 
 def report_html(order: WorkOrder) -> str:

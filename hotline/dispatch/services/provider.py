@@ -9,9 +9,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from hotline.accounts.models import User
-from hotline.core.cases import signature_seal
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
+from hotline.core.seal import ms_iso, seal_of, seal_payload
 from hotline.deadlines.services import deadline_cancel, deadline_meet, deadline_set
 from hotline.dispatch.bounds import AHEAD_MAX, SIGNATURE_MAX
 from hotline.dispatch.choices import DelayReason, ReportKind, WorkOrderState
@@ -219,12 +219,20 @@ def work_order_sign(
             signature_image,
             now,
         )
-        order.signature_hash = signature_seal(
+        order.sealed_payload = seal_payload(
             sealed_content(order), signer_name, now, signature_image
         )
+        order.signature_hash = seal_of(order.sealed_payload)
         order.state = WorkOrderState.SIGNED
         order.save(
-            update_fields=["signer_name", "signature_image", "signed_at", "signature_hash", "state"]
+            update_fields=[
+                "signer_name",
+                "signature_image",
+                "signed_at",
+                "signature_hash",
+                "sealed_payload",
+                "state",
+            ]
         )
         _solve_ticket(order, now)
         order_event(
@@ -247,16 +255,18 @@ def work_order_sign(
 
 
 def sealed_content(order: WorkOrder) -> dict[str, object]:
-    """E6: what the signature covers; the report shows the seal so any change is visible."""
+    """E6: what the signature covers; the report shows the seal so any change is visible.
+
+    Times to the millisecond: what a `dumpdata`/`loaddata` copy keeps (issue 15)."""
     return {
         "number": order.number,
         "ticket": order.ticket_copy,
         "provider": order.provider_id,
-        "dispatched_at": order.dispatched_at.isoformat(),
-        "visit": [_iso(order.visit_start), _iso(order.visit_end)],
+        "dispatched_at": ms_iso(order.dispatched_at),
+        "visit": [ms_iso(order.visit_start), ms_iso(order.visit_end)],
         "work_done": order.work_done,
         "option_chosen": order.option_chosen,
-        "completed_at": _iso(order.completed_at),
+        "completed_at": ms_iso(order.completed_at),
     }
 
 
@@ -360,10 +370,6 @@ def _report(
         delay_reason=reason,
         new_time=new_time,
     )
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 def _jsonable(values: Mapping[str, object]) -> dict[str, object]:

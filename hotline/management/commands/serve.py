@@ -5,7 +5,9 @@ from typing import Any
 import uvicorn
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from hotline.storage import var_dir_problem
 
 
 class Command(BaseCommand):
@@ -21,6 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # WhiteNoise serves static files with plain iterators; under ASGI that is only slower.
         warnings.filterwarnings("ignore", "StreamingHttpResponse must consume synchronous")
+        problem = var_dir_problem()  # else migrate fails with a traceback that does not say why
+        if problem:
+            raise CommandError(problem)
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise looks there
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
