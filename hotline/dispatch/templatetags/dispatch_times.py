@@ -23,3 +23,13 @@ def local(value: datetime | None) -> datetime | None:
         return timezone.make_naive(value)
     except OverflowError:
         return value.astimezone(UTC).replace(tzinfo=None)
+
+
+@register.filter(expects_localtime=False)
+def moment(value: str | None) -> datetime | None:
+    """A moment as a work order's ticket copy keeps it (ISO 8601 with its offset), for ``local``;
+    None or not a moment gives None."""
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
