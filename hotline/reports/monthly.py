@@ -83,8 +83,9 @@ def complaints_in(period: Period) -> list[ComplaintRow]:
             kind=TicketKind.COMPLAINT, created_at__gte=period.start, created_at__lt=period.end
         ).values("pk", "updates_id")
     )
-    records = {
-        c["ticket_id"]: c
+    none: dict[str, Any] = {}
+    records: dict[int, dict[str, Any]] = {
+        c["ticket_id"]: dict(c)
         for c in Complaint.objects.filter(ticket_id__in=[t["pk"] for t in tickets]).values(
             "ticket_id", "state", "replied_at", "reply_due", "work_order__provider_id"
         )
@@ -92,7 +93,7 @@ def complaints_in(period: Period) -> list[ComplaintRow]:
     about = [
         t["updates_id"]
         for t in tickets
-        if t["updates_id"] and not (records.get(t["pk"]) or {}).get("work_order__provider_id")
+        if t["updates_id"] and not records.get(t["pk"], none).get("work_order__provider_id")
     ]
     newest_provider: dict[int, int] = {}
     for ticket_id, provider_id in (
@@ -104,7 +105,7 @@ def complaints_in(period: Period) -> list[ComplaintRow]:
     closed = {ComplaintState.SETTLED, ComplaintState.ANSWERED}
     rows = []
     for t in tickets:
-        record = records.get(t["pk"]) or {}
+        record = records.get(t["pk"], none)
         state = record.get("state") or ComplaintState.RECORDED
         replied, due = record.get("replied_at"), record.get("reply_due")
         rows.append(
