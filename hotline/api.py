@@ -42,9 +42,10 @@ from hotline.api_errors import (
     readable_errors,
     speak_the_token_users_language,
 )
+from hotline.calls.conflicts import CallConflict
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.rulebook import SETTINGS_BY_KEY, SettingError
-from hotline.i18n import refusal_text, setting_error_text
+from hotline.i18n import conflict_text, refusal_text, setting_error_text
 from hotline.storage import storage_full_response, storage_refuses_writes
 
 
@@ -271,6 +272,13 @@ def policy_refusal(request: HttpRequest, error: PolicyRefusal) -> HttpResponse:
     return api.create_response(
         request, {"rule": error.rule_id, "detail": refusal_text(error)}, status=409
     )
+
+
+@api.exception_handler(CallConflict)
+def call_conflict(request: HttpRequest, error: CallConflict) -> HttpResponse:
+    """The call's state does not allow it: no rule is at stake, so none is named."""
+    body = {"rule": "", "detail": conflict_text(error), "state": error.state}
+    return api.create_response(request, body, status=409)
 
 
 @api.exception_handler(SettingError)

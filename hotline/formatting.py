@@ -1,6 +1,6 @@
 """Numbers as people read them, in their language (the API keeps the core's parseable form)."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from django.db.models import Choices
 from django.utils import formats, timezone
@@ -21,10 +21,20 @@ def duration_text(value: timedelta) -> str:
     return gettext("%(n)s s") % {"n": seconds}
 
 
+def local_or_utc(value: datetime, zone: tzinfo | None = None) -> datetime:
+    """The moment in `zone` (by default the active one); in UTC when the zone can't hold it: a
+    window or promise stored near the end of year 9999, before inputs were bounded, would
+    overflow into year 10000 (a server error on every page or export that showed it)."""
+    try:
+        return timezone.localtime(value, zone)
+    except OverflowError:
+        return value.astimezone(UTC)
+
+
 def moment_text(value: datetime) -> str:
     """A moment as a person reads it: in the active time zone, with the active language's date
     and time formats (apart: some locales, bg, lack a DATETIME_FORMAT of their own)."""
-    local = timezone.localtime(value)
+    local = local_or_utc(value)
     day = formats.date_format(local, "DATE_FORMAT")
     return f"{day} {formats.time_format(local, 'TIME_FORMAT')}"
 

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from hotline.calls.conflicts import CallConflict
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.rulebook import SettingError
 from hotline.formatting import param_text
@@ -24,6 +25,11 @@ def refusal_text(refusal: PolicyRefusal, zone: str | None = None) -> str:
         params = {name: param_text(value) for name, value in refusal.params.items()}
         template = gettext(refusal.message)
         return template % params if params else template
+
+
+def conflict_text(conflict: CallConflict) -> str:
+    """A call's state conflict in the reader's language (no rule is named: none is at stake)."""
+    return translate(conflict.message, conflict.params)
 
 
 def setting_error_text(error: SettingError) -> str:

@@ -4,8 +4,10 @@ side, the CTI API, is hotline/calls/cti_api.py)."""
 from datetime import datetime
 from typing import Literal
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from hotline import clock
@@ -14,7 +16,15 @@ from hotline.accounts.views import signed_in
 from hotline.bounds import Moment
 from hotline.calls.choices import CallbackFailure
 from hotline.calls.floor_json import DeskOut, WallboardOut, desk_json, wallboard_json
-from hotline.calls.models import AgentSession, Call, Callback, Offer, Queue
+from hotline.calls.models import (
+    CALLBACK_NUMBER_LENGTH,
+    TRANSFER_REASON_LENGTH,
+    AgentSession,
+    Call,
+    Callback,
+    Offer,
+    Queue,
+)
 from hotline.calls.selectors import desk_view, team_zone, wallboard
 from hotline.calls.services.agents import (
     agent_leave_request,
@@ -40,8 +50,6 @@ from hotline.calls.services.waiting import (
     callback_schedule,
 )
 from hotline.core.breaks import LeaveKind
-from hotline.core.i18n import gettext_noop
-from hotline.core.refusal import PolicyRefusal
 
 router = Router(tags=["call floor"])
 
@@ -153,7 +161,7 @@ def floor_wrap_up_end(request: HttpRequest) -> AgentStateOut | None:
 
 class TransferIn(Schema):
     to_agent: str = Field(max_length=150)  # a user name
-    reason: str = Field(max_length=300)  # as Transfer.reason keeps it
+    reason: str = Field(max_length=TRANSFER_REASON_LENGTH)
 
 
 class TransferOut(Schema):
@@ -191,7 +199,7 @@ def floor_transfer_decline(request: HttpRequest, transfer_id: int) -> Status[Non
 
 class CallbackIn(Schema):
     queue: str = Field(max_length=30)  # a queue's code
-    number: str = Field(max_length=32)  # as Callback.number keeps it
+    number: str = Field(max_length=CALLBACK_NUMBER_LENGTH)
     window_start: Moment
     window_end: Moment
 
@@ -272,8 +280,8 @@ def floor_callback_outcome(
 @router.get("/wallboard", response=WallboardOut, summary="The team's floor and today's KPIs")
 def floor_wallboard(request: HttpRequest) -> WallboardOut:
     lead = signed_in(request)
-    if lead.team is None:
-        raise PolicyRefusal("B9", gettext_noop("The wallboard shows a team: you have none."))
+    if lead.team is None:  # a set-up matter, not a rule of the rulebook: no rule id (as the desk)
+        raise PermissionDenied(gettext("The wallboard shows a team: you have none."))
     now = clock.now()
     return wallboard_json(wallboard(lead.team, now), now)
 

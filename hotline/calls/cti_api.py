@@ -8,9 +8,7 @@ answers the same and changes nothing; a report the call's state cannot take is a
 the state (and names no rule), or names the rule that refuses it.
 """
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import wraps
 from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo
 
@@ -27,10 +25,10 @@ from hotline import clock
 from hotline.bounds import Moment
 from hotline.calls.api import CallbackOut, CallOut, _call
 from hotline.calls.choices import CallState, OfferOutcome
+from hotline.calls.conflicts import CallConflict
 from hotline.calls.models import Call, Callback, Offer, Queue
 from hotline.calls.services.calls import OWN_CALL_ID_PREFIX, call_arrive
 from hotline.calls.services.cti import (
-    CallConflict,
     cti_call_abandon,
     cti_call_answer,
     cti_call_end,
@@ -152,25 +150,11 @@ class CtiCallOut(Schema):
 
 class CtiConflictOut(Schema):
     """409: refused by a rule (`rule` names it), or a report the call's state cannot take
-    (`rule` is empty, `state` is the call's state)."""
+    (`rule` is empty, `state` is the call's state: hotline/api.py answers every CallConflict)."""
 
     rule: str = ""
     detail: str
     state: str = ""
-
-
-def _conflicts_answered(view: Callable[..., Any]) -> Callable[..., Any]:
-    """A report the call's state cannot take is a 409 that says the state, in the user's words."""
-
-    @wraps(view)
-    def answered(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except CallConflict as conflict:
-            detail = gettext(conflict.message) % conflict.params
-            return Status(409, CtiConflictOut(detail=detail, state=conflict.state))
-
-    return answered
 
 
 def _when(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
@@ -238,7 +222,6 @@ def _pbx_call(external_id: str) -> Call:
     response={200: CtiCallOut, 201: CtiCallOut, 409: CtiConflictOut},
     summary="A call arrived: route it (201; 200 when the PBX repeats it)",
 )
-@_conflicts_answered
 def cti_call_arrived(request: HttpRequest, body: ArrivalIn) -> Status[Any]:
     if body.external_id.lower().startswith(OWN_CALL_ID_PREFIX):
         raise ValidationError(
@@ -289,7 +272,6 @@ def cti_call_state(request: HttpRequest, external_id: PbxCallId) -> CtiCallOut:
     response={200: CtiCallOut, 409: CtiConflictOut},
     summary="Someone picked up: say who (agent and/or offer_id); B9",
 )
-@_conflicts_answered
 def cti_call_answered(request: HttpRequest, external_id: PbxCallId, body: AnsweredIn) -> CtiCallOut:
     call = cti_call_answer(
         now=clock.now(),
@@ -305,7 +287,6 @@ def cti_call_answered(request: HttpRequest, external_id: PbxCallId, body: Answer
     response={200: CtiCallOut, 409: CtiConflictOut},
     summary="Talk ended; wrap-up starts",
 )
-@_conflicts_answered
 def cti_call_ended(request: HttpRequest, external_id: PbxCallId) -> CtiCallOut:
     return _cti_call(cti_call_end(now=clock.now(), call_id=_pbx_call(external_id).pk))
 
@@ -315,7 +296,6 @@ def cti_call_ended(request: HttpRequest, external_id: PbxCallId) -> CtiCallOut:
     response={200: CtiCallOut, 409: CtiConflictOut},
     summary="The caller hung up before an answer",
 )
-@_conflicts_answered
 def cti_call_abandoned(request: HttpRequest, external_id: PbxCallId) -> CtiCallOut:
     return _cti_call(cti_call_abandon(now=clock.now(), call_id=_pbx_call(external_id).pk))
 
@@ -325,7 +305,6 @@ def cti_call_abandoned(request: HttpRequest, external_id: PbxCallId) -> CtiCallO
     response={200: CallbackOut, 409: CtiConflictOut},
     summary="The caller chose a callback at an agreed time (B8, C1)",
 )
-@_conflicts_answered
 def cti_call_callback(
     request: HttpRequest, external_id: PbxCallId, body: CallbackWindowIn
 ) -> CallbackOut:

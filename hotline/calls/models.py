@@ -140,11 +140,17 @@ class Call(models.Model):
         return self.ended_at - self.answered_at
 
 
+# What people type into the floor, as the columns keep it: the API's schemas and the desk page
+# bound their input with these (past them PostgreSQL refuses the row: a server error).
+CALLBACK_NUMBER_LENGTH = 32
+TRANSFER_REASON_LENGTH = 300
+
+
 class Callback(models.Model):
     """A promised call back to the customer at an agreed time (rule B8)."""
 
     queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="callbacks")
-    number = models.CharField(_("number"), max_length=32)
+    number = models.CharField(_("number"), max_length=CALLBACK_NUMBER_LENGTH)
     customer = models.ForeignKey(
         "tickets.Customer",
         null=True,
@@ -236,7 +242,7 @@ class Transfer(models.Model):
     to_agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.CharField(_("reason"), max_length=300)
+    reason = models.CharField(_("reason"), max_length=TRANSFER_REASON_LENGTH)
     requested_at = models.DateTimeField()
     expires_at = models.DateTimeField(db_index=True)
     outcome = models.CharField(

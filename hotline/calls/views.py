@@ -12,7 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hotline import clock
@@ -22,7 +22,14 @@ from hotline.accounts.selectors import agents_for
 from hotline.accounts.templatetags.hotline import percent
 from hotline.accounts.views import signed_in
 from hotline.calls.choices import AFTER_CALL_CHOICES, LEAVE_CHOICES
-from hotline.calls.models import Call, CallReview, Queue
+from hotline.calls.conflicts import CallConflict
+from hotline.calls.models import (
+    CALLBACK_NUMBER_LENGTH,
+    TRANSFER_REASON_LENGTH,
+    Call,
+    CallReview,
+    Queue,
+)
 from hotline.calls.selectors import (
     calls_to_review,
     desk_view,
@@ -47,7 +54,7 @@ from hotline.calls.services.waiting import callback_schedule
 from hotline.core.breaks import LeaveKind
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.scorecard import MARK_LABELS, SCORECARD, Mark, mark_label
-from hotline.i18n import refusal_text
+from hotline.i18n import conflict_text, refusal_text
 from hotline.live import floor_signals, newest_event_id
 from hotline.paging import page_number
 from hotline.rulebook.selectors import centre_time_zone
@@ -63,13 +70,23 @@ def desk_panel(request: HttpRequest) -> HttpResponse:
     return render(request, "calls/_desk_panel.html", _desk_context(signed_in(request)))
 
 
-def _desk_context(agent: User, refusal: PolicyRefusal | None = None) -> dict[str, object]:
+def _desk_context(
+    agent: User,
+    refusal: PolicyRefusal | None = None,
+    *,
+    error: str = "",
+    typed: Mapping[str, str] | None = None,
+) -> dict[str, object]:
     now = clock.now()
     return {
         "desk": desk_view(agent, now),
         "now": now,
         "refusal": refusal,
         "refusal_text": refusal_text(refusal) if refusal else "",
+        # Bad input or a call's state conflict (no rule named), and what was typed, kept.
+        "error": error,
+        "typed": typed or {},
+        "reason_max": TRANSFER_REASON_LENGTH,
         "leave_choices": LEAVE_CHOICES,
         "after_call_choices": AFTER_CALL_CHOICES,
     }
@@ -119,19 +136,44 @@ DESK_ACTIONS: dict[str, DeskAction] = {
 }
 
 
+# What the desk's forms let people type, bounded as the columns keep it (the browser's
+# maxlength is only a hint): longer is a 400 with the form as typed, before any service runs.
+TYPED_LENGTHS = {"reason": TRANSFER_REASON_LENGTH, "number": CALLBACK_NUMBER_LENGTH}
+TYPED_LABELS = {"reason": gettext_lazy("Reason"), "number": gettext_lazy("Number")}
+
+
+def _too_long(typed: Mapping[str, str]) -> str:
+    """Why the first field typed longer than its column is refused, or ""."""
+    for name, limit in TYPED_LENGTHS.items():
+        if len(typed.get(name, "")) > limit:
+            return gettext("%(field)s is too long: at most %(max)s characters.") % {
+                "field": TYPED_LABELS[name],
+                "max": limit,
+            }
+    return ""
+
+
 @require_POST
 def desk_action(request: HttpRequest) -> HttpResponse:
-    """One button of the desk; a refusal comes back in the panel, naming its rule."""
+    """One button of the desk; a refusal comes back in the panel, naming its rule; a call's
+    state conflict (no rule at stake) and too long input with their message, nothing changed."""
     me = signed_in(request)
     name, _, argument = request.POST.get("action", "").partition(":")
     action = DESK_ACTIONS.get(name)
     if action is None:
         return HttpResponse(status=400)
+    too_long = _too_long(request.POST)
+    if too_long:
+        context = _desk_context(me, error=too_long, typed=request.POST)
+        return render(request, "calls/_desk_panel.html", context, status=400)
     refusal = None
     try:
         action(request, me, clock.now(), argument)
     except PolicyRefusal as refused:
         refusal = refused
+    except CallConflict as conflict:
+        context = _desk_context(me, error=conflict_text(conflict))
+        return render(request, "calls/_desk_panel.html", context, status=409)
     except ObjectDoesNotExist:
         return HttpResponse(status=404)
     except (ValueError, KeyError):

@@ -4,7 +4,7 @@ A refusal re-renders the page with the rule named (409); bad input re-renders it
 error (422); an order the user may not see is a 404, whoever owns it.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -56,6 +56,7 @@ from hotline.notices.services import LOGGERS as NOTICE_LOGGERS
 from hotline.paging import page_number
 from hotline.rulebook.selectors import centre_time_zone
 from hotline.tickets.choices import ServiceOption, TicketKind, Zone
+from hotline.tickets.limits import REASON_LENGTH
 from hotline.tickets.models import Ticket
 from hotline.tickets.services import ticket_bounce
 
@@ -90,7 +91,12 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 def _board(
-    request: HttpRequest, refusal: PolicyRefusal | None = None, status: int = 200
+    request: HttpRequest,
+    refusal: PolicyRefusal | None = None,
+    status: int = 200,
+    *,
+    error: str = "",
+    bounce_typed: Mapping[str, object] | None = None,
 ) -> HttpResponse:
     user = signed_in(request)
     tab = request.GET.get("tab", "to_dispatch")
@@ -102,6 +108,9 @@ def _board(
         "order_rows": _order_rows(request, found) if found.tab in ORDER_TABS else [],
         "refusal": refusal,
         "refusal_text": refusal_text(refusal) if refusal else "",
+        "error": error,
+        "bounce_typed": bounce_typed,  # a refused send-back, as typed, to shorten and resend
+        "reason_max": REASON_LENGTH,
         "centre_tz": found.time_zone,
         "desk_check_gap": duration_text(DESK_CHECK_GAP),
     }
@@ -166,6 +175,7 @@ def _dispatch_cell(request: HttpRequest, row: BoardRow) -> str:
         "provider_options": _provider_options(row),
         "channel_options": _options(Channel.choices),
         "suggested": row.suggested is not None,
+        "reason_max": REASON_LENGTH,
     }
     return render_to_string("dispatch/_dispatch_cell.html", context, request=request)
 
@@ -273,12 +283,20 @@ def bounce(request: HttpRequest) -> HttpResponse:
         ticket = Ticket.objects.get(pk=int(request.POST.get("ticket", "")))
     except (ValueError, ObjectDoesNotExist):
         raise Http404 from None
+    reason = request.POST.get("reason", "")
+    if len(reason) > REASON_LENGTH:  # as the API's CaseReasonIn: the browser's limit is a hint
+        error = _("%(field)s is too long: at most %(max)s characters.") % {
+            "field": _("What is missing"),
+            "max": REASON_LENGTH,
+        }
+        typed = {"ticket": ticket, "reason": reason}
+        return _board(request, error=error, bounce_typed=typed, status=400)
     try:
         ticket_bounce(
             actor=signed_in(request),
             now=clock.now(),
             ticket=ticket,
-            reason=request.POST.get("reason", ""),
+            reason=reason,
         )
     except PolicyRefusal as refused:
         return _board(request, refused, status=409)

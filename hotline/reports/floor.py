@@ -228,8 +228,11 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else round(100 * value, 1)
 
 
-def case_section(period: Period) -> Section:
-    """The period's cases: created by kind, solved, complaints, incidents, late and urged orders."""
+def case_section(period: Period, *, phone_solved: bool = True) -> Section:
+    """The period's cases: created by kind, solved on the phone, complaints, incidents, late and
+    urged orders. `phone_solved=False` leaves out the row of cases solved on the phone (D2: the
+    ticket's ``solved`` events, by the agent, without an order), for a report that counts every
+    solved case by how in its own section (weekly.solved_section) and must not say it twice."""
     created = dict(
         Ticket.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
         .values_list("kind")
@@ -240,8 +243,14 @@ def case_section(period: Period) -> Section:
     complaints = Complaint.objects.filter(
         ticket__created_at__gte=period.start, ticket__created_at__lt=period.end
     )
+    if phone_solved:
+        rows.append(
+            (
+                _("Cases solved on the phone (D2)"),
+                _events(period, "tickets.ticket", "solved").count(),
+            )
+        )
     rows += [
-        (_("Cases solved"), _events(period, "tickets.ticket", "solved").count()),
         (
             _("Complaints settled on the call (D9)"),
             complaints.filter(state=ComplaintState.SETTLED).count(),

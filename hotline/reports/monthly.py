@@ -7,8 +7,10 @@ Definitions (README, "Report definitions"):
   ``late`` events (entity ``dispatch.work_order``, rule D6) in the month, by the provider they
   name; *on time* = 1 - late / due.
 - *D4 misses*: ``contact_missed`` and ``status_missed`` events in the month.
-- *complaints*: complaint tickets created in the month, charged to the provider of the newest
-  work order of the case they update; their outcome is the complaint's state.
+- *complaints*: complaint tickets created in the month, charged to the provider of the work
+  order the complaint names (the newest of the case it updates when it was recorded; for one
+  recorded before complaints named their order, the case's newest order); their outcome is the
+  complaint's state.
 - *repeat visits*: orders dispatched in the month as a second dispatch (``second_dispatch_of``),
   charged to the provider of the first order; *first-time fix* = 1 - repeat visits / completed.
 - *follow-ups*: follow-up calls done in the month (``FollowUp.done_at``), by the provider of
@@ -72,44 +74,51 @@ class ComplaintRow:
 
 
 def complaints_in(period: Period) -> list[ComplaintRow]:
-    """D9 complaints recorded in the month, each charged to the provider of the case it is
-    about (the newest work order of the ticket it updates), or to nobody."""
+    """D9 complaints recorded in the month, each charged to the provider of the work order it is
+    about (`Complaint.work_order`, recorded with the complaint: a later second dispatch to
+    another provider does not move it). A complaint recorded before it named its order falls
+    back to the newest work order of the case it updates; about no order, to nobody."""
     tickets = list(
         Ticket.objects.filter(
             kind=TicketKind.COMPLAINT, created_at__gte=period.start, created_at__lt=period.end
         ).values("pk", "updates_id")
     )
-    states = dict(
-        Complaint.objects.filter(ticket_id__in=[t["pk"] for t in tickets]).values_list(
-            "ticket_id", "state"
+    none: dict[str, Any] = {}
+    records: dict[int, dict[str, Any]] = {
+        c["ticket_id"]: dict(c)
+        for c in Complaint.objects.filter(ticket_id__in=[t["pk"] for t in tickets]).values(
+            "ticket_id", "state", "replied_at", "reply_due", "work_order__provider_id"
         )
-    )
-    in_time = {
-        c["ticket_id"]: bool(c["replied_at"] and c["replied_at"] <= c["reply_due"])
-        for c in Complaint.objects.filter(
-            ticket_id__in=[t["pk"] for t in tickets], replied_at__isnull=False
-        ).values("ticket_id", "replied_at", "reply_due")
-        if c["reply_due"] is not None
     }
-    about = [t["updates_id"] for t in tickets if t["updates_id"]]
-    provider_of: dict[int, int] = {}
+    about = [
+        t["updates_id"]
+        for t in tickets
+        if t["updates_id"] and not records.get(t["pk"], none).get("work_order__provider_id")
+    ]
+    newest_provider: dict[int, int] = {}
     for ticket_id, provider_id in (
         WorkOrder.objects.filter(ticket_id__in=about)
         .order_by("dispatched_at", "id")
         .values_list("ticket_id", "provider_id")
     ):
-        provider_of[ticket_id] = provider_id  # the newest order wins
+        newest_provider[ticket_id] = provider_id  # the newest order wins
     closed = {ComplaintState.SETTLED, ComplaintState.ANSWERED}
-    return [
-        ComplaintRow(
-            ticket_id=t["pk"],
-            state=states.get(t["pk"], ComplaintState.RECORDED),
-            provider_id=provider_of.get(t["updates_id"]) if t["updates_id"] else None,
-            open=states.get(t["pk"], ComplaintState.RECORDED) not in closed,
-            replied_in_time=in_time.get(t["pk"]),
+    rows = []
+    for t in tickets:
+        record = records.get(t["pk"], none)
+        state = record.get("state") or ComplaintState.RECORDED
+        replied, due = record.get("replied_at"), record.get("reply_due")
+        rows.append(
+            ComplaintRow(
+                ticket_id=t["pk"],
+                state=state,
+                provider_id=record.get("work_order__provider_id")
+                or newest_provider.get(t["updates_id"]),
+                open=state not in closed,
+                replied_in_time=(replied <= due) if replied and due else None,
+            )
         )
-        for t in tickets
-    ]
+    return rows
 
 
 # --- follow-ups --------------------------------------------------------------------------------

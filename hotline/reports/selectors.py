@@ -23,7 +23,7 @@ from hotline.core.reportmath import BadReportParameter, day_period, month_period
 from hotline.dispatch.models import Provider
 from hotline.reports import floor, monthly, weekly
 from hotline.reports import providers as providers_report
-from hotline.reports.tables import Report, Section
+from hotline.reports.tables import Report
 from hotline.rulebook.selectors import centre_calendar
 
 ALL_PROVIDERS = "all"
@@ -129,21 +129,12 @@ def weekly_report(user: User | None, day: date, now: datetime) -> Report:
             floor.kpi_section(period, now),
             floor.call_section(period, zone),
             floor.agent_section(period, agents_for(user), zone, weekly=True),
-            _without_phone_only_solved(floor.case_section(period)),
+            floor.case_section(period, phone_solved=False),
             weekly.solved_section(period),
         ],
         generated_at=now,
         zone=str(zone),
     )
-
-
-def _without_phone_only_solved(section: Section) -> Section:
-    """D15, D7: the floor's case table counts as "solved" only the cases solved on the phone (its
-    ``solved`` events); the weekly and daily reports count every solved case by how, in their
-    own section, so that row is left out of them rather than contradict it."""
-    phone_only = str(_("Cases solved"))
-    section.rows = [row for row in section.rows if row.get("figure") != phone_only]
-    return section
 
 
 def daily_report(user: User | None, day: date, now: datetime) -> Report:
@@ -159,7 +150,7 @@ def daily_report(user: User | None, day: date, now: datetime) -> Report:
         scope=_team_scope(user),
         sections=[
             floor.agent_section(period, agents_for(user), zone, weekly=False),
-            _without_phone_only_solved(floor.case_section(period)),
+            floor.case_section(period, phone_solved=False),
             weekly.solved_section(period),
             floor.day_case_list(period),
         ],

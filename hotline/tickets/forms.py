@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.formatting import local_or_utc
 from hotline.paging import MAX_PAGE
 from hotline.tickets import limits
 from hotline.tickets.choices import IncidentKind, ServiceOption, TicketKind, TicketState
@@ -239,7 +240,8 @@ class LocalDateTimeField(forms.DateTimeField):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, datetime) and value.tzinfo is not None:
-            return value.astimezone(ZoneInfo(self.zone)).replace(tzinfo=None)
+            # A window stored near the end of year 9999 (before bounds) is shown in UTC.
+            return local_or_utc(value, ZoneInfo(self.zone)).replace(tzinfo=None)
         return value
 
     def to_python(self, value: Any) -> datetime | None:

@@ -10,6 +10,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.services import batched_events, event_append
 from hotline.calls.choices import CallbackState, CallState, OfferOutcome, TransferOutcome
+from hotline.calls.conflicts import CallConflict
 from hotline.calls.models import AgentSession, Call, Callback, Offer, Queue
 from hotline.calls.services.agents import lead_back_from_take_over, start_pending_leave
 from hotline.calls.services.floor import (
@@ -224,7 +225,7 @@ def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
         if call.state in ENDED_CALL_STATES and (actor is None or actor.pk == call.agent_id):
             return call  # said twice (the PBX retrying, a double click): it ended once
         if call.state != CallState.CONNECTED or call.agent_id is None:
-            raise PolicyRefusal("A1", gettext_noop("This call is not in progress."))
+            raise CallConflict(call, gettext_noop("The call is %(state)s: it is not in progress."))
         if actor is not None and actor.pk != call.agent_id:
             raise PolicyRefusal("B10", gettext_noop("This is another agent's call."))
         call.state, call.ended_at = CallState.WRAP_UP, now

@@ -6,13 +6,12 @@ the call's state cannot take is refused as a conflict that says the state, chang
 The floor's own services do the work; these only decide whether there is work to do.
 """
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 
 from hotline.calls.choices import CallbackState, CallState, OfferOutcome
+from hotline.calls.conflicts import CallConflict
 from hotline.calls.models import Call, Callback, Offer
 from hotline.calls.services.calls import (
     ENDED_CALL_STATES,
@@ -27,17 +26,6 @@ from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 
 ANSWERED_STATES = (CallState.CONNECTED, *ENDED_CALL_STATES)
-
-
-class CallConflict(Exception):
-    """The PBX reports something the call's state does not allow. No rule of the rulebook is
-    at stake, so none is named: the answer says the call's state instead (API: 409)."""
-
-    def __init__(self, call: Call, message: str, params: Mapping[str, Any] | None = None):
-        self.state = call.state
-        self.message = message
-        self.params = {"state": call.state, **(params or {})}
-        super().__init__(message % self.params)
 
 
 def cti_call_answer(

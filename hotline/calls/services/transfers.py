@@ -8,6 +8,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.services import event_append
 from hotline.calls.choices import CallState, TransferOutcome
+from hotline.calls.conflicts import CallConflict
 from hotline.calls.models import AgentSession, Call, Transfer
 from hotline.calls.services.calls import ring_stopped, withdraw_transfers, wrap_up_end
 from hotline.calls.services.floor import event_payload, lock_call, locked_session, move_agent
@@ -150,7 +151,7 @@ def call_take_over(*, actor: User, now: datetime, call_id: int, reason: str) -> 
     with transaction.atomic():
         call = lock_call(call_id)
         if call.state != CallState.CONNECTED or call.agent_id is None:
-            raise PolicyRefusal("B10", gettext_noop("This call is not in progress."))
+            raise CallConflict(call, gettext_noop("The call is %(state)s: it is not in progress."))
         # A colleague's phone still ringing with this call's transfer stops: the call is the
         # lead's now, and the colleague's accept would take it from the wrong agent.
         freed = withdraw_transfers(call, actor=actor, now=now, why="call taken over")

@@ -18,6 +18,7 @@ from hotline.calls.choices import (
     CallState,
     OfferOutcome,
 )
+from hotline.calls.conflicts import CallConflict
 from hotline.calls.models import AgentSession, Alert, Call, Callback, Offer, Queue
 from hotline.calls.services.calls import identify_caller
 from hotline.calls.services.floor import event_payload, lock_call
@@ -168,7 +169,10 @@ def call_to_callback(
     with transaction.atomic():
         call = lock_call(call_id)
         if call.state != CallState.WAITING:
-            raise PolicyRefusal("B8", gettext_noop("Only a waiting call can become a callback."))
+            raise CallConflict(
+                call,
+                gettext_noop("The call is %(state)s: only a waiting call can become a callback."),
+            )
         callback = _make_callback(call, window_start, window_end)
         event_append(
             actor=None,

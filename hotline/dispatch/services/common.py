@@ -100,6 +100,14 @@ def ticket_copy(ticket: Ticket) -> dict[str, Any]:
         "script_answers": ticket.script_answers,
         "contact": {"name": ticket.contact_name, "phone": ticket.contact_phone},
         "window": {"start": _iso(ticket.window_start), "end": _iso(ticket.window_end)},
+        # D6: a window past the response limit because the customer chose a later date: why,
+        # who recorded it and when (the provider must not read it as the centre's delay).
+        "later_date": ticket.later_date_reason
+        and {
+            "reason": ticket.later_date_reason,
+            "by": str(ticket.later_date_by) if ticket.later_date_by else "",
+            "at": _iso(ticket.later_date_at),
+        },
         "promises": {
             "response_due": _iso(ticket.response_due),
             "resolution_due": _iso(ticket.resolution_due),

@@ -1,7 +1,8 @@
 from datetime import datetime
 
 from django import template
-from django.utils import formats, timezone
+
+from hotline.formatting import moment_text
 
 register = template.Library()
 
@@ -12,7 +13,4 @@ def when(value: datetime | None) -> str:
     no DATETIME_FORMAT of their own."""
     if value is None:
         return "—"
-    local = timezone.localtime(value)
-    return (
-        f"{formats.date_format(local, 'DATE_FORMAT')} {formats.time_format(local, 'TIME_FORMAT')}"
-    )
+    return moment_text(value)  # in UTC when the zone can't hold it (year 9999, stored before)

@@ -7,6 +7,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext
 
 from hotline.core.i18n import gettext_noop
+from hotline.formatting import local_or_utc
 from hotline.tickets.models import Ticket
 
 # Each line: (template, when it applies). Templates are English, translated when the summary is
@@ -41,7 +42,7 @@ def read_back_summary(ticket: Ticket) -> str:
     zone = _zone(customer.time_zone)
 
     def when(moment: datetime) -> str:
-        local = moment.astimezone(zone)  # a 24-hour clock reads the same in every language
+        local = local_or_utc(moment, zone)  # a 24-hour clock reads the same in every language
         return f"{formats.date_format(local, 'DATE_FORMAT')} {local:%H:%M}"
 
     def day(value: date) -> str:
