@@ -53,9 +53,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "hotline.accounts.middleware.SessionIdleMiddleware",
     "hotline.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hotline.accounts.middleware.SessionIdleMiddleware",  # after messages: it leaves one
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hotline.accounts.middleware.RoleAccessMiddleware",
 ]
