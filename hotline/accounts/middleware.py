@@ -8,10 +8,9 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from hotline import clock
 from hotline.accounts.permissions import PUBLIC_VIEWS, may_open_view
 
 API_NAMESPACE = "api"
@@ -37,17 +36,30 @@ LAST_SEEN = "hotline_last_seen"
 LAST_SEEN_STEP_SECONDS = 60
 
 
+def wall_now() -> datetime:
+    """Session idleness is the web session's, in wall time like Django's own session expiry,
+    not the business clock (`hotline.clock`), which tests and simulations move by days while
+    the same person stays signed in."""
+    return timezone.now()
+
+
+def session_seen(session: Any, now: datetime) -> None:
+    """Start the idle time again: now, and the session's own expiry (cookie and store)."""
+    session[LAST_SEEN] = now.timestamp()
+    session.set_expiry(settings.HOTLINE_SESSION_IDLE_MINUTES * 60)
+
+
 class SessionIdleMiddleware:
     """A session unused for HOTLINE_SESSION_IDLE_MINUTES ends: the next request is anonymous
     (a page asks to sign in again, the API answers 401). Sliding: each request starts the
-    time again, and the session's own expiry (cookie and store) follows."""
+    time again."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            self._check(request, clock.now())
+            self._check(request, wall_now())
         return self.get_response(request)
 
     def _check(self, request: HttpRequest, now: datetime) -> None:
@@ -58,8 +70,7 @@ class SessionIdleMiddleware:
             messages.info(request, _("You were signed out after a while without activity."))
             return
         if seen is None or now.timestamp() - seen >= LAST_SEEN_STEP_SECONDS:
-            request.session[LAST_SEEN] = now.timestamp()
-            request.session.set_expiry(idle)
+            session_seen(request.session, now)
 
 
 class RoleAccessMiddleware:

@@ -39,3 +39,11 @@ def clock(monkeypatch: pytest.MonkeyPatch, now: datetime) -> Clock:
 def password(centre: dict[str, Any]) -> str:
     """Every demo user's password."""
     return "hotline-demo"
+
+
+@pytest.fixture
+def wall(monkeypatch: pytest.MonkeyPatch, now: datetime) -> Clock:
+    """Stands in for the wall time sessions go idle by (`hotline.accounts.middleware.wall_now`)."""
+    moving = Clock(now)
+    monkeypatch.setattr("hotline.accounts.middleware.wall_now", moving)
+    return moving
