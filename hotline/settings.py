@@ -197,9 +197,10 @@ def _bounded_int(name: str, default: int, low: int, high: int) -> int:
 
 
 # Wrong passwords a user name, or an address, may give before it is locked out for a while.
+# An address may be a whole call centre behind one NAT: its limit is the higher.
 HOTLINE_SIGNIN_FAILURES_PER_USER = _bounded_int("HOTLINE_SIGNIN_FAILURES_PER_USER", 5, 1, 1000)
 HOTLINE_SIGNIN_FAILURES_PER_ADDRESS = _bounded_int(
-    "HOTLINE_SIGNIN_FAILURES_PER_ADDRESS", 20, 1, 100_000
+    "HOTLINE_SIGNIN_FAILURES_PER_ADDRESS", 50, 1, 100_000
 )
 HOTLINE_SIGNIN_LOCKOUT_MINUTES = _bounded_int("HOTLINE_SIGNIN_LOCKOUT_MINUTES", 15, 1, 1440)
 # A session unused this long ends (sliding: every request starts it again).

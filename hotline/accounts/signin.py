@@ -21,6 +21,7 @@ from hotline.accounts.models import User
 from hotline.audit.services import event_append
 
 ENTITY = "accounts.signin"
+UNKNOWN_USER = "(unknown user name)"
 USERNAME_MAX = 150  # User.username's length: a longer name is no user's, cut for the key
 
 
@@ -89,7 +90,9 @@ def signin_failed(*, now: datetime, username: str, address: str) -> Lock | None:
             actor=None,
             now=now,
             entity=ENTITY,
-            entity_id=username[:64],
+            # A name no user has is not written down: it is often a password typed one box
+            # too early, and the log keeps everything for ever.
+            entity_id=username[:64] if user is not None else UNKNOWN_USER,
             action="failed",
             new={"address": address, "known_user": user is not None, "failures": by_user},
         )
@@ -102,7 +105,11 @@ def signin_failed(*, now: datetime, username: str, address: str) -> Lock | None:
                     actor=None,
                     now=now,
                     entity=ENTITY,
-                    entity_id=(username if scope == "user" else address)[:64],
+                    entity_id=(
+                        (username if user is not None else UNKNOWN_USER)
+                        if scope == "user"
+                        else address[:64]
+                    ),
                     action="locked",
                     new={
                         "scope": scope,
