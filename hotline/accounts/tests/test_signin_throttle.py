@@ -124,6 +124,8 @@ def test_a_form_with_missing_fields_is_refused_and_counts_nothing(client, centre
         assert response.status_code == 200
         assert 'role="alert"' in response.content.decode()
     assert not Event.objects.filter(entity="accounts.signin").exists()
+    page = sign_in(client, "agent1", "guess").content.decode()
+    assert 'value="agent1"' in page  # the user name is kept for the next try
     assert sign_in(client, "agent1", DEMO_PASSWORD).status_code == 302
 
 
