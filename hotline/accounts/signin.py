@@ -180,3 +180,14 @@ def token_failed(*, now: datetime, address: str) -> None:
             action="locked",
             new={"scope": "token", "failures": failures, "until": lock.until.isoformat()},
         )
+
+
+def reset_allowed(*, now: datetime, email: str) -> bool:
+    """Password-reset mails to one address: at most HOTLINE_SIGNIN_FAILURES_PER_USER in the
+    lockout window, so a stranger cannot bury a mailbox in them. The page says the same
+    either way (it never tells whether an account has the address)."""
+    key = "signin:reset:" + email.strip().lower()[:254]
+    if _lock_of(key, now) is not None:
+        return False
+    _count(key, now, settings.HOTLINE_SIGNIN_FAILURES_PER_USER)
+    return True

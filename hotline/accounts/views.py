@@ -18,7 +18,7 @@ from hotline.accounts.forms import NoticePasswordResetForm, ThrottledAuthenticat
 from hotline.accounts.models import User
 from hotline.accounts.selectors import home_context, tokens_visible_to
 from hotline.accounts.services import api_token_revoke, password_changed, user_language_set
-from hotline.accounts.signin import signin_succeeded
+from hotline.accounts.signin import reset_allowed, signin_succeeded
 
 
 def signed_in(request: HttpRequest) -> User:
@@ -96,6 +96,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     form_class = NoticePasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if not reset_allowed(now=clock.now(), email=form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())  # said the same: sent
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -109,6 +109,17 @@ def test_a_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client, 
     assert not Notice.objects.exists()
 
 
+def test_reset_mails_to_one_address_are_limited(client, centre, clock):
+    email = centre["agent1"].email
+    for _ in range(7):
+        response = client.post("/accounts/password-reset/", {"email": email.upper()})
+        assert response["Location"] == "/accounts/password-reset/sent/"
+    assert Notice.objects.filter(user=centre["agent1"]).count() == 5  # the per-user limit
+    clock.advance(minutes=15)
+    client.post("/accounts/password-reset/", {"email": email})
+    assert Notice.objects.filter(user=centre["agent1"]).count() == 6
+
+
 @pytest.mark.parametrize("email", ["", "not an address", "a" * 300 + "@example.com"])
 def test_a_reset_with_a_bad_address_is_refused(client, centre, email):
     response = client.post("/accounts/password-reset/", {"email": email})
