@@ -33,9 +33,11 @@ from ninja.security import HttpBearer, SessionAuth
 from pydantic import BaseModel
 
 from hotline import clock
+from hotline.accounts.forms import client_address
 from hotline.accounts.models import User
 from hotline.accounts.permissions import may_call_operation
 from hotline.accounts.services import user_for_token
+from hotline.accounts.signin import token_address_locked, token_failed
 from hotline.api_errors import (
     no_such_path,
     not_found_answer,
@@ -51,8 +53,13 @@ from hotline.storage import storage_full_response, storage_refuses_writes
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = user_for_token(token, clock.now())
-        if user is not None and user.language:
+        now, address = clock.now(), client_address(request)
+        if token_address_locked(now=now, address=address):
+            return None  # too many bad tokens from here: the API's 401, as for a bad one
+        user = user_for_token(token, now)
+        if user is None:
+            token_failed(now=now, address=address)
+        elif user.language:
             translation.activate(user.language)  # answers speak the user's language
         return user
 

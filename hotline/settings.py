@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hotline.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hotline.accounts.middleware.SessionIdleMiddleware",  # after messages: it leaves one
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hotline.accounts.middleware.RoleAccessMiddleware",
     "hotline.storage.StorageFullMiddleware",  # a full disk: 503, not 500 (issue 15)
@@ -208,6 +209,39 @@ HOTLINE_NOTICE_LEASE = float(os.environ.get("HOTLINE_NOTICE_LEASE", "120"))
 # most an hour), HOTLINE_NOTICE_ATTEMPTS attempts in all; then the notice is failed.
 HOTLINE_NOTICE_RETRY = float(os.environ.get("HOTLINE_NOTICE_RETRY", "30"))
 HOTLINE_NOTICE_ATTEMPTS = int(os.environ.get("HOTLINE_NOTICE_ATTEMPTS", "6"))
+
+
+# --- sign-in, sessions and API tokens (issue 15) ---
+def _bounded_int(name: str, default: int, low: int, high: int) -> int:
+    value = int(os.environ.get(name, str(default)))
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+# Wrong passwords a user name, or an address, may give before it is locked out for a while.
+# An address may be a whole call centre behind one NAT: its limit is the higher.
+HOTLINE_SIGNIN_FAILURES_PER_USER = _bounded_int("HOTLINE_SIGNIN_FAILURES_PER_USER", 5, 1, 1000)
+HOTLINE_SIGNIN_FAILURES_PER_ADDRESS = _bounded_int(
+    "HOTLINE_SIGNIN_FAILURES_PER_ADDRESS", 50, 1, 100_000
+)
+HOTLINE_SIGNIN_LOCKOUT_MINUTES = _bounded_int("HOTLINE_SIGNIN_LOCKOUT_MINUTES", 15, 1, 1440)
+# A session unused this long ends (sliding: every request starts it again).
+HOTLINE_SESSION_IDLE_MINUTES = _bounded_int("HOTLINE_SESSION_IDLE_MINUTES", 30, 1, 1440)
+SESSION_COOKIE_AGE = HOTLINE_SESSION_IDLE_MINUTES * 60
+# A new API token lives this many days unless `hotline token create --days` says otherwise.
+HOTLINE_TOKEN_DAYS = _bounded_int("HOTLINE_TOKEN_DAYS", 90, 1, 3650)
+# Bad bearer tokens one address may send in the lockout window before all its tokens are
+# refused for the rest of it (a token is no password, but guessing should not be free).
+HOTLINE_TOKEN_FAILURES_PER_ADDRESS = _bounded_int(
+    "HOTLINE_TOKEN_FAILURES_PER_ADDRESS", 50, 1, 100_000
+)
+# The sign-in counts are shared through Redis between server processes where it is configured.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 LOGGING = {
     "version": 1,

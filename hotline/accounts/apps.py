@@ -1,6 +1,20 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
     name = "hotline.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from hotline.accounts import middleware
+
+        def seen_at_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+            # The idle time starts at sign-in: the first page after it need not save the session.
+            if request is not None and hasattr(request, "session"):
+                middleware.session_seen(request.session, middleware.wall_now())
+
+        user_logged_in.connect(seen_at_sign_in, weak=False, dispatch_uid="hotline_session_seen")

@@ -22,7 +22,16 @@ CUSTOMERS = frozenset({Role.CUSTOMER})
 NOTICE_LOGGERS = frozenset({Role.DISPATCHER, Role.TEAM_LEAD})
 
 # Pages anyone may open without signing in.
-PUBLIC_VIEWS = frozenset({"accounts:login", "set_language", "static"})
+PUBLIC_VIEWS = frozenset(
+    {
+        "accounts:login",
+        "accounts:password_reset",
+        "accounts:password_reset_done",
+        "accounts:password_reset_confirm",
+        "set_language",
+        "static",
+    }
+)
 
 # Django URL names (namespace:name) of the pages.
 VIEW_ROLES: dict[str, frozenset[Role]] = {
@@ -30,6 +39,8 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "accounts:logout": EVERYONE,
     "accounts:language": EVERYONE,
     "accounts:profile": EVERYONE,
+    "accounts:token_revoke": EVERYONE,  # one's own tokens; an admin's, anyone's (selector)
+    "accounts:password_change": EVERYONE,
     "rulebook:list": STAFF,
     "rulebook:edit": ADMINS,
     "rulebook:reset": ADMINS,

@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from hotline.accounts.choices import Role
-from hotline.accounts.models import Team, User
+from hotline.accounts.models import ApiToken, Team, User
 from hotline.calls.models import Queue
 from hotline.core.rulebook import Rulebook, Scope, setting
 from hotline.dispatch.clocks import provider_clocks
@@ -195,3 +195,11 @@ def agents_for(user: User | None) -> list[User]:
     if user is not None and user.role == Role.TEAM_LEAD:
         agents = agents.filter(team_id=user.team_id or 0)  # no team: nobody
     return list(agents)
+
+
+def tokens_visible_to(user: User) -> QuerySet[ApiToken]:
+    """One's own API tokens; an admin's, everyone's. Newest first."""
+    found = ApiToken.objects.select_related("user")
+    if user.role != Role.ADMIN:
+        found = found.filter(user=user)
+    return found.order_by("-created_at", "-id")

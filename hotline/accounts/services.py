@@ -3,15 +3,18 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from hotline.accounts.choices import Role
 from hotline.accounts.models import ApiToken, User
 from hotline.audit.services import event_append
 from hotline.storage import writes_optional
 
 TOKEN_PREFIX = "hl_"
+TOKEN_DAYS_MAX = 3650  # `--days` and HOTLINE_TOKEN_DAYS: at most ten years
 
 
 def token_digest(raw: str) -> str:
@@ -19,15 +22,29 @@ def token_digest(raw: str) -> str:
 
 
 def api_token_create(
-    *, actor: User | None, now: datetime, user: User, name: str = ""
+    *, actor: User | None, now: datetime, user: User, name: str = "", days: int | None = None
 ) -> tuple[ApiToken, str]:
-    """Make a bearer token for `user`. The raw token is returned once and never stored."""
+    """Make a bearer token for `user`, living `days` (HOTLINE_TOKEN_DAYS unless given).
+    The raw token is returned once and never stored."""
     if not user.is_active:
         raise ValidationError(_("This user is inactive and cannot have API tokens."))
+    days = settings.HOTLINE_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= TOKEN_DAYS_MAX:
+        raise ValidationError(
+            _("A token lives between 1 and %(max)d days.") % {"max": TOKEN_DAYS_MAX}
+        )
+    if len(name) > ApiToken._meta.get_field("name").max_length:  # type: ignore[operator]
+        raise ValidationError(_("A token's name is at most 100 characters."))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = now + timedelta(days=days)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, digest=token_digest(raw), prefix=raw[:8], created_at=now
+            user=user,
+            name=name,
+            digest=token_digest(raw),
+            prefix=raw[:8],
+            created_at=now,
+            expires_at=expires_at,
         )
         event_append(
             actor=actor,
@@ -35,12 +52,20 @@ def api_token_create(
             entity="accounts.api_token",
             entity_id=token.pk,
             action="created",
-            new={"user": user.username, "name": name},
+            new={"user": user.username, "name": name, "expires_at": expires_at.isoformat()},
         )
     return token, raw
 
 
+def may_revoke(actor: User | None, token: ApiToken) -> bool:
+    """Its owner, an admin, or the system (the `hotline token` command, run on the server)."""
+    return actor is None or actor.role == Role.ADMIN or token.user_id == actor.pk
+
+
 def api_token_revoke(*, actor: User | None, now: datetime, token: ApiToken) -> None:
+    """Revoke a token for good; audited. Someone else's token is refused (PermissionDenied)."""
+    if not may_revoke(actor, token):
+        raise PermissionDenied(_("You may revoke only your own tokens."))
     with transaction.atomic():
         locked = ApiToken.objects.select_for_update().get(pk=token.pk)
         if locked.revoked_at:
@@ -60,11 +85,16 @@ def api_token_revoke(*, actor: User | None, now: datetime, token: ApiToken) -> N
 LAST_USE_PRECISION = timedelta(minutes=5)
 
 
+def live_tokens(now: datetime) -> Q:
+    """Not revoked and not expired (tokens made before expiry existed never expire)."""
+    return Q(revoked_at__isnull=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
 def user_for_token(raw: str, now: datetime) -> User | None:
     """The active user a live token belongs to, or None. Marks the token as used."""
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=token_digest(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(live_tokens(now), digest=token_digest(raw), user__is_active=True)
         .first()
     )
     if token is None:
@@ -97,3 +127,15 @@ def user_language_set(*, actor: User, now: datetime, language: str) -> None:
             new=language,
         )
     actor.language = language
+
+
+def password_changed(*, actor: User | None, now: datetime, user: User, how: str) -> None:
+    """Record that a password was set (`how`: "changed" by its owner, "reset" by e-mail link).
+    Django's form has saved it; the event never holds the password."""
+    event_append(
+        actor=actor,
+        now=now,
+        entity="accounts.user",
+        entity_id=user.pk,
+        action=f"password_{how}",
+    )

@@ -74,6 +74,11 @@ URL_ARGS |= {
 }
 # call quality reviews (B11): made-up review and call ids
 URL_ARGS |= {"calls:review": [1], "calls:review_call": [1]}
+# sign-in and tokens (issue 15): a made-up token id, a made-up reset link
+URL_ARGS |= {
+    "accounts:token_revoke": [1],
+    "accounts:password_reset_confirm": ["MQ", "made-up-token"],
+}
 # Bodies that pass validation, so the walk reaches the permission check.
 API_BODIES = {
     "rulebook_set": {"value": "3", "reason": "walk"},
