@@ -5,7 +5,9 @@ from typing import Any
 import uvicorn
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from hotline.security import development_key_refusal
 
 
 class Command(BaseCommand):
@@ -19,6 +21,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if refusal := development_key_refusal():
+            raise CommandError(refusal)  # before migrating anything
         # WhiteNoise serves static files with plain iterators; under ASGI that is only slower.
         warnings.filterwarnings("ignore", "StreamingHttpResponse must consume synchronous")
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise looks there

@@ -6,7 +6,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
 from hotline import clock
@@ -14,6 +14,7 @@ from hotline.calls.services.tick import floor_tick
 from hotline.deadlines.services import deadlines_fire_due
 from hotline.dispatch.services import dispatch_tick
 from hotline.followup.services import followup_tick
+from hotline.security import development_key_refusal
 
 
 class Command(BaseCommand):
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if refusal := development_key_refusal():
+            raise CommandError(refusal)
         tasks_command = [
             sys.executable,
             "-m",
