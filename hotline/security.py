@@ -12,15 +12,18 @@ DEMO_ENVIRONMENT_FLAG = "HOTLINE_DEMO"
 
 
 class ContentSecurityPolicyMiddleware:
-    """Django 5.2 has no CSP of its own. Every answer carries settings.CONTENT_SECURITY_POLICY:
-    an injected <script> or inline handler does not run, nothing loads from another origin."""
+    """Django 5.2 has no CSP of its own. Every HTML page carries settings.CONTENT_SECURITY_POLICY:
+    an injected <script> or inline handler does not run, nothing loads from another origin.
+    Only pages: JSON, files and PDFs run no script, and a browser's PDF viewer is an embedded
+    object that a PDF answer's own `object-src 'none'` could block."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if settings.CONTENT_SECURITY_POLICY:
+        page = response.get("Content-Type", "").startswith("text/html")
+        if page and settings.CONTENT_SECURITY_POLICY:
             response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
 

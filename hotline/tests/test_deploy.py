@@ -88,12 +88,23 @@ def test_https_switches_redirect_hsts_secure_cookies_and_the_proxy_header(tmp_pa
 
 
 @pytest.mark.django_db
-def test_every_answer_carries_the_content_security_policy(client, centre):
-    for path in ("/accounts/login/", "/api/v1/openapi.json", "/no-such-page/"):
+def test_every_page_carries_the_content_security_policy(client, centre):
+    client.force_login(centre["agent1"])
+    for path in ("/", "/floor/desk/", "/no-such-page/", "/api/v1/docs"):
         policy = client.get(path).headers["Content-Security-Policy"]
         assert "default-src 'self'" in policy
         assert "script-src 'self'" in policy
         assert "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_json_and_pdf_answers_carry_no_page_policy(client, centre):
+    # no script runs there; a PDF viewer is an embedded object, which object-src 'none' blocks
+    client.force_login(centre["manager"])
+    pdf = client.get("/reports/monthly/", {"month": "2026-10", "format": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf"
+    assert "Content-Security-Policy" not in pdf.headers
+    assert "Content-Security-Policy" not in client.get("/api/v1/openapi.json").headers
 
 
 @pytest.mark.django_db
