@@ -8,6 +8,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import (
     ObjectDoesNotExist,
     PermissionDenied,
@@ -27,6 +28,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as InputError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.openapi.views import openapi_json
 from ninja.operation import Operation
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
@@ -234,6 +236,22 @@ def refuse_null_characters(view: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
+def docs_for_signed_in_users(view: Callable[..., Any]) -> Callable[..., Any]:
+    """ninja's docs_decorator wraps both /openapi.json and /docs. The OpenAPI stays public (the
+    API's contract, read by clients and tests); Swagger UI, a page that can call every
+    operation, is for signed-in users: anyone else is sent to sign in first."""
+    if getattr(view, "func", None) is openapi_json:
+        return view
+
+    @wraps(view)
+    def signed_in(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        return view(request, *args, **kwargs)
+
+    return signed_in
+
+
 api = HotlineAPI(
     title="Hotline API",
     version="1",
@@ -241,6 +259,9 @@ api = HotlineAPI(
     auth=[TokenAuth(), SignedInSession()],
     parser=JsonObjectParser(),
     description="Call floor, cases, dispatch and reports of an after-sales call centre.",
+    # Swagger UI comes from ninja's own static files, pinned with django-ninja, because
+    # "ninja" is in INSTALLED_APPS (without it, ninja's page loads it from a public CDN).
+    docs_decorator=docs_for_signed_in_users,
 )
 api.add_decorator(enforce_permission_table)
 api.add_decorator(refuse_null_characters)  # outermost: input is checked before the role

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from ninja import P, PathEx, QueryEx
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, Strict
 
 from hotline.core.refusal import RULE_IDS
 
@@ -26,7 +26,15 @@ LAST_DAY = date(2100, 12, 31)
 FIRST_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
 LAST_MOMENT = datetime(2100, 12, 31, 23, 59, 59, tzinfo=UTC)
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# An id of a JSON body is a JSON integer and nothing else (Strict): pydantic's lax mode read
+# `false` as 0, `"1"` and `1.0` as 1. A JSON body is validated as Python data (ninja parses it
+# first), where strict int and bool take exactly int and bool. Not for the query string and the
+# path, whose values are text: PathId and QueryId below.
+Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+# A yes/no of a JSON body: `true` or `false`, not 0, 1, "yes" or "false".
+Flag = Annotated[bool, Strict()]
+# A whole number of a JSON body (with its own ge/le where it is declared).
+Whole = Annotated[int, Strict()]
 # The same bounds for an id in the path or the query: past MAX_ID the database can't even look
 # it up (a server error).
 PathId = PathEx[int, P(ge=1, le=MAX_ID)]

@@ -15,12 +15,49 @@ BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 VAR_DIR = Path(os.environ.get("HOTLINE_VAR_DIR", PROJECT_DIR / "var"))
 
-SECRET_KEY = os.environ.get("HOTLINE_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+# The key of a development checkout: anyone can read it here, so it signs nothing that matters.
+# A server refuses to start with it unless HOTLINE_DEBUG=1 or inside `hotline demo`
+# (hotline/deployment.py).
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+SECRET_KEY = os.environ.get("HOTLINE_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = os.environ.get("HOTLINE_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("HOTLINE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("HOTLINE_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
+
+# HOTLINE_HTTPS=1: people reach Hotline only over HTTPS, through a reverse proxy that ends TLS
+# and says so in X-Forwarded-Proto (`hotline serve` speaks plain HTTP). Plain HTTP is then
+# redirected, browsers are told to come back over HTTPS only (HSTS) and cookies travel only
+# over HTTPS. Off by default: the demo and a development checkout run on http://127.0.0.1.
+HOTLINE_HTTPS = os.environ.get("HOTLINE_HTTPS", "0") == "1"
+if HOTLINE_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("HOTLINE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("HOTLINE_HSTS_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("HOTLINE_HSTS_PRELOAD", "0") == "1"
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+# Joining the browsers' HSTS preload list is a commitment for the whole domain that is slow
+# to undo: the operator opts in with HOTLINE_HSTS_PRELOAD=1; check --deploy does not nag.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# The Content-Security-Policy of every answer (hotline/security.py): only Hotline's own
+# scripts, styles and connections (htmx, its SSE streams); no inline script, style or handler.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",  # drawn signatures are shown as data: PNGs
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -29,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves Swagger UI from its own pinned static files, not from a CDN
     "django_tasks",
     "django_tasks_db",
     "hotline.apps.HotlineConfig",  # project-wide commands: serve, worker, demo, token
@@ -48,6 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hotline.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

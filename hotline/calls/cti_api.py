@@ -22,7 +22,7 @@ from ninja import Field, Path, Router, Schema, Status
 from pydantic import model_validator
 
 from hotline import clock
-from hotline.bounds import Moment
+from hotline.bounds import Moment, Whole
 from hotline.calls.api import CallbackOut, CallOut, _call
 from hotline.calls.choices import CallState, OfferOutcome
 from hotline.calls.conflicts import CallConflict
@@ -105,7 +105,7 @@ class AnsweredIn(Schema):
     }
 
     agent: str | None = Field(None, min_length=1, max_length=150, pattern=USERNAME)
-    offer_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    offer_id: Whole | None = Field(None, ge=1, le=2**31 - 1)
 
     @model_validator(mode="after")
     def _says_who(self) -> Self:

@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema
 
 from hotline import clock
 from hotline.accounts.views import signed_in
-from hotline.bounds import PathId
+from hotline.bounds import Flag, PathId, Whole
 from hotline.core.followup import SCORES
 from hotline.dispatch.bounds import Note
 from hotline.followup.models import FollowUp
@@ -58,9 +58,9 @@ class ReleaseIn(Schema):
 
 
 class RecordIn(Schema):
-    score: int = Field(ge=min(SCORES), le=max(SCORES), description="C6: satisfaction, 1-5")
+    score: Whole = Field(ge=min(SCORES), le=max(SCORES), description="C6: satisfaction, 1-5")
     reason: Note
-    resolved: bool
+    resolved: Flag
 
 
 def _out(f: FollowUp) -> dict[str, Any]:

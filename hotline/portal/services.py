@@ -23,6 +23,7 @@ from hotline.audit.models import Event
 from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
+from hotline.core.spreadsheet import safe_cell, safe_row
 from hotline.dispatch.choices import DelayReason, ReportKind, WorkOrderState
 from hotline.dispatch.models import WorkOrder, WorkOrderReport
 from hotline.dispatch.services.common import ORDER_ENTITY
@@ -312,14 +313,15 @@ def record_json(record: dict[str, Any]) -> bytes:
 
 
 def csv_value(value: Any) -> str:
-    """A field as one CSV cell: text as is, nothing as empty, structures as JSON."""
+    """A field as one CSV cell: text as is (but never a formula: safe_cell), nothing as empty,
+    structures as JSON."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
+    return str(safe_cell(value))
 
 
 def record_csv(record: dict[str, Any]) -> bytes:
@@ -333,7 +335,7 @@ def record_csv(record: dict[str, Any]) -> bytes:
     for section in SECTIONS:
         for row in record[section]:
             for name, value in row.items():
-                writer.writerow([section, row["id"], name, csv_value(value)])
+                writer.writerow(safe_row([section, row["id"], name, csv_value(value)]))
     return ("\ufeff" + out.getvalue()).encode()  # BOM: spreadsheets then read UTF-8 right
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from hotline.core.spreadsheet import safe_row
 from hotline.reports.charts import bar_chart
 from hotline.reports.tables import Column, Report
 
@@ -72,14 +73,16 @@ def as_csv(report: Report) -> bytes:
     """One file: a title line per section, its header, its rows, a blank line."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([str(report.title), report.period_label, str(report.scope)])
+    writer.writerow(safe_row([str(report.title), report.period_label, str(report.scope)]))
     for section in report.sections:
         writer.writerow([])
-        writer.writerow([f"{section.rule} {section.title}"])
-        writer.writerow([str(c.label) for c in section.columns])
+        writer.writerow(safe_row([f"{section.rule} {section.title}"]))
+        writer.writerow(safe_row([str(c.label) for c in section.columns]))
         for row in section.rows:
             writer.writerow(
-                ["" if row.get(c.key) is None else row.get(c.key) for c in section.columns]
+                safe_row(
+                    ["" if row.get(c.key) is None else row.get(c.key) for c in section.columns]
+                )
             )
     return ("\ufeff" + out.getvalue()).encode()  # the BOM makes spreadsheets read UTF-8
 
@@ -98,13 +101,13 @@ def as_xlsx(report: Report) -> bytes:
             title = title[:26] + str(len(used))
         used.add(title)
         sheet = book.create_sheet(title)
-        sheet.append([f"{section.rule} · {section.title} · {report.period_label}"])
+        sheet.append(safe_row([f"{section.rule} · {section.title} · {report.period_label}"]))
         sheet["A1"].font = Font(bold=True)
-        sheet.append([str(c.label) for c in section.columns])
+        sheet.append(safe_row([str(c.label) for c in section.columns]))
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in section.rows:
-            sheet.append([row.get(c.key) for c in section.columns])
+            sheet.append(safe_row([row.get(c.key) for c in section.columns]))
         for index, column in enumerate(section.columns, start=1):
             letter = sheet.cell(row=2, column=index).column_letter
             sheet.column_dimensions[letter].width = max(10, min(40, len(str(column.label)) + 2))

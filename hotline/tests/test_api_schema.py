@@ -151,8 +151,26 @@ def _with_real_ids(context: Any, path_parameters: dict[str, Any] | None) -> Any:
     return st.one_of(st.just(path_parameters), swapped.map(lambda s: path_parameters | s))
 
 
+def _integral(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _integral(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_integral(item) for item in value]
+    return value
+
+
+def _integers_as_json_integers(context: Any, body: Any) -> Any:
+    """JSON Schema's `integer` also matches 15.0 (a number without a fraction), and no keyword
+    tells them apart; the API takes an id or a count as a JSON integer only (strict types,
+    issue 15: 1.0 for an id is a 422). A generated 15.0 is sent as 15."""
+    return _integral(body)
+
+
 for _schema in (bad_input, valid_input):
     _schema.hook("flatmap_path_parameters")(_with_real_ids)
+valid_input.hook("map_body")(_integers_as_json_integers)
 
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 10:00 in Sofia, as the `now` fixture

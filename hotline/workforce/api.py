@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 
 from hotline import clock
 from hotline.accounts.views import signed_in
-from hotline.bounds import Day, Id
+from hotline.bounds import Day, Flag, QueryId
 from hotline.workforce import planning, selectors
 from hotline.workforce.models import LeaveRequest, Roster
 from hotline.workforce.services import leave_decide, leave_request, roster_publish
@@ -25,7 +25,7 @@ class LeaveIn(Schema):
 
 
 class LeaveDecisionIn(Schema):
-    approve: bool
+    approve: Flag
 
 
 class LeaveOut(Schema):
@@ -170,7 +170,7 @@ def workforce_roster_publish(request: HttpRequest, roster_id: int) -> dict[str, 
 @router.get(
     "/adherence", response=list[AdherenceOut], summary="The team's adherence now and today (B1)"
 )
-def workforce_adherence(request: HttpRequest, team: Id | None = None) -> list[dict[str, Any]]:
+def workforce_adherence(request: HttpRequest, team: QueryId = None) -> list[dict[str, Any]]:
     user = signed_in(request)
     teams = selectors.teams_for(user)
     found = (teams.filter(pk=team) if team else teams).first()

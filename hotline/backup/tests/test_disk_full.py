@@ -161,6 +161,7 @@ def _patched_full(cause: Exception | None = None):
 
 def _serve(var: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": ROOT, "HOTLINE_VAR_DIR": var}
+    env.setdefault("HOTLINE_SECRET_KEY", "a-test-key: the development key is refused first")
     env.pop("HOTLINE_DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     command = [sys.executable, "-m", "hotline.cli", "serve", "--port", "1"]

@@ -2,6 +2,7 @@
 team lead's wallboard follows the floor live (Server-Sent Events, no reload)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import screenshot
 from hotline.calls.models import Queue
@@ -76,8 +77,9 @@ def test_wallboard_follows_the_floor_live(page, centre):
     call_arrive(
         now=clock_now(), queue=Queue.objects.get(code="repairs"), caller_number="+359 2 111 111"
     )
-    page.wait_for_function(
-        "document.querySelector('[data-testid=waiting-count]').textContent.trim() === '1'",
+    # a locator, not wait_for_function: that evaluates a string, which the page's CSP refuses
+    expect(page.locator("[data-testid=waiting-count]")).to_have_text(
+        "1",
         timeout=20_000,  # the stream polls twice a second; CI machines can be loaded
     )
     assert page.url == url

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from hotline import clock
 from hotline.demo import DEMO_PASSWORD, seed_demo_cases, seed_demo_centre, seed_demo_reviews
 from hotline.processes import start_child, stop_child
+from hotline.security import DEMO_ENVIRONMENT_FLAG
 
 
 def demo_email_outbox() -> str:
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Seed only, then stop.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The demo may serve on the development key; so may the worker it starts (inherited).
+        os.environ[DEMO_ENVIRONMENT_FLAG] = "1"
         url = f"http://{options['host']}:{options['port']}/"
         serving = not options["no_serve"]
         if serving:  # before seeding: the seeds send notices too

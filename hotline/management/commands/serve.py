@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from hotline.security import development_key_refusal
 from hotline.storage import var_dir_problem
 
 
@@ -21,6 +22,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if refusal := development_key_refusal():
+            raise CommandError(refusal)  # before migrating anything
         # WhiteNoise serves static files with plain iterators; under ASGI that is only slower.
         warnings.filterwarnings("ignore", "StreamingHttpResponse must consume synchronous")
         problem = var_dir_problem()  # else migrate fails with a traceback that does not say why

@@ -6,7 +6,7 @@ from datetime import datetime
 from types import FrameType
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
 from hotline import clock
@@ -15,6 +15,7 @@ from hotline.deadlines.services import deadlines_fire_due
 from hotline.dispatch.services import dispatch_tick
 from hotline.followup.services import followup_tick
 from hotline.notices.outbox import notices_requeue_lost
+from hotline.security import development_key_refusal
 from hotline.taskrunner import TaskRunners, run_batch, task_results_fail_dead
 
 # On TERM, how long the task runners may finish the task in hand: less than the usual 10 s a
@@ -49,6 +50,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if refusal := development_key_refusal():
+            raise CommandError(refusal)
         task_results_fail_dead()
         if options["once"]:
             self._tick(clock.now())

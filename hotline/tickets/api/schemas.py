@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from ninja import P, QueryEx, Schema
 from pydantic import Field, StringConstraints
 
-from hotline.bounds import Id, Moment
+from hotline.bounds import Flag, Id, Moment
 from hotline.tickets import limits
 from hotline.tickets.choices import (
     IncidentKind,
@@ -146,7 +146,7 @@ class ScriptAnswerIn(Schema):
     was done, and what the customer saw."""
 
     step: StepText
-    done: bool = False
+    done: Flag = False
     answer: AnswerText = ""
 
 
@@ -187,7 +187,7 @@ class WindowIn(Schema):
 
     start: Moment
     end: Moment
-    customer_chose_later: bool = False
+    customer_chose_later: Flag = False
     later_reason: LaterReason = ""
 
 
@@ -210,7 +210,7 @@ class ReassignIn(Schema):
 
 
 class ApprovalIn(Schema):
-    approved: bool
+    approved: Flag
     reason: ReasonText = ""
 
 
