@@ -11,7 +11,7 @@ from hotline.accounts.models import User
 from hotline.audit.models import Event
 from hotline.demo import DEMO_PASSWORD
 from hotline.notices.models import Notice
-from hotline.notices.services import notice_deliver
+from hotline.notices.outbox import notice_deliver
 
 pytestmark = pytest.mark.django_db
 
