@@ -182,3 +182,37 @@ def test_serve_on_a_read_only_var_dir_says_why_it_cannot_start(tmp_path):
     assert "Traceback" not in done.stderr
     assert f"Hotline cannot write to its var directory {var}" in done.stderr
     assert "HOTLINE_VAR_DIR" in done.stderr
+
+
+def test_the_var_check_keeps_this_process_s_sqlite_locks(tmp_path, monkeypatch):
+    """`serve` checks its database is writable from the process that may already hold it open
+    (the demo seeds, then serves, its worker writing beside it). Opening and closing the file
+    would drop every POSIX lock SQLite holds on it in this process: another process could then
+    write into a transaction in progress, and the database ends up "malformed"."""
+    import sqlite3
+    from types import SimpleNamespace
+
+    from hotline.storage import var_dir_problem
+
+    database = tmp_path / "hotline.sqlite3"
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")  # this process holds the write lock
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": database}
+    monkeypatch.setattr(
+        "hotline.storage.settings", SimpleNamespace(VAR_DIR=tmp_path, DATABASES={"default": sqlite})
+    )
+    assert var_dir_problem() is None
+    other = subprocess.run(  # another process may still not write
+        [
+            sys.executable,
+            "-c",
+            f"import sqlite3; sqlite3.connect({str(database)!r}, timeout=0)"
+            ".execute('INSERT INTO t VALUES (1)')",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    holder.execute("ROLLBACK")
+    assert "database is locked" in other.stderr
