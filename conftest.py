@@ -98,6 +98,24 @@ def token_for(db: None):  # type: ignore[no-untyped-def]
     return make
 
 
+@pytest.fixture
+def api(client, centre, token_for):  # type: ignore[no-untyped-def]
+    """api("dispatcher", "post", "/dispatch/orders", {...}): the API as that demo user, by
+    bearer token. A test module with an `api` of its own (another clock, other users) keeps it."""
+    import json
+
+    def call(username, method, path, body=None):  # type: ignore[no-untyped-def]
+        return client.generic(
+            method.upper(),
+            f"/api/v1{path}",
+            data="" if body is None else json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token_for(centre[username])}",
+        )
+
+    return call
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright

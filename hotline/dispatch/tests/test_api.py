@@ -1,6 +1,5 @@
 """Dispatch and the provider portal over HTTP: refusals 409 naming the rule, strangers 404/403."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -26,20 +25,6 @@ PROVIDER_OPS = [
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch, now):
     monkeypatch.setattr("hotline.clock.now", lambda: now)
-
-
-@pytest.fixture
-def api(client, centre, token_for):
-    def call(username, method, path, body=None):
-        return client.generic(
-            method.upper(),
-            f"/api/v1{path}",
-            data="" if body is None else json.dumps(body),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {token_for(centre[username])}",
-        )
-
-    return call
 
 
 @pytest.fixture

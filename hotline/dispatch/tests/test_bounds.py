@@ -2,7 +2,6 @@
 (or the page's form error, with what was typed kept) and changes nothing; another provider's
 order is a 404 that leaks nothing; D8 chases are answered by who promised them (B10)."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -19,20 +18,6 @@ TOO_LONG = "x" * 2001
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch, now):
     monkeypatch.setattr("hotline.clock.now", lambda: now)
-
-
-@pytest.fixture
-def api(client, centre, token_for):
-    def call(username, method, path, body=None):
-        return client.generic(
-            method.upper(),
-            f"/api/v1{path}",
-            data="" if body is None else json.dumps(body),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {token_for(centre[username])}",
-        )
-
-    return call
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 portal's order list (one check per 30 min at most), shown on the dispatch board against the
 rulebook's minimum and counted in the monthly report (D13). Europe/Sofia, a clock that moves."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -23,20 +22,6 @@ def clock(monkeypatch, now):
     state = {"now": now}
     monkeypatch.setattr("hotline.clock.now", lambda: state["now"])
     return state
-
-
-@pytest.fixture
-def api(client, centre, token_for):
-    def call(username, method, path, body=None):
-        return client.generic(
-            method.upper(),
-            f"/api/v1{path}",
-            data="" if body is None else json.dumps(body),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {token_for(centre[username])}",
-        )
-
-    return call
 
 
 def _board_checks(api) -> dict[str, dict]:  # type: ignore[no-untyped-def]

@@ -2,7 +2,6 @@
 the customer's SLA; the SLA breach is its own figure. Driven through the API and the pages,
 with a clock that moves, in the centre's time zone (Europe/Sofia)."""
 
-import json
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,20 +24,6 @@ def clock(monkeypatch, now):
     state = {"now": now}
     monkeypatch.setattr("hotline.clock.now", lambda: state["now"])
     return state
-
-
-@pytest.fixture
-def api(client, centre, token_for):
-    def call(username, method, path, body=None):
-        return client.generic(
-            method.upper(),
-            f"/api/v1{path}",
-            data="" if body is None else json.dumps(body),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {token_for(centre[username])}",
-        )
-
-    return call
 
 
 def _set_limit(centre, now, scope: str, hours: int, customer_id: int) -> None:

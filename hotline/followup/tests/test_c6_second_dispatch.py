@@ -2,7 +2,6 @@
 reason kept), the case reopened, and the second dispatch put on the dispatcher's board, flagged;
 the dispatcher's order is linked to the first. Bounds and strangers of the follow-up API."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -25,20 +24,6 @@ def clock(monkeypatch):
     state = {"now": DUE}
     monkeypatch.setattr("hotline.clock.now", lambda: state["now"])
     return state
-
-
-@pytest.fixture
-def api(client, centre, token_for):
-    def call(username, method, path, body=None):
-        return client.generic(
-            method.upper(),
-            f"/api/v1{path}",
-            data="" if body is None else json.dumps(body),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {token_for(centre[username])}",
-        )
-
-    return call
 
 
 @pytest.fixture
