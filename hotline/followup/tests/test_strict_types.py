@@ -4,7 +4,7 @@ boolean. pydantic's lax mode took "5", 5.0, "true" and 1; each is now a 422, not
 import pytest
 
 from hotline.followup.choices import FollowUpState
-from hotline.followup.tests.test_c6_second_dispatch import api, clock, followup  # noqa: F401
+from hotline.followup.tests.test_c6_second_dispatch import clock, followup  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ GOOD = {"score": 5, "reason": "Works again", "resolved": True}
     [{"score": "5"}, {"score": 5.0}, {"score": True}, {"resolved": "true"}, {"resolved": 1}],
 )
 def test_c6_score_and_resolved_of_another_type_are_422_and_record_nothing(
-    api,  # noqa: F811
+    api,
     in_english,
     clock,  # noqa: F811
     followup,  # noqa: F811
@@ -31,7 +31,7 @@ def test_c6_score_and_resolved_of_another_type_are_422_and_record_nothing(
 
 
 def test_c6_score_and_resolved_as_json_values_are_recorded(
-    api,  # noqa: F811
+    api,
     in_english,
     clock,  # noqa: F811
     followup,  # noqa: F811
