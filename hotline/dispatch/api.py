@@ -9,8 +9,8 @@ from ninja import Field, Router, Schema, Status
 
 from hotline import clock
 from hotline.accounts.views import signed_in
-from hotline.bounds import Moment, PathId
-from hotline.dispatch.bounds import Note, PersonName, RecordId, SignatureImage
+from hotline.bounds import Id, Moment, PathId
+from hotline.dispatch.bounds import Note, PersonName, SignatureImage
 from hotline.dispatch.choices import Channel, DelayReason, UrgeReason
 from hotline.dispatch.models import Provider, WorkOrder
 from hotline.dispatch.selectors import dispatch_board as board_select
@@ -170,8 +170,8 @@ def dispatch_board(
 
 
 class DispatchIn(Schema):
-    ticket_id: RecordId
-    provider_id: RecordId | None = None
+    ticket_id: Id
+    provider_id: Id | None = None
     channel: Channel | None = None
 
 
@@ -214,7 +214,7 @@ def work_order_urge(request: HttpRequest, order_id: PathId, body: UrgeIn) -> dic
 
 
 class ChaseIn(Schema):
-    ticket_id: RecordId
+    ticket_id: Id
     note: Note = ""
 
 

@@ -10,8 +10,6 @@ from typing import Annotated
 
 from pydantic import Field
 
-from hotline.bounds import Id
-
 NOTE_MAX = 2000  # notes, reasons, status reports, work done: a few paragraphs
 NAME_MAX = 150  # a person's name, as WorkOrder.signer_name stores it
 SIGNATURE_MAX = 200_000  # a PNG data URL from the pad is a few kB (services/provider.py)
@@ -25,4 +23,3 @@ PersonName = Annotated[str, Field(max_length=NAME_MAX)]
 SignatureImage = Annotated[str, Field(max_length=SIGNATURE_MAX)]
 # Ids and moments are bounded as everywhere (hotline/bounds.py). How far ahead a moment may be
 # is the service's check (C1, C3: within AHEAD_MAX of now, else a 409 naming the rule).
-RecordId = Id
