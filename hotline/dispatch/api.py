@@ -38,6 +38,7 @@ from hotline.dispatch.services.desk import desk_check_record
 from hotline.paging import PageNumber
 from hotline.tickets.choices import ServiceOption
 from hotline.tickets.models import Ticket
+from hotline.tickets.selectors import ticket_for
 
 router = Router(tags=["dispatch"])
 provider = Router(tags=["provider"])
@@ -226,7 +227,8 @@ class ChaseOut(Schema):
 
 @router.post("/chases", response={201: ChaseOut}, summary="The customer chased (D8)")
 def chase_record(request: HttpRequest, body: ChaseIn) -> Status[dict[str, Any]]:
-    ticket = Ticket.objects.get(pk=body.ticket_id)
+    # A case the user may not open answers 404 like one that does not exist (as the page does).
+    ticket = ticket_for(signed_in(request), body.ticket_id)
     chase = chase_record_service(
         actor=signed_in(request), now=clock.now(), ticket=ticket, note=body.note
     )

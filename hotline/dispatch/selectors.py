@@ -32,6 +32,7 @@ from hotline.paging import page_of
 from hotline.rulebook.selectors import centre_calendar, centre_time_zone, current_rulebook
 from hotline.tickets.choices import TicketState, Zone
 from hotline.tickets.models import Ticket
+from hotline.tickets.selectors import tickets_for
 
 PAGE_SIZE = 50
 BOARD_TABS = ("to_dispatch", "bounced", "late", "leftovers", "providers")
@@ -300,7 +301,8 @@ def provider_orders(
 
 
 def work_order_for(user: User, order_id: int) -> WorkOrder:
-    """One order, if this user may see it: staff any, a provider its own, a customer theirs.
+    """One order, if this user may see it: an agent the orders of the cases they may open (their
+    own), dispatchers, team leads and managers any, a provider its own, a customer theirs.
 
     Anything else raises DoesNotExist, so a stranger can't tell a hidden order from none."""
     query = WorkOrder.objects.select_related(
@@ -310,6 +312,9 @@ def work_order_for(user: User, order_id: int) -> WorkOrder:
         query = query.filter(provider_id=user.provider_id)
     elif user.role == Role.CUSTOMER and user.customer_id is not None:
         query = query.filter(ticket__customer_id=user.customer_id)
-    elif user.role not in DISPATCHERS and user.role != Role.AGENT:
+    elif user.role == Role.AGENT:
+        # The order carries the case's customer, phone, address and symptom: it follows the case.
+        query = query.filter(ticket__in=tickets_for(user).values("pk"))
+    elif user.role not in DISPATCHERS:
         query = query.none()
     return query.get(pk=order_id)

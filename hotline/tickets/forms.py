@@ -350,11 +350,24 @@ class ApprovalForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    to_agent = forms.ModelChoiceField(
-        label=_("Give the case to"),
-        queryset=User.objects.filter(role=Role.AGENT, is_active=True).order_by("username"),
-    )
+    """B10: the case goes to another member of its owner's team (the one its team lead leads)."""
+
+    to_agent = forms.ModelChoiceField(label=_("Give the case to"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=limits.REASON_LENGTH)
+
+    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        team_id = ticket.owner.team_id
+        if team_id is None:  # an owner in no team has no lead to hand the case on
+            return
+        field: Any = self.fields["to_agent"]
+        field.queryset = (
+            User.objects.filter(
+                role__in=[Role.AGENT, Role.TEAM_LEAD], is_active=True, team_id=team_id
+            )
+            .exclude(pk=ticket.owner_id)
+            .order_by("username")
+        )
 
 
 class HandForm(forms.Form):

@@ -24,6 +24,7 @@ from hotline.dispatch.services.common import (
 from hotline.notices.services import notify
 from hotline.rulebook.selectors import centre_calendar, current_rulebook
 from hotline.tickets.models import Chase, Ticket
+from hotline.tickets.selectors import tickets_for
 
 URGE_RULES = {
     UrgeReason.D4_MISSED: "D4",
@@ -105,7 +106,12 @@ def chase_reply(*, actor: User, now: datetime, chase_id: int, note: str = "") ->
     if not note.strip():
         raise PolicyRefusal("D8", gettext_noop("Write what the customer was told."))
     with transaction.atomic():
-        chase = Chase.objects.select_for_update().select_related("ticket", "by").get(pk=chase_id)
+        # Only a chase on a case the actor may open: another's answers "does not exist" (404).
+        chase = (
+            Chase.objects.select_for_update()
+            .select_related("ticket", "by")
+            .get(pk=chase_id, ticket__in=tickets_for(actor).values("pk"))
+        )
         if actor.role == Role.AGENT and chase.by_id != actor.pk:
             # B10: the agent who promised the reply gives it (or a team lead, a dispatcher).
             raise PolicyRefusal(

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from hotline.dispatch.models import Urge, WorkOrder, WorkOrderReport
 from hotline.dispatch.services import chase_record, work_order_dispatch
-from hotline.tickets.models import Chase
+from hotline.tickets.models import Chase, Ticket
 
 pytestmark = pytest.mark.django_db
 TOO_LONG = "x" * 2001
@@ -129,18 +129,32 @@ def test_d4_another_providers_order_is_404_and_leaks_nothing(api, order, suffix,
     _unchanged(order)
 
 
-def test_d8_chase_reply_by_another_agent_is_refused_and_changes_nothing(api, centre, now, order):
+def test_d8_chase_reply_on_a_case_the_agent_cannot_open_is_404_and_changes_nothing(
+    api, centre, now, order
+):
     chase = chase_record(actor=centre["agent1"], now=now, ticket=order.ticket, note="Where?")
     reply = f"/dispatch/chases/{chase.pk}/reply"
     answer = api("agent2", "post", reply, {"note": "Tomorrow"})
-    assert answer.status_code == 409
-    assert answer.json()["rule"] == "B10"
+    assert answer.status_code == 404  # like a chase that does not exist: nothing to enumerate
+    assert str(centre["agent1"]) not in answer.content.decode()
     chase.refresh_from_db()
     assert chase.replied_at is None
     assert api("agent2", "post", reply, {"note": TOO_LONG}).status_code == 422
     assert api("lead", "post", reply, {"note": "Tomorrow 9:00"}).status_code == 200  # the lead may
     chase.refresh_from_db()
     assert chase.replied_at == now
+
+
+def test_b10_d8_the_new_owner_does_not_give_the_reply_another_agent_promised(
+    api, centre, now, order
+):
+    chase = chase_record(actor=centre["agent1"], now=now, ticket=order.ticket, note="Where?")
+    Ticket.objects.filter(pk=order.ticket_id).update(owner=centre["agent2"])
+    answer = api("agent2", "post", f"/dispatch/chases/{chase.pk}/reply", {"note": "Tomorrow"})
+    assert answer.status_code == 409
+    assert answer.json()["rule"] == "B10"
+    chase.refresh_from_db()
+    assert chase.replied_at is None
 
 
 def test_d8_chase_by_a_provider_or_customer_is_403(api, order):
@@ -202,3 +216,28 @@ def test_d3_d5_dispatch_and_urge_by_other_roles_are_403_and_change_nothing(api, 
     assert api(name, "post", f"/dispatch/orders/{order.pk}/urge", {}).status_code == 403
     assert WorkOrder.objects.count() == 1
     assert not Urge.objects.exists()
+
+
+def test_d8_chase_on_another_agents_case_answers_as_a_missing_one(api, centre, order):
+    """No enumeration: a case the agent may not open and one that does not exist look alike."""
+    hidden = api("agent2", "post", "/dispatch/chases", {"ticket_id": order.ticket_id})
+    missing = api("agent2", "post", "/dispatch/chases", {"ticket_id": 999_999})
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+    assert not Chase.objects.exists()
+    assert (
+        api("agent1", "post", "/dispatch/chases", {"ticket_id": order.ticket_id}).status_code == 201
+    )
+
+
+def test_orders_follow_the_case_an_agent_reads_only_their_own(api, client, centre, order):
+    """API, page and service report PDF: the owner (agent1) reads, another agent finds nothing."""
+    assert api("agent1", "get", f"/dispatch/orders/{order.pk}").status_code == 200
+    hidden = api("agent2", "get", f"/dispatch/orders/{order.pk}")
+    assert hidden.status_code == 404
+    assert order.ticket.customer.name not in hidden.content.decode()
+    client.force_login(centre["agent2"])
+    for name in ("dispatch:order", "dispatch:report"):
+        assert client.get(reverse(name, args=[order.pk])).status_code == 404
+    client.force_login(centre["agent1"])
+    assert client.get(reverse("dispatch:order", args=[order.pk])).status_code == 200

@@ -455,19 +455,19 @@ def test_d7_morning_leftovers(centre, now, order):
 def test_d8_reply_given_is_recorded_and_its_alert_called_off(centre, now, order):
     from hotline.deadlines.services import deadlines_fire_due
 
-    chase = chase_record(actor=centre["agent2"], now=now, ticket=order.ticket, note="Where?")
+    chase = chase_record(actor=centre["agent1"], now=now, ticket=order.ticket, note="Where?")
     with pytest.raises(PolicyRefusal) as refused:
-        chase_reply(actor=centre["agent2"], now=now, chase_id=chase.pk, note=" ")
+        chase_reply(actor=centre["agent1"], now=now, chase_id=chase.pk, note=" ")
     assert refused.value.rule_id == "D8"
     later = now + timedelta(minutes=40)
-    chase_reply(actor=centre["agent2"], now=later, chase_id=chase.pk, note="Tomorrow at 9")
+    chase_reply(actor=centre["agent1"], now=later, chase_id=chase.pk, note="Tomorrow at 9")
     chase.refresh_from_db()
     assert chase.replied_at == later
     assert Deadline.objects.get(ticket=order.ticket, kind="d8.reply").state == "met"
     deadlines_fire_due(now=now + timedelta(hours=3), worker="test")
-    assert not Notice.objects.filter(rule="D8", user=centre["agent2"]).exists()
+    assert not Notice.objects.filter(rule="D8", user=centre["agent1"]).exists()
     with pytest.raises(PolicyRefusal):
-        chase_reply(actor=centre["agent2"], now=later, chase_id=chase.pk, note="again")
+        chase_reply(actor=centre["agent1"], now=later, chase_id=chase.pk, note="again")
 
 
 def test_d7_morning_followup_sends_the_leftovers_once(centre, now, order):

@@ -165,7 +165,10 @@ def ticket_bounce(*, actor: User, now: datetime, ticket: Ticket, reason: str) ->
 def ticket_reassign(
     *, actor: User, now: datetime, ticket: Ticket, to_agent: User, reason: str
 ) -> Ticket:
-    """B10: only a team lead hands a case to another agent, with a reason."""
+    """B10: only the case owner's team lead hands it to another member of the team, with a reason.
+
+    As with a call's take-over (limited to the lead's own queues), a lead acts for their own team:
+    the permission B10 asks for is "the team lead's", the owner's own lead."""
     if actor.role != Role.TEAM_LEAD:
         raise PolicyRefusal(
             "B10", gettext_noop("Only a team lead can hand a case to another agent.")
@@ -176,6 +179,20 @@ def ticket_reassign(
     with transaction.atomic():
         ticket = lock_ticket(ticket.pk)
         check_open(ticket, "B10")
+        if actor.team_id is None or ticket.owner.team_id != actor.team_id:
+            raise PolicyRefusal(
+                "B10",
+                gettext_noop(
+                    "%(owner)s is not in your team: their own team lead hands the case on."
+                ),
+                {"owner": str(ticket.owner)},
+            )
+        if to_agent.team_id != actor.team_id:
+            raise PolicyRefusal(
+                "B10",
+                gettext_noop("%(name)s is not in your team: a case is handed on within the team."),
+                {"name": str(to_agent)},
+            )
         if ticket.owner_id == to_agent.pk:
             raise PolicyRefusal(
                 "B10", gettext_noop("%(name)s already owns this case."), {"name": str(to_agent)}

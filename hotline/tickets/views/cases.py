@@ -284,7 +284,7 @@ FORM_BUILDERS: dict[str, FormBuilder] = {
     "settle": lambda data, t, steps, zone: OutcomeForm(data, prefix="settle"),
     "complain": lambda data, t, steps, zone: ReasonForm(data, prefix="complain"),
     "chase": lambda data, t, steps, zone: NoteForm(data, prefix="chase"),
-    "reassign": lambda data, t, steps, zone: ReassignForm(data, prefix="reassign"),
+    "reassign": lambda data, t, steps, zone: ReassignForm(data, ticket=t, prefix="reassign"),
 }
 
 
