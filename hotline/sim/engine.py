@@ -367,10 +367,13 @@ class Simulation:
                     gives_up_at = t + give_up() if give_up is not None else end + 1.0
                     if gives_up_at <= end:
                         push(heap, (gives_up_at, GIVE_UP, cid))
-                    if not textbook and t + max_wait[x] < gives_up_at:
-                        # A2 looks at calls still waiting at the maximum (one who has hung
-                        # up by then is not looked at: no event).
-                        push(heap, (t + max_wait[x], MAX_WAIT, cid))
+                    if not textbook:
+                        if t + max_wait[x] < gives_up_at:
+                            # A2 looks at calls still waiting at the maximum (one who has
+                            # hung up by then is not looked at: no event).
+                            push(heap, (t + max_wait[x], MAX_WAIT, cid))
+                        # B8: the callback is offered on arrival, whatever the caller's
+                        # patience turns out to be (as `arrive` and the floor do).
                         if spec.callback_accept > 0:
                             self.offer_callback(spec, call, t)
                 elif quick[x]:
