@@ -240,7 +240,7 @@ def demo_logins() -> list[Login]:
     ]
 
 
-# --- cases and work orders (issue 4): something on the board and in the portal --------------
+# --- cases and work orders: something on the board and in the portal -----------------------
 
 
 def seed_demo_cases(now: datetime) -> int:

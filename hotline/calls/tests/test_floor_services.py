@@ -80,7 +80,7 @@ def test_b1_an_agent_off_the_floor_is_not_moved(agents, now):
 
 
 def test_b9_a_call_cycle_takes_few_statements(ready, repairs, now):
-    """The floor's hot path (issue 3's p99 goal): statements per step, pinned so that a change
+    """The floor's hot path (its p99 latency goal): statements per step, pinned so that a change
     adding round trips is a deliberate one. Each step's audit events are one INSERT of them."""
     call = None
 
