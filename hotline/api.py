@@ -289,7 +289,7 @@ def server_error(request: HttpRequest, error: Exception) -> HttpResponse:
 
 @api.exception_handler(DatabaseError)
 def database_error(request: HttpRequest, error: DatabaseError) -> HttpResponse:
-    """A full or read-only disk under the database is no bug: a 503 that says so (issue 15)."""
+    """A full or read-only disk under the database is no bug: a 503 that says so."""
     if storage_refuses_writes(error):
         return storage_full_response(request)
     return server_error(request, error)

@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "hotline.accounts.middleware.SessionIdleMiddleware",  # after messages: it leaves one
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hotline.accounts.middleware.RoleAccessMiddleware",
-    "hotline.storage.StorageFullMiddleware",  # a full disk: 503, not 500 (issue 15)
+    "hotline.storage.StorageFullMiddleware",  # a full disk: 503, not 500
 ]
 
 ROOT_URLCONF = "hotline.urls"
@@ -143,7 +143,7 @@ def database_from_url(url: str) -> dict[str, object]:
 
 
 def sqlite_database(path: Path) -> dict[str, object]:
-    with contextlib.suppress(OSError):  # unwritable: `hotline serve` says so (issue 15)
+    with contextlib.suppress(OSError):  # unwritable: `hotline serve` says so
         path.parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the server and the worker read while the other writes; IMMEDIATE takes the
     # write lock at BEGIN so that two writers queue instead of failing mid-transaction.
@@ -250,7 +250,7 @@ HOTLINE_NOTICE_RETRY = float(os.environ.get("HOTLINE_NOTICE_RETRY", "30"))
 HOTLINE_NOTICE_ATTEMPTS = int(os.environ.get("HOTLINE_NOTICE_ATTEMPTS", "6"))
 
 
-# --- sign-in, sessions and API tokens (issue 15) ---
+# --- sign-in, sessions and API tokens ---
 def _bounded_int(name: str, default: int, low: int, high: int) -> int:
     value = int(os.environ.get(name, str(default)))
     if not low <= value <= high:

@@ -1,4 +1,4 @@
-"""When the disk under the database is full or read-only (issue 15).
+"""When the disk under the database is full or read-only.
 
 The database then refuses every write. Such an error is not a bug of ours: the API answers it
 with a 503 that says what is wrong (not "something went wrong"), pages likewise, reads that

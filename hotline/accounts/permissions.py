@@ -57,7 +57,7 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "calls:review_call": LEADS,
     "calls:review": AGENTS | SUPERVISORS,
     "calls:my_reviews": AGENTS,
-    # --- tickets (issue 4: cases) ---
+    # --- tickets (cases) ---
     "tickets:list": STAFF,
     "tickets:new": ON_THE_PHONES,
     "tickets:detail": STAFF,
@@ -73,7 +73,7 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "tickets:incidents": SUPERVISORS,
     "tickets:incident_decide": frozenset({Role.MANAGER}),
     "tickets:incident_report": LEADS,
-    # --- dispatch and provider portal (issue 4) ---
+    # --- dispatch and provider portal ---
     "dispatch:board": DISPATCHERS,
     "dispatch:dispatch": DISPATCHERS,
     "dispatch:bounce": DISPATCHERS,
@@ -84,10 +84,10 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "provider:order": PROVIDERS,
     "provider:action": PROVIDERS,
     "provider:report": PROVIDERS,
-    # --- notices (issue 4) ---
+    # --- notices ---
     "notices:list": EVERYONE - PBX,
     "notices:logged": NOTICE_LOGGERS,
-    # --- follow-up and portal (issue 5) ---
+    # --- follow-up and portal ---
     "followup:list": ON_THE_PHONES | SUPERVISORS,
     "followup:detail": ON_THE_PHONES | SUPERVISORS,
     "followup:act": ON_THE_PHONES,
@@ -96,12 +96,12 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "portal:record": CUSTOMERS,
     "portal:records": STAFF,
     "portal:customer_record": STAFF,
-    # --- reports (issue 5) ---
+    # --- reports ---
     "reports:index": SUPERVISORS | PROVIDERS,
     "reports:monthly": SUPERVISORS | PROVIDERS,
     "reports:weekly": SUPERVISORS,
     "reports:daily": SUPERVISORS,
-    # --- workforce (issue 6) ---
+    # --- workforce ---
     "workforce:rosters": SUPERVISORS,
     "workforce:generate": SUPERVISORS,
     "workforce:roster": SUPERVISORS,
@@ -148,7 +148,7 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "cti_call_ended": PBX,
     "cti_call_abandoned": PBX,
     "cti_call_callback": PBX,
-    # --- tickets (issue 4: cases) ---
+    # --- tickets (cases) ---
     "tickets_list": STAFF | CUSTOMERS,
     "ticket_get": STAFF | CUSTOMERS,
     "ticket_create": ON_THE_PHONES,
@@ -175,7 +175,7 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "complaint_answer": STAFF,
     "incident_decide": frozenset({Role.MANAGER}),
     "incident_file_report": LEADS,
-    # --- dispatch and provider portal (issue 4) ---
+    # --- dispatch and provider portal ---
     "dispatch_board": DISPATCHERS,
     "work_order_dispatch": DISPATCHERS,
     "work_order_get": DISPATCHERS | ON_THE_PHONES,
@@ -190,10 +190,10 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "provider_order_delay": PROVIDERS,
     "provider_order_complete": PROVIDERS,
     "provider_order_sign": PROVIDERS,
-    # --- notices (issue 4) ---
+    # --- notices ---
     "notices_list": EVERYONE - PBX,
     "notices_mark_logged": NOTICE_LOGGERS,
-    # --- follow-up and portal (issue 5) ---
+    # --- follow-up and portal ---
     "followups_list": ON_THE_PHONES | SUPERVISORS,
     "followup_get": ON_THE_PHONES | SUPERVISORS,
     "followup_take": ON_THE_PHONES,
@@ -203,11 +203,11 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "portal_case_get": CUSTOMERS,
     "record_export": CUSTOMERS,
     "customer_record_export": STAFF,
-    # --- reports (issue 5) ---
+    # --- reports ---
     "reports_monthly": SUPERVISORS | PROVIDERS,
     "reports_weekly": SUPERVISORS,
     "reports_daily": SUPERVISORS,
-    # --- workforce (issue 6) ---
+    # --- workforce ---
     "workforce_leave_list": ON_THE_PHONES | SUPERVISORS,
     "workforce_leave_ask": ON_THE_PHONES,
     "workforce_leave_decide": LEADS,

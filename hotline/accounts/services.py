@@ -100,7 +100,7 @@ def user_for_token(raw: str, now: datetime) -> User | None:
     if token is None:
         return None
     # A read must not need a write: the last use is kept to within LAST_USE_PRECISION, and
-    # not at all while the disk refuses writes (issue 15).
+    # not at all while the disk refuses writes.
     if token.last_used_at is None or now - token.last_used_at >= LAST_USE_PRECISION:
         with writes_optional():
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -56,7 +56,7 @@ def batched_events() -> Iterator[None]:
 
     Use it inside the service's transaction (`with transaction.atomic(), batched_events():`),
     so the events still land with the changes or not at all. The floor's decisions append
-    three or four events each, and on the hot path every round trip counts (issue 3). A batch
+    three or four events each, and on the hot path every round trip counts. A batch
     inside a batch joins the outer one. Nothing inside may read back the events it appended.
     """
     if _batch.get() is not None:

@@ -1,4 +1,4 @@
-"""Backups that restore exactly (issue 15): `hotline backup FILE`, `hotline restore FILE`.
+"""Backups that restore exactly: `hotline backup FILE`, `hotline restore FILE`.
 
 One archive (tar, gzip) holds the database as the database itself copies it (SQLite's online
 backup API, PostgreSQL's `pg_dump -Fc`), the files under var/ that are data, and a manifest:

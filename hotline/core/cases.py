@@ -48,7 +48,7 @@ def case_promises(
 
 # C1: "a reasonable time" for a visit. POLICIES.md gives no number for these: they are the
 # bounds of what can be a visit window at all (a typo's year 9999, yesterday), not rules of the
-# centre, so constants (README, "Cases") rather than rulebook settings.
+# centre, so constants (README, API: cases) rather than rulebook settings.
 WINDOW_PAST_TOLERANCE = timedelta(minutes=15)  # a window agreed a little late on the call
 WINDOW_HORIZON = timedelta(days=180)  # the furthest ahead a visit is booked
 WINDOW_LONGEST = timedelta(hours=24)  # a visit window, not a week to wait at home

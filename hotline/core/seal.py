@@ -1,4 +1,4 @@
-"""E6: the seal of a signed work order, and how it survives a backup and restore (issue 15).
+"""E6: the seal of a signed work order, and how it survives a backup and restore.
 
 The seal is a SHA-256 over one canonical text: the signed content, the signer, the moment and
 the drawn image. That text is stored next to the seal, so the seal can always be recomputed

@@ -1,6 +1,6 @@
 """Deadlines: set when a clock starts, met when the thing happens, fired by the worker when missed.
 
-Interface shared by tickets, dispatch and follow-up (issue 4). Handlers register by kind:
+Interface shared by tickets, dispatch and follow-up. Handlers register by kind:
 
     @deadline_handler("d4.contact")
     def contact_missed(deadline: Deadline, now: datetime) -> None: ...

@@ -115,8 +115,8 @@ class WorkOrder(models.Model):
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
         ordering = ["-dispatched_at", "-id"]
-        # The board and the portal read one page of these orders at a time (issue 4: p95 under
-        # 50 ms with a million tickets); the partial indexes hold only open orders.
+        # The board and the portal read one page of these orders at a time (p95 under 50 ms
+        # with a million tickets); the partial indexes hold only open orders.
         indexes = [
             models.Index(fields=["provider", "state"], name="order_provider_state"),
             models.Index(fields=["state", "-dispatched_at", "-id"], name="order_state_recent"),

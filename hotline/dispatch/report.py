@@ -15,7 +15,7 @@ from hotline.dispatch.services.provider import sealed_content
 def seal_intact(order: WorkOrder) -> bool:
     """E6: the seal matches what was sealed, and the order as stored still says that.
 
-    Holds after any faithful backup and restore, `dumpdata`/`loaddata` included (issue 15)."""
+    Holds after any faithful backup and restore, `dumpdata`/`loaddata` included."""
     if order.signed_at is None:
         return False
     current = seal_payload(

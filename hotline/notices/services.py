@@ -1,6 +1,6 @@
 """Notices: every message to a customer, a provider or a member of staff, in their language.
 
-Interface shared by tickets, dispatch and follow-up (issue 4):
+Interface shared by tickets, dispatch and follow-up:
 
     notify(now=now, rule="C3", customer=ticket.customer, ticket=ticket,
            subject=gettext_noop("Your repair %(number)s is delayed"),

@@ -1,6 +1,6 @@
 """D13: the monthly report per provider, from the event log and the case tables.
 
-Definitions (README, "Report definitions"):
+Definitions:
 - *dispatched*: work orders with ``dispatched_at`` in the month; *completed*: ``completed_at``
   in the month; *signed*: ``signed_at`` in the month.
 - *due*: orders whose D6 response limit (``response_due``) fell in the month; *late*: the

@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hotline.core.kpi import CallRecord
-from hotline.sim.engine import F_CALLBACK, F_OVERFLOWED, F_TRANSFERRED, RunResult
 from hotline.sim.scenario import Scenario
+from hotline.sim.state import F_CALLBACK, F_OVERFLOWED, F_TRANSFERRED, RunResult
 
 # Two-sided 95 % Student t quantiles by degrees of freedom (1..30); 1.96 beyond.
 _T95 = (

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
-from hotline.sim.engine import RunResult, Simulation
+from hotline.sim.engine import Simulation
 from hotline.sim.results import summarize
 from hotline.sim.scenario import Scenario
+from hotline.sim.state import RunResult
 
 
 class ProgressBar:

@@ -28,7 +28,7 @@ def hotline_env(var_dir: Path, **settings: object) -> dict[str, str]:
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT), env.get("PYTHONPATH")]))
     env["HOTLINE_VAR_DIR"] = str(var_dir)
-    # A server or worker refuses the public development key without debug (issue 15).
+    # A server or worker refuses the public development key without debug.
     env.setdefault("HOTLINE_SECRET_KEY", "a-test-key-for-the-processes-of-the-worker-tests")
     env.update({k: str(v) for k, v in settings.items()})
     return env

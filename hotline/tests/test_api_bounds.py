@@ -1,4 +1,4 @@
-"""Every input of every API operation is bounded, as the OpenAPI documents it (issue 14).
+"""Every input of every API operation is bounded, as the OpenAPI documents it.
 
 The walk reads /api/v1/openapi.json: each query, header and cookie parameter and each request
 body field, through references, unions, lists and maps. A string needs a maxLength (or an enum,

@@ -1,4 +1,4 @@
-"""Every error of the API is `{"detail": ...}` JSON in the reader's language (issue 14): no such
+"""Every error of the API is `{"detail": ...}` JSON in the reader's language: no such
 path, no such object, an unreadable or too large body, no credentials, a method the path does not
 have, a session write without its CSRF token, and input that fails validation.
 

@@ -163,8 +163,8 @@ def _integral(value: Any) -> Any:
 
 def _integers_as_json_integers(context: Any, body: Any) -> Any:
     """JSON Schema's `integer` also matches 15.0 (a number without a fraction), and no keyword
-    tells them apart; the API takes an id or a count as a JSON integer only (strict types,
-    issue 15: 1.0 for an id is a 422). A generated 15.0 is sent as 15."""
+    tells them apart; the API takes an id or a count as a JSON integer only (strict types:
+    1.0 for an id is a 422). A generated 15.0 is sent as 15."""
     return _integral(body)
 
 

@@ -1,5 +1,3 @@
-import contextlib
-
 from django.apps import AppConfig
 
 
@@ -9,5 +7,4 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the D2/D9/D11/A6 handlers with the deadline worker.
-        with contextlib.suppress(NotImplementedError):  # until hotline.deadlines lands
-            from hotline.tickets import deadlines  # noqa: F401
+        from hotline.tickets import deadlines  # noqa: F401

@@ -28,7 +28,7 @@ USER_OF_ROLE = {
 URL_ARGS = {
     "rulebook:edit": ["a2.max_wait"],
     "rulebook:reset": ["a2.max_wait"],
-    # tickets (issue 4): the walk's made-up ticket id; a visible ticket is tested in test_pages
+    # tickets: the walk's made-up ticket id; a visible ticket is tested in test_pages_ticket
     **{
         f"tickets:{name}": [1]
         for name in (
@@ -45,7 +45,7 @@ URL_ARGS = {
         )
     },
 }
-URL_ARGS |= {  # dispatch and provider portal (issue 4): made-up order ids
+URL_ARGS |= {  # dispatch and provider portal: made-up order ids
     name: [1]
     for name in (
         "dispatch:order",
@@ -56,15 +56,15 @@ URL_ARGS |= {  # dispatch and provider portal (issue 4): made-up order ids
         "provider:report",
     )
 }
-URL_ARGS["notices:logged"] = [1]  # notices (issue 4): a made-up notice id
-# follow-up and portal (issue 5): made-up follow-up, ticket and customer ids
+URL_ARGS["notices:logged"] = [1]  # notices: a made-up notice id
+# follow-up and portal: made-up follow-up, ticket and customer ids
 URL_ARGS |= {
     "followup:detail": [1],
     "followup:act": [1],
     "portal:case": [1],
     "portal:customer_record": [1],
 }
-# workforce (issue 6): made-up roster, shift and leave ids
+# workforce: made-up roster, shift and leave ids
 URL_ARGS |= {
     "workforce:roster": [1],
     "workforce:publish": [1],
@@ -74,7 +74,7 @@ URL_ARGS |= {
 }
 # call quality reviews (B11): made-up review and call ids
 URL_ARGS |= {"calls:review": [1], "calls:review_call": [1]}
-# sign-in and tokens (issue 15): a made-up token id, a made-up reset link
+# sign-in and tokens: a made-up token id, a made-up reset link
 URL_ARGS |= {
     "accounts:token_revoke": [1],
     "accounts:password_reset_confirm": ["MQ", "made-up-token"],
@@ -114,7 +114,7 @@ API_BODIES = {
         "window_start": "2030-01-01T10:00:00Z",
         "window_end": "2030-01-01T11:00:00Z",
     },
-    # tickets (issue 4): made-up ticket ids; the walk's enquiry is a real one (201)
+    # tickets: made-up ticket ids; the walk's enquiry is a real one (201)
     "ticket_create": {"customer_id": 1, "kind": "enquiry", "symptom": "walk"},
     "ticket_edit": {"symptom": "walk"},
     "ticket_window": {"start": "2030-01-01T10:00:00Z", "end": "2030-01-01T11:00:00Z"},
@@ -129,12 +129,12 @@ API_BODIES = {
     "complaint_answer": {"outcome": "walk"},
     "incident_decide": {"decision": "walk"},
     "incident_file_report": {"report": "walk"},
-    # follow-up and portal (issue 5)
+    # follow-up and portal
     "followup_release": {"note": "walk"},
     "followup_record": {"score": 5, "reason": "walk", "resolved": True},
     "record_export": {"format": "json"},
     "customer_record_export": {"format": "json"},
-    # workforce (issue 6)
+    # workforce
     "workforce_leave_ask": {"first_day": "2030-01-07", "last_day": "2030-01-07", "reason": "walk"},
     "workforce_leave_decide": {"approve": False},
 }

@@ -1,4 +1,4 @@
-"""Password change and reset by e-mail (a notice), and the idle session timeout (issue 15)."""
+"""Password change and reset by e-mail (a notice), and the idle session timeout."""
 
 import re
 

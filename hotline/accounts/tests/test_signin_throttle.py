@@ -1,4 +1,4 @@
-"""Sign-in throttling (issue 15): wrong passwords per user name and per address lock sign-in
+"""Sign-in throttling: wrong passwords per user name and per address lock sign-in
 for a while, the right password too; every failure, lockout and unlock is in the event log."""
 
 from io import StringIO

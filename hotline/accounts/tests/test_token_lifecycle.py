@@ -1,4 +1,4 @@
-"""API tokens (issue 15): they expire, their owner (an admin: anyone) lists and revokes them on
+"""API tokens: they expire, their owner (an admin: anyone) lists and revokes them on
 the profile page or with `hotline token`, each revocation audited; a dead token is the 401."""
 
 from datetime import timedelta

@@ -151,7 +151,7 @@ def _transition_event(
 
 def sql_rows(sql: str, **params: Any) -> list[tuple[Any, ...]]:
     """Rows of plain SQL, for the few statements of the floor's hot path that Django compiles
-    more slowly than the database runs them (issue 3's p99 goal)."""
+    more slowly than the database runs them (the floor's p99 latency goal)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())

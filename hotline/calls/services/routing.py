@@ -16,7 +16,7 @@ from hotline.core.routing import AgentSlot, RoutingDecision, WaitingWork, WorkKi
 
 # The two reads of every routing decision, in SQL: Django took longer to compile them (as a
 # UNION and a join over the agents' queues) than PostgreSQL took to run them, 2.4 ms of an
-# 11 ms decision (issue 3). Plain SQL that SQLite and PostgreSQL both speak.
+# 11 ms decision. Plain SQL that SQLite and PostgreSQL both speak.
 _WAITING_WORK_SQL = """
     SELECT c.id, %(call)s, c.queue_id, c.priority, c.arrived_at, q.offer_ring_time
       FROM calls_call c JOIN calls_queue q ON q.id = c.queue_id

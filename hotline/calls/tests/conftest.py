@@ -2,6 +2,7 @@
 
 `clock` stands in for `hotline.clock.now` (the one place the running system reads the time);
 `clock.tick()` runs the worker's floor timers at the current time, as `hotline worker` does.
+At the end, the fixtures of the services' tests, which call the services at fixed times.
 """
 
 import json
@@ -12,6 +13,10 @@ import pytest
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import Team, User
+from hotline.calls.choices import OfferOutcome
+from hotline.calls.models import AgentSession, Call, Offer, Queue
+from hotline.calls.services.agents import agent_log_in, agent_make_ready
+from hotline.calls.services.calls import call_arrive, offer_accept
 
 # Monday 2026-11-23, 10:00 in Sofia (UTC+2): the centre is open.
 MONDAY_10_SOFIA = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -107,3 +112,43 @@ def set_rule(floor: Any, key: str, value: str, scope: str = "deployment", ref: o
         {"value": value, "reason": "acceptance test", "scope": scope, "scope_ref": str(ref)},
     )
     assert response.status_code == 200, response.content
+
+
+# The services' tests (test_floor_services*.py): the floor at fixed times, no HTTP. --------
+
+SECOND = timedelta(seconds=1)
+
+
+@pytest.fixture
+def repairs(centre):
+    return Queue.objects.get(code="repairs")
+
+
+@pytest.fixture
+def agents(centre):
+    """The four agents of team Repairs, in the order they became ready."""
+    return [centre[f"agent{n}"] for n in (1, 2, 3, 4)]
+
+
+@pytest.fixture(name="ready")
+def ready_agents(agents, now):
+    """All four logged in; agent1 ready first (longest idle), agent4 last. (The services'
+    tests' fixture `ready`; `ready()` above readies agents over HTTP.)"""
+    for number, agent in enumerate(agents):
+        agent_log_in(actor=agent, now=now - timedelta(minutes=30))
+        agent_make_ready(actor=agent, now=now - timedelta(minutes=10 - number))
+    return agents
+
+
+def state(agent) -> str:
+    return AgentSession.objects.get(agent=agent).state
+
+
+def pending_offer(agent) -> Offer:
+    return Offer.objects.get(agent=agent, outcome=OfferOutcome.PENDING)
+
+
+def answered_call(repairs, agent, now) -> Call:
+    call = call_arrive(now=now, queue=repairs, caller_number="+359 88 1000000")
+    offer_accept(actor=agent, now=now + SECOND, offer_id=pending_offer(agent).pk)
+    return Call.objects.get(pk=call.pk)

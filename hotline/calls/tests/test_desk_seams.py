@@ -1,4 +1,4 @@
-"""The desk's seams (issue 14): what is typed is bounded as the columns keep it, and a call whose
+"""The desk's seams: what is typed is bounded as the columns keep it, and a call whose
 state does not allow the button is a conflict that names no rule (none is at stake)."""
 
 from datetime import timedelta

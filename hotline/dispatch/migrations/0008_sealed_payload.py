@@ -1,4 +1,4 @@
-"""E6 (issue 15): keep the text each seal was made over.
+"""E6: keep the text each seal was made over.
 
 For orders signed before, the text is rebuilt the way it was sealed then (times as
 `isoformat()` wrote them, to the microsecond) and stored only if it gives the stored seal

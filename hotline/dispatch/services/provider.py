@@ -257,7 +257,7 @@ def work_order_sign(
 def sealed_content(order: WorkOrder) -> dict[str, object]:
     """E6: what the signature covers; the report shows the seal so any change is visible.
 
-    Times to the millisecond: what a `dumpdata`/`loaddata` copy keeps (issue 15)."""
+    Times to the millisecond: what a `dumpdata`/`loaddata` copy keeps."""
     return {
         "number": order.number,
         "ticket": order.ticket_copy,

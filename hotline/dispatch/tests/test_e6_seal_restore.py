@@ -1,4 +1,4 @@
-"""E6 after a backup and restore (issue 15): a faithful copy of the data keeps every seal valid.
+"""E6 after a backup and restore: a faithful copy of the data keeps every seal valid.
 
 `dumpdata`/`loaddata` keeps times only to the millisecond; the seal must still verify."""
 
@@ -75,7 +75,7 @@ def test_e6_a_change_after_the_round_trip_still_breaks_the_seal(centre, ticket, 
 
 
 def legacy_signed(order: WorkOrder, *, tamper: bool = False) -> None:
-    """The order as signed before issue 15: microsecond times, no stored text."""
+    """The order as signed before migration 0008 stored the sealed text: microsecond times."""
     payload = seal_migration._legacy_payload(order)
     digest = seal_migration.hashlib.sha256(payload.encode()).hexdigest()
     WorkOrder.objects.filter(pk=order.pk).update(signature_hash=digest, sealed_payload="")

@@ -1,4 +1,4 @@
-"""C6, strict types (issue 15): the follow-up's score is a JSON integer and `resolved` a JSON
+"""C6, strict types: the follow-up's score is a JSON integer and `resolved` a JSON
 boolean. pydantic's lax mode took "5", 5.0, "true" and 1; each is now a 422, nothing recorded."""
 
 import pytest

@@ -81,7 +81,7 @@ def categories() -> list[FaultCategory]:
 def followup(
     work_order: WorkOrder, done_at: datetime | None, *, resolved: bool | None, score: int | None
 ) -> Any:
-    """A follow-up call (issue 5, C6/D12) as the follow-up service leaves it."""
+    """A follow-up call (C6/D12) as the follow-up service leaves it."""
     from hotline.followup.choices import FollowUpState
     from hotline.followup.models import FollowUp
 

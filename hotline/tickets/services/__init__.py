@@ -1,4 +1,4 @@
-"""Tickets services: every state change of a case (issue 4, rules A5, A6, B10, C1, C2, C4, D1,
+"""Tickets services: every state change of a case (rules A5, A6, B10, C1, C2, C4, D1,
 D2, D9, D10, D11, E2, E3, E4)."""
 
 from hotline.tickets.services.cases import ticket_create, ticket_edit

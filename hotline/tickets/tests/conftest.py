@@ -1,9 +1,19 @@
-"""Fixtures of the cases' tests: a clock that moves, and the API as each role calls it."""
+"""Fixtures of the cases' tests: a clock that moves, the API as each role calls it, and the
+sites, tickets and forms the page tests share."""
 
 import json
 from datetime import datetime, timedelta
 
 import pytest
+from django.urls import reverse
+
+from hotline.calls.choices import CallState
+from hotline.calls.models import Call, Queue
+from hotline.dispatch.tests.conftest import sofia_site
+from hotline.tickets.choices import TicketKind
+from hotline.tickets.models import Customer, FaultCategory, Ticket
+from hotline.tickets.services import ticket_create
+from hotline.tickets.tests.test_services_support import walked
 
 
 class MovingClock:
@@ -44,3 +54,95 @@ def call_api(client, centre, token_for):  # type: ignore[no-untyped-def]
         )
 
     return call
+
+
+@pytest.fixture
+def site():
+    return sofia_site()
+
+
+@pytest.fixture
+def customer(site) -> Customer:
+    return site.customer
+
+
+@pytest.fixture
+def category() -> FaultCategory:
+    return FaultCategory.objects.get(code="no-power")
+
+
+@pytest.fixture
+def call(centre, now, customer) -> Call:
+    return Call.objects.create(
+        queue=Queue.objects.get(code="repairs"),
+        caller_number=customer.phone,
+        customer=customer,
+        state=CallState.CONNECTED,
+        arrived_at=now - timedelta(minutes=2),
+        agent=centre["agent1"],
+        answered_at=now - timedelta(minutes=1),
+    )
+
+
+def open_ticket(centre, now, site, **extra) -> Ticket:
+    """A repair as the agent opens it: customer, site, equipment and category, its script
+    walked through (E4), nothing else."""
+    extra.setdefault("script_answers", walked(FaultCategory.objects.get(code="no-power")))
+    return ticket_create(
+        actor=extra.pop("actor", centre["agent1"]),
+        now=now,
+        customer=site.customer,
+        kind=extra.pop("kind", TicketKind.REPAIR),
+        site=site,
+        equipment=site.equipment.first(),
+        category=FaultCategory.objects.get(code="no-power"),
+        **extra,
+    )
+
+
+def post_facts(client, ticket, action="edit", **facts):
+    data = {
+        "action": action,
+        "symptom": ticket.symptom,
+        "steps_tried": ticket.steps_tried,
+        "contact_name": ticket.contact_name,
+        "contact_phone": ticket.contact_phone,
+        "site": ticket.site_id or "",
+        "equipment": ticket.equipment_id or "",
+        "category": ticket.category_id or "",
+        "special_request": ticket.special_request,
+        **_ticks(ticket),
+        **facts,
+    }
+    return client.post(reverse("tickets:act", args=[ticket.pk]), data)
+
+
+def _ticks(ticket: Ticket) -> dict[str, str]:
+    """E4: the page's script ticks as the ticket's answers are (an unticked step is undone)."""
+    done = {a["step"] for a in ticket.script_answers if a.get("done")}
+    steps = ticket.category.steps if ticket.category and not ticket.updates_id else []
+    return {f"step_{n}": "on" for n, step in enumerate(steps) if step in done}
+
+
+def ready_ticket(client, centre, now, site, **extra) -> Ticket:
+    """A repair with every fact a technician needs (E3) and a visit window (A5 / C1)."""
+    ticket = open_ticket(centre, now, site, **extra)
+    client.force_login(centre["agent1"])
+    response = post_facts(
+        client,
+        ticket,
+        symptom="Does not switch on, no light on the display",
+        steps_tried="Tried another socket",
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("tickets:act", args=[ticket.pk]),
+        {"action": "window", "start": "2026-11-23T13:00", "end": "2026-11-23T15:00"},
+    )
+    assert response.status_code == 302, response.content.decode()
+    ticket.refresh_from_db()
+    return ticket
+
+
+def text(response) -> str:
+    return response.content.decode()

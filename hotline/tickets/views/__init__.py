@@ -1,4 +1,4 @@
-"""Case pages (issue 4): the agent's forms and lists, and the team lead's and manager's pages."""
+"""Case pages: the agent's forms and lists, and the team lead's and manager's pages."""
 
 from hotline.tickets.views.case_list import case_list
 from hotline.tickets.views.cases import act, chase, detail, hints, new_ticket, reassign
