@@ -18,6 +18,9 @@ PBX = frozenset({Role.PBX})
 DISPATCHERS = frozenset({Role.DISPATCHER, Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN})
 PROVIDERS = frozenset({Role.PROVIDER})
 CUSTOMERS = frozenset({Role.CUSTOMER})
+# Who reads every case and its orders: the lead runs the centre day to day (D15) and stands in at
+# the dispatch desk; an agent reads their own cases, a customer its own account (the selectors).
+SEE_EVERY_CASE = frozenset({Role.TEAM_LEAD, Role.MANAGER, Role.DISPATCHER, Role.ADMIN})
 # Who makes the phone calls and faxes of the providers' channels and logs them (D3).
 NOTICE_LOGGERS = frozenset({Role.DISPATCHER, Role.TEAM_LEAD})
 

@@ -263,11 +263,12 @@ class Transfer(models.Model):
         return f"transfer of call {self.call_id} to {self.to_agent_id} ({self.outcome})"
 
 
-class LeaveRequest(models.Model):
-    """A break, lunch or personal time asked for, started, ended or refused (B2-B6)."""
+class BreakRequest(models.Model):
+    """A break, lunch or personal time off the floor asked for, started, ended or refused
+    (B2-B6). Days of leave are workforce's `LeaveRequest` (D14)."""
 
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="leave_requests"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_requests"
     )
     kind = models.CharField(max_length=10, choices=LEAVE_CHOICES)
     state = models.CharField(max_length=12, choices=LeaveState.choices)
@@ -278,6 +279,7 @@ class LeaveRequest(models.Model):
     overrun_alerted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "calls_leaverequest"  # its name before the rename: the data stays where it is
         indexes = [models.Index(fields=["agent", "requested_at"], name="leave_agent_day")]
 
     def __str__(self) -> str:

@@ -30,10 +30,10 @@ from hotline.calls.limits import call_talk_limit
 from hotline.calls.models import (
     AgentSession,
     Alert,
+    BreakRequest,
     Call,
     Callback,
     CallReview,
-    LeaveRequest,
     Offer,
     Transfer,
 )
@@ -67,7 +67,7 @@ class DeskView:
     max_talk: timedelta | None  # A1 for the call on the desk
     incoming_transfer: Transfer | None
     outgoing_transfer: Transfer | None
-    pending_leave: LeaveRequest | None
+    pending_leave: BreakRequest | None
     progress: DailyProgress
     taken_over: int  # B10: calls this user took over today (a team lead's), not in `progress`
     colleagues: list[AgentSession]
@@ -109,7 +109,7 @@ def desk_view(agent: User, now: datetime) -> DeskView:
         outgoing_transfer=Transfer.objects.filter(from_agent=agent, outcome=TransferOutcome.PENDING)
         .select_related("to_agent")
         .first(),
-        pending_leave=LeaveRequest.objects.filter(agent=agent, state=LeaveState.AFTER_CALL).first(),
+        pending_leave=BreakRequest.objects.filter(agent=agent, state=LeaveState.AFTER_CALL).first(),
         progress=DailyProgress(
             handled_by_agent([agent.pk], day_start).get(agent.pk, 0),
             rules.count("a3.daily_calls_target", team=agent.team_id),

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from hotline import clock
 from hotline.accounts.models import User
+from hotline.accounts.permissions import NOTICE_LOGGERS
 from hotline.accounts.views import signed_in
 from hotline.core.refusal import PolicyRefusal
 from hotline.dispatch.bounds import NAME_MAX, NOTE_MAX, SIGNATURE_MAX
@@ -52,7 +53,6 @@ from hotline.dispatch.services import (
 from hotline.dispatch.services.desk import DESK_CHECK_GAP, desk_check_record
 from hotline.formatting import choice_labels, duration_text
 from hotline.i18n import refusal_text
-from hotline.notices.services import LOGGERS as NOTICE_LOGGERS
 from hotline.paging import page_number
 from hotline.rulebook.selectors import centre_time_zone
 from hotline.tickets.choices import ServiceOption, TicketKind, Zone

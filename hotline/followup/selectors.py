@@ -5,13 +5,12 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.accounts.permissions import ON_THE_PHONES, SUPERVISORS
 from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
 from hotline.paging import page_of
 
-SEE = frozenset({Role.AGENT, Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN})
 FILTERS = ("due", "mine", "upcoming", "done")
 PAGE_SIZE = 50
 
@@ -20,7 +19,7 @@ def followups_for(user: User) -> QuerySet[FollowUp]:
     found = FollowUp.objects.select_related(
         "work_order__provider", "ticket__customer", "ticket__site", "taken_by", "second_dispatch"
     ).exclude(state=FollowUpState.SKIPPED)
-    return found if user.role in SEE else found.none()
+    return found if user.role in ON_THE_PHONES | SUPERVISORS else found.none()
 
 
 def followup_list(

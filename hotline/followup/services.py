@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
-from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.accounts.permissions import ON_THE_PHONES
 from hotline.audit.models import Event
 from hotline.audit.services import event_append
 from hotline.core.followup import check_result, followup_selected
@@ -33,7 +33,6 @@ from hotline.tickets.models import Ticket
 from hotline.tickets.services.common import TICKET_ENTITY, ticket_event
 
 ENTITY = "followup.followup"
-WORKERS = frozenset({Role.AGENT, Role.TEAM_LEAD})  # who makes follow-up calls
 DONE_ORDER_STATES = (WorkOrderState.COMPLETED, WorkOrderState.SIGNED)
 SAMPLED_KINDS = frozenset({TicketKind.INSTALLATION, TicketKind.COMMISSIONING})
 FOLLOWED_KINDS = frozenset({TicketKind.REPAIR}) | SAMPLED_KINDS
@@ -149,7 +148,7 @@ def followup_decide(*, now: datetime, order: WorkOrder) -> FollowUp:
 
 def _lock(actor: User, followup_id: int) -> FollowUp:
     """Only the people who make the calls act on follow-ups; for anyone else none exist."""
-    if actor.role not in WORKERS:
+    if actor.role not in ON_THE_PHONES:  # who makes follow-up calls
         raise FollowUp.DoesNotExist
     return (
         FollowUp.objects.select_for_update(of=("self",))

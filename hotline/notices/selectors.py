@@ -4,9 +4,9 @@ from django.db.models import QuerySet
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.accounts.permissions import NOTICE_LOGGERS
 from hotline.notices.choices import NoticeState
 from hotline.notices.models import Notice
-from hotline.notices.services import LOGGERS
 from hotline.paging import page_of
 
 PAGE_SIZE = 50
@@ -31,7 +31,7 @@ def notices_page(user: User, page: int) -> tuple[list[Notice], bool]:
 
 def notices_to_log(user: User) -> QuerySet[Notice]:
     """Phone calls and faxes waiting for a person to make them (D3), oldest first."""
-    if user.role not in LOGGERS:
+    if user.role not in NOTICE_LOGGERS:
         return Notice.objects.none()
     return (
         Notice.objects.filter(state=NoticeState.TO_LOG)

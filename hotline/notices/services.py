@@ -25,8 +25,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.accounts.permissions import NOTICE_LOGGERS
 from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
@@ -42,7 +42,6 @@ from hotline.tickets.models import Customer, Ticket
 ENTITY = "notices.notice"
 SUBJECT_MAX = 200  # Notice.subject's length: a long translated subject is cut, not refused
 # Who makes the phone calls and faxes a provider's channel asks for (D3), and logs them.
-LOGGERS = frozenset({Role.DISPATCHER, Role.TEAM_LEAD})
 
 
 @dataclass(frozen=True)
@@ -149,7 +148,7 @@ def notify(
 
 def notice_mark_logged(*, actor: User, now: datetime, notice_id: int) -> Notice:
     """A person made the phone call or sent the fax (D3): the notice counts as sent."""
-    if actor.role not in LOGGERS:
+    if actor.role not in NOTICE_LOGGERS:
         raise PermissionDenied
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=notice_id)

@@ -7,12 +7,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hotline import clock
+from hotline.accounts.permissions import NOTICE_LOGGERS
 from hotline.accounts.views import signed_in
 from hotline.core.refusal import PolicyRefusal
 from hotline.i18n import refusal_text
 from hotline.notices.models import Notice
 from hotline.notices.selectors import notices_page, notices_to_log
-from hotline.notices.services import LOGGERS, notice_mark_logged
+from hotline.notices.services import notice_mark_logged
 from hotline.paging import page_number
 from hotline.rulebook.selectors import centre_time_zone
 
@@ -25,7 +26,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         "notices": found,
         "page": page,
         "has_next": has_next,
-        "can_log": user.role in LOGGERS,
+        "can_log": user.role in NOTICE_LOGGERS,
         "to_log": notices_to_log(user),
         "centre_tz": centre_time_zone(),
     }

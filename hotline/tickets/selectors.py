@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.accounts.permissions import SEE_EVERY_CASE
 from hotline.core.cases import MissingFact, TicketFacts, quality_check
 from hotline.core.i18n import gettext_noop
 from hotline.tickets import limits
@@ -27,13 +28,11 @@ from hotline.tickets.models import (
     phone_key,
 )
 
-SEE_ALL = frozenset({Role.TEAM_LEAD, Role.MANAGER, Role.DISPATCHER, Role.ADMIN})
-
 
 def tickets_for(user: User) -> QuerySet[Ticket]:
     """The tickets `user` may see, newest first."""
     found = Ticket.objects.select_related("customer", "owner", "site", "category", "later_date_by")
-    if user.role in SEE_ALL:
+    if user.role in SEE_EVERY_CASE:
         return found.all()
     if user.role == Role.AGENT:
         return found.filter(owner=user)

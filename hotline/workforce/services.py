@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import Team, User
+from hotline.accounts.permissions import SUPERVISORS
 from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
@@ -30,7 +31,6 @@ LEAVE_NOTICE = timedelta(days=7)
 LEAVE_LONGEST = timedelta(days=60)
 MAX_WEEKS = 6
 SOLVE_SECONDS = 30.0
-ROSTERING = frozenset({Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN})
 
 
 def _local_today(user: User, now: datetime) -> date:
@@ -128,7 +128,7 @@ def leave_decide(*, actor: User, now: datetime, leave_id: int, approve: bool) ->
 
 def require_rostering(actor: User, team: Team) -> None:
     """The team's lead plans its rosters; the manager and the admin any team's."""
-    if actor.role not in ROSTERING or (actor.role == Role.TEAM_LEAD and actor.team_id != team.pk):
+    if actor.role not in SUPERVISORS or (actor.role == Role.TEAM_LEAD and actor.team_id != team.pk):
         raise PolicyRefusal(
             "D14", gettext_noop("Only the team lead of %(team)s plans its rosters."), {"team": team}
         )

@@ -12,7 +12,7 @@ from hotline.accounts.models import User
 from hotline.audit.models import Event
 from hotline.audit.services import event_append
 from hotline.calls.choices import LeaveState
-from hotline.calls.models import AgentSession, LeaveRequest, Queue
+from hotline.calls.models import AgentSession, BreakRequest, Queue
 from hotline.calls.services.floor import (
     floor_snapshot,
     lock_team,
@@ -135,7 +135,7 @@ def _record_first_ready(session: AgentSession, now: datetime) -> None:
 
 
 def end_active_leave(agent: User, now: datetime) -> None:
-    for leave in LeaveRequest.objects.select_for_update().filter(
+    for leave in BreakRequest.objects.select_for_update().filter(
         agent=agent, state=LeaveState.ACTIVE
     ):
         leave.state, leave.ended_at = LeaveState.ENDED, now
@@ -174,7 +174,7 @@ def _decide_or_refuse(session: AgentSession, kind: LeaveKind, now: datetime) -> 
     return decision
 
 
-def agent_leave_request(*, actor: User, now: datetime, kind: LeaveKind) -> LeaveRequest:
+def agent_leave_request(*, actor: User, now: datetime, kind: LeaveKind) -> BreakRequest:
     """Ask for a break, lunch, personal time or away: start now, start after the call, or refuse.
 
     A refusal is recorded (the request is kept, with the rule) before it is raised, so the
@@ -195,9 +195,9 @@ def agent_leave_request(*, actor: User, now: datetime, kind: LeaveKind) -> Leave
 
 def _apply_leave(
     session: AgentSession, kind: LeaveKind, decision: BreakDecision, *, actor: User, now: datetime
-) -> LeaveRequest:
+) -> BreakRequest:
     if decision.outcome is Outcome.AFTER_CALL:
-        leave = LeaveRequest.objects.create(
+        leave = BreakRequest.objects.create(
             agent=session.agent, kind=kind, requested_at=now, state=LeaveState.AFTER_CALL
         )
         event_append(
@@ -211,14 +211,14 @@ def _apply_leave(
         )
         return leave
     move_agent(session, leave_event(kind.state), actor=actor, now=now, reason=kind.value)
-    return LeaveRequest.objects.create(
+    return BreakRequest.objects.create(
         agent=session.agent, kind=kind, requested_at=now, started_at=now, state=LeaveState.ACTIVE
     )
 
 
 @transaction.atomic
 def _record_refusal(agent: User, kind: LeaveKind, refusal: PolicyRefusal, now: datetime) -> None:
-    LeaveRequest.objects.create(
+    BreakRequest.objects.create(
         agent=agent,
         kind=kind,
         requested_at=now,
@@ -267,7 +267,7 @@ def lead_back_from_take_over(
     return was_away
 
 
-def start_pending_leave(session: AgentSession, *, now: datetime) -> LeaveRequest | None:
+def start_pending_leave(session: AgentSession, *, now: datetime) -> BreakRequest | None:
     """B5: a leave asked for during a call starts once the call and its wrap-up have ended.
 
     The rules that guard the queue (B3, B4, B6) are checked again at that moment; if they

@@ -14,7 +14,7 @@ from django.db.models import Count, QuerySet
 from hotline.accounts.models import Team, User
 from hotline.audit.services import event_append
 from hotline.calls.choices import CallbackState, CallState, LeaveState
-from hotline.calls.models import AgentSession, Call, Callback, LeaveRequest, Queue
+from hotline.calls.models import AgentSession, BreakRequest, Call, Callback, Queue
 from hotline.core.agent_states import (
     AVAILABLE_STATES,
     ON_BREAK_STATES,
@@ -172,7 +172,7 @@ def team_queue_ids(team_id: int) -> frozenset[int]:
 
 def leaves_taken_today(agent: User, day_start: datetime) -> dict[LeaveKind, int]:
     rows = (
-        LeaveRequest.objects.filter(agent=agent, started_at__gte=day_start)
+        BreakRequest.objects.filter(agent=agent, started_at__gte=day_start)
         .values("kind")
         .annotate(n=Count("id"))
     )
@@ -214,8 +214,8 @@ def _count_by_queue(rows: QuerySet[Any]) -> dict[int, int]:
     return {row["queue"]: row["n"] for row in rows.values("queue").annotate(n=Count("id"))}
 
 
-def pending_leave(agent_id: int) -> LeaveRequest | None:
-    return LeaveRequest.objects.filter(agent_id=agent_id, state=LeaveState.AFTER_CALL).first()
+def pending_leave(agent_id: int) -> BreakRequest | None:
+    return BreakRequest.objects.filter(agent_id=agent_id, state=LeaveState.AFTER_CALL).first()
 
 
 def event_payload(**values: Any) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.services import event_append
 from hotline.calls.choices import AlertKind, LeaveState
-from hotline.calls.models import AgentSession, Alert, LeaveRequest
+from hotline.calls.models import AgentSession, Alert, BreakRequest
 from hotline.calls.services.agents import end_active_leave, leave_inputs
 from hotline.calls.services.floor import lock_team, locked_session, move_agent
 from hotline.core.agent_states import BUSY_STATES, AgentEvent, leave_event
@@ -29,7 +29,7 @@ from hotline.core.refusal import PolicyRefusal
 
 @dataclass(frozen=True)
 class LeaveOverride:
-    leave: LeaveRequest
+    leave: BreakRequest
     rules: list[str]  # the rules set aside, in the order they are checked
 
 
@@ -51,7 +51,7 @@ def agent_leave_override(
         session, leave_event(kind.state), actor=actor, now=now, reason=reason, rule=overridden[0]
     )
     _audit(actor, now, agent, overridden, action="leave_overridden", kind=kind, reason=reason)
-    leave = LeaveRequest.objects.create(
+    leave = BreakRequest.objects.create(
         agent=agent, kind=kind, requested_at=now, started_at=now, state=LeaveState.ACTIVE
     )
     return LeaveOverride(leave, overridden)

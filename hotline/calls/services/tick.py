@@ -14,7 +14,7 @@ from django.db import transaction
 from hotline.audit.services import event_append
 from hotline.calls.choices import AlertKind, CallState, LeaveState, OfferOutcome, TransferOutcome
 from hotline.calls.limits import call_talk_limit
-from hotline.calls.models import AgentSession, Alert, Call, LeaveRequest, Offer, Queue, Transfer
+from hotline.calls.models import AgentSession, Alert, BreakRequest, Call, Offer, Queue, Transfer
 from hotline.calls.services.calls import agent_wrap_up_end, offer_decline
 from hotline.calls.services.routing import floor_route
 from hotline.calls.services.transfers import transfer_decline
@@ -164,7 +164,7 @@ def alert_break_overruns(now: datetime) -> int:
     """B2: a break or lunch past its allowed length alerts the team lead, once."""
     rules = current_rulebook()
     fired = 0
-    active = LeaveRequest.objects.filter(
+    active = BreakRequest.objects.filter(
         state=LeaveState.ACTIVE,
         overrun_alerted_at__isnull=True,
         kind__in=[LeaveKind.BREAK, LeaveKind.LUNCH],
@@ -175,7 +175,7 @@ def alert_break_overruns(now: datetime) -> int:
         assert leave.started_at is not None
         limits = BreakLimits.for_team(rules, team_id=team_id, team_size=1, queue_ids=frozenset())
         if break_overrun(LeaveKind(leave.kind), leave.started_at, now, limits):
-            updated = LeaveRequest.objects.filter(
+            updated = BreakRequest.objects.filter(
                 pk=leave.pk, overrun_alerted_at__isnull=True
             ).update(overrun_alerted_at=now)
             if updated:  # the conditional update is the claim: one worker wins

@@ -12,7 +12,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.models import Event
 from hotline.calls.choices import CallState
-from hotline.calls.models import AgentSession, Alert, Call, LeaveRequest
+from hotline.calls.models import AgentSession, Alert, BreakRequest, Call
 from hotline.calls.tests.floor_http import (
     add_other_lead,
     arrive,
@@ -237,7 +237,7 @@ def test_b6_a_break_asked_during_the_call_is_refused_after_it_if_callers_would_w
     arrive(api, "pbx-2")  # waits behind the call
     api("pbx", "post", "/cti/calls/pbx-1/ended")
     api("agent1", "post", "/floor/wrap-up/end")
-    assert LeaveRequest.objects.get(agent=centre["agent1"]).refused_rule == "B6"
+    assert BreakRequest.objects.get(agent=centre["agent1"]).refused_rule == "B6"
     assert Call.objects.get(external_id="pbx-2").state == CallState.OFFERED
 
 

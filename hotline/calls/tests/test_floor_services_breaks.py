@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from hotline.audit.models import Event
 from hotline.calls.choices import AlertKind, LeaveState
-from hotline.calls.models import Alert, LeaveRequest
+from hotline.calls.models import Alert, BreakRequest
 from hotline.calls.services.agents import (
     agent_leave_request,
     agent_log_in,
@@ -46,7 +46,7 @@ def test_b3_break_refused_while_a_call_waits_and_the_refusal_is_kept(agents, rep
         agent_leave_request(actor=agents[0], now=now, kind=LeaveKind.BREAK)
     assert refused.value.rule_id == "B3"
     assert "calls in the queue" in refused.value.render()
-    assert LeaveRequest.objects.get(agent=agents[0]).state == LeaveState.REFUSED
+    assert BreakRequest.objects.get(agent=agents[0]).state == LeaveState.REFUSED
     assert Event.objects.filter(action="leave_refused", rule="B3").exists()
     assert state(agents[0]) == AgentState.AWAY
 
@@ -105,7 +105,7 @@ def test_b5_break_asked_during_a_call_starts_after_wrap_up(ready, repairs, now):
     assert state(ready[0]) == AgentState.WRAP_UP
     agent_wrap_up_end(actor=ready[0], now=now + timedelta(minutes=4), agent=ready[0])
     assert state(ready[0]) == AgentState.BREAK
-    assert LeaveRequest.objects.get(pk=leave.pk).state == LeaveState.ACTIVE
+    assert BreakRequest.objects.get(pk=leave.pk).state == LeaveState.ACTIVE
 
 
 def test_b5_cannot_log_out_in_the_middle_of_a_call(ready, repairs, now):

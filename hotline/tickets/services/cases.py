@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 
 from hotline.accounts.models import User
+from hotline.accounts.permissions import ON_THE_PHONES
 from hotline.calls.models import Call
 from hotline.core.cases import (
     ContractTerms,
@@ -44,7 +45,6 @@ from hotline.tickets.models import (
 from hotline.tickets.selectors import script_for
 from hotline.tickets.services.common import (
     EDITABLE_STATES,
-    ON_THE_PHONES,
     alert_users,
     check_state,
     iso,

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.accounts.permissions import ON_THE_PHONES
 from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
@@ -16,7 +17,6 @@ from hotline.tickets.choices import OPEN_TICKET_STATES, TicketState
 from hotline.tickets.models import Ticket
 
 TICKET_ENTITY = "tickets.ticket"
-ON_THE_PHONES = frozenset({Role.AGENT, Role.TEAM_LEAD})
 # States in which the agent is still writing the ticket (E2, E3).
 EDITABLE_STATES = frozenset({TicketState.OPEN, TicketState.READ_BACK, TicketState.BOUNCED})
 

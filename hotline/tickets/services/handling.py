@@ -6,6 +6,7 @@ from django.db import transaction
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.accounts.permissions import DISPATCHERS, ON_THE_PHONES
 from hotline.core.cases import (
     b7_warning_due,
 )
@@ -22,7 +23,6 @@ from hotline.tickets.models import (
 )
 from hotline.tickets.services.common import (
     EDITABLE_STATES,
-    ON_THE_PHONES,
     alert_users,
     check_open,
     check_state,
@@ -118,12 +118,9 @@ def ticket_promise_callback(*, actor: User, now: datetime, ticket: Ticket) -> Ti
 # --- E3: the dispatcher's bounce; B10: the team lead reassigns ----------------------------------
 
 
-BOUNCERS = frozenset({Role.DISPATCHER, Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN})
-
-
 def ticket_bounce(*, actor: User, now: datetime, ticket: Ticket, reason: str) -> Ticket:
     """E3: a dispatcher sends a badly written ticket back to its owner, saying why."""
-    if actor.role not in BOUNCERS:
+    if actor.role not in DISPATCHERS:
         raise Ticket.DoesNotExist
     reason = require_text(
         reason, "E3", gettext_noop("Say what the ticket is missing: the agent rewrites it.")
