@@ -13,6 +13,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import Site, Team, User
 from hotline.audit.services import event_append
 from hotline.calls.choices import CallState
+from hotline.calls.events import AGENT, QUEUE, TALK_SECONDS, CallAction, CallsEntity
 from hotline.calls.models import Call, CallReview, Queue
 from hotline.calls.services.reviews import call_review_create
 from hotline.core.scorecard import SCORECARD
@@ -409,15 +410,19 @@ def _demo_call(username: str, answered: datetime, talk: int, customer: Customer)
         ended_at=ended,
     )
     for at, action, new in (
-        (call.arrived_at, "arrived", {"queue": queue.pk, "customer": customer.pk, "priority": 5}),
-        (answered, "answered", {"agent": agent.pk, "callback": None}),
-        (ended, "ended", {"talk_seconds": talk}),
-        (ended + queue.wrap_up_time, "wrapped_up", None),
+        (
+            call.arrived_at,
+            CallAction.ARRIVED,
+            {QUEUE: queue.pk, "customer": customer.pk, "priority": 5},
+        ),
+        (answered, CallAction.ANSWERED, {AGENT: agent.pk, "callback": None}),
+        (ended, CallAction.ENDED, {TALK_SECONDS: talk}),
+        (ended + queue.wrap_up_time, CallAction.WRAPPED_UP, None),
     ):
         event_append(
-            actor=None if action == "arrived" else agent,
+            actor=None if action == CallAction.ARRIVED else agent,
             now=at,
-            entity="calls.call",
+            entity=CallsEntity.CALL,
             entity_id=call.pk,
             action=action,
             new=new,

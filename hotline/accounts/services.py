@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from hotline.accounts.choices import Role
+from hotline.accounts.events import AccountsEntity, ApiTokenAction, UserAction
 from hotline.accounts.models import ApiToken, User
 from hotline.audit.services import event_append
 from hotline.storage import writes_optional
@@ -49,9 +51,9 @@ def api_token_create(
         event_append(
             actor=actor,
             now=now,
-            entity="accounts.api_token",
+            entity=AccountsEntity.API_TOKEN,
             entity_id=token.pk,
-            action="created",
+            action=ApiTokenAction.CREATED,
             new={"user": user.username, "name": name, "expires_at": expires_at.isoformat()},
         )
     return token, raw
@@ -75,9 +77,9 @@ def api_token_revoke(*, actor: User | None, now: datetime, token: ApiToken) -> N
         event_append(
             actor=actor,
             now=now,
-            entity="accounts.api_token",
+            entity=AccountsEntity.API_TOKEN,
             entity_id=token.pk,
-            action="revoked",
+            action=ApiTokenAction.REVOKED,
             old={"user": locked.user.username},
         )
 
@@ -120,22 +122,24 @@ def user_language_set(*, actor: User, now: datetime, language: str) -> None:
         event_append(
             actor=actor,
             now=now,
-            entity="accounts.user",
+            entity=AccountsEntity.USER,
             entity_id=user.pk,
-            action="language_changed",
+            action=UserAction.LANGUAGE_CHANGED,
             old=old,
             new=language,
         )
     actor.language = language
 
 
-def password_changed(*, actor: User | None, now: datetime, user: User, how: str) -> None:
+def password_changed(
+    *, actor: User | None, now: datetime, user: User, how: Literal["changed", "reset"]
+) -> None:
     """Record that a password was set (`how`: "changed" by its owner, "reset" by e-mail link).
     Django's form has saved it; the event never holds the password."""
     event_append(
         actor=actor,
         now=now,
-        entity="accounts.user",
+        entity=AccountsEntity.USER,
         entity_id=user.pk,
-        action=f"password_{how}",
+        action=UserAction.PASSWORD_CHANGED if how == "changed" else UserAction.PASSWORD_RESET,
     )

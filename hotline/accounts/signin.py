@@ -17,10 +17,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from hotline.accounts.events import AccountsEntity, SigninAction
 from hotline.accounts.models import User
 from hotline.audit.services import event_append
 
-ENTITY = "accounts.signin"
 UNKNOWN_USER = "(unknown user name)"
 USERNAME_MAX = 150  # User.username's length: a longer name is no user's, cut for the key
 
@@ -89,11 +89,11 @@ def signin_failed(*, now: datetime, username: str, address: str) -> Lock | None:
         event_append(
             actor=None,
             now=now,
-            entity=ENTITY,
+            entity=AccountsEntity.SIGNIN,
             # A name no user has is not written down: it is often a password typed one box
             # too early, and the log keeps everything for ever.
             entity_id=username[:64] if user is not None else UNKNOWN_USER,
-            action="failed",
+            action=SigninAction.FAILED,
             new={"address": address, "known_user": user is not None, "failures": by_user},
         )
         for scope, lock, failures in (
@@ -104,13 +104,13 @@ def signin_failed(*, now: datetime, username: str, address: str) -> Lock | None:
                 event_append(
                     actor=None,
                     now=now,
-                    entity=ENTITY,
+                    entity=AccountsEntity.SIGNIN,
                     entity_id=(
                         (username if user is not None else UNKNOWN_USER)
                         if scope == "user"
                         else address[:64]
                     ),
-                    action="locked",
+                    action=SigninAction.LOCKED,
                     new={
                         "scope": scope,
                         "address": address,
@@ -149,9 +149,9 @@ def signin_unlock(
             event_append(
                 actor=actor,
                 now=now,
-                entity=ENTITY,
+                entity=AccountsEntity.SIGNIN,
                 entity_id=value[:64],
-                action="unlocked",
+                action=SigninAction.UNLOCKED,
                 old={"scope": scope, "until": lock.until.isoformat()},
             )
     return was_locked
@@ -175,9 +175,9 @@ def token_failed(*, now: datetime, address: str) -> None:
         event_append(
             actor=None,
             now=now,
-            entity=ENTITY,
+            entity=AccountsEntity.SIGNIN,
             entity_id=address[:64],
-            action="locked",
+            action=SigninAction.LOCKED,
             new={"scope": "token", "failures": failures, "until": lock.until.isoformat()},
         )
 

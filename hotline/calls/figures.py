@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from hotline.accounts.models import Team
 from hotline.audit.models import Event
 from hotline.calls.choices import CallbackState
+from hotline.calls.events import AGENT, QUEUE, CallAction, CallsEntity
 from hotline.calls.limits import talk_limit
 from hotline.calls.models import AgentSession, Callback, Queue
 from hotline.core.agent_states import AgentEvent, AgentState
@@ -33,12 +34,13 @@ from hotline.rulebook.selectors import current_rulebook
 SERVICE_LEVEL_THRESHOLD = timedelta(seconds=20)
 SHORT_ABANDON = timedelta(seconds=5)
 HANDLING_STATES = {AgentState.OFFERED, AgentState.ON_CALL, AgentState.WRAP_UP}
-OUTCOME_FLAGS = ("abandoned", "overflowed", "turned_into_callback")
-_CALL_EVENT_TIMES = {
-    "answered": "answered_at",
-    "ended": "ended_at",
-    "abandoned": "ended_at",
-    "wrapped_up": "wrap_up_ended_at",
+# A call record's outcome flags, named as the actions that set them.
+OUTCOME_FLAGS = (CallAction.ABANDONED, CallAction.OVERFLOWED, CallAction.TURNED_INTO_CALLBACK)
+_CALL_EVENT_TIMES: dict[str, str] = {
+    CallAction.ANSWERED: "answered_at",
+    CallAction.ENDED: "ended_at",
+    CallAction.ABANDONED: "ended_at",
+    CallAction.WRAPPED_UP: "wrap_up_ended_at",
 }
 
 
@@ -57,14 +59,14 @@ class _Leg:
             answered_at=f.get("answered_at"),
             ended_at=f.get("ended_at"),
             wrap_up_ended_at=f.get("wrap_up_ended_at"),
-            **{flag: True for flag in OUTCOME_FLAGS if f.get(flag)},
+            **{str(flag): True for flag in OUTCOME_FLAGS if f.get(flag)},
             transferred=bool(f.get("transferred")),
             max_talk=max_talk,
         )
 
 
 def _queue_of(event: Event) -> int | None:
-    queue = (event.new or {}).get("queue") if isinstance(event.new, dict) else None
+    queue = (event.new or {}).get(QUEUE) if isinstance(event.new, dict) else None
     return int(queue) if isinstance(queue, int) else None
 
 
@@ -73,21 +75,21 @@ def _legs(events: QuerySet[Event]) -> dict[str, list[_Leg]]:
     legs: dict[str, list[_Leg]] = defaultdict(list)
     for event in events.order_by("at", "id"):
         own = legs[event.entity_id]
-        if event.action == "arrived":
+        if event.action == CallAction.ARRIVED:
             if not own:
                 own.append(_Leg(_queue_of(event), event.at))
             continue
         if not own:
             continue  # the call arrived before what was read: not counted here
         leg = own[-1]
-        if event.action == "overflowed":
-            leg.facts["overflowed"] = True
+        if event.action == CallAction.OVERFLOWED:
+            leg.facts[CallAction.OVERFLOWED] = True
             own.append(_Leg(_queue_of(event), event.at))
         elif event.action in _CALL_EVENT_TIMES:
             leg.facts.setdefault(_CALL_EVENT_TIMES[event.action], event.at)
-        if event.action in ("abandoned", "turned_into_callback"):
+        if event.action in (CallAction.ABANDONED, CallAction.TURNED_INTO_CALLBACK):
             leg.facts[event.action] = True
-        elif event.action == "transferred":
+        elif event.action == CallAction.TRANSFERRED:
             leg.facts["transferred"] = True
     return legs
 
@@ -125,13 +127,13 @@ def team_kpis(team: Team, start: datetime, now: datetime) -> FloorKpis:
     """The KPIs of the team's queues since `start`, computed from the event log (convention 6)."""
     queues = dict(Queue.objects.filter(team=team).values_list("pk", "team_id"))
     entered = Event.objects.filter(
-        entity="calls.call",
-        action__in=["arrived", "overflowed"],
+        entity=CallsEntity.CALL,
+        action__in=[CallAction.ARRIVED, CallAction.OVERFLOWED],
         at__gte=start,
-        new__queue__in=list(queues),
+        **{f"new__{QUEUE}__in": list(queues)},
     ).values_list("entity_id", flat=True)
     calls = queue_records(
-        Event.objects.filter(entity="calls.call", entity_id__in=list(entered)), queues, start
+        Event.objects.filter(entity=CallsEntity.CALL, entity_id__in=list(entered)), queues, start
     )
     return floor_kpis(
         calls,
@@ -150,12 +152,12 @@ def handled_by_agent(
     """A3: calls answered by each agent in [start, end), from the ``answered`` events: the agent
     who answered keeps the credit when the call is transferred or taken over."""
     wanted = {int(a) for a in agent_ids}
-    found = Event.objects.filter(entity="calls.call", action="answered", at__gte=start)
+    found = Event.objects.filter(entity=CallsEntity.CALL, action=CallAction.ANSWERED, at__gte=start)
     if end is not None:
         found = found.filter(at__lt=end)
     handled: dict[int, int] = defaultdict(int)
-    for new in found.filter(new__agent__in=list(wanted)).values_list("new", flat=True):
-        handled[int((new or {})["agent"])] += 1
+    for new in found.filter(**{f"new__{AGENT}__in": list(wanted)}).values_list("new", flat=True):
+        handled[int((new or {})[AGENT])] += 1
     return handled
 
 
@@ -164,7 +166,10 @@ def taken_over_by(
 ) -> dict[int, int]:
     """B10: calls each of these users (team leads) took over from an agent in [start, end)."""
     found = Event.objects.filter(
-        entity="calls.call", action="taken_over", at__gte=start, actor__in=list(user_ids)
+        entity=CallsEntity.CALL,
+        action=CallAction.TAKEN_OVER,
+        at__gte=start,
+        actor__in=list(user_ids),
     )
     if end is not None:
         found = found.filter(at__lt=end)
@@ -179,7 +184,7 @@ def taken_over_from(agent_ids: Iterable[int], start: datetime, end: datetime) ->
     wanted = {int(a) for a in agent_ids}
     counts: dict[int, int] = defaultdict(int)
     for old in Event.objects.filter(
-        entity="calls.call", action="taken_over", at__gte=start, at__lt=end
+        entity=CallsEntity.CALL, action=CallAction.TAKEN_OVER, at__gte=start, at__lt=end
     ).values_list("old", flat=True):
         if isinstance(old, int) and old in wanted:
             counts[old] += 1
@@ -203,7 +208,7 @@ def agent_times(team: Team, start: datetime, now: datetime) -> list[AgentTime]:
         str(pk) for pk in AgentSession.objects.filter(team=team).values_list("agent_id", flat=True)
     ]
     transitions = Event.objects.filter(
-        entity="calls.agent",
+        entity=CallsEntity.AGENT,
         entity_id__in=agent_ids,
         action__in=[e.value for e in AgentEvent],  # transitions only, not leave requests
     )

@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.db.models import QuerySet
 
 from hotline.audit.models import Event
+from hotline.calls.events import TALK_SECONDS
 from hotline.calls.models import Call, Queue
 from hotline.core.rulebook import Rulebook
 
@@ -66,8 +67,8 @@ def over_limit_call_ids(rules: Rulebook, ended: QuerySet[Event]) -> list[str]:
     """A1: the calls among these ``ended`` events whose talk exceeded their own limit."""
     floor = int(shortest_limit(rules).total_seconds())
     talks = {
-        entity_id: int((new or {}).get("talk_seconds", 0))
-        for entity_id, new in ended.filter(new__talk_seconds__gt=floor).values_list(
+        entity_id: int((new or {}).get(TALK_SECONDS, 0))
+        for entity_id, new in ended.filter(**{f"new__{TALK_SECONDS}__gt": floor}).values_list(
             "entity_id", "new"
         )
     }

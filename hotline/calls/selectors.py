@@ -18,6 +18,7 @@ from hotline.calls.choices import (
     OfferOutcome,
     TransferOutcome,
 )
+from hotline.calls.events import LATE_SECONDS, AgentAction, CallsEntity
 from hotline.calls.figures import (
     SERVICE_LEVEL_THRESHOLD,
     SHORT_ABANDON,
@@ -203,9 +204,12 @@ def _late_logins(team: Team, day_start: datetime) -> int:
     return sum(
         1
         for new in Event.objects.filter(
-            entity="calls.agent", action="first_ready", entity_id__in=members, at__gte=day_start
+            entity=CallsEntity.AGENT,
+            action=AgentAction.FIRST_READY,
+            entity_id__in=members,
+            at__gte=day_start,
         ).values_list("new", flat=True)
-        if new and new.get("late_seconds", 0) > 0
+        if new and new.get(LATE_SECONDS, 0) > 0
     )
 
 

@@ -26,35 +26,36 @@ from django_tasks import default_task_backend, task
 
 from hotline import clock
 from hotline.audit.models import Event
+from hotline.calls.events import AGENT, OFFER, TO, CallAction, CallbackAction, CallsEntity
 from hotline.calls.models import Call, CtiDelivery
 
 # What a PBX must act on: ring a desk or stop ringing it, move a call, dial a callback.
 # Everything else stays in Hotline (the SSE stream still carries it for desktops and boards).
 PUSHED_ACTIONS = frozenset(
     {
-        ("calls.call", "offered"),
-        ("calls.callback", "offered"),
-        ("calls.call", "offer_expired"),
-        ("calls.callback", "offer_expired"),
-        ("calls.call", "offer_declined"),
-        ("calls.callback", "offer_declined"),
-        ("calls.call", "transfer_requested"),
-        ("calls.call", "transferred"),
-        ("calls.call", "transfer_declined"),
-        ("calls.call", "transfer_expired"),
-        ("calls.call", "transfer_withdrawn"),
-        ("calls.call", "taken_over"),
-        ("calls.call", "callback_offered"),  # A2: play the caller the callback offer
-        ("calls.call", "overflowed"),
-        ("calls.call", "turned_into_callback"),
-        ("calls.callback", "scheduled"),
+        (CallsEntity.CALL, CallAction.OFFERED),
+        (CallsEntity.CALLBACK, CallbackAction.OFFERED),
+        (CallsEntity.CALL, CallAction.OFFER_EXPIRED),
+        (CallsEntity.CALLBACK, CallbackAction.OFFER_EXPIRED),
+        (CallsEntity.CALL, CallAction.OFFER_DECLINED),
+        (CallsEntity.CALLBACK, CallbackAction.OFFER_DECLINED),
+        (CallsEntity.CALL, CallAction.TRANSFER_REQUESTED),
+        (CallsEntity.CALL, CallAction.TRANSFERRED),
+        (CallsEntity.CALL, CallAction.TRANSFER_DECLINED),
+        (CallsEntity.CALL, CallAction.TRANSFER_EXPIRED),
+        (CallsEntity.CALL, CallAction.TRANSFER_WITHDRAWN),
+        (CallsEntity.CALL, CallAction.TAKEN_OVER),
+        (CallsEntity.CALL, CallAction.CALLBACK_OFFERED),  # A2: play the caller the callback offer
+        (CallsEntity.CALL, CallAction.OVERFLOWED),
+        (CallsEntity.CALL, CallAction.TURNED_INTO_CALLBACK),
+        (CallsEntity.CALLBACK, CallbackAction.SCHEDULED),
         # Done at a desk, the PBX must follow (put the call through, dial the callback's
         # number, hang up); reported by the PBX itself, they are not echoed back to it.
-        ("calls.call", "answered"),
-        ("calls.call", "ended"),
+        (CallsEntity.CALL, CallAction.ANSWERED),
+        (CallsEntity.CALL, CallAction.ENDED),
     }
 )
-ECHOES = frozenset({("calls.call", "answered"), ("calls.call", "ended")})
+ECHOES = frozenset({(CallsEntity.CALL, CallAction.ANSWERED), (CallsEntity.CALL, CallAction.ENDED)})
 _reporting_pbx: ContextVar[bool] = ContextVar("reporting_pbx", default=False)
 TIMEOUT_SECONDS = 5
 LEASE = timedelta(seconds=30)  # longer than a POST may take: one sender at a time
@@ -106,7 +107,7 @@ def cti_payload(event: Event) -> dict[str, Any]:
     """The body the PBX gets (less `id` and `sequence`, given when it is sent)."""
     from hotline.accounts.models import User
 
-    kind = event.entity.removeprefix("calls.")
+    kind = event.entity.removeprefix("calls.")  # "call" or "callback"
     detail = event.new if isinstance(event.new, dict) else {}
     # The PBX's id of the call, the number it dials for a callback's call, its queue now.
     row = None
@@ -116,7 +117,7 @@ def cti_payload(event: Event) -> dict[str, Any]:
     external_id, number, queue = row or (None, None, None)
     # The agent whose desk rings or stops ringing, or who has the call now: by user name, as
     # the PBX knows agents (it reports `answered` with it).
-    agent_id = event.new if event.action in _TO else detail.get("agent", detail.get("to"))
+    agent_id = event.new if event.action in _TO else detail.get(AGENT, detail.get(TO))
     agent = (
         User.objects.filter(pk=agent_id).values_list("username", flat=True).first()
         if isinstance(agent_id, int)
@@ -129,14 +130,16 @@ def cti_payload(event: Event) -> dict[str, Any]:
         "caller_number": number,
         "queue": queue,
         "agent": agent,
-        "offer_id": detail.get("offer"),
+        "offer_id": detail.get(OFFER),
         "at": event.at.isoformat(),
         "rule": event.rule,
         "detail": event.new,
     }
 
 
-_TO = frozenset({"transferred", "taken_over"})  # their `new` is the agent who has the call now
+_TO = frozenset(
+    {CallAction.TRANSFERRED, CallAction.TAKEN_OVER}
+)  # their `new` is the agent who has the call now
 
 
 class Sent(Enum):

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from hotline.audit.services import event_append
 from hotline.core.refusal import check_rule_id
 from hotline.deadlines.choices import DeadlineState
+from hotline.deadlines.events import DeadlineAction, DeadlinesEntity
 from hotline.deadlines.models import Deadline
 from hotline.dispatch.models import WorkOrder
 from hotline.tickets.models import Ticket
@@ -31,7 +32,6 @@ Handler = Callable[[Deadline, datetime], None]
 LEASE = timedelta(seconds=60)
 # Tries before the worker gives up on a row (a handler that keeps failing) and says so in the log.
 MAX_ATTEMPTS = 5
-ENTITY = "deadlines.deadline"
 
 logger = logging.getLogger(__name__)
 _handlers: dict[str, Handler] = {}
@@ -173,7 +173,7 @@ def _fire(deadline_id: int, now: datetime, worker: str) -> bool:
             deadline.state, deadline.closed_at = DeadlineState.FIRED, now
             deadline.lease_until, deadline.claimed_by = None, ""
             deadline.save(update_fields=["state", "closed_at", "lease_until", "claimed_by"])
-            _event(deadline, now, "fired")
+            _event(deadline, now, DeadlineAction.FIRED)
             return True
     except Exception:
         logger.exception("deadline %s (%s) failed; retried after the lease", deadline_id, worker)
@@ -187,14 +187,14 @@ def _give_up(deadline: Deadline, now: datetime) -> None:
     )
     deadline.lease_until, deadline.claimed_by = None, ""
     deadline.save(update_fields=["lease_until", "claimed_by"])
-    _event(deadline, now, "gave_up")
+    _event(deadline, now, DeadlineAction.GAVE_UP)
 
 
-def _event(deadline: Deadline, now: datetime, action: str) -> None:
+def _event(deadline: Deadline, now: datetime, action: DeadlineAction) -> None:
     event_append(
         actor=None,
         now=now,
-        entity=ENTITY,
+        entity=DeadlinesEntity.DEADLINE,
         entity_id=deadline.pk,
         action=action,
         new={

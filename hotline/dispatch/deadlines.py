@@ -12,10 +12,12 @@ from hotline.core.i18n import gettext_noop
 from hotline.deadlines.models import Deadline
 from hotline.deadlines.services import deadline_handler
 from hotline.dispatch.choices import OPEN_ORDER_STATES, UrgeReason, WorkOrderState
+from hotline.dispatch.events import PROVIDER, DispatchEntity, WorkOrderAction
 from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.services.centre import urge_locked
-from hotline.dispatch.services.common import lock_order, notify_customer, order_event
+from hotline.dispatch.services.common import lock_order, notify_customer
 from hotline.notices.services import notify
+from hotline.tickets.events import TicketAction, TicketsEntity
 from hotline.tickets.models import Chase
 
 
@@ -27,17 +29,18 @@ def _open_order(deadline: Deadline) -> WorkOrder | None:
     return order if order.state in OPEN_ORDER_STATES else None
 
 
-def _missed(deadline: Deadline, now: datetime, action: str, reason: UrgeReason) -> None:
+def _missed(deadline: Deadline, now: datetime, action: WorkOrderAction, reason: UrgeReason) -> None:
     order = _open_order(deadline)
     if order is None:
         return
-    order_event(
+    event_append(
         actor=None,
         now=now,
-        order=order,
+        entity=DispatchEntity.WORK_ORDER,
+        entity_id=order.pk,
         action=action,
         rule=deadline.rule or "D4",
-        new={"due": deadline.due_at.isoformat(), "provider": order.provider_id},
+        new={"due": deadline.due_at.isoformat(), PROVIDER: order.provider_id},
     )
     urge_locked(actor=None, now=now, order=order, reason=reason)
 
@@ -45,13 +48,13 @@ def _missed(deadline: Deadline, now: datetime, action: str, reason: UrgeReason) 
 @deadline_handler("d4.contact")
 def contact_missed(deadline: Deadline, now: datetime) -> None:
     """D4: the customer was not contacted in time: counted, and the provider urged."""
-    _missed(deadline, now, "contact_missed", UrgeReason.D4_MISSED)
+    _missed(deadline, now, WorkOrderAction.CONTACT_MISSED, UrgeReason.D4_MISSED)
 
 
 @deadline_handler("d4.status")
 def status_missed(deadline: Deadline, now: datetime) -> None:
     """D4: no status report in time: counted, and the provider urged."""
-    _missed(deadline, now, "status_missed", UrgeReason.D4_MISSED)
+    _missed(deadline, now, WorkOrderAction.STATUS_MISSED, UrgeReason.D4_MISSED)
 
 
 @deadline_handler("d5.urge")
@@ -71,13 +74,14 @@ def response_late(deadline: Deadline, now: datetime) -> None:
         return
     order.late_at = now
     order.save(update_fields=["late_at"])
-    order_event(
+    event_append(
         actor=None,
         now=now,
-        order=order,
-        action="late",
+        entity=DispatchEntity.WORK_ORDER,
+        entity_id=order.pk,
+        action=WorkOrderAction.LATE,
         rule="D6",
-        new={"provider": order.provider_id, "due": order.response_due.isoformat()},
+        new={PROVIDER: order.provider_id, "due": order.response_due.isoformat()},
     )
     urge_locked(actor=None, now=now, order=order, reason=UrgeReason.LATE)
     notify_customer(
@@ -99,7 +103,14 @@ def visit_warning(deadline: Deadline, now: datetime) -> None:
     order = _open_order(deadline)
     if order is None or order.visit_start is None or order.state == WorkOrderState.IN_PROGRESS:
         return  # done, or the technician is already on it
-    order_event(actor=None, now=now, order=order, action="visit_warning", rule="B7")
+    event_append(
+        actor=None,
+        now=now,
+        entity=DispatchEntity.WORK_ORDER,
+        entity_id=order.pk,
+        action=WorkOrderAction.VISIT_WARNING,
+        rule="B7",
+    )
     notify_customer(
         now=now,
         order=order,
@@ -129,9 +140,9 @@ def chase_reply_due(deadline: Deadline, now: datetime) -> None:
     event_append(
         actor=None,
         now=now,
-        entity="tickets.ticket",
+        entity=TicketsEntity.TICKET,
         entity_id=chase.ticket_id,
-        action="chase_reply_due",
+        action=TicketAction.CHASE_REPLY_DUE,
         rule="D8",
     )
     notify(

@@ -2,15 +2,15 @@
 
 from datetime import datetime
 
+from hotline.audit.payload import iso
 from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.deadlines.models import Deadline
 from hotline.deadlines.services import deadline_handler
 from hotline.followup.choices import OPEN_FOLLOWUP_STATES
+from hotline.followup.events import FollowUpAction, FollowUpEntity
 from hotline.followup.models import FollowUp
 from hotline.tickets.services.common import alert_users, team_leads_for
-
-ENTITY = "followup.followup"
 
 
 @deadline_handler("d12.followup")
@@ -28,10 +28,10 @@ def followup_overdue(deadline: Deadline, now: datetime) -> None:
     event_append(
         actor=None,
         now=now,
-        entity=ENTITY,
+        entity=FollowUpEntity.FOLLOWUP,
         entity_id=followup.pk,
-        action="overdue",
-        new={"due": followup.due_at and followup.due_at.isoformat(), "state": followup.state},
+        action=FollowUpAction.OVERDUE,
+        new={"due": iso(followup.due_at), "state": followup.state},
         rule="D12",
     )
     alert_users(

@@ -22,17 +22,17 @@ from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.deadlines.services import deadline_meet, deadline_set
 from hotline.dispatch.choices import WorkOrderState
+from hotline.dispatch.events import DispatchEntity, WorkOrderAction
 from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.services import work_order_dispatch
-from hotline.dispatch.services.common import ORDER_ENTITY
 from hotline.followup.choices import OPEN_FOLLOWUP_STATES, FollowUpState
+from hotline.followup.events import FollowUpAction, FollowUpEntity
 from hotline.followup.models import FollowUp
 from hotline.rulebook.selectors import centre_calendar, current_rulebook
 from hotline.tickets.choices import TicketKind, TicketState
+from hotline.tickets.events import TicketAction, TicketsEntity
 from hotline.tickets.models import Ticket
-from hotline.tickets.services.common import TICKET_ENTITY, ticket_event
 
-ENTITY = "followup.followup"
 DONE_ORDER_STATES = (WorkOrderState.COMPLETED, WorkOrderState.SIGNED)
 SAMPLED_KINDS = frozenset({TicketKind.INSTALLATION, TicketKind.COMMISSIONING})
 FOLLOWED_KINDS = frozenset({TicketKind.REPAIR}) | SAMPLED_KINDS
@@ -68,7 +68,10 @@ def followups_plan(*, now: datetime, since: datetime | None = None, batch: int =
     )
     if since is not None:
         recent = Event.objects.filter(
-            entity=ORDER_ENTITY, action="completed", at__gte=since, at__lte=now
+            entity=DispatchEntity.WORK_ORDER,
+            action=WorkOrderAction.COMPLETED,
+            at__gte=since,
+            at__lte=now,
         ).values_list("entity_id", flat=True)
         candidates = candidates.filter(pk__in=[int(pk) for pk in recent])
     decided = 0
@@ -127,11 +130,13 @@ def followup_decide(*, now: datetime, order: WorkOrder) -> FollowUp:
         # Not made within the same time again: overdue, the team leads are told (handler).
         overdue = centre_calendar(rules).add_business_time(due, after)
         deadline_set(kind="d12.followup", rule="D12", due_at=overdue, now=now, work_order=order)
-    _event(
-        None,
-        now,
-        followup,
-        "planned" if selected else "skipped",
+    event_append(
+        actor=None,
+        now=now,
+        entity=FollowUpEntity.FOLLOWUP,
+        entity_id=followup.pk,
+        action=FollowUpAction.PLANNED if selected else FollowUpAction.SKIPPED,
+        rule="D12",
         new={
             "work_order": order.pk,
             "ticket": order.ticket_id,
@@ -198,7 +203,15 @@ def followup_take(*, actor: User, now: datetime, followup_id: int) -> FollowUp:
             return followup  # already the actor's: taking it again changes nothing
         followup.state, followup.taken_by, followup.taken_at = FollowUpState.TAKEN, actor, now
         followup.save(update_fields=["state", "taken_by", "taken_at"])
-        _event(actor, now, followup, "taken", old={"state": FollowUpState.DUE})
+        event_append(
+            actor=actor,
+            now=now,
+            entity=FollowUpEntity.FOLLOWUP,
+            entity_id=followup.pk,
+            action=FollowUpAction.TAKEN,
+            rule="D12",
+            old={"state": FollowUpState.DUE},
+        )
     return followup
 
 
@@ -217,7 +230,16 @@ def followup_release(*, actor: User, now: datetime, followup_id: int, note: str 
         followup.state, followup.taken_by, followup.taken_at = FollowUpState.DUE, None, None
         followup.attempts += 1
         followup.save(update_fields=["state", "taken_by", "taken_at", "attempts"])
-        _event(actor, now, followup, "released", new={"attempts": followup.attempts}, reason=note)
+        event_append(
+            actor=actor,
+            now=now,
+            entity=FollowUpEntity.FOLLOWUP,
+            entity_id=followup.pk,
+            action=FollowUpAction.RELEASED,
+            rule="D12",
+            new={"attempts": followup.attempts},
+            reason=note,
+        )
     return followup
 
 
@@ -250,11 +272,12 @@ def followup_record(
             followup.second_dispatch = _second_dispatch(actor, now, followup)
             waiting = followup.second_dispatch is None
         deadline_meet(kind="d12.followup", now=now, work_order=followup.work_order)
-        _event(
-            actor,
-            now,
-            followup,
-            "recorded",
+        event_append(
+            actor=actor,
+            now=now,
+            entity=FollowUpEntity.FOLLOWUP,
+            entity_id=followup.pk,
+            action=FollowUpAction.RECORDED,
             new={
                 "score": score,
                 "resolved": resolved,
@@ -280,11 +303,12 @@ def _second_dispatch(actor: User, now: datetime, followup: FollowUp) -> WorkOrde
     old = {"state": ticket.state, "solved_at": ticket.solved_at and ticket.solved_at.isoformat()}
     ticket.state, ticket.solved_at = TicketState.TO_DISPATCH, None
     ticket.save(update_fields=["state", "solved_at"])
-    ticket_event(
+    event_append(
         actor=actor,
         now=now,
-        ticket=ticket,
-        action="reopened",
+        entity=TicketsEntity.TICKET,
+        entity_id=ticket.pk,
+        action=TicketAction.REOPENED,
         rule="D12",
         old=old,
         new={"state": ticket.state, "followup": followup.pk},
@@ -297,11 +321,12 @@ def _second_dispatch(actor: User, now: datetime, followup: FollowUp) -> WorkOrde
         except PolicyRefusal as refused:
             if refused.rule_id != "D3":
                 raise
-    ticket_event(
+    event_append(
         actor=actor,
         now=now,
-        ticket=ticket,
-        action="second_dispatch_waiting",
+        entity=TicketsEntity.TICKET,
+        entity_id=ticket.pk,
+        action=TicketAction.SECOND_DISPATCH_WAITING,
         rule="D12",
         new={"followup": followup.pk, "first_order": first.pk},
         reason=followup.reason,
@@ -309,33 +334,7 @@ def _second_dispatch(actor: User, now: datetime, followup: FollowUp) -> WorkOrde
     return None
 
 
-def _event(
-    actor: User | None,
-    now: datetime,
-    followup: FollowUp,
-    action: str,
-    *,
-    old: object = None,
-    new: object = None,
-    reason: str = "",
-    rule: str = "D12",
-) -> None:
-    event_append(
-        actor=actor,
-        now=now,
-        entity=ENTITY,
-        entity_id=followup.pk,
-        action=action,
-        old=old,
-        new=new,
-        reason=reason,
-        rule=rule,
-    )
-
-
 __all__ = [
-    "ENTITY",
-    "TICKET_ENTITY",
     "followup_decide",
     "followup_record",
     "followup_release",

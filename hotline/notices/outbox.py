@@ -26,6 +26,7 @@ from django_tasks import default_task_backend
 
 from hotline.notices.channels import SENDERS, NotDelivered, queue_of
 from hotline.notices.choices import NoticeState
+from hotline.notices.events import NoticeAction
 from hotline.notices.models import Notice
 
 LOST_TASK_AFTER = timedelta(seconds=60)  # due this long and untouched: the tick kicks a sender
@@ -98,10 +99,10 @@ def notice_deliver(*, now: datetime, notice_id: int) -> Notice | None:
         notice.lease_until, notice.error = None, error
         if not error:
             notice.state, notice.sent_at = NoticeState.SENT, now
-            notice_event(now, notice, "sent")
+            notice_event(now, notice, NoticeAction.SENT)
         elif final or notice.attempts >= settings.HOTLINE_NOTICE_ATTEMPTS:
             notice.state = NoticeState.FAILED
-            notice_event(now, notice, "failed", reason=error)
+            notice_event(now, notice, NoticeAction.FAILED, reason=error)
         else:
             notice.state = NoticeState.QUEUED
             notice.next_attempt_at = now + retry_pause(notice.attempts)

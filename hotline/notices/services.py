@@ -34,12 +34,12 @@ from hotline.dispatch.models import Provider, WorkOrder
 from hotline.formatting import param_text
 from hotline.notices.channels import initial_state
 from hotline.notices.choices import NoticeChannel, NoticeState
+from hotline.notices.events import NoticeAction, NoticesEntity
 from hotline.notices.models import Notice
 from hotline.notices.outbox import notice_enqueue
 from hotline.rulebook.selectors import centre_time_zone
 from hotline.tickets.models import Customer, Ticket
 
-ENTITY = "notices.notice"
 SUBJECT_MAX = 200  # Notice.subject's length: a long translated subject is cut, not refused
 # Who makes the phone calls and faxes a provider's channel asks for (D3), and logs them.
 
@@ -160,17 +160,21 @@ def notice_mark_logged(*, actor: User, now: datetime, notice_id: int) -> Notice:
             )
         notice.state, notice.sent_at = NoticeState.SENT, now
         notice.save(update_fields=["state", "sent_at"])
-        notice_event(now, notice, "logged", actor=actor)
+        notice_event(now, notice, NoticeAction.LOGGED, actor=actor)
     return notice
 
 
 def notice_event(
-    now: datetime, notice: Notice, action: str, reason: str = "", actor: User | None = None
+    now: datetime,
+    notice: Notice,
+    action: NoticeAction,
+    reason: str = "",
+    actor: User | None = None,
 ) -> None:
     event_append(
         actor=actor,
         now=now,
-        entity=ENTITY,
+        entity=NoticesEntity.NOTICE,
         entity_id=notice.pk,
         action=action,
         old=None,

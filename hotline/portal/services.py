@@ -25,18 +25,17 @@ from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.spreadsheet import safe_cell, safe_row
 from hotline.dispatch.choices import DelayReason, ReportKind, WorkOrderState
+from hotline.dispatch.events import DispatchEntity
 from hotline.dispatch.models import WorkOrder, WorkOrderReport
-from hotline.dispatch.services.common import ORDER_ENTITY
 from hotline.followup.choices import FollowUpState
+from hotline.followup.events import FollowUpEntity
 from hotline.followup.models import FollowUp
-from hotline.followup.services import ENTITY as FOLLOWUP_ENTITY
 from hotline.notices.models import Notice
 from hotline.notices.services import notify
 from hotline.tickets.choices import TicketKind, TicketState
+from hotline.tickets.events import CustomerAction, TicketsEntity
 from hotline.tickets.models import Customer, CustomerSite, Equipment, Ticket
-from hotline.tickets.services.common import TICKET_ENTITY
 
-CUSTOMER_ENTITY = "tickets.customer"
 FORMATS = ("pdf", "json", "csv")
 RECORD_FORMAT = "hotline.customer-record/1"
 CONTENT_TYPES = {
@@ -71,9 +70,9 @@ def record_request(*, actor: User, now: datetime, customer: Customer, fmt: str) 
         event_append(
             actor=actor,
             now=now,
-            entity=CUSTOMER_ENTITY,
+            entity=TicketsEntity.CUSTOMER,
             entity_id=customer.pk,
-            action="record_requested",
+            action=CustomerAction.RECORD_REQUESTED,
             new={"format": fmt, "by_role": actor.role, "on_behalf": actor.role != Role.CUSTOMER},
             rule="E5",
         )
@@ -111,10 +110,10 @@ def customer_record(customer: Customer, *, now: datetime) -> dict[str, Any]:
     followups = list(FollowUp.objects.filter(ticket__customer=customer))
     notices = list(Notice.objects.filter(customer=customer))
     ids = {
-        TICKET_ENTITY: [t.pk for t in tickets],
-        ORDER_ENTITY: [o.pk for o in orders],
-        FOLLOWUP_ENTITY: [f.pk for f in followups],
-        CUSTOMER_ENTITY: [customer.pk],
+        TicketsEntity.TICKET: [t.pk for t in tickets],
+        DispatchEntity.WORK_ORDER: [o.pk for o in orders],
+        FollowUpEntity.FOLLOWUP: [f.pk for f in followups],
+        TicketsEntity.CUSTOMER: [customer.pk],
     }
     match = Q(pk__in=[])
     for entity, pks in ids.items():
@@ -380,9 +379,9 @@ def record_views(record: dict[str, Any]) -> dict[str, Any]:
     others = []
     for event in parsed["events"]:
         key = int(event["entity_id"])
-        if event["entity"] == TICKET_ENTITY and key in by_ticket:
+        if event["entity"] == TicketsEntity.TICKET and key in by_ticket:
             by_ticket[key]["events"].append(event)
-        elif event["entity"] == ORDER_ENTITY and key in orders:
+        elif event["entity"] == DispatchEntity.WORK_ORDER and key in orders:
             orders[key]["events"].append(event)
         else:
             others.append(event)

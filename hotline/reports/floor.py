@@ -23,6 +23,16 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.models import User
 from hotline.audit.models import Event
+from hotline.calls.events import (
+    AGENT,
+    CONDUCT_BREACH,
+    LATE_SECONDS,
+    SCORE,
+    AgentAction,
+    CallAction,
+    CallsEntity,
+    ReviewAction,
+)
 from hotline.calls.figures import (
     SERVICE_LEVEL_THRESHOLD,
     SHORT_ABANDON,
@@ -30,7 +40,6 @@ from hotline.calls.figures import (
     taken_over_from,
 )
 from hotline.calls.limits import over_limit_call_ids
-from hotline.calls.services.reviews import REVIEW_ENTITY
 from hotline.core.kpi import (
     abandonment_rate,
     average_handle_time,
@@ -40,10 +49,12 @@ from hotline.core.kpi import (
 from hotline.core.reportmath import Period
 from hotline.core.scorecard import average_score
 from hotline.dispatch.choices import OPEN_ORDER_STATES, UrgeReason
+from hotline.dispatch.events import DispatchEntity, WorkOrderAction
 from hotline.dispatch.models import Urge, WorkOrder
 from hotline.reports.tables import Chart, Column, Section
 from hotline.rulebook.selectors import current_rulebook
 from hotline.tickets.choices import ComplaintState, TicketKind
+from hotline.tickets.events import TicketAction, TicketsEntity
 from hotline.tickets.models import Complaint, Incident, Ticket
 
 
@@ -59,31 +70,31 @@ def agent_rows(period: Period, agents: list[User], zone: ZoneInfo) -> list[dict[
     handled: dict[str, int] = defaultdict(int)
     days: dict[str, set[date]] = defaultdict(set)
     per_day: dict[tuple[str, date], int] = defaultdict(int)
-    for at, new in _events(period, "calls.call", "answered").values_list("at", "new"):
-        who = str((new or {}).get("agent", ""))
+    for at, new in _events(period, CallsEntity.CALL, CallAction.ANSWERED).values_list("at", "new"):
+        who = str((new or {}).get(AGENT, ""))
         if who in ids:
             handled[who] += 1
             day = at.astimezone(zone).date()
             days[who].add(day)
             per_day[(who, day)] += 1
-    long_calls = over_limit_call_ids(rules, _events(period, "calls.call", "ended"))
+    long_calls = over_limit_call_ids(rules, _events(period, CallsEntity.CALL, CallAction.ENDED))
     taken = taken_over_from([a.pk for a in agents], period.start, period.end)
     over: dict[str, int] = defaultdict(int)
     for new in Event.objects.filter(
-        entity="calls.call", action="answered", entity_id__in=long_calls
+        entity=CallsEntity.CALL, action=CallAction.ANSWERED, entity_id__in=long_calls
     ).values_list("new", flat=True):
-        over[str((new or {}).get("agent", ""))] += 1
+        over[str((new or {}).get(AGENT, ""))] += 1
     late: dict[str, int] = defaultdict(int)
     late_minutes: dict[str, int] = defaultdict(int)
     for agent_id, new in (
-        _events(period, "calls.agent", "first_ready")
-        .filter(entity_id__in=ids, new__late_seconds__gt=0)
+        _events(period, CallsEntity.AGENT, AgentAction.FIRST_READY)
+        .filter(entity_id__in=ids, **{f"new__{LATE_SECONDS}__gt": 0})
         .values_list("entity_id", "new")
     ):
         late[agent_id] += 1
-        late_minutes[agent_id] += round(int((new or {}).get("late_seconds", 0)) / 60)
+        late_minutes[agent_id] += round(int((new or {}).get(LATE_SECONDS, 0)) / 60)
     overruns = dict(
-        _events(period, "calls.agent", "break_overrun")
+        _events(period, CallsEntity.AGENT, AgentAction.BREAK_OVERRUN)
         .filter(entity_id__in=ids)
         .values_list("entity_id")
         .annotate(n=Count("id"))
@@ -118,9 +129,11 @@ def agent_rows(period: Period, agents: list[User], zone: ZoneInfo) -> list[dict[
 def review_figures(period: Period, agent_ids: set[str]) -> dict[str, dict[str, Any]]:
     """B11: per agent id, the quality reviews written in the period, from their events."""
     reviewed: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for new in _events(period, REVIEW_ENTITY, "reviewed").values_list("new", flat=True):
+    for new in _events(period, CallsEntity.REVIEW, ReviewAction.REVIEWED).values_list(
+        "new", flat=True
+    ):
         figures = new or {}
-        agent = str(figures.get("agent", ""))
+        agent = str(figures.get(AGENT, ""))
         if agent in agent_ids:
             reviewed[agent].append(figures)
     return {agent: review_row(found) for agent, found in reviewed.items()}
@@ -129,8 +142,8 @@ def review_figures(period: Period, agent_ids: set[str]) -> dict[str, dict[str, A
 def review_row(reviewed: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "reviews": len(reviewed),
-        "review_score": average_score([r.get("score") for r in reviewed]),
-        "conduct_breaches": sum(1 for r in reviewed if r.get("conduct_breach")),
+        "review_score": average_score([r.get(SCORE) for r in reviewed]),
+        "conduct_breaches": sum(1 for r in reviewed if r.get(CONDUCT_BREACH)),
     }
 
 
@@ -167,8 +180,8 @@ def call_section(period: Period, zone: ZoneInfo) -> Section:
     """Calls per local day: arrived, answered, abandoned (the chart of the week)."""
     counts: dict[tuple[date, str], int] = defaultdict(int)
     for at, action in Event.objects.filter(
-        entity="calls.call",
-        action__in=["arrived", "answered", "abandoned"],
+        entity=CallsEntity.CALL,
+        action__in=[CallAction.ARRIVED, CallAction.ANSWERED, CallAction.ABANDONED],
         at__gte=period.start,
         at__lt=period.end,
     ).values_list("at", "action"):
@@ -192,17 +205,19 @@ def call_section(period: Period, zone: ZoneInfo) -> Section:
         section.rows.append(
             {
                 "day": day.isoformat(),
-                "arrived": counts[(day, "arrived")],
-                "answered": counts[(day, "answered")],
-                "abandoned": counts[(day, "abandoned")],
+                "arrived": counts[(day, CallAction.ARRIVED)],
+                "answered": counts[(day, CallAction.ANSWERED)],
+                "abandoned": counts[(day, CallAction.ABANDONED)],
             }
         )
     return section
 
 
 def kpi_section(period: Period, now: datetime) -> Section:
-    ids = list(_events(period, "calls.call", "arrived").values_list("entity_id", flat=True))
-    calls = call_records(Event.objects.filter(entity="calls.call", entity_id__in=ids))
+    ids = list(
+        _events(period, CallsEntity.CALL, CallAction.ARRIVED).values_list("entity_id", flat=True)
+    )
+    calls = call_records(Event.objects.filter(entity=CallsEntity.CALL, entity_id__in=ids))
     asa = average_speed_of_answer(calls)
     aht = average_handle_time(calls)
     values: list[tuple[Any, Any]] = [
@@ -247,7 +262,7 @@ def case_section(period: Period, *, phone_solved: bool = True) -> Section:
         rows.append(
             (
                 _("Cases solved on the phone (D2)"),
-                _events(period, "tickets.ticket", "solved").count(),
+                _events(period, TicketsEntity.TICKET, TicketAction.SOLVED).count(),
             )
         )
     rows += [
@@ -262,8 +277,14 @@ def case_section(period: Period, *, phone_solved: bool = True) -> Section:
                 reported_at__gte=period.start, reported_at__lt=period.end
             ).count(),
         ),
-        (_("Work orders dispatched"), _events(period, "dispatch.work_order", "dispatched").count()),
-        (_("Work orders marked late (D6)"), _events(period, "dispatch.work_order", "late").count()),
+        (
+            _("Work orders dispatched"),
+            _events(period, DispatchEntity.WORK_ORDER, WorkOrderAction.DISPATCHED).count(),
+        ),
+        (
+            _("Work orders marked late (D6)"),
+            _events(period, DispatchEntity.WORK_ORDER, WorkOrderAction.LATE).count(),
+        ),
         (
             _("Unfinished orders urged at close (D7)"),
             Urge.objects.filter(

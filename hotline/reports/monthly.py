@@ -37,6 +37,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hotline.audit.models import Event
+from hotline.calls.events import LATE_SECONDS, AgentAction, CallAction, CallsEntity
 from hotline.calls.limits import over_limit_call_ids
 from hotline.core.reportmath import (
     Period,
@@ -53,7 +54,6 @@ from hotline.rulebook.selectors import current_rulebook
 from hotline.tickets.choices import FIELD_KINDS, ComplaintState, TicketKind
 from hotline.tickets.models import Chase, Complaint, Customer, FaultCategory, Ticket
 
-ORDER = "dispatch.work_order"
 FAULT_TEST = ShareTest()
 
 
@@ -244,12 +244,12 @@ def customer_statistics(period: Period) -> list[dict[str, Any]]:
 
 
 FLOOR_ACTIONS = {
-    ("calls.call", "arrived"): "arrived",
-    ("calls.call", "answered"): "answered",
-    ("calls.call", "abandoned"): "abandoned",
-    ("calls.call", "overflowed"): "overflowed",
-    ("calls.call", "turned_into_callback"): "callbacks",
-    ("calls.agent", "break_overrun"): "break_overruns",
+    (CallsEntity.CALL, CallAction.ARRIVED): "arrived",
+    (CallsEntity.CALL, CallAction.ANSWERED): "answered",
+    (CallsEntity.CALL, CallAction.ABANDONED): "abandoned",
+    (CallsEntity.CALL, CallAction.OVERFLOWED): "overflowed",
+    (CallsEntity.CALL, CallAction.TURNED_INTO_CALLBACK): "callbacks",
+    (CallsEntity.AGENT, AgentAction.BREAK_OVERRUN): "break_overruns",
 }
 
 
@@ -266,11 +266,16 @@ def floor_month(period: Period) -> dict[str, int]:
     figures["over_limit"] = len(
         over_limit_call_ids(
             current_rulebook(),
-            Event.objects.filter(_in("at", period), entity="calls.call", action="ended"),
+            Event.objects.filter(
+                _in("at", period), entity=CallsEntity.CALL, action=CallAction.ENDED
+            ),
         )
     )
     figures["late_logins"] = Event.objects.filter(
-        _in("at", period), entity="calls.agent", action="first_ready", new__late_seconds__gt=0
+        _in("at", period),
+        entity=CallsEntity.AGENT,
+        action=AgentAction.FIRST_READY,
+        **{f"new__{LATE_SECONDS}__gt": 0},
     ).count()
     return figures
 

@@ -25,10 +25,11 @@ from django.utils.translation import gettext_lazy as _
 from hotline.audit.models import Event
 from hotline.core.calendar import BusinessCalendar
 from hotline.core.reportmath import Period, rate
+from hotline.dispatch.events import PROVIDER, DispatchEntity, WorkOrderAction
 from hotline.dispatch.models import DeskCheck, Provider, WorkOrder
 from hotline.dispatch.services.desk import DESK_CHECK_GAP
 from hotline.formatting import duration_text
-from hotline.reports.monthly import ORDER, ComplaintRow, FollowupFigures, _in
+from hotline.reports.monthly import ComplaintRow, FollowupFigures, _in
 from hotline.reports.tables import Chart, Column, Section
 from hotline.rulebook.selectors import centre_calendar, current_rulebook
 from hotline.tickets.choices import TicketKind, Zone
@@ -91,10 +92,16 @@ def provider_figures(
         if row["mean"] is not None:
             fig.response_hours = round(_as_timedelta(row["mean"]).total_seconds() / 3600, 1)
     # D6 and D4 misses are events naming the provider (DESIGN: reports come from events).
-    misses = {"late": "late", "contact_missed": "d4_missed", "status_missed": "d4_missed"}
+    misses = {
+        WorkOrderAction.LATE: "late",
+        WorkOrderAction.CONTACT_MISSED: "d4_missed",
+        WorkOrderAction.STATUS_MISSED: "d4_missed",
+    }
     for row in (
-        Event.objects.filter(_in("at", period), entity=ORDER, action__in=list(misses))
-        .values("action", p=KeyTextTransform("provider", "new"))
+        Event.objects.filter(
+            _in("at", period), entity=DispatchEntity.WORK_ORDER, action__in=list(misses)
+        )
+        .values("action", p=KeyTextTransform(PROVIDER, "new"))
         .annotate(n=Count("id"))
         .order_by()
     ):

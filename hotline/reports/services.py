@@ -10,6 +10,7 @@ from hotline.accounts.models import User
 from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.notices.services import notify, public_link
+from hotline.reports.events import FaultAlertAction, ReportsEntity
 from hotline.reports.models import FaultAlert
 from hotline.reports.monthly import FAULT_TEST, FaultRow
 
@@ -59,9 +60,9 @@ def fault_alerts_raise(
             event_append(
                 actor=actor,
                 now=now,
-                entity="reports.fault_alert",
+                entity=ReportsEntity.FAULT_ALERT,
                 entity_id=alert.pk,
-                action="raised",
+                action=FaultAlertAction.RAISED,
                 new=figures,
                 rule="D13",
             )

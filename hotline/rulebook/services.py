@@ -13,6 +13,7 @@ from hotline.audit.services import event_append
 from hotline.calls.models import Queue
 from hotline.core.i18n import gettext_noop
 from hotline.core.rulebook import Override, Rulebook, Scope, SettingError, setting
+from hotline.rulebook.events import RulebookEntity, SettingAction
 from hotline.rulebook.models import RuleValue
 from hotline.rulebook.selectors import as_overrides, current_rulebook
 from hotline.tickets.choices import Zone
@@ -101,9 +102,9 @@ def rule_value_set(
         event_append(
             actor=actor,
             now=now,
-            entity="rulebook.setting",
+            entity=RulebookEntity.SETTING,
             entity_id=_entity_id(key, scope, scope_ref),
-            action="changed",
+            action=SettingAction.CHANGED,
             old=old,
             new=row.value,
             reason=reason,
@@ -143,9 +144,9 @@ def rule_value_reset(
         event_append(
             actor=actor,
             now=now,
-            entity="rulebook.setting",
+            entity=RulebookEntity.SETTING,
             entity_id=_entity_id(key, scope, scope_ref),
-            action="reset",
+            action=SettingAction.RESET,
             old=old,
             new=None,
             reason=reason,

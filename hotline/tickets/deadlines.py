@@ -6,13 +6,15 @@ firing land together. Misses are events (the reports count them) and alerts to p
 
 from datetime import datetime
 
+from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.deadlines.models import Deadline
 from hotline.deadlines.services import deadline_handler
 from hotline.notices.services import notify
 from hotline.tickets.choices import OPEN_TICKET_STATES, ComplaintState, TicketState
+from hotline.tickets.events import TicketAction, TicketsEntity
 from hotline.tickets.models import Complaint, Escalation, EscalationRule, Ticket
-from hotline.tickets.services.common import alert_users, lock_ticket, team_leads_for, ticket_event
+from hotline.tickets.services.common import alert_users, lock_ticket, team_leads_for
 from hotline.tickets.services.escalation import escalation_record, people_of_rule
 
 # D2: still on the centre's side, no work order yet.
@@ -49,11 +51,12 @@ def work_order_late(deadline: Deadline, now: datetime) -> None:
         due=deadline.due_at,
         state=ticket.get_state_display(),
     )
-    ticket_event(
+    event_append(
         actor=None,
         now=now,
-        ticket=ticket,
-        action="work_order_late",
+        entity=TicketsEntity.TICKET,
+        entity_id=ticket.pk,
+        action=TicketAction.WORK_ORDER_LATE,
         rule="D2",
         new={"due": deadline.due_at.isoformat(), "state": ticket.state, "told": told},
     )
@@ -74,11 +77,12 @@ def callback_late(deadline: Deadline, now: datetime) -> None:
         body=gettext_noop("%(customer)s was promised a callback by %(due)s."),
         due=deadline.due_at,
     )
-    ticket_event(
+    event_append(
         actor=None,
         now=now,
-        ticket=ticket,
-        action="callback_late",
+        entity=TicketsEntity.TICKET,
+        entity_id=ticket.pk,
+        action=TicketAction.CALLBACK_LATE,
         rule="D11",
         new={"due": deadline.due_at.isoformat(), "told": told},
     )
@@ -102,7 +106,14 @@ def callback_warning(deadline: Deadline, now: datetime) -> None:
         ),
         params={"number": ticket.number, "due": ticket.callback_due},
     )
-    ticket_event(actor=None, now=now, ticket=ticket, action="callback_warning", rule="B7")
+    event_append(
+        actor=None,
+        now=now,
+        entity=TicketsEntity.TICKET,
+        entity_id=ticket.pk,
+        action=TicketAction.CALLBACK_WARNING,
+        rule="B7",
+    )
 
 
 @deadline_handler("d9.reply")
@@ -125,11 +136,12 @@ def engineer_reply_late(deadline: Deadline, now: datetime) -> None:
         engineer=str(complaint.engineer) if complaint.engineer else "",
         due=deadline.due_at,
     )
-    ticket_event(
+    event_append(
         actor=None,
         now=now,
-        ticket=ticket,
-        action="engineer_reply_late",
+        entity=TicketsEntity.TICKET,
+        entity_id=ticket.pk,
+        action=TicketAction.ENGINEER_REPLY_LATE,
         rule="D9",
         new={"due": deadline.due_at.isoformat(), "engineer": complaint.engineer_id, "told": told},
     )

@@ -15,6 +15,7 @@ import numpy as np
 from hotline.accounts.choices import Role
 from hotline.accounts.models import Team, User
 from hotline.audit.models import Event
+from hotline.calls.events import CallAction, CallsEntity
 from hotline.calls.models import Call, Queue
 from hotline.calls.selectors import SERVICE_LEVEL_THRESHOLD
 from hotline.core.breaks import BreakLimits
@@ -124,7 +125,9 @@ def call_arrivals(team: Team, since: datetime, until: datetime) -> list[datetime
         found.extend(
             at.astimezone(zone).replace(tzinfo=None)
             for at in Event.objects.filter(
-                entity="calls.call", action="arrived", entity_id__in=ids[chunk : chunk + 500]
+                entity=CallsEntity.CALL,
+                action=CallAction.ARRIVED,
+                entity_id__in=ids[chunk : chunk + 500],
             ).values_list("at", flat=True)
         )
     return found

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from hotline.accounts.choices import Role
 from hotline.accounts.models import Team, User
 from hotline.audit.models import Event
+from hotline.calls.events import LATE_SECONDS, AgentAction, CallsEntity
 from hotline.calls.models import AgentSession
 from hotline.core.agent_states import AgentEvent, AgentState
 from hotline.wfm.check import phones_by_minute
@@ -198,14 +199,17 @@ def team_adherence(team: Team, day: date, now: datetime) -> list[AdherenceRow]:
     }
     sessions = {s.agent_id: s for s in AgentSession.objects.filter(team=team)}
     transitions = Event.objects.filter(
-        entity="calls.agent",
+        entity=CallsEntity.AGENT,
         entity_id__in=[str(a.pk) for a in agents],
         action__in=[e.value for e in AgentEvent],
     )
     late = {
-        int(e.entity_id): int((e.new or {}).get("late_seconds", 0))
+        int(e.entity_id): int((e.new or {}).get(LATE_SECONDS, 0))
         for e in Event.objects.filter(
-            entity="calls.agent", action="first_ready", at__gte=day_start, at__lt=day_end
+            entity=CallsEntity.AGENT,
+            action=AgentAction.FIRST_READY,
+            at__gte=day_start,
+            at__lt=day_end,
         )
     }
     rows = []

@@ -21,11 +21,9 @@ from hotline.core.refusal import PolicyRefusal
 from hotline.wfm.check import Violation
 from hotline.wfm.roster import Agent, Infeasible, RosterProblem, solve
 from hotline.workforce import planning
+from hotline.workforce.events import LeaveAction, RosterAction, ShiftAction, WorkforceEntity
 from hotline.workforce.models import LeaveRequest, LeaveState, Roster, RosterState, Shift
 
-LEAVE_ENTITY = "workforce.leave"
-ROSTER_ENTITY = "workforce.roster"
-SHIFT_ENTITY = "workforce.shift"
 # D14: leave is asked this many days in advance at least (not a rulebook setting yet).
 LEAVE_NOTICE = timedelta(days=7)
 LEAVE_LONGEST = timedelta(days=60)
@@ -80,9 +78,9 @@ def leave_request(
     event_append(
         actor=actor,
         now=now,
-        entity=LEAVE_ENTITY,
+        entity=WorkforceEntity.LEAVE,
         entity_id=leave.pk,
-        action="asked",
+        action=LeaveAction.ASKED,
         new={"first_day": first_day.isoformat(), "last_day": last_day.isoformat()},
         reason=leave.reason,
         rule="D14",
@@ -113,9 +111,9 @@ def leave_decide(*, actor: User, now: datetime, leave_id: int, approve: bool) ->
     event_append(
         actor=actor,
         now=now,
-        entity=LEAVE_ENTITY,
+        entity=WorkforceEntity.LEAVE,
         entity_id=leave.pk,
-        action="approved" if approve else "refused",
+        action=LeaveAction.APPROVED if approve else LeaveAction.REFUSED,
         old=old,
         new=leave.state,
         rule="D14",
@@ -235,9 +233,9 @@ def roster_generate(
         event_append(
             actor=actor,
             now=now,
-            entity=ROSTER_ENTITY,
+            entity=WorkforceEntity.ROSTER,
             entity_id=roster.pk,
-            action="generated",
+            action=RosterAction.GENERATED,
             new={
                 k: figures[k]
                 for k in ("objective", "lp_bound", "gap", "shortfall", "status", "wall_seconds")
@@ -298,9 +296,9 @@ def roster_publish(*, actor: User, now: datetime, roster_id: int) -> Roster:
     event_append(
         actor=actor,
         now=now,
-        entity=ROSTER_ENTITY,
+        entity=WorkforceEntity.ROSTER,
         entity_id=roster.pk,
-        action="published",
+        action=RosterAction.PUBLISHED,
         old=RosterState.DRAFT,
         new=RosterState.PUBLISHED,
         rule="D14",
@@ -347,9 +345,9 @@ def shift_edit(
     event_append(
         actor=actor,
         now=now,
-        entity=SHIFT_ENTITY,
+        entity=WorkforceEntity.SHIFT,
         entity_id=shift.pk,
-        action="edited",
+        action=ShiftAction.EDITED,
         old=old,
         new={"prep_start": prep_start, "start": start, "end": end, "breaks": shift.breaks},
         rule="D14",

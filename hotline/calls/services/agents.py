@@ -12,6 +12,7 @@ from hotline.accounts.models import User
 from hotline.audit.models import Event
 from hotline.audit.services import event_append
 from hotline.calls.choices import LeaveState
+from hotline.calls.events import LATE_SECONDS, LEAD_WAS, AgentAction, CallAction, CallsEntity
 from hotline.calls.models import AgentSession, BreakRequest, Queue
 from hotline.calls.services.floor import (
     floor_snapshot,
@@ -110,9 +111,9 @@ def _record_first_ready(session: AgentSession, now: datetime) -> None:
     if start is None or now > start + timedelta(hours=12):
         return
     already = Event.objects.filter(
-        entity="calls.agent",
+        entity=CallsEntity.AGENT,
         entity_id=str(session.agent_id),
-        action="first_ready",
+        action=AgentAction.FIRST_READY,
         at__gte=_midnight(now, calendar.tz()),
     ).exists()
     if already:
@@ -122,13 +123,13 @@ def _record_first_ready(session: AgentSession, now: datetime) -> None:
     event_append(
         actor=session.agent,
         now=now,
-        entity="calls.agent",
+        entity=CallsEntity.AGENT,
         entity_id=session.agent_id,
-        action="first_ready",
+        action=AgentAction.FIRST_READY,
         new={
             "shift_start": start.isoformat(),
             "ready_by": punctuality.ready_by.isoformat(),
-            "late_seconds": int(punctuality.late_by.total_seconds()) if punctuality.late_by else 0,
+            LATE_SECONDS: int(punctuality.late_by.total_seconds()) if punctuality.late_by else 0,
         },
         rule="B1",
     )
@@ -203,9 +204,9 @@ def _apply_leave(
         event_append(
             actor=actor,
             now=now,
-            entity="calls.agent",
+            entity=CallsEntity.AGENT,
             entity_id=session.agent_id,
-            action="leave_after_call",
+            action=AgentAction.LEAVE_AFTER_CALL,
             new=kind.value,
             rule="B5",
         )
@@ -234,9 +235,9 @@ def _refusal_event(
     event_append(
         actor=actor,
         now=now,
-        entity="calls.agent",
+        entity=CallsEntity.AGENT,
         entity_id=agent_id,
-        action="leave_refused",
+        action=AgentAction.LEAVE_REFUSED,
         new=kind.value,
         reason=refusal.render(),
         rule=refusal.rule_id,
@@ -250,14 +251,14 @@ def lead_back_from_take_over(
     goes back to it when the call's wrap-up ends, instead of becoming a routing target of the
     queue; one who was ready for calls on purpose stays ready. True if the lead went back."""
     taken_over = Event.objects.filter(
-        entity="calls.call",
+        entity=CallsEntity.CALL,
         entity_id__in=[str(call_id) for call_id in wrapped_up],
-        action="taken_over",
+        action=CallAction.TAKEN_OVER,
     ).values_list("new", flat=True)
     was_away = any(
         isinstance(new, dict)
         and new.get("agent") == session.agent_id
-        and new.get("lead_was") != AgentState.READY
+        and new.get(LEAD_WAS) != AgentState.READY
         for new in taken_over
     )
     if was_away:

@@ -8,13 +8,22 @@ from django.db import connection, transaction
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.audit.payload import payload
 from hotline.audit.services import batched_events, event_append
 from hotline.calls.choices import CallbackState, CallState, OfferOutcome, TransferOutcome
 from hotline.calls.conflicts import CallConflict
+from hotline.calls.events import (
+    AGENT,
+    OFFER,
+    QUEUE,
+    TALK_SECONDS,
+    CallAction,
+    CallbackAction,
+    CallsEntity,
+)
 from hotline.calls.models import AgentSession, Call, Callback, Offer, Queue
 from hotline.calls.services.agents import lead_back_from_take_over, start_pending_leave
 from hotline.calls.services.floor import (
-    event_payload,
     lock_call,
     lock_team,
     locked_session,
@@ -104,10 +113,10 @@ def call_arrive(
         event_append(
             actor=None,
             now=now,
-            entity="calls.call",
+            entity=CallsEntity.CALL,
             entity_id=call.pk,
-            action="arrived",
-            new=event_payload(queue=queue, customer=caller.customer_id, priority=caller.priority),
+            action=CallAction.ARRIVED,
+            new=payload({QUEUE: queue}, customer=caller.customer_id, priority=caller.priority),
         )
         # Routed in the same transaction: the call is never seen waiting with an agent free.
         if any(offer.call_id == call.pk for offer in floor_route(team_id=queue.team_id, now=now)):
@@ -140,10 +149,10 @@ def offer_accept(*, actor: User, now: datetime, offer_id: int) -> Call:
         event_append(
             actor=actor,
             now=now,
-            entity="calls.call",
+            entity=CallsEntity.CALL,
             entity_id=call.pk,
-            action="answered",
-            new=event_payload(agent=actor, callback=offer.callback),
+            action=CallAction.ANSWERED,
+            new=payload({AGENT: actor}, callback=offer.callback),
         )
     return call
 
@@ -191,10 +200,14 @@ def offer_decline(
         event_append(
             actor=actor,
             now=now,
-            entity="calls.call" if offer.call_id is not None else "calls.callback",
+            entity=CallsEntity.CALL if offer.call_id is not None else CallsEntity.CALLBACK,
             entity_id=offer.call_id if offer.call_id is not None else offer.callback_id,
-            action="offer_expired" if expired else "offer_declined",
-            new={"agent": offer.agent_id, "offer": offer.pk},
+            action=(
+                (CallAction.OFFER_EXPIRED if expired else CallAction.OFFER_DECLINED)
+                if offer.call_id is not None
+                else (CallbackAction.OFFER_EXPIRED if expired else CallbackAction.OFFER_DECLINED)
+            ),
+            new={AGENT: offer.agent_id, OFFER: offer.pk},
             rule="B9",
         )
         event = AgentEvent.OFFER_TIMEOUT if expired else AgentEvent.DECLINE
@@ -244,14 +257,14 @@ def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
         event_append(
             actor=actor,
             now=now,
-            entity="calls.call",
+            entity=CallsEntity.CALL,
             entity_id=call.pk,
-            action="ended",
-            new=event_payload(
-                talk_seconds=int((now - call.answered_at).total_seconds())
+            action=CallAction.ENDED,
+            new={
+                TALK_SECONDS: int((now - call.answered_at).total_seconds())
                 if call.answered_at
                 else 0
-            ),
+            },
         )
         if colleague_freed:  # the colleague may take the next waiting call
             floor_route(team_id=call.queue.team_id, now=now, team_locked=True)
@@ -272,7 +285,11 @@ def agent_wrap_up_end(*, actor: User | None, now: datetime, agent: User) -> Agen
         call_ids = _end_wrap_ups(agent.pk)
         for call_id in call_ids:
             event_append(
-                actor=actor, now=now, entity="calls.call", entity_id=call_id, action="wrapped_up"
+                actor=actor,
+                now=now,
+                entity=CallsEntity.CALL,
+                entity_id=call_id,
+                action=CallAction.WRAPPED_UP,
             )
         session.wrap_up_ends_at = None
         move_agent(session, AgentEvent.WRAP_END, actor=actor, now=now)
@@ -311,10 +328,10 @@ def call_abandon(*, now: datetime, call_id: int) -> Call:
         event_append(
             actor=None,
             now=now,
-            entity="calls.call",
+            entity=CallsEntity.CALL,
             entity_id=call.pk,
-            action="abandoned",
-            new=event_payload(waited_seconds=int((now - call.arrived_at).total_seconds())),
+            action=CallAction.ABANDONED,
+            new=payload(waited_seconds=int((now - call.arrived_at).total_seconds())),
         )
     floor_route(team_id=call.queue.team_id, now=now)  # the freed agent may take the next call
     return call
@@ -349,10 +366,10 @@ def withdraw_transfers(call: Call, *, actor: User | None, now: datetime, why: st
         event_append(
             actor=actor,
             now=now,
-            entity="calls.call",
+            entity=CallsEntity.CALL,
             entity_id=call.pk,
-            action="transfer_withdrawn",
-            new=event_payload(to=to_agent_id),
+            action=CallAction.TRANSFER_WITHDRAWN,
+            new=payload(to=to_agent_id),
             reason=why,
             rule="A4",
         )

@@ -14,6 +14,7 @@ from django.db.models import Count, QuerySet
 from hotline.accounts.models import Team, User
 from hotline.audit.services import event_append
 from hotline.calls.choices import CallbackState, CallState, LeaveState
+from hotline.calls.events import CallsEntity
 from hotline.calls.models import AgentSession, BreakRequest, Call, Callback, Queue
 from hotline.core.agent_states import (
     AVAILABLE_STATES,
@@ -139,7 +140,7 @@ def _transition_event(
     event_append(
         actor=actor,
         now=now,
-        entity="calls.agent",
+        entity=CallsEntity.AGENT,
         entity_id=agent_id,
         action=event.value,
         old=old.value,
@@ -216,16 +217,3 @@ def _count_by_queue(rows: QuerySet[Any]) -> dict[int, int]:
 
 def pending_leave(agent_id: int) -> BreakRequest | None:
     return BreakRequest.objects.filter(agent_id=agent_id, state=LeaveState.AFTER_CALL).first()
-
-
-def event_payload(**values: Any) -> dict[str, Any]:
-    """JSON-safe event payloads: times as ISO strings, models as ids."""
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if isinstance(value, datetime):
-            out[key] = value.isoformat()
-        elif hasattr(value, "pk"):
-            out[key] = value.pk
-        else:
-            out[key] = value
-    return out

@@ -18,6 +18,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.services import event_append
 from hotline.calls.choices import AlertKind, LeaveState
+from hotline.calls.events import AgentAction, CallsEntity
 from hotline.calls.models import AgentSession, Alert, BreakRequest
 from hotline.calls.services.agents import end_active_leave, leave_inputs
 from hotline.calls.services.floor import lock_team, locked_session, move_agent
@@ -50,7 +51,9 @@ def agent_leave_override(
     move_agent(
         session, leave_event(kind.state), actor=actor, now=now, reason=reason, rule=overridden[0]
     )
-    _audit(actor, now, agent, overridden, action="leave_overridden", kind=kind, reason=reason)
+    _audit(
+        actor, now, agent, overridden, action=AgentAction.LEAVE_OVERRIDDEN, kind=kind, reason=reason
+    )
     leave = BreakRequest.objects.create(
         agent=agent, kind=kind, requested_at=now, started_at=now, state=LeaveState.ACTIVE
     )
@@ -67,7 +70,15 @@ def agent_log_out_override(
     session, overridden = _overridable(actor, now, agent, LeaveKind.AWAY, reason, rule)
     end_active_leave(agent, now)
     move_agent(session, AgentEvent.LOG_OUT, actor=actor, now=now, reason=reason, rule=overridden[0])
-    _audit(actor, now, agent, overridden, action="log_out_overridden", kind=None, reason=reason)
+    _audit(
+        actor,
+        now,
+        agent,
+        overridden,
+        action=AgentAction.LOG_OUT_OVERRIDDEN,
+        kind=None,
+        reason=reason,
+    )
     return session, overridden
 
 
@@ -103,7 +114,7 @@ def _audit(
     agent: User,
     overridden: list[str],
     *,
-    action: str,
+    action: AgentAction,
     kind: LeaveKind | None,
     reason: str,
 ) -> None:
@@ -115,7 +126,7 @@ def _audit(
         event_append(
             actor=actor,
             now=now,
-            entity="calls.agent",
+            entity=CallsEntity.AGENT,
             entity_id=agent.pk,
             action=action,
             new=kind.value if kind else None,

@@ -16,13 +16,15 @@ from django.utils.translation import gettext
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.services import event_append
+from hotline.calls.events import AGENT, CONDUCT_BREACH, SCORE, CallsEntity, ReviewAction
 from hotline.calls.models import Call, CallReview
 from hotline.calls.selectors import reviewable_calls
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.scorecard import CONDUCT_RULE, BadReview, Mark, check_marks, review_score
 
-REVIEW_ENTITY = "calls.review"
+REVIEW_ENTITY = CallsEntity.REVIEW  # the name older code and tests import
+
 COMMENT_LIMIT = 2000
 
 
@@ -85,17 +87,17 @@ def call_review_create(
             event_append(
                 actor=actor,
                 now=now,
-                entity=REVIEW_ENTITY,
+                entity=CallsEntity.REVIEW,
                 entity_id=review.pk,
-                action="reviewed",
+                action=ReviewAction.REVIEWED,
                 new={
                     "call": call.pk,
-                    "agent": call.agent_id,
+                    AGENT: call.agent_id,
                     "marks": review.marks,
                     "met": score.met,
                     "not_met": score.not_met,
-                    "score": score.score,
-                    "conduct_breach": score.conduct_breach,
+                    SCORE: score.score,
+                    CONDUCT_BREACH: score.conduct_breach,
                 },
                 reason=text,
                 rule=CONDUCT_RULE,

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from hotline.audit.services import batched_events, event_append
 from hotline.calls.choices import CallbackState, CallState, OfferOutcome
+from hotline.calls.events import AGENT, OFFER, CallAction, CallbackAction, CallsEntity
 from hotline.calls.models import Call, Callback, Offer
 from hotline.calls.services.floor import lock_team, move_agent_if, sql_rows
 from hotline.core.agent_states import AgentEvent, AgentState
@@ -120,13 +121,13 @@ def _make_offer(decision: RoutingDecision, ring_time: timedelta, now: datetime) 
     event_append(
         actor=None,
         now=now,
-        entity=f"calls.{work.kind.value}",
+        entity=CallsEntity.CALL if is_call else CallsEntity.CALLBACK,
         entity_id=work.id,
-        action="offered",
+        action=CallAction.OFFERED if is_call else CallbackAction.OFFERED,
         new={
-            "agent": decision.agent_id,
+            AGENT: decision.agent_id,
             "candidates": list(decision.candidates),
-            "offer": offer.pk,
+            OFFER: offer.pk,
         },
         rule="B9",
     )

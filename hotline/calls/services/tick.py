@@ -13,6 +13,7 @@ from django.db import transaction
 
 from hotline.audit.services import event_append
 from hotline.calls.choices import AlertKind, CallState, LeaveState, OfferOutcome, TransferOutcome
+from hotline.calls.events import AgentAction, CallAction, CallsEntity
 from hotline.calls.limits import call_talk_limit
 from hotline.calls.models import AgentSession, Alert, BreakRequest, Call, Offer, Queue, Transfer
 from hotline.calls.services.calls import agent_wrap_up_end, offer_decline
@@ -152,9 +153,9 @@ def _raise_talk_alert(call_id: int, level: TalkLevel, now: datetime) -> int:
     event_append(
         actor=None,
         now=now,
-        entity="calls.call",
+        entity=CallsEntity.CALL,
         entity_id=call.pk,
-        action=f"talk_{level.value}",
+        action=CallAction.TALK_WARNING if level is TalkLevel.WARNING else CallAction.TALK_OVER,
         rule="A1",
     )
     return 1
@@ -189,9 +190,9 @@ def alert_break_overruns(now: datetime) -> int:
                 event_append(
                     actor=None,
                     now=now,
-                    entity="calls.agent",
+                    entity=CallsEntity.AGENT,
                     entity_id=leave.agent_id,
-                    action="break_overrun",
+                    action=AgentAction.BREAK_OVERRUN,
                     rule="B2",
                 )
                 fired += 1

@@ -6,12 +6,14 @@ from django.db import transaction
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.audit.payload import payload
 from hotline.audit.services import event_append
 from hotline.calls.choices import CallState, TransferOutcome
 from hotline.calls.conflicts import CallConflict
+from hotline.calls.events import AGENT, LEAD_WAS, CallAction, CallsEntity
 from hotline.calls.models import AgentSession, Call, Transfer
 from hotline.calls.services.calls import ring_stopped, withdraw_transfers, wrap_up_end
-from hotline.calls.services.floor import event_payload, lock_call, locked_session, move_agent
+from hotline.calls.services.floor import lock_call, locked_session, move_agent
 from hotline.calls.services.routing import floor_route
 from hotline.core.agent_states import AgentEvent, AgentState
 from hotline.core.floor import transfer_refusal
@@ -53,10 +55,10 @@ def transfer_request(
         event_append(
             actor=actor,
             now=now,
-            entity="calls.call",
+            entity=CallsEntity.CALL,
             entity_id=call.pk,
-            action="transfer_requested",
-            new=event_payload(to=to_agent),
+            action=CallAction.TRANSFER_REQUESTED,
+            new=payload(to=to_agent),
             reason=reason,
             rule="A4",
         )
@@ -99,9 +101,9 @@ def transfer_accept(*, actor: User, now: datetime, transfer_id: int) -> Call:
         event_append(
             actor=actor,
             now=now,
-            entity="calls.call",
+            entity=CallsEntity.CALL,
             entity_id=call.pk,
-            action="transferred",
+            action=CallAction.TRANSFERRED,
             old=transfer.from_agent_id,
             new=actor.pk,
             rule="A4",
@@ -125,10 +127,10 @@ def transfer_decline(
         event_append(
             actor=actor,
             now=now,
-            entity="calls.call",
+            entity=CallsEntity.CALL,
             entity_id=transfer.call_id,
-            action="transfer_declined" if not expired else "transfer_expired",
-            new=event_payload(to=transfer.to_agent_id),
+            action=CallAction.TRANSFER_DECLINED if not expired else CallAction.TRANSFER_EXPIRED,
+            new=payload(to=transfer.to_agent_id),
             rule="A4",
         )
     floor_route(team_id=transfer.call.queue.team_id, now=now)
@@ -167,11 +169,11 @@ def call_take_over(*, actor: User, now: datetime, call_id: int, reason: str) -> 
         event_append(
             actor=actor,
             now=now,
-            entity="calls.call",
+            entity=CallsEntity.CALL,
             entity_id=call.pk,
-            action="taken_over",
+            action=CallAction.TAKEN_OVER,
             old=old_agent,
-            new=event_payload(agent=actor, lead_was=lead_was),
+            new=payload({AGENT: actor, LEAD_WAS: lead_was}),
             reason=reason,
             rule="B10",
         )

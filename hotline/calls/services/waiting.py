@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.audit.payload import payload
 from hotline.audit.services import event_append
 from hotline.calls.choices import (
     AlertKind,
@@ -19,9 +20,10 @@ from hotline.calls.choices import (
     OfferOutcome,
 )
 from hotline.calls.conflicts import CallConflict
+from hotline.calls.events import QUEUE, CallAction, CallbackAction, CallsEntity
 from hotline.calls.models import AgentSession, Alert, Call, Callback, Offer, Queue
 from hotline.calls.services.calls import identify_caller
-from hotline.calls.services.floor import event_payload, lock_call
+from hotline.calls.services.floor import lock_call
 from hotline.calls.services.routing import floor_route
 from hotline.core.agent_states import AVAILABLE_STATES
 from hotline.core.floor import WaitAction, expected_wait, wait_action
@@ -93,9 +95,9 @@ def _offer_callback(call: Call, queue: Queue, now: datetime) -> None:
     event_append(
         actor=None,
         now=now,
-        entity="calls.call",
+        entity=CallsEntity.CALL,
         entity_id=call.pk,
-        action="callback_offered",
+        action=CallAction.CALLBACK_OFFERED,
         rule="A2",
     )
 
@@ -104,25 +106,25 @@ def _overflow(call: Call, queue: Queue, now: datetime) -> None:
     assert queue.overflow_to_id is not None
     call.queue_id, call.overflowed_at = queue.overflow_to_id, now
     call.save(update_fields=["queue", "overflowed_at"])
-    _breach(call, queue, now, action="overflowed")
+    _breach(call, queue, now, action=CallAction.OVERFLOWED)
 
 
 def _to_callback(call: Call, queue: Queue, now: datetime) -> None:
     _make_callback(call, now, now + AUTOMATIC_CALLBACK_WINDOW)
-    _breach(call, queue, now, action="turned_into_callback")
+    _breach(call, queue, now, action=CallAction.TURNED_INTO_CALLBACK)
 
 
-def _breach(call: Call, queue: Queue, now: datetime, *, action: str) -> None:
+def _breach(call: Call, queue: Queue, now: datetime, *, action: CallAction) -> None:
     Alert.objects.create(
         kind=AlertKind.WAIT_BREACH, rule="A2", team_id=queue.team_id, call=call, raised_at=now
     )
     event_append(
         actor=None,
         now=now,
-        entity="calls.call",
+        entity=CallsEntity.CALL,
         entity_id=call.pk,
         action=action,
-        new=event_payload(queue=call.queue_id, breach=True),
+        new=payload({QUEUE: call.queue_id, "breach": True}),
         rule="A2",
     )
 
@@ -152,10 +154,10 @@ def _make_callback(call: Call, start: datetime, end: datetime) -> Callback:
     event_append(
         actor=None,
         now=start,
-        entity="calls.callback",
+        entity=CallsEntity.CALLBACK,
         entity_id=callback.pk,
-        action="scheduled",
-        new=event_payload(window_start=start, window_end=end, call=call),
+        action=CallbackAction.SCHEDULED,
+        new=payload(window_start=start, window_end=end, call=call),
         rule="B8",
     )
     return callback
@@ -177,10 +179,10 @@ def call_to_callback(
         event_append(
             actor=None,
             now=now,
-            entity="calls.call",
+            entity=CallsEntity.CALL,
             entity_id=call.pk,
-            action="turned_into_callback",
-            new=event_payload(callback=callback),
+            action=CallAction.TURNED_INTO_CALLBACK,
+            new=payload(callback=callback),
             rule="B8",
         )
     return callback
@@ -229,10 +231,10 @@ def callback_schedule(
         event_append(
             actor=actor,
             now=now,
-            entity="calls.callback",
+            entity=CallsEntity.CALLBACK,
             entity_id=callback.pk,
-            action="scheduled",
-            new=event_payload(window_start=window_start, window_end=window_end),
+            action=CallbackAction.SCHEDULED,
+            new=payload(window_start=window_start, window_end=window_end),
             rule="B8",
         )
     return callback
@@ -267,21 +269,21 @@ def callback_record_outcome(
         _check_outcome_allowed(callback, actor, now, retry_at)
         if outcome is CallbackOutcome.COMPLETED:
             callback.state, callback.completed_at = CallbackState.COMPLETED, now
-            action, reason = "completed", ""
+            action, reason = CallbackAction.COMPLETED, ""
         elif retry_at is not None:
             callback.state, callback.window_start = CallbackState.SCHEDULED, retry_at
-            action, reason = "rescheduled", str(failure)
+            action, reason = CallbackAction.RESCHEDULED, str(failure)
         else:
             callback.state, callback.failure = CallbackState.FAILED, str(failure)
-            action, reason = "failed", str(failure)
+            action, reason = CallbackAction.FAILED, str(failure)
         callback.save(update_fields=["state", "completed_at", "window_start", "failure"])
         event_append(
             actor=actor,
             now=now,
-            entity="calls.callback",
+            entity=CallsEntity.CALLBACK,
             entity_id=callback.pk,
             action=action,
-            new=event_payload(retry_at=retry_at) if retry_at else None,
+            new=payload(retry_at=retry_at) if retry_at else None,
             reason=reason,
             rule="B8",
         )
@@ -329,9 +331,9 @@ def callbacks_miss_expired(*, now: datetime) -> list[int]:
             event_append(
                 actor=None,
                 now=now,
-                entity="calls.callback",
+                entity=CallsEntity.CALLBACK,
                 entity_id=callback_id,
-                action="missed",
+                action=CallbackAction.MISSED,
                 reason=CallbackFailure.WINDOW_PASSED.value,
                 rule="B8",
             )

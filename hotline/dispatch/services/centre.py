@@ -12,6 +12,7 @@ from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.deadlines.services import deadline_meet, deadline_set
 from hotline.dispatch.choices import UrgeReason
+from hotline.dispatch.events import ClearingAction, DispatchEntity, LeftoversAction, WorkOrderAction
 from hotline.dispatch.models import Urge, WorkOrder
 from hotline.dispatch.selectors import leftover_orders
 from hotline.dispatch.services.common import (
@@ -19,10 +20,10 @@ from hotline.dispatch.services.common import (
     lock_order,
     notify_provider,
     open_orders_filter,
-    order_event,
 )
 from hotline.notices.services import notify
 from hotline.rulebook.selectors import centre_calendar, current_rulebook
+from hotline.tickets.events import TicketAction, TicketsEntity
 from hotline.tickets.models import Chase, Ticket
 from hotline.tickets.selectors import tickets_for
 
@@ -33,8 +34,6 @@ URGE_RULES = {
     UrgeReason.CUSTOMER_CHASE: "D8",
     UrgeReason.LATE: "D6",
 }
-CLEARING_ENTITY = "dispatch.daily_clearing"
-LEFTOVERS_ENTITY = "dispatch.morning_leftovers"
 
 
 def work_order_urge(
@@ -55,8 +54,14 @@ def urge_locked(*, actor: User | None, now: datetime, order: WorkOrder, reason: 
     urge = Urge.objects.create(
         work_order=order, reason=reason, at=now, by=actor, channel=order.channel
     )
-    order_event(
-        actor=actor, now=now, order=order, action="urged", rule=rule, new={"reason": reason}
+    event_append(
+        actor=actor,
+        now=now,
+        entity=DispatchEntity.WORK_ORDER,
+        entity_id=order.pk,
+        action=WorkOrderAction.URGED,
+        rule=rule,
+        new={"reason": reason},
     )
     notify_provider(
         now=now,
@@ -91,9 +96,9 @@ def chase_record(*, actor: User, now: datetime, ticket: Ticket, note: str = "") 
         event_append(
             actor=actor,
             now=now,
-            entity="tickets.ticket",
+            entity=TicketsEntity.TICKET,
             entity_id=ticket.pk,
-            action="chased",
+            action=TicketAction.CHASED,
             new={"reply_promised_by": reply_by.isoformat(), "order": order_id},
             reason=note,
             rule="D8",
@@ -128,9 +133,9 @@ def chase_reply(*, actor: User, now: datetime, chase_id: int, note: str = "") ->
         event_append(
             actor=actor,
             now=now,
-            entity="tickets.ticket",
+            entity=TicketsEntity.TICKET,
             entity_id=chase.ticket_id,
-            action="chase_replied",
+            action=TicketAction.CHASE_REPLIED,
             old={"reply_promised_by": chase.reply_promised_by.isoformat()},
             new={"replied_at": now.isoformat()},
             reason=note,
@@ -158,7 +163,7 @@ def daily_clearing(*, now: datetime) -> int:
         return 0
     day = local.date().isoformat()
     with transaction.atomic():
-        if Event.objects.filter(entity=CLEARING_ENTITY, entity_id=day).exists():
+        if Event.objects.filter(entity=DispatchEntity.DAILY_CLEARING, entity_id=day).exists():
             return 0
         orders = list(
             WorkOrder.objects.select_for_update(of=("self",))
@@ -172,9 +177,9 @@ def daily_clearing(*, now: datetime) -> int:
         event_append(
             actor=None,
             now=now,
-            entity=CLEARING_ENTITY,
+            entity=DispatchEntity.DAILY_CLEARING,
             entity_id=day,
-            action="cleared",
+            action=ClearingAction.CLEARED,
             new={"urged": len(orders)},
             rule="D7",
         )
@@ -194,7 +199,7 @@ def morning_followup(*, now: datetime) -> int:
         return 0
     day = local.date().isoformat()
     with transaction.atomic():
-        if Event.objects.filter(entity=LEFTOVERS_ENTITY, entity_id=day).exists():
+        if Event.objects.filter(entity=DispatchEntity.MORNING_LEFTOVERS, entity_id=day).exists():
             return 0
         orders = list(leftover_orders(now))
         if orders:
@@ -207,9 +212,9 @@ def morning_followup(*, now: datetime) -> int:
         event_append(
             actor=None,
             now=now,
-            entity=LEFTOVERS_ENTITY,
+            entity=DispatchEntity.MORNING_LEFTOVERS,
             entity_id=day,
-            action="listed",
+            action=LeftoversAction.LISTED,
             new={"leftovers": [o.pk for o in orders]},
             rule="D7",
         )

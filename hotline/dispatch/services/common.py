@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
-from hotline.audit.services import event_append
+from hotline.audit.payload import iso
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.dispatch.choices import OPEN_ORDER_STATES
@@ -15,8 +15,6 @@ from hotline.dispatch.models import OPEN_STATE_VALUES, WorkOrder
 from hotline.dispatch.selectors import provider_loads as provider_loads  # tickets use it (A5)
 from hotline.notices.services import notify
 from hotline.tickets.models import Ticket
-
-ORDER_ENTITY = "dispatch.work_order"
 
 
 def open_orders_filter(prefix: str = "") -> Q:
@@ -67,7 +65,7 @@ def ticket_copy(ticket: Ticket) -> dict[str, Any]:
     customer = ticket.customer
     return {
         "ticket": {"id": ticket.pk, "number": ticket.number, "kind": ticket.kind},
-        "created_at": _iso(ticket.created_at),
+        "created_at": iso(ticket.created_at),
         "priority": ticket.priority,
         "customer": {
             "id": customer.pk,
@@ -99,54 +97,26 @@ def ticket_copy(ticket: Ticket) -> dict[str, Any]:
         "steps_tried": ticket.steps_tried,
         "script_answers": ticket.script_answers,
         "contact": {"name": ticket.contact_name, "phone": ticket.contact_phone},
-        "window": {"start": _iso(ticket.window_start), "end": _iso(ticket.window_end)},
+        "window": {"start": iso(ticket.window_start), "end": iso(ticket.window_end)},
         # D6: a window past the response limit because the customer chose a later date: why,
         # who recorded it and when (the provider must not read it as the centre's delay).
         "later_date": ticket.later_date_reason
         and {
             "reason": ticket.later_date_reason,
             "by": str(ticket.later_date_by) if ticket.later_date_by else "",
-            "at": _iso(ticket.later_date_at),
+            "at": iso(ticket.later_date_at),
         },
         "promises": {
-            "response_due": _iso(ticket.response_due),
-            "resolution_due": _iso(ticket.resolution_due),
+            "response_due": iso(ticket.response_due),
+            "resolution_due": iso(ticket.resolution_due),
             "booked_for": ticket.booked_for and ticket.booked_for.isoformat(),
         },
         "special_request": ticket.special_request,
         "options_offered": ticket.options_offered,
         "option_chosen": ticket.option_chosen,
         "read_back_text": ticket.read_back_text,
-        "read_back_at": _iso(ticket.read_back_at),
+        "read_back_at": iso(ticket.read_back_at),
     }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
-def order_event(
-    *,
-    actor: User | None,
-    now: datetime,
-    order: WorkOrder,
-    action: str,
-    rule: str,
-    old: Any = None,
-    new: Any = None,
-    reason: str = "",
-) -> None:
-    event_append(
-        actor=actor,
-        now=now,
-        entity=ORDER_ENTITY,
-        entity_id=order.pk,
-        action=action,
-        old=old,
-        new=new,
-        reason=reason,
-        rule=rule,
-    )
 
 
 def notify_provider(

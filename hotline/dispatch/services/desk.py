@@ -14,11 +14,11 @@ from django.db import transaction
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.services import event_append
+from hotline.dispatch.events import DispatchEntity, ProviderAction
 from hotline.dispatch.models import DeskCheck, Provider
 from hotline.rulebook.selectors import centre_calendar
 
 DESK_CHECK_GAP = timedelta(minutes=30)
-DESK_ENTITY = "dispatch.provider"
 
 
 def desk_check_record(*, actor: User, now: datetime) -> DeskCheck | None:
@@ -42,9 +42,9 @@ def desk_check_record(*, actor: User, now: datetime) -> DeskCheck | None:
         event_append(
             actor=actor,
             now=now,
-            entity=DESK_ENTITY,
+            entity=DispatchEntity.PROVIDER,
             entity_id=actor.provider_id,
-            action="desk_check",
+            action=ProviderAction.DESK_CHECK,
             new={"day": day.isoformat()},
             rule="D4",
         )

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from hotline.accounts.models import User
+from hotline.audit.services import event_append
 from hotline.core.calendar import BusinessCalendar
 from hotline.core.cases import check_provider, choose_provider
 from hotline.core.i18n import gettext_noop
@@ -12,9 +13,10 @@ from hotline.core.refusal import PolicyRefusal
 from hotline.core.rulebook import Rulebook
 from hotline.deadlines.services import deadline_meet, deadline_set
 from hotline.dispatch.choices import Channel, WorkOrderState
+from hotline.dispatch.events import DispatchEntity, WorkOrderAction
 from hotline.dispatch.models import Provider, WorkOrder
 from hotline.dispatch.selectors import provider_loads
-from hotline.dispatch.services.common import notify_provider, order_event, ticket_copy
+from hotline.dispatch.services.common import notify_provider, ticket_copy
 from hotline.dispatch.services.repeat import pending_followup, second_dispatch_link
 from hotline.rulebook.selectors import centre_calendar, current_rulebook
 from hotline.tickets.choices import FIELD_KINDS, TicketState
@@ -103,11 +105,12 @@ def _create_order(
     old_state = ticket.state
     ticket.state = TicketState.DISPATCHED
     ticket.save(update_fields=["state"])
-    order_event(
+    event_append(
         actor=actor,
         now=now,
-        order=order,
-        action="dispatched",
+        entity=DispatchEntity.WORK_ORDER,
+        entity_id=order.pk,
+        action=WorkOrderAction.DISPATCHED,
         rule="D3",
         old={"ticket_state": old_state},
         new={"provider": provider.name, "channel": channel, "ticket": ticket.number},

@@ -2,25 +2,26 @@
 
 import base64
 import binascii
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.urls import reverse
 
 from hotline.accounts.models import User
+from hotline.audit.payload import payload
+from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.seal import ms_iso, seal_of, seal_payload
 from hotline.deadlines.services import deadline_cancel, deadline_meet, deadline_set
 from hotline.dispatch.bounds import AHEAD_MAX, SIGNATURE_MAX
 from hotline.dispatch.choices import DelayReason, ReportKind, WorkOrderState
+from hotline.dispatch.events import DispatchEntity, WorkOrderAction
 from hotline.dispatch.models import WorkOrder, WorkOrderReport
 from hotline.dispatch.services.common import (
     check_open,
     lock_own_order,
     notify_customer,
-    order_event,
 )
 from hotline.notices.services import public_link
 from hotline.rulebook.selectors import centre_calendar, current_rulebook
@@ -48,7 +49,14 @@ def work_order_acknowledge(*, actor: User, now: datetime, order_id: int) -> Work
             order.state = WorkOrderState.ACKNOWLEDGED
         order.save(update_fields=["acknowledged_at", "state"])
         _report(order, actor, now, ReportKind.ACKNOWLEDGED)
-        order_event(actor=actor, now=now, order=order, action="acknowledged", rule="D4")
+        event_append(
+            actor=actor,
+            now=now,
+            entity=DispatchEntity.WORK_ORDER,
+            entity_id=order.pk,
+            action=WorkOrderAction.ACKNOWLEDGED,
+            rule="D4",
+        )
     return order
 
 
@@ -72,14 +80,15 @@ def work_order_contact(
         _report(order, actor, now, ReportKind.CONTACTED, new_time=visit_start)
         deadline_meet(kind="d4.contact", now=now, work_order=order)
         _set_visit_warning(now, order)
-        order_event(
+        event_append(
             actor=actor,
             now=now,
-            order=order,
-            action="contacted",
+            entity=DispatchEntity.WORK_ORDER,
+            entity_id=order.pk,
+            action=WorkOrderAction.CONTACTED,
             rule="D4",
-            old=_jsonable(old),
-            new=_jsonable({"visit_start": visit_start, "visit_end": visit_end}),
+            old=payload(old),
+            new=payload({"visit_start": visit_start, "visit_end": visit_end}),
         )
         notify_customer(
             now=now,
@@ -105,7 +114,15 @@ def work_order_report_status(*, actor: User, now: datetime, order_id: int, text:
             order.state = WorkOrderState.IN_PROGRESS
         order.save(update_fields=["last_report_at", "state"])
         _report(order, actor, now, ReportKind.STATUS, text=text)
-        order_event(actor=actor, now=now, order=order, action="status", rule="D4", reason=text)
+        event_append(
+            actor=actor,
+            now=now,
+            entity=DispatchEntity.WORK_ORDER,
+            entity_id=order.pk,
+            action=WorkOrderAction.STATUS,
+            rule="D4",
+            reason=text,
+        )
     return order
 
 
@@ -138,14 +155,15 @@ def work_order_delay(
         _report(order, actor, now, ReportKind.DELAY, text=text, reason=reason, new_time=new_time)
         if order.visit_start is not None:
             _set_visit_warning(now, order)
-        order_event(
+        event_append(
             actor=actor,
             now=now,
-            order=order,
-            action="delayed",
+            entity=DispatchEntity.WORK_ORDER,
+            entity_id=order.pk,
+            action=WorkOrderAction.DELAYED,
             rule="C3",
-            old=_jsonable(old),
-            new=_jsonable({"new_time": new_time, "reason": reason}),
+            old=payload(old),
+            new=payload({"new_time": new_time, "reason": reason}),
             reason=text,
         )
         notify_customer(
@@ -182,11 +200,12 @@ def work_order_complete(
         for kind in ("d4.contact", "d4.status", "d6.response", "b7.visit_warning"):
             deadline_meet(kind=kind, now=now, work_order=order)
         deadline_cancel(now=now, kind="d5.urge", work_order=order)
-        order_event(
+        event_append(
             actor=actor,
             now=now,
-            order=order,
-            action="completed",
+            entity=DispatchEntity.WORK_ORDER,
+            entity_id=order.pk,
+            action=WorkOrderAction.COMPLETED,
             rule="D4",
             new={"option_chosen": option_chosen},
             reason=work_done,
@@ -235,11 +254,12 @@ def work_order_sign(
             ]
         )
         _solve_ticket(order, now)
-        order_event(
+        event_append(
             actor=actor,
             now=now,
-            order=order,
-            action="signed",
+            entity=DispatchEntity.WORK_ORDER,
+            entity_id=order.pk,
+            action=WorkOrderAction.SIGNED,
             rule="E6",
             new={"signer": signer_name, "seal": order.signature_hash},
         )
@@ -370,7 +390,3 @@ def _report(
         delay_reason=reason,
         new_time=new_time,
     )
-
-
-def _jsonable(values: Mapping[str, object]) -> dict[str, object]:
-    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}

@@ -8,9 +8,10 @@ what the order says, so it says why they go back.
 from datetime import datetime
 
 from hotline.accounts.models import User
+from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
+from hotline.dispatch.events import DispatchEntity, WorkOrderAction
 from hotline.dispatch.models import WorkOrder
-from hotline.dispatch.services.common import order_event
 from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
 from hotline.notices.services import notify
@@ -47,11 +48,12 @@ def second_dispatch_link(
     order.save(update_fields=["second_dispatch_of", "ticket_copy"])
     FollowUp.objects.filter(pk=followup.pk).update(second_dispatch=order)
     followup.second_dispatch = order
-    order_event(
+    event_append(
         actor=actor,
         now=now,
-        order=order,
-        action="second_dispatch",
+        entity=DispatchEntity.WORK_ORDER,
+        entity_id=order.pk,
+        action=WorkOrderAction.SECOND_DISPATCH,
         rule="D12",
         new={"second_dispatch_of": first.pk, "followup": followup.pk, "ticket": order.ticket_id},
         reason=followup.reason,

@@ -11,6 +11,8 @@ from django.utils.translation import gettext
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ON_THE_PHONES
+from hotline.audit.payload import iso
+from hotline.audit.services import event_append
 from hotline.calls.models import Call
 from hotline.core.cases import (
     ContractTerms,
@@ -31,6 +33,7 @@ from hotline.tickets.choices import (
     TicketKind,
     TicketState,
 )
+from hotline.tickets.events import TicketAction, TicketsEntity
 from hotline.tickets.models import (
     Complaint,
     Customer,
@@ -47,11 +50,9 @@ from hotline.tickets.services.common import (
     EDITABLE_STATES,
     alert_users,
     check_state,
-    iso,
     lock_worked_ticket,
     managers,
     team_leads_for,
-    ticket_event,
 )
 from hotline.tickets.services.promises import set_promises, tell_promises
 from hotline.tickets.services.script import clean_script_answers
@@ -142,11 +143,12 @@ def ticket_create(
                 set_promises(ticket, rules)
             ticket.work_order_due = now + rules.duration("d2.work_order_within")
         ticket.save()
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="created",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.CREATED,
             rule="E4" if linked else "D11",
             new={
                 "kind": kind,
@@ -253,11 +255,12 @@ def _record_complaint(actor: User, now: datetime, ticket: Ticket, about: Ticket 
         ticket=ticket, state=ComplaintState.RECORDED, work_order=order
     )
     if order is not None:
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="complaint_about",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.COMPLAINT_ABOUT,
             rule="D9",
             new={"complaint": complaint.pk, "case": about.pk if about else None, "order": order.pk},
         )
@@ -278,11 +281,12 @@ def _report_incident(actor: User, now: datetime, ticket: Ticket, kind: str) -> N
         ),
         incident=IncidentKind(kind).label,
     )
-    ticket_event(
+    event_append(
         actor=actor,
         now=now,
-        ticket=ticket,
-        action="incident_reported",
+        entity=TicketsEntity.TICKET,
+        entity_id=ticket.pk,
+        action=TicketAction.INCIDENT_REPORTED,
         rule="D10",
         new={"incident": kind, "told": told},
     )
@@ -368,8 +372,15 @@ def ticket_edit(*, actor: User, now: datetime, ticket: Ticket, **facts: Any) -> 
         if "special_request" in new:
             ticket.special_approved_by = None
         ticket.save()
-        ticket_event(
-            actor=actor, now=now, ticket=ticket, action="edited", rule="E3", old=old, new=new
+        event_append(
+            actor=actor,
+            now=now,
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.EDITED,
+            rule="E3",
+            old=old,
+            new=new,
         )
         if first_promises:
             tell_promises(ticket, now, rules)

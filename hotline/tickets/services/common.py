@@ -2,21 +2,20 @@
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from django.db.models import QuerySet
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ON_THE_PHONES
-from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.notices.services import notify
 from hotline.tickets.choices import OPEN_TICKET_STATES, TicketState
+from hotline.tickets.events import TicketsEntity
 from hotline.tickets.models import Ticket
 
-TICKET_ENTITY = "tickets.ticket"
+TICKET_ENTITY = TicketsEntity.TICKET  # the name older code and tests import
 # States in which the agent is still writing the ticket (E2, E3).
 EDITABLE_STATES = frozenset({TicketState.OPEN, TicketState.READ_BACK, TicketState.BOUNCED})
 
@@ -69,30 +68,6 @@ def require_text(value: str, rule: str, message: str) -> str:
     return text
 
 
-def ticket_event(
-    *,
-    actor: User | None,
-    now: datetime,
-    ticket: Ticket,
-    action: str,
-    rule: str,
-    old: Any = None,
-    new: Any = None,
-    reason: str = "",
-) -> None:
-    event_append(
-        actor=actor,
-        now=now,
-        entity=TICKET_ENTITY,
-        entity_id=ticket.pk,
-        action=action,
-        old=old,
-        new=new,
-        reason=reason,
-        rule=rule,
-    )
-
-
 def team_leads_for(ticket: Ticket) -> list[User]:
     """The team leads of the owner's team; every team lead when that team has none."""
     leads: QuerySet[User] = User.objects.filter(role=Role.TEAM_LEAD, is_active=True)
@@ -136,10 +111,6 @@ def alert_users(
         )
         told.append(user.pk)
     return told
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 def void_read_back(ticket: Ticket) -> None:

@@ -9,12 +9,14 @@ from django.utils.translation import gettext
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.deadlines.services import deadline_cancel, deadline_meet, deadline_set
 from hotline.notices.services import notify
 from hotline.rulebook.selectors import current_rulebook
 from hotline.tickets.choices import ComplaintState, TicketKind, TicketState
+from hotline.tickets.events import TicketAction, TicketsEntity
 from hotline.tickets.models import Complaint, CustomerSite, Ticket
 from hotline.tickets.services.common import (
     alert_users,
@@ -22,7 +24,6 @@ from hotline.tickets.services.common import (
     lock_worked_ticket,
     require_text,
     team_leads_for,
-    ticket_event,
 )
 
 
@@ -60,11 +61,12 @@ def complaint_settle(*, actor: User, now: datetime, ticket: Ticket, outcome: str
         complaint.replied_at = now
         complaint.save()
         _finish(ticket, now, outcome)
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="complaint_settled",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.COMPLAINT_SETTLED,
             rule="D9",
             old={"complaint": ComplaintState.RECORDED},
             new={"complaint": complaint.state},
@@ -95,11 +97,12 @@ def complaint_escalate(*, actor: User, now: datetime, ticket: Ticket, reason: st
         old_state = ticket.state
         ticket.state = TicketState.ESCALATED
         ticket.save(update_fields=["state"])
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="complaint_escalated",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.COMPLAINT_ESCALATED,
             rule="D9",
             old={"state": old_state, "complaint": ComplaintState.RECORDED},
             new={
@@ -164,11 +167,12 @@ def complaint_hand_to_engineer(
         complaint.reply_due = due
         complaint.save()
         deadline_set(kind="d9.reply", rule="D9", due_at=due, now=now, ticket=ticket)
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="complaint_to_engineer",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.COMPLAINT_TO_ENGINEER,
             rule="D9",
             old={"complaint": ComplaintState.WITH_LEAD, "site": old_site},
             new={
@@ -208,11 +212,12 @@ def complaint_answer(*, actor: User, now: datetime, ticket: Ticket, outcome: str
         late = complaint.reply_due is not None and now > complaint.reply_due
         deadline_meet(kind="d9.reply", now=now, ticket=ticket)
         _finish(ticket, now, outcome)
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="complaint_answered",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.COMPLAINT_ANSWERED,
             rule="D9",
             old={"complaint": ComplaintState.WITH_ENGINEER},
             new={"complaint": complaint.state, "late": late},

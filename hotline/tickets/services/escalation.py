@@ -8,8 +8,10 @@ from django.db.models import Max
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
+from hotline.tickets.events import TicketAction, TicketsEntity
 from hotline.tickets.models import Escalation, EscalationRule, Ticket
 from hotline.tickets.services.common import (
     alert_users,
@@ -18,7 +20,6 @@ from hotline.tickets.services.common import (
     managers,
     require_text,
     team_leads_for,
-    ticket_event,
     users_with_role,
 )
 
@@ -90,11 +91,12 @@ def escalation_record(
         level=level,
         reason=reason,
     )
-    ticket_event(
+    event_append(
         actor=actor,
         now=now,
-        ticket=ticket,
-        action="escalated",
+        entity=TicketsEntity.TICKET,
+        entity_id=ticket.pk,
+        action=TicketAction.ESCALATED,
         rule="A6",
         new={"level": level, "rule": rule.pk if rule else None, "told": told},
         reason=reason,

@@ -7,6 +7,7 @@ from django.db import transaction
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.accounts.permissions import DISPATCHERS, ON_THE_PHONES
+from hotline.audit.services import event_append
 from hotline.core.cases import (
     b7_warning_due,
 )
@@ -18,6 +19,7 @@ from hotline.tickets.choices import (
     TicketKind,
     TicketState,
 )
+from hotline.tickets.events import TicketAction, TicketsEntity
 from hotline.tickets.models import (
     Ticket,
 )
@@ -29,7 +31,6 @@ from hotline.tickets.services.common import (
     lock_ticket,
     lock_worked_ticket,
     require_text,
-    ticket_event,
 )
 
 # --- D2 / D11: solved on the phone, or called back --------------------------------------------
@@ -72,11 +73,12 @@ def ticket_solve(*, actor: User, now: datetime, ticket: Ticket, resolution: str)
             for kind in ("d2.work_order", "d11.callback", "b7.callback_warning")
         }
         deadline_cancel(now=now, ticket=ticket)  # A6: a solved case no longer escalates
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="solved",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.SOLVED,
             rule="D11" if old_state == TicketState.CALLBACK_DUE else "D2",
             old={"state": old_state},
             new={"state": ticket.state, "met": met},
@@ -103,11 +105,12 @@ def ticket_promise_callback(*, actor: User, now: datetime, ticket: Ticket) -> Ti
             promised_at=now, due=due, warn_before=rules.duration("b7.warn_before")
         )
         deadline_set(kind="b7.callback_warning", rule="B7", due_at=warn_at, now=now, ticket=ticket)
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="callback_promised",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.CALLBACK_PROMISED,
             rule="D11",
             old={"state": old_state},
             new={"state": ticket.state, "callback_due": due.isoformat()},
@@ -137,11 +140,12 @@ def ticket_bounce(*, actor: User, now: datetime, ticket: Ticket, reason: str) ->
         ticket.bounce_reason = reason
         ticket.read_back_at = None
         ticket.save()
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="bounced",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.BOUNCED,
             rule="E3",
             old={"state": TicketState.TO_DISPATCH},
             new={"state": ticket.state, "owner": ticket.owner_id},
@@ -197,11 +201,12 @@ def ticket_reassign(
         previous = ticket.owner
         ticket.owner = to_agent
         ticket.save(update_fields=["owner"])
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="reassigned",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.REASSIGNED,
             rule="B10",
             old={"owner": previous.pk},
             new={"owner": to_agent.pk},

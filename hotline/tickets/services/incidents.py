@@ -7,17 +7,18 @@ from django.db import transaction
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.deadlines.services import deadline_cancel
 from hotline.tickets.choices import IncidentState, TicketKind, TicketState
+from hotline.tickets.events import TicketAction, TicketsEntity
 from hotline.tickets.models import Incident, Ticket
 from hotline.tickets.services.common import (
     alert_users,
     lock_ticket,
     require_text,
     team_leads_for,
-    ticket_event,
 )
 
 
@@ -51,11 +52,12 @@ def incident_decide(*, actor: User, now: datetime, ticket: Ticket, decision: str
         incident.decided_at = now
         incident.decided_by = actor
         incident.save()
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="incident_decided",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.INCIDENT_DECIDED,
             rule="D10",
             old={"incident": IncidentState.REPORTED},
             new={"incident": incident.state},
@@ -91,11 +93,12 @@ def incident_file_report(*, actor: User, now: datetime, ticket: Ticket, report: 
         ticket.resolution = incident.decision
         ticket.save(update_fields=["state", "solved_at", "resolution"])
         deadline_cancel(now=now, ticket=ticket)
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="incident_report_filed",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.INCIDENT_REPORT_FILED,
             rule="D10",
             old={"state": old_state, "incident": IncidentState.DECIDED},
             new={"state": ticket.state, "incident": incident.state},

@@ -7,6 +7,8 @@ from django.utils.translation import gettext
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.audit.payload import iso
+from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.rulebook.selectors import current_rulebook
@@ -15,6 +17,7 @@ from hotline.tickets.choices import (
     ServiceOption,
     TicketState,
 )
+from hotline.tickets.events import TicketAction, TicketsEntity
 from hotline.tickets.models import (
     Ticket,
 )
@@ -23,11 +26,9 @@ from hotline.tickets.services.common import (
     EDITABLE_STATES,
     alert_users,
     check_state,
-    iso,
     lock_ticket,
     lock_worked_ticket,
     team_leads_for,
-    ticket_event,
     void_read_back,
 )
 from hotline.tickets.services.script import check_script_walked
@@ -55,11 +56,12 @@ def ticket_record_options(
         ticket.options_offered, ticket.option_chosen = offered, chosen
         void_read_back(ticket)
         ticket.save()
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="options_recorded",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.OPTIONS_RECORDED,
             rule="C4",
             old=old,
             new={"offered": offered, "chosen": chosen},
@@ -92,11 +94,12 @@ def ticket_read_back(*, actor: User, now: datetime, ticket: Ticket) -> Ticket:
         ticket.read_back_at = None
         ticket.state = TicketState.READ_BACK
         ticket.save()
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="read_back",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.READ_BACK,
             rule="E2",
             old={"state": old_state},
             new={"state": ticket.state, "language": ticket.customer.language},
@@ -127,11 +130,12 @@ def ticket_confirm(*, actor: User, now: datetime, ticket: Ticket) -> Ticket:
                 TicketState.AWAITING_APPROVAL if needs_approval else TicketState.TO_DISPATCH
             )
         ticket.save()
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="confirmed",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.CONFIRMED,
             rule="E2",
             old={"state": old_state},
             new={"state": ticket.state, "read_back_at": now.isoformat()},
@@ -189,11 +193,12 @@ def ticket_approve_special(
                 else:
                     del old["window"]
         ticket.save()
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="special_approved" if approved else "special_refused",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.SPECIAL_APPROVED if approved else TicketAction.SPECIAL_REFUSED,
             rule="D1",
             old=old,
             new={"state": ticket.state, **new},

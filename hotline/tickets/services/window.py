@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from hotline.accounts.models import User
+from hotline.audit.payload import iso
+from hotline.audit.services import event_append
 from hotline.core.calendar import D1Booking
 from hotline.core.cases import (
     WINDOW_HORIZON,
@@ -30,13 +32,12 @@ from hotline.dispatch.services.common import provider_loads
 from hotline.formatting import duration_text
 from hotline.rulebook.selectors import current_rulebook
 from hotline.tickets.choices import FIELD_KINDS
+from hotline.tickets.events import TicketAction, TicketsEntity
 from hotline.tickets.models import LATER_REASON_LENGTH, Ticket
 from hotline.tickets.services.common import (
     EDITABLE_STATES,
     check_state,
-    iso,
     lock_worked_ticket,
-    ticket_event,
     void_read_back,
 )
 from hotline.tickets.services.promises import d1_booking_of, promises_for, set_promises
@@ -121,11 +122,12 @@ def ticket_set_window(
         set_promises(ticket, rules)
         void_read_back(ticket)
         ticket.save()
-        ticket_event(
+        event_append(
             actor=actor,
             now=now,
-            ticket=ticket,
-            action="window_set",
+            entity=TicketsEntity.TICKET,
+            entity_id=ticket.pk,
+            action=TicketAction.WINDOW_SET,
             rule="D6" if later else "C1",
             old=old,
             new=_window_facts(ticket),

@@ -8,7 +8,7 @@ that does not parse re-renders with its errors (400); a ticket the user may not 
 import copy
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -31,6 +31,7 @@ from hotline.calls.models import Call
 from hotline.core.refusal import PolicyRefusal
 from hotline.dispatch.services import chase_record
 from hotline.tickets.choices import FIELD_KINDS, OPEN_TICKET_STATES, TicketKind, TicketState
+from hotline.tickets.events import TicketAction, TicketsEntity
 from hotline.tickets.forms import (
     CustomerSearchForm,
     FactsForm,
@@ -71,6 +72,9 @@ from hotline.tickets.views.common import (
     tabs_for,
     visible_ticket,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # States in which the owner still writes the ticket (what the facts form is shown for).
 WRITING_STATES = frozenset({TicketState.OPEN, TicketState.READ_BACK, TicketState.BOUNCED})
@@ -306,35 +310,38 @@ def _with_typed_facts(ticket: Ticket, typed: forms.Form) -> Ticket:
     return draft
 
 
-ACTION_LABELS = {
-    "created": gettext_lazy("Opened"),
-    "edited": gettext_lazy("Facts edited"),
-    "window_set": gettext_lazy("Visit window set"),
-    "complaint_about": gettext_lazy("Complaint about a case and its work order"),
-    "options_recorded": gettext_lazy("Options and choice recorded"),
-    "read_back": gettext_lazy("Read back to the customer"),
-    "confirmed": gettext_lazy("Confirmed by the customer"),
-    "special_approved": gettext_lazy("Special request decided"),
-    "bounced": gettext_lazy("Sent back by the dispatcher"),
-    "solved": gettext_lazy("Solved"),
-    "callback_promised": gettext_lazy("Callback promised"),
-    "reassigned": gettext_lazy("Given to another agent"),
-    "escalated": gettext_lazy("Escalated"),
-    "chased": gettext_lazy("Customer chased"),
-    "chase_replied": gettext_lazy("Reply to the chase"),
-    "complaint_settled": gettext_lazy("Complaint settled on the call"),
-    "complaint_escalated": gettext_lazy("Complaint sent to the team lead"),
-    "complaint_to_engineer": gettext_lazy("Complaint handed to the engineer"),
-    "complaint_answered": gettext_lazy("Complaint answered"),
-    "incident_reported": gettext_lazy("Incident reported"),
-    "incident_decided": gettext_lazy("Manager's decision"),
-    "incident_report_filed": gettext_lazy("Written report filed"),
+ACTION_LABELS: dict[str, "StrOrPromise"] = {
+    TicketAction.CREATED: gettext_lazy("Opened"),
+    TicketAction.EDITED: gettext_lazy("Facts edited"),
+    TicketAction.WINDOW_SET: gettext_lazy("Visit window set"),
+    TicketAction.COMPLAINT_ABOUT: gettext_lazy("Complaint about a case and its work order"),
+    TicketAction.OPTIONS_RECORDED: gettext_lazy("Options and choice recorded"),
+    TicketAction.READ_BACK: gettext_lazy("Read back to the customer"),
+    TicketAction.CONFIRMED: gettext_lazy("Confirmed by the customer"),
+    TicketAction.SPECIAL_APPROVED: gettext_lazy("Special request decided"),
+    TicketAction.BOUNCED: gettext_lazy("Sent back by the dispatcher"),
+    TicketAction.SOLVED: gettext_lazy("Solved"),
+    TicketAction.CALLBACK_PROMISED: gettext_lazy("Callback promised"),
+    TicketAction.REASSIGNED: gettext_lazy("Given to another agent"),
+    TicketAction.ESCALATED: gettext_lazy("Escalated"),
+    TicketAction.CHASED: gettext_lazy("Customer chased"),
+    TicketAction.CHASE_REPLIED: gettext_lazy("Reply to the chase"),
+    TicketAction.COMPLAINT_SETTLED: gettext_lazy("Complaint settled on the call"),
+    TicketAction.COMPLAINT_ESCALATED: gettext_lazy("Complaint sent to the team lead"),
+    TicketAction.COMPLAINT_TO_ENGINEER: gettext_lazy("Complaint handed to the engineer"),
+    TicketAction.COMPLAINT_ANSWERED: gettext_lazy("Complaint answered"),
+    TicketAction.INCIDENT_REPORTED: gettext_lazy("Incident reported"),
+    TicketAction.INCIDENT_DECIDED: gettext_lazy("Manager's decision"),
+    TicketAction.INCIDENT_REPORT_FILED: gettext_lazy("Written report filed"),
 }
 
 
 def _history(ticket: Ticket) -> QuerySet[Event]:
-    about = Q(entity="tickets.ticket", entity_id=str(ticket.pk))
-    for related, entity in (("complaint", "tickets.complaint"), ("incident", "tickets.incident")):
+    about = Q(entity=TicketsEntity.TICKET, entity_id=str(ticket.pk))
+    for related, entity in (
+        ("complaint", TicketsEntity.COMPLAINT),
+        ("incident", TicketsEntity.INCIDENT),
+    ):
         found = getattr(ticket, related, None)
         if found is not None:
             about |= Q(entity=entity, entity_id=str(found.pk))
