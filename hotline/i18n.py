@@ -1,11 +1,11 @@
 """Translation of the core's messages at the edge, in the language of the request."""
 
 from collections.abc import Mapping
+from typing import Protocol
 
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from hotline.calls.conflicts import CallConflict
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.rulebook import SettingError
 from hotline.formatting import param_text
@@ -27,7 +27,16 @@ def refusal_text(refusal: PolicyRefusal, zone: str | None = None) -> str:
         return template % params if params else template
 
 
-def conflict_text(conflict: CallConflict) -> str:
+class Conflict(Protocol):
+    """A state conflict (the floor's CallConflict): a msgid and its parameters."""
+
+    @property
+    def message(self) -> str: ...
+    @property
+    def params(self) -> Mapping[str, object]: ...
+
+
+def conflict_text(conflict: Conflict) -> str:
     """A call's state conflict in the reader's language (no rule is named: none is at stake)."""
     return translate(conflict.message, conflict.params)
 

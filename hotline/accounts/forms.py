@@ -1,10 +1,11 @@
 """The sign-in form: Django's, behind the throttle of `hotline.accounts.signin`."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,8 +13,16 @@ from django.utils.translation import ngettext
 
 from hotline import clock
 from hotline.accounts.signin import Lock, signin_failed, signin_lock, signin_succeeded
-from hotline.core.i18n import gettext_noop
-from hotline.notices.choices import NoticeChannel
+
+# Sends the reset link to the user (path, days it stays good): the notices app, a higher layer,
+# registers it in its AppConfig.ready(), so the mail goes as a notice in the user's language.
+ResetLinkSender = Callable[[Any, str, int], None]
+_reset_link_sender: ResetLinkSender | None = None
+
+
+def reset_link_sender(sender: ResetLinkSender) -> None:
+    global _reset_link_sender
+    _reset_link_sender = sender
 
 
 def client_address(request: HttpRequest | None) -> str:
@@ -67,27 +76,11 @@ class NoticePasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        from hotline.notices.services import notify, public_link  # notices import accounts
-
         user = context["user"]
         path = reverse(
             "accounts:password_reset_confirm",
             kwargs={"uidb64": context["uid"], "token": context["token"]},
         )
-        notify(
-            now=clock.now(),
-            rule="",
-            user=user,
-            channel=NoticeChannel.EMAIL,
-            subject=gettext_noop("Set a new Hotline password"),
-            body=gettext_noop(
-                "Someone asked to set a new password for %(username)s. If it was you, open "
-                "this link within %(days)s days: %(link)s\n"
-                "If it was not you, ignore this message: your password stays as it is."
-            ),
-            params={
-                "username": user.get_username(),
-                "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
-                "link": public_link(path),
-            },
-        )
+        if _reset_link_sender is None:
+            raise ImproperlyConfigured("no app sends password reset links (hotline.notices does)")
+        _reset_link_sender(user, path, settings.PASSWORD_RESET_TIMEOUT // 86400)

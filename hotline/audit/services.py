@@ -1,14 +1,14 @@
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
 from hotline.accounts.models import User
+from hotline.audit.live import announce
 from hotline.audit.models import Event
 from hotline.core.refusal import check_rule_id
 from hotline.core.timeutil import require_aware
-from hotline.live import announce
 
 # Events appended inside `batched_events()`, waiting for its one INSERT.
 _batch: ContextVar[list[Event] | None] = ContextVar("audit_batch", default=None)
@@ -72,11 +72,23 @@ def batched_events() -> Iterator[None]:
         _written(Event.objects.bulk_create(pending))
 
 
+EventListener = Callable[[Event], None]
+# Higher apps that act on events as they are written, by entity prefix ("calls." -> the PBX
+# pushes). Filled in AppConfig.ready(), so the audit app imports none of them.
+_listeners: list[tuple[str, EventListener]] = []
+
+
+def on_event_written(entity_prefix: str, listener: EventListener) -> None:
+    """Call `listener` with every event of an entity starting with `entity_prefix`, inside the
+    transaction that writes it (it may add rows that land with the event, or not at all)."""
+    if (entity_prefix, listener) not in _listeners:
+        _listeners.append((entity_prefix, listener))
+
+
 def _written(events: list[Event]) -> None:
-    """Tell the live views and the PBX about events that are in the database."""
+    """Tell the live views and the listeners (the PBX) about events that are in the database."""
     for event in events:
         announce(event.pk)
-        if event.entity.startswith("calls."):
-            from hotline.calls.tasks import cti_push  # the PBX pushes ride on the floor's events
-
-            cti_push(event)
+        for prefix, listener in _listeners:
+            if event.entity.startswith(prefix):
+                listener(event)

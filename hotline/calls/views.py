@@ -21,6 +21,7 @@ from hotline.accounts.permissions import may_open_view
 from hotline.accounts.selectors import agents_for
 from hotline.accounts.templatetags.hotline import percent
 from hotline.accounts.views import signed_in
+from hotline.audit.live import floor_signals, newest_event_id
 from hotline.calls.choices import AFTER_CALL_CHOICES, LEAVE_CHOICES
 from hotline.calls.conflicts import CallConflict
 from hotline.calls.models import (
@@ -55,7 +56,6 @@ from hotline.core.breaks import LeaveKind
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.scorecard import MARK_LABELS, SCORECARD, Mark, mark_label
 from hotline.i18n import conflict_text, refusal_text
-from hotline.live import floor_signals, newest_event_id
 from hotline.paging import page_number
 from hotline.rulebook.selectors import centre_time_zone
 

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.permissions import NOTICE_LOGGERS
 from hotline.audit.services import event_append
@@ -181,4 +182,21 @@ def notice_event(
         new={"channel": notice.channel, "address": notice.address},
         reason=reason,
         rule=notice.rule,
+    )
+
+
+def password_reset_notify(user: User, path: str, days: int) -> None:
+    """The link to set a new password, by e-mail as a notice in the user's language."""
+    notify(
+        now=clock.now(),
+        rule="",
+        user=user,
+        channel=NoticeChannel.EMAIL,
+        subject=gettext_noop("Set a new Hotline password"),
+        body=gettext_noop(
+            "Someone asked to set a new password for %(username)s. If it was you, open "
+            "this link within %(days)s days: %(link)s\n"
+            "If it was not you, ignore this message: your password stays as it is."
+        ),
+        params={"username": user.get_username(), "days": days, "link": public_link(path)},
     )

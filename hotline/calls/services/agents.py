@@ -1,6 +1,7 @@
 """An agent's own moves on the floor: log in, get ready, ask for a break, come back, log out."""
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
@@ -35,7 +36,16 @@ from hotline.core.floor import login_punctuality
 from hotline.core.refusal import PolicyRefusal
 from hotline.rulebook.models import Calendar
 from hotline.rulebook.selectors import business_calendar, current_rulebook
-from hotline.workforce.selectors import rostered_shift_start
+
+# B1: where a published roster says when an agent's shift starts (workforce, a higher app,
+# registers it in its AppConfig.ready()); without one, the site's opening time.
+ShiftStartSource = Callable[[User, date], datetime | None]
+_shift_starts: list[ShiftStartSource] = []
+
+
+def shift_start_source(source: ShiftStartSource) -> None:
+    if source not in _shift_starts:
+        _shift_starts.append(source)
 
 
 def _lock_own_team(actor: User) -> int:
@@ -98,9 +108,10 @@ def shift_start(agent: User, calendar: BusinessCalendar, now: datetime) -> datet
     and on a closed day there is no shift to be early for.
     """
     today = now.astimezone(calendar.tz()).date()
-    rostered = rostered_shift_start(agent, today)
-    if rostered is not None:
-        return rostered
+    for source in _shift_starts:
+        rostered = source(agent, today)
+        if rostered is not None:
+            return rostered
     return calendar.opening_on(today) if calendar.is_working_day(today) else None
 
 
