@@ -18,8 +18,16 @@ from hotline.calls.services.reviews import call_review_create
 from hotline.core.i18n import gettext_noop
 from hotline.core.scorecard import SCORECARD
 from hotline.deadlines.services import deadlines_fire_due
-from hotline.dispatch.choices import Channel
-from hotline.dispatch.models import Provider, Region, WorkOrder
+from hotline.directory.choices import Channel, Zone
+from hotline.directory.models import (
+    Customer,
+    CustomerSite,
+    Equipment,
+    Provider,
+    Region,
+    SlaContract,
+)
+from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.services import (
     chase_record,
     work_order_acknowledge,
@@ -30,16 +38,8 @@ from hotline.dispatch.services import (
 )
 from hotline.rulebook.models import Calendar, Holiday
 from hotline.rulebook.selectors import current_rulebook
-from hotline.tickets.choices import TicketKind, TicketState, Zone
-from hotline.tickets.models import (
-    Customer,
-    CustomerSite,
-    Equipment,
-    EscalationRule,
-    FaultCategory,
-    SlaContract,
-    Ticket,
-)
+from hotline.tickets.choices import TicketKind, TicketState
+from hotline.tickets.models import EscalationRule, FaultCategory, Ticket
 from hotline.tickets.services import ticket_bounce
 from hotline.tickets.services.promises import set_promises
 

@@ -24,6 +24,7 @@ from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.spreadsheet import safe_cell, safe_row
+from hotline.directory.models import Customer, CustomerSite, Equipment
 from hotline.dispatch.choices import DelayReason, ReportKind, WorkOrderState
 from hotline.dispatch.models import WorkOrder, WorkOrderReport
 from hotline.dispatch.services.common import ORDER_ENTITY
@@ -33,7 +34,7 @@ from hotline.followup.services import ENTITY as FOLLOWUP_ENTITY
 from hotline.notices.models import Notice
 from hotline.notices.services import notify
 from hotline.tickets.choices import TicketKind, TicketState
-from hotline.tickets.models import Customer, CustomerSite, Equipment, Ticket
+from hotline.tickets.models import Ticket
 from hotline.tickets.services.common import TICKET_ENTITY
 
 CUSTOMER_ENTITY = "tickets.customer"

@@ -47,8 +47,8 @@ from hotline.core.agent_states import AgentEvent, AgentState
 from hotline.core.breaks import LeaveKind
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.rulebook import Scope
+from hotline.directory.models import Customer, SlaContract
 from hotline.rulebook.services import rule_value_set
-from hotline.tickets.models import Customer, SlaContract
 
 pytestmark = pytest.mark.django_db
 SECOND = timedelta(seconds=1)

@@ -14,7 +14,8 @@ from django.db import transaction
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.services import event_append
-from hotline.dispatch.models import DeskCheck, Provider
+from hotline.directory.models import Provider
+from hotline.dispatch.models import DeskCheck
 from hotline.rulebook.selectors import centre_calendar
 
 DESK_CHECK_GAP = timedelta(minutes=30)

@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from hotline.calls.choices import CallState
 from hotline.calls.models import Call, Queue
-from hotline.dispatch.models import Region
+from hotline.directory.models import Customer, Region
 from hotline.dispatch.tests.conftest import make_ticket, sofia_site
 from hotline.tickets.choices import ComplaintState, IncidentState, TicketKind, TicketState
-from hotline.tickets.models import Chase, Customer, Escalation, FaultCategory, Ticket
+from hotline.tickets.models import Chase, Escalation, FaultCategory, Ticket
 from hotline.tickets.services import (
     complaint_escalate,
     ticket_confirm,
