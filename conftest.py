@@ -81,7 +81,7 @@ def in_english(centre: dict[str, object]) -> dict[str, object]:
     """Every user and customer reads English: for tests that check the words of pages and PDFs
     (the demo's people work in six languages; test_i18n checks the catalogs)."""
     from hotline.accounts.models import User
-    from hotline.tickets.models import Customer
+    from hotline.directory.models import Customer
 
     User.objects.update(language="en")
     Customer.objects.update(language="en")

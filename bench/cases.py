@@ -76,8 +76,8 @@ def seed(count: int) -> None:
 
     from hotline.accounts.models import User
     from hotline.demo import seed_demo_centre
-    from hotline.dispatch.models import Provider
-    from hotline.tickets.models import CustomerSite, Ticket
+    from hotline.directory.models import CustomerSite, Provider
+    from hotline.tickets.models import Ticket
 
     seed_demo_centre()
     if Ticket.objects.count() >= count:

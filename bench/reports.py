@@ -83,9 +83,10 @@ def seed(orders: int, calls: int) -> dict[str, int]:
     from hotline.accounts.models import User
     from hotline.audit.models import Event
     from hotline.demo import seed_demo_centre
+    from hotline.directory.models import CustomerSite
     from hotline.dispatch.models import WorkOrder
     from hotline.followup.models import FollowUp
-    from hotline.tickets.models import Complaint, CustomerSite, FaultCategory, Ticket
+    from hotline.tickets.models import Complaint, FaultCategory, Ticket
 
     seed_demo_centre()
     t = time.monotonic()

@@ -33,7 +33,15 @@ from hotline.demo_data import (
     STREETS,
     ZONES,
 )
-from hotline.dispatch.models import Provider, Region, WorkOrder
+from hotline.directory.models import (
+    Customer,
+    CustomerSite,
+    Equipment,
+    Provider,
+    Region,
+    SlaContract,
+)
+from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.services import (
     chase_record,
     work_order_acknowledge,
@@ -45,15 +53,7 @@ from hotline.dispatch.services import (
 from hotline.rulebook.models import Calendar, Holiday
 from hotline.rulebook.selectors import current_rulebook
 from hotline.tickets.choices import TicketKind, TicketState
-from hotline.tickets.models import (
-    Customer,
-    CustomerSite,
-    Equipment,
-    EscalationRule,
-    FaultCategory,
-    SlaContract,
-    Ticket,
-)
+from hotline.tickets.models import EscalationRule, FaultCategory, Ticket
 from hotline.tickets.services import ticket_bounce
 from hotline.tickets.services.promises import set_promises
 

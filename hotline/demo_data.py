@@ -4,8 +4,7 @@ calls it starts with. `hotline.demo` seeds the database from these tables."""
 from datetime import date
 
 from hotline.core.i18n import gettext_noop
-from hotline.dispatch.choices import Channel
-from hotline.tickets.choices import Zone
+from hotline.directory.choices import Channel, Zone
 
 # Bulgarian public holidays around the demo's dates (the centre's own calendar).
 HOLIDAYS = [

@@ -18,7 +18,7 @@ from hotline.calls.services.waiting import CallbackOutcome, callback_record_outc
 from hotline.core.agent_states import AgentState
 from hotline.core.breaks import LeaveKind
 from hotline.core.refusal import PolicyRefusal
-from hotline.tickets.models import Customer
+from hotline.directory.models import Customer
 
 BOTS = [f"agent{n}" for n in range(3, 9)]
 CALLS_PER_MINUTE = 2.0

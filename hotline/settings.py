@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "hotline.apps.HotlineConfig",  # project-wide commands: serve, worker, demo, token
     "hotline.accounts",
     "hotline.audit",
+    "hotline.directory",
     "hotline.rulebook",
     "hotline.calls",
     "hotline.tickets",

@@ -52,7 +52,7 @@ class User(AbstractUser):
         verbose_name=_("team"),
     )
     provider = models.ForeignKey(
-        "dispatch.Provider",
+        "directory.Provider",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -60,7 +60,7 @@ class User(AbstractUser):
         verbose_name=_("provider"),
     )
     customer = models.ForeignKey(
-        "tickets.Customer",
+        "directory.Customer",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

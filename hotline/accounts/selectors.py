@@ -9,13 +9,12 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import ApiToken, Team, User
 from hotline.calls.models import Queue
 from hotline.core.rulebook import Rulebook, Scope, setting
+from hotline.directory.choices import Zone
+from hotline.directory.models import Customer, Provider, SlaContract
 from hotline.dispatch.clocks import provider_clocks
-from hotline.dispatch.models import Provider
 from hotline.formatting import duration_text, setting_text
 from hotline.rulebook.models import RuleValue
 from hotline.rulebook.selectors import current_rulebook
-from hotline.tickets.choices import Zone
-from hotline.tickets.models import Customer, SlaContract
 
 AGENT_RULES = (
     "a1.max_talk",

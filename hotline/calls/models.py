@@ -95,7 +95,7 @@ class Call(models.Model):
     external_id = models.CharField(_("PBX id"), max_length=100, null=True, blank=True, unique=True)
     caller_number = models.CharField(_("caller number"), max_length=32, blank=True)
     customer = models.ForeignKey(
-        "tickets.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+        "directory.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
     )
     priority = models.PositiveSmallIntegerField(_("priority"), default=5)
     state = models.CharField(
@@ -152,7 +152,7 @@ class Callback(models.Model):
     queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="callbacks")
     number = models.CharField(_("number"), max_length=CALLBACK_NUMBER_LENGTH)
     customer = models.ForeignKey(
-        "tickets.Customer",
+        "directory.Customer",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -10,9 +10,11 @@ from ninja import Field, Router, Schema, Status
 from hotline import clock
 from hotline.accounts.views import signed_in
 from hotline.bounds import Id, Moment, PathId
+from hotline.directory.choices import Channel
+from hotline.directory.models import Provider
 from hotline.dispatch.bounds import Note, PersonName, SignatureImage
-from hotline.dispatch.choices import Channel, DelayReason, UrgeReason
-from hotline.dispatch.models import Provider, WorkOrder
+from hotline.dispatch.choices import DelayReason, UrgeReason
+from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.selectors import dispatch_board as board_select
 from hotline.dispatch.selectors import provider_orders as provider_orders_select
 from hotline.dispatch.selectors import work_order_for

@@ -2,16 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Channel(models.TextChoices):
-    """How a provider receives its work orders (rule D3)."""
-
-    PORTAL = "portal", _("Provider portal")
-    EMAIL = "email", _("E-mail")
-    SMS = "sms", _("SMS")
-    PHONE = "phone", _("Phone")
-    FAX = "fax", _("Fax")
-
-
 class WorkOrderState(models.TextChoices):
     DISPATCHED = "dispatched", _("Dispatched")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")

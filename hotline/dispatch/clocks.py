@@ -10,12 +10,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hotline.core.rulebook import Rulebook, Scope
-from hotline.dispatch.models import Provider
+from hotline.directory.choices import Zone
+from hotline.directory.models import Customer, Provider
 from hotline.dispatch.services.desk import DESK_CHECK_GAP
 from hotline.formatting import duration_text
 from hotline.rulebook.models import RuleValue
-from hotline.tickets.choices import Zone
-from hotline.tickets.models import Customer
 
 D6_KEYS = {zone.value: f"d6.{zone.value}_response" for zone in Zone}
 

@@ -4,65 +4,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hotline.directory.choices import Channel, Zone
 from hotline.dispatch.choices import (
     OPEN_ORDER_STATES,
-    Channel,
     DelayReason,
     ReportKind,
     UrgeReason,
     WorkOrderState,
 )
-from hotline.tickets.choices import ServiceOption, Zone
+from hotline.tickets.choices import ServiceOption
 
 OPEN_STATE_VALUES = sorted(str(state) for state in OPEN_ORDER_STATES)  # stable in migrations
 # The provider's own to-do list: open orders and completed ones still waiting for a signature.
 UNSIGNED_STATE_VALUES = sorted([*OPEN_STATE_VALUES, str(WorkOrderState.COMPLETED)])
-
-
-class Region(models.Model):
-    code = models.SlugField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    engineer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="engineer_of",
-        verbose_name=_("after-sales engineer"),
-        help_text=_("Answers the region's escalated complaints (rule D9)."),
-    )
-
-    class Meta:
-        verbose_name = _("region")
-        verbose_name_plural = _("regions")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Provider(models.Model):
-    """A service provider that does the field work in its regions (rule D3)."""
-
-    name = models.CharField(_("name"), max_length=150, unique=True)
-    regions = models.ManyToManyField(Region, related_name="providers", verbose_name=_("regions"))
-    capacity = models.PositiveIntegerField(
-        _("capacity"), help_text=_("Open work orders the provider can carry at once.")
-    )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
-    language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
-    )
-
-    class Meta:
-        verbose_name = _("service provider")
-        verbose_name_plural = _("service providers")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class WorkOrder(models.Model):
@@ -71,8 +25,12 @@ class WorkOrder(models.Model):
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.PROTECT, related_name="work_orders"
     )
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="work_orders")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="work_orders")
+    provider = models.ForeignKey(
+        "directory.Provider", on_delete=models.PROTECT, related_name="work_orders"
+    )
+    region = models.ForeignKey(
+        "directory.Region", on_delete=models.PROTECT, related_name="work_orders"
+    )
     zone = models.CharField(_("zone"), max_length=10, choices=Zone.choices)
     state = models.CharField(
         _("state"), max_length=16, choices=WorkOrderState.choices, default=WorkOrderState.DISPATCHED
@@ -217,7 +175,9 @@ class DeskCheck(models.Model):
     Visits closer together than DESK_CHECK_GAP (services/desk.py) are one check, so a refresh storm
     is not many checks; ``day`` is the centre's local day the check counts for."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="desk_checks")
+    provider = models.ForeignKey(
+        "directory.Provider", on_delete=models.CASCADE, related_name="desk_checks"
+    )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("checked at"))
     day = models.DateField(_("day"))

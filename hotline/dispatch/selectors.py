@@ -19,18 +19,14 @@ from hotline.accounts.permissions import DISPATCHERS
 from hotline.core.calendar import BusinessCalendar
 from hotline.core.cases import ProviderLoad, choose_provider
 from hotline.core.refusal import PolicyRefusal
-from hotline.dispatch.models import (
-    OPEN_STATE_VALUES,
-    UNSIGNED_STATE_VALUES,
-    DeskCheck,
-    Provider,
-    WorkOrder,
-)
+from hotline.directory.choices import Zone
+from hotline.directory.models import Provider
+from hotline.dispatch.models import OPEN_STATE_VALUES, UNSIGNED_STATE_VALUES, DeskCheck, WorkOrder
 from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
 from hotline.paging import page_of
 from hotline.rulebook.selectors import centre_calendar, centre_time_zone, current_rulebook
-from hotline.tickets.choices import TicketState, Zone
+from hotline.tickets.choices import TicketState
 from hotline.tickets.models import Ticket
 from hotline.tickets.selectors import tickets_for
 

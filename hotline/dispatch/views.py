@@ -27,9 +27,11 @@ from hotline.accounts.models import User
 from hotline.accounts.permissions import NOTICE_LOGGERS
 from hotline.accounts.views import signed_in
 from hotline.core.refusal import PolicyRefusal
+from hotline.directory.choices import Channel, Zone
+from hotline.directory.models import Provider
 from hotline.dispatch.bounds import NAME_MAX, NOTE_MAX, SIGNATURE_MAX
-from hotline.dispatch.choices import Channel, DelayReason, WorkOrderState
-from hotline.dispatch.models import Provider, WorkOrder
+from hotline.dispatch.choices import DelayReason, WorkOrderState
+from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.report import report_pdf
 from hotline.dispatch.selectors import (
     BOARD_TABS,
@@ -55,7 +57,7 @@ from hotline.formatting import choice_labels, duration_text
 from hotline.i18n import refusal_text
 from hotline.paging import page_number
 from hotline.rulebook.selectors import centre_time_zone
-from hotline.tickets.choices import ServiceOption, TicketKind, Zone
+from hotline.tickets.choices import ServiceOption, TicketKind
 from hotline.tickets.limits import REASON_LENGTH
 from hotline.tickets.models import Ticket
 from hotline.tickets.services import ticket_bounce

@@ -9,10 +9,18 @@ from hotline.notices.choices import NoticeChannel, NoticeState
 
 class Notice(models.Model):
     customer = models.ForeignKey(
-        "tickets.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+        "directory.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notices",
     )
     provider = models.ForeignKey(
-        "dispatch.Provider", null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+        "directory.Provider",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notices",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -31,7 +31,8 @@ from hotline.accounts.permissions import NOTICE_LOGGERS
 from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
-from hotline.dispatch.models import Provider, WorkOrder
+from hotline.directory.models import Customer, Provider
+from hotline.dispatch.models import WorkOrder
 from hotline.formatting import param_text
 from hotline.notices.channels import initial_state
 from hotline.notices.choices import NoticeChannel, NoticeState
@@ -39,7 +40,7 @@ from hotline.notices.events import NoticeAction, NoticesEntity
 from hotline.notices.models import Notice
 from hotline.notices.outbox import notice_enqueue
 from hotline.rulebook.selectors import centre_time_zone
-from hotline.tickets.models import Customer, Ticket
+from hotline.tickets.models import Ticket
 
 SUBJECT_MAX = 200  # Notice.subject's length: a long translated subject is cut, not refused
 # Who makes the phone calls and faxes a provider's channel asks for (D3), and logs them.

@@ -14,6 +14,7 @@ from ninja import Router, Schema
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
+from hotline.directory.models import Customer
 from hotline.paging import PageNumber
 from hotline.portal.selectors import CaseRow, portal_case, portal_customer
 from hotline.portal.selectors import portal_cases as cases_select
@@ -23,7 +24,6 @@ from hotline.portal.services import (
     record_pdf,
     record_request,
 )
-from hotline.tickets.models import Customer
 
 router = Router(tags=["customer portal"])
 

@@ -10,16 +10,14 @@ from django.db.models import QuerySet
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
-from hotline.accounts.permissions import STAFF
+from hotline.directory.models import Customer
 from hotline.dispatch.choices import ReportKind
 from hotline.dispatch.models import WorkOrder, WorkOrderReport
 from hotline.notices.models import Notice
 from hotline.paging import page_of
-from hotline.tickets.models import Customer, Ticket
-from hotline.tickets.selectors import customers_for
+from hotline.tickets.models import Ticket
 
 PAGE_SIZE = 30
-SEARCH_LIMIT = 20
 
 
 @dataclass
@@ -92,11 +90,3 @@ def portal_notices(user: User, ticket: Ticket | None = None, limit: int = 10) ->
     if ticket is not None:
         found = found.filter(ticket=ticket)
     return list(found.order_by("-created_at", "-id")[:limit])
-
-
-def customers_matching(user: User, query: str) -> list[Customer]:
-    """E5 for staff: find the account a customer asks about, by name, phone or number (the
-    case pages' one customer search)."""
-    if user.role not in STAFF or not query.strip():
-        return []
-    return list(customers_for(user, query)[:SEARCH_LIMIT])

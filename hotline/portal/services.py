@@ -24,6 +24,7 @@ from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.spreadsheet import safe_cell, safe_row
+from hotline.directory.models import Customer, CustomerSite, Equipment
 from hotline.dispatch.choices import DelayReason, ReportKind, WorkOrderState
 from hotline.dispatch.events import DispatchEntity
 from hotline.dispatch.models import WorkOrder, WorkOrderReport
@@ -34,7 +35,7 @@ from hotline.notices.models import Notice
 from hotline.notices.services import notify
 from hotline.tickets.choices import TicketKind, TicketState
 from hotline.tickets.events import CustomerAction, TicketsEntity
-from hotline.tickets.models import Customer, CustomerSite, Equipment, Ticket
+from hotline.tickets.models import Ticket
 
 FORMATS = ("pdf", "json", "csv")
 RECORD_FORMAT = "hotline.customer-record/1"

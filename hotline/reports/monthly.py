@@ -48,11 +48,12 @@ from hotline.core.reportmath import (
     rate,
     share_verdict,
 )
+from hotline.directory.models import Customer
 from hotline.dispatch.models import WorkOrder
 from hotline.reports.tables import Chart, Column, Section
 from hotline.rulebook.selectors import current_rulebook
 from hotline.tickets.choices import FIELD_KINDS, ComplaintState, TicketKind
-from hotline.tickets.models import Chase, Complaint, Customer, FaultCategory, Ticket
+from hotline.tickets.models import Chase, Complaint, FaultCategory, Ticket
 
 FAULT_TEST = ShareTest()
 

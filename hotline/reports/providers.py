@@ -25,14 +25,16 @@ from django.utils.translation import gettext_lazy as _
 from hotline.audit.models import Event
 from hotline.core.calendar import BusinessCalendar
 from hotline.core.reportmath import Period, rate
+from hotline.directory.choices import Zone
+from hotline.directory.models import Provider
 from hotline.dispatch.events import PROVIDER, DispatchEntity, WorkOrderAction
-from hotline.dispatch.models import DeskCheck, Provider, WorkOrder
+from hotline.dispatch.models import DeskCheck, WorkOrder
 from hotline.dispatch.services.desk import DESK_CHECK_GAP
 from hotline.formatting import duration_text
 from hotline.reports.monthly import ComplaintRow, FollowupFigures, _in
 from hotline.reports.tables import Chart, Column, Section
 from hotline.rulebook.selectors import centre_calendar, current_rulebook
-from hotline.tickets.choices import TicketKind, Zone
+from hotline.tickets.choices import TicketKind
 
 
 @dataclass

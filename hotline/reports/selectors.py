@@ -20,7 +20,7 @@ from hotline.accounts.models import User
 from hotline.accounts.selectors import agents_for
 from hotline.core.i18n import gettext_noop
 from hotline.core.reportmath import BadReportParameter, day_period, month_period, week_period
-from hotline.dispatch.models import Provider
+from hotline.directory.models import Provider
 from hotline.reports import floor, monthly, weekly
 from hotline.reports import providers as providers_report
 from hotline.reports.tables import Report

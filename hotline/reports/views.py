@@ -17,7 +17,7 @@ from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
 from hotline.core.i18n import gettext_noop
 from hotline.core.reportmath import BadReportParameter, parse_day, parse_month
-from hotline.dispatch.models import Provider
+from hotline.directory.models import Provider
 from hotline.reports import exports
 from hotline.reports.selectors import centre_zone, daily_report, monthly_report, weekly_report
 from hotline.reports.tables import Report

@@ -10,10 +10,10 @@ from hotline.accounts.models import Team
 from hotline.calls.models import Queue
 from hotline.core.calendar import BusinessCalendar
 from hotline.core.rulebook import SETTINGS, Override, Rulebook, Scope, Setting, Value, setting
+from hotline.directory.choices import Zone
+from hotline.directory.models import Customer
 from hotline.formatting import setting_text
 from hotline.rulebook.models import Calendar, RuleValue
-from hotline.tickets.choices import Zone
-from hotline.tickets.models import Customer
 
 
 def current_rulebook() -> Rulebook:

@@ -13,11 +13,11 @@ from hotline.audit.services import event_append
 from hotline.calls.models import Queue
 from hotline.core.i18n import gettext_noop
 from hotline.core.rulebook import Override, Rulebook, Scope, SettingError, setting
+from hotline.directory.choices import Zone
+from hotline.directory.models import Customer
 from hotline.rulebook.events import RulebookEntity, SettingAction
 from hotline.rulebook.models import RuleValue
 from hotline.rulebook.selectors import as_overrides, current_rulebook
-from hotline.tickets.choices import Zone
-from hotline.tickets.models import Customer
 
 SCOPE_MODELS: dict[Scope, type[Model]] = {
     Scope.TEAM: Team,

@@ -107,10 +107,11 @@ def roles_that_may_use(case: Any) -> list[Role]:
 def _values(name: str) -> list[Any]:
     from hotline.calls.models import Call, Offer, Transfer
     from hotline.core.rulebook import SETTINGS_BY_KEY
+    from hotline.directory.models import Customer
     from hotline.dispatch.models import WorkOrder
     from hotline.followup.models import FollowUp
     from hotline.notices.models import Notice
-    from hotline.tickets.models import Chase, Customer, Ticket
+    from hotline.tickets.models import Chase, Ticket
     from hotline.workforce.models import LeaveRequest, Roster
 
     models: dict[str, Any] = {

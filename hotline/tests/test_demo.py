@@ -9,10 +9,9 @@ from django.core.management import call_command
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import Team, User
-from hotline.dispatch.models import Provider, Region
+from hotline.directory.choices import Zone
+from hotline.directory.models import Customer, CustomerSite, Provider, Region, SlaContract
 from hotline.management.commands.demo import demo_email_outbox, demo_public_url
-from hotline.tickets.choices import Zone
-from hotline.tickets.models import Customer, CustomerSite, SlaContract
 
 pytestmark = pytest.mark.django_db
 

@@ -2,14 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Zone(models.TextChoices):
-    """Response-limit zones of rule D6."""
-
-    URBAN = "urban", _("Urban")
-    SUBURBAN = "suburban", _("Suburban")
-    OTHER = "other", _("Other")
-
-
 class TicketKind(models.TextChoices):
     """The kinds of case the centre records (POLICIES.md D2, D9, D10, D11, E1)."""
 

@@ -13,18 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.directory.models import Customer, CustomerSite, Equipment
+from hotline.directory.selectors import SEARCH_LENGTH
 from hotline.formatting import local_or_utc
 from hotline.paging import MAX_PAGE
 from hotline.tickets import limits
 from hotline.tickets.choices import IncidentKind, ServiceOption, TicketKind, TicketState
-from hotline.tickets.models import (
-    LATER_REASON_LENGTH,
-    Customer,
-    CustomerSite,
-    Equipment,
-    FaultCategory,
-    Ticket,
-)
+from hotline.tickets.models import LATER_REASON_LENGTH, FaultCategory, Ticket
 
 TEXT_ROWS = 3
 
@@ -73,9 +68,7 @@ class ScriptMixin:
 
 
 class CustomerSearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Customer name or phone"), max_length=limits.SEARCH_LENGTH, required=False
-    )
+    q = forms.CharField(label=_("Customer name or phone"), max_length=SEARCH_LENGTH, required=False)
 
 
 class NewTicketForm(ScriptMixin, forms.Form):

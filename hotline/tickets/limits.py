@@ -16,4 +16,3 @@ NOTE_LENGTH = 1000
 SCRIPT_STEP_LENGTH = 300  # a scripted step as the API names it
 SCRIPT_ANSWER_LENGTH = 300  # what the customer saw at that step
 SCRIPT_STEPS_MAX = 50  # answers in one request: more steps than any script has
-SEARCH_LENGTH = 100  # a search box's query

@@ -8,7 +8,7 @@ from hotline.accounts.models import User
 from hotline.accounts.permissions import SEE_EVERY_CASE
 from hotline.core.cases import MissingFact, TicketFacts, quality_check
 from hotline.core.i18n import gettext_noop
-from hotline.tickets import limits
+from hotline.directory.models import Customer
 from hotline.tickets.choices import (
     FIELD_KINDS,
     OPEN_TICKET_STATES,
@@ -17,16 +17,7 @@ from hotline.tickets.choices import (
     TicketKind,
     TicketState,
 )
-from hotline.tickets.models import (
-    Complaint,
-    Customer,
-    CustomerSite,
-    Equipment,
-    FaultCategory,
-    Incident,
-    Ticket,
-    phone_key,
-)
+from hotline.tickets.models import Complaint, FaultCategory, Incident, Ticket
 
 
 def tickets_for(user: User) -> QuerySet[Ticket]:
@@ -148,53 +139,7 @@ def cases_to_link(customer: Customer) -> QuerySet[Ticket]:
     )
 
 
-# --- what a case is opened with: customers, their sites and equipment, fault categories --------
-
-CUSTOMER_SEARCHERS = frozenset(
-    {Role.AGENT, Role.TEAM_LEAD, Role.MANAGER, Role.DISPATCHER, Role.ADMIN}
-)
-
-
-def customers_for(user: User, query: str = "") -> QuerySet[Customer]:
-    """The customers `user` may look up, matching `query` (name, e-mail, phone digits, or the
-    account's number), by name. Staff find any customer; a customer only their own account;
-    anyone else none. The one customer search of the case pages, the E5 page and the API."""
-    if user.role == Role.CUSTOMER and user.customer_id is not None:
-        found = Customer.objects.filter(pk=user.customer_id)
-    elif user.role in CUSTOMER_SEARCHERS:
-        found = Customer.objects.all()
-    else:
-        return Customer.objects.none()
-    text = query.strip()[: limits.SEARCH_LENGTH]  # a page's query string is not bounded
-    if text:
-        match = Q(name__icontains=text) | Q(email__iexact=text)
-        digits = phone_key(text)
-        if len(digits) >= 4:
-            match |= Q(phone_key__contains=digits)
-        if text.isdigit() and len(text) <= 10:
-            match |= Q(pk=int(text))
-        found = found.filter(match)
-    return found.order_by("name", "id")
-
-
-def customer_for(user: User, customer_id: int) -> Customer:
-    """One customer `user` may look up, or `Customer.DoesNotExist` (no leak)."""
-    return customers_for(user).get(pk=customer_id)
-
-
-def sites_for(user: User, customer_id: int) -> QuerySet[CustomerSite]:
-    """The sites of a customer `user` may look up (DoesNotExist for any other)."""
-    customer = customer_for(user, customer_id)
-    return customer.sites.select_related("region").order_by("address", "id")
-
-
-def equipment_for(user: User, customer_id: int, site_id: int | None = None) -> QuerySet[Equipment]:
-    """The equipment at a customer's sites (or at one of them), for a customer `user` may see."""
-    customer = customer_for(user, customer_id)
-    found = Equipment.objects.filter(site__customer=customer)
-    if site_id is not None:
-        found = found.filter(site_id=site_id)
-    return found.order_by("site__address", "kind", "id")
+# --- what a case is opened with (customers, sites, equipment: hotline/directory/selectors.py) -
 
 
 def categories_matching(query: str = "") -> QuerySet[FaultCategory]:

@@ -9,8 +9,7 @@ from django.utils import translation
 from hotline.accounts.choices import Role
 from hotline.accounts.permissions import API_ROLES, PUBLIC_VIEWS, VIEW_ROLES, view_key
 from hotline.api import api
-from hotline.dispatch.models import Provider
-from hotline.tickets.models import Customer
+from hotline.directory.models import Customer, Provider
 
 pytestmark = pytest.mark.django_db
 

@@ -171,7 +171,7 @@ D6_URBAN = "Response limit in urban zones"
 # in hotline/dispatch/tests/test_d6_limits.py.
 @pytest.mark.parametrize("who", ["dispatcher"])
 def test_d6_provider_deadlines_at_zone_and_customer_scope(client, centre, now, who):
-    from hotline.tickets.models import Customer
+    from hotline.directory.models import Customer
 
     user = _bg(centre[who])
     first, second = Customer.objects.order_by("pk")[:2]

@@ -28,13 +28,14 @@ from hotline.audit.models import Event
 from hotline.calls.models import Call, Callback, CallReview, Offer, Transfer
 from hotline.calls.tests.conftest import MovingClock
 from hotline.core.scorecard import CRITERIA
+from hotline.directory.models import CustomerSite
 from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.services import chase_record, work_order_dispatch
 from hotline.dispatch.tests.conftest import make_ticket
 from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
 from hotline.tickets.choices import ComplaintState, TicketKind, TicketState
-from hotline.tickets.models import Complaint, CustomerSite
+from hotline.tickets.models import Complaint
 from hotline.workforce.models import LeaveRequest, Roster, Shift
 
 pytestmark = pytest.mark.django_db

@@ -35,7 +35,7 @@ from hotline.calls.services.routing import floor_route, withdraw_offer
 from hotline.core.agent_states import AgentEvent, AgentState
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
-from hotline.tickets.models import PHONE_KEY_DIGITS, phone_key
+from hotline.directory.models import PHONE_KEY_DIGITS, phone_key
 
 DEFAULT_PRIORITY = 5
 # The PBX ids of the calls Hotline places itself (callbacks): "hotline-<call id>".

@@ -10,8 +10,9 @@ from hotline.audit.models import Event
 from hotline.calls.choices import OfferOutcome, TransferOutcome
 from hotline.calls.models import AgentSession, Call, Callback, Offer, Transfer
 from hotline.calls.services.tick import floor_tick
+from hotline.directory.models import Customer
 from hotline.tickets.choices import TicketKind, TicketState
-from hotline.tickets.models import Customer, Ticket
+from hotline.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 

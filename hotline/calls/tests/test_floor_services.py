@@ -33,7 +33,7 @@ from hotline.calls.tests.conftest import SECOND, answered_call, pending_offer, s
 from hotline.core.agent_states import AgentEvent, AgentState
 from hotline.core.breaks import LeaveKind
 from hotline.core.refusal import PolicyRefusal
-from hotline.tickets.models import Customer, SlaContract
+from hotline.directory.models import Customer, SlaContract
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,9 @@ from django.db import transaction
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.services import event_append
+from hotline.directory.models import Provider
 from hotline.dispatch.events import DispatchEntity, ProviderAction
-from hotline.dispatch.models import DeskCheck, Provider
+from hotline.dispatch.models import DeskCheck
 from hotline.rulebook.selectors import centre_calendar
 
 DESK_CHECK_GAP = timedelta(minutes=30)

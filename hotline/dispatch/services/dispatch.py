@@ -12,9 +12,11 @@ from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.rulebook import Rulebook
 from hotline.deadlines.services import deadline_meet, deadline_set
-from hotline.dispatch.choices import Channel, WorkOrderState
+from hotline.directory.choices import Channel
+from hotline.directory.models import Provider
+from hotline.dispatch.choices import WorkOrderState
 from hotline.dispatch.events import DispatchEntity, WorkOrderAction
-from hotline.dispatch.models import Provider, WorkOrder
+from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.selectors import provider_loads
 from hotline.dispatch.services.common import notify_provider, ticket_copy
 from hotline.dispatch.services.repeat import pending_followup, second_dispatch_link

@@ -4,8 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from hotline.tickets.choices import TicketKind, TicketState, Zone
-from hotline.tickets.models import CustomerSite, FaultCategory, Ticket
+from hotline.directory.choices import Zone
+from hotline.directory.models import CustomerSite
+from hotline.tickets.choices import TicketKind, TicketState
+from hotline.tickets.models import FaultCategory, Ticket
 
 
 def sofia_site(zone: str = Zone.URBAN) -> CustomerSite:

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 
 from hotline.core.refusal import PolicyRefusal
-from hotline.dispatch.models import Provider, WorkOrder
+from hotline.directory.models import Provider
+from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.services import work_order_dispatch
 from hotline.dispatch.tests.conftest import make_ticket
 

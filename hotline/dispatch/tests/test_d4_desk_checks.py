@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from hotline.audit.models import Event
-from hotline.dispatch.models import DeskCheck, Provider
+from hotline.directory.models import Provider
+from hotline.dispatch.models import DeskCheck
 from hotline.dispatch.services.desk import DESK_CHECK_GAP
 from hotline.dispatch.tests.conftest import utc
 from hotline.rulebook.selectors import centre_calendar

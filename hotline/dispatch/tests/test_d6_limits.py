@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from hotline.core.rulebook import Scope
 from hotline.deadlines.services import deadlines_fire_due
+from hotline.directory.choices import Zone
 from hotline.dispatch.tests.conftest import make_ticket, sofia_site
 from hotline.rulebook.services import rule_value_set
-from hotline.tickets.choices import Zone
 
 pytestmark = pytest.mark.django_db
 SOFIA = ZoneInfo("Europe/Sofia")

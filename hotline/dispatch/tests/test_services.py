@@ -7,8 +7,10 @@ import pytest
 from hotline.audit.models import Event
 from hotline.core.refusal import PolicyRefusal
 from hotline.deadlines.models import Deadline
-from hotline.dispatch.choices import Channel, DelayReason, UrgeReason, WorkOrderState
-from hotline.dispatch.models import Provider, Region, Urge, WorkOrder, WorkOrderReport
+from hotline.directory.choices import Channel, Zone
+from hotline.directory.models import Provider, Region
+from hotline.dispatch.choices import DelayReason, UrgeReason, WorkOrderState
+from hotline.dispatch.models import Urge, WorkOrder, WorkOrderReport
 from hotline.dispatch.selectors import morning_leftovers
 from hotline.dispatch.services import (
     chase_record,
@@ -27,7 +29,7 @@ from hotline.dispatch.services import (
 )
 from hotline.dispatch.tests.conftest import make_ticket, sofia_site, utc
 from hotline.notices.models import Notice
-from hotline.tickets.choices import TicketState, Zone
+from hotline.tickets.choices import TicketState
 from hotline.tickets.models import Chase, Ticket
 
 pytestmark = pytest.mark.django_db

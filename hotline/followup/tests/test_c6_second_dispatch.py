@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from hotline.audit.models import Event
-from hotline.dispatch.models import Provider, WorkOrder
+from hotline.directory.models import Provider
+from hotline.dispatch.models import WorkOrder
 from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
 from hotline.followup.services import followups_plan

@@ -9,8 +9,9 @@ from hotline.core.followup import followup_selected, sample_point, sampling_boun
 from hotline.core.refusal import PolicyRefusal
 from hotline.deadlines.models import Deadline
 from hotline.deadlines.services import deadlines_fire_due
+from hotline.directory.models import Provider
 from hotline.dispatch.choices import WorkOrderState
-from hotline.dispatch.models import Provider, WorkOrder
+from hotline.dispatch.models import WorkOrder
 from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
 from hotline.followup.services import (

@@ -4,7 +4,7 @@ import pytest
 
 from conftest import screenshot
 from hotline.clock import now as clock_now
-from hotline.dispatch.models import Provider
+from hotline.directory.models import Provider
 from hotline.notices.choices import NoticeState
 from hotline.notices.services import notify
 

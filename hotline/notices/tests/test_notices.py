@@ -16,14 +16,13 @@ from django.db import transaction
 from hotline.audit.models import Event
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
+from hotline.directory.models import Customer, Provider
 from hotline.dispatch.choices import UrgeReason
-from hotline.dispatch.models import Provider
 from hotline.notices.channels import idempotency_key
 from hotline.notices.choices import NoticeChannel, NoticeState
 from hotline.notices.models import Notice
 from hotline.notices.outbox import notice_deliver
 from hotline.notices.services import notice_mark_logged, notify
-from hotline.tickets.models import Customer
 
 pytestmark = pytest.mark.django_db
 

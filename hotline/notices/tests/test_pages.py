@@ -5,11 +5,10 @@ from django.urls import reverse
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
-from hotline.dispatch.models import Provider
+from hotline.directory.models import Customer, Provider
 from hotline.notices.choices import NoticeState
 from hotline.notices.models import Notice
 from hotline.notices.services import notify
-from hotline.tickets.models import Customer
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,7 @@ import pytest
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.directory.models import Customer, CustomerSite
 from hotline.dispatch.choices import DelayReason
 from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.services import (
@@ -19,7 +20,6 @@ from hotline.dispatch.services import (
 from hotline.dispatch.tests.conftest import make_ticket
 from hotline.followup.models import FollowUp
 from hotline.followup.services import followup_record, followups_plan
-from hotline.tickets.models import Customer, CustomerSite
 
 PNG = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"

@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hotline.audit.models import Event
-from hotline.dispatch.models import Provider, WorkOrder
+from hotline.directory.models import CustomerSite, Provider
+from hotline.dispatch.models import WorkOrder
 from hotline.tickets.choices import TicketKind, TicketState
-from hotline.tickets.models import CustomerSite, FaultCategory, Ticket
+from hotline.tickets.models import FaultCategory, Ticket
 
 
 def utc(*args: int) -> datetime:

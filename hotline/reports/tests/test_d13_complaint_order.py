@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from hotline.dispatch.models import Provider, WorkOrder
+from hotline.directory.models import Provider
+from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.services import work_order_complete, work_order_dispatch, work_order_sign
 from hotline.dispatch.tests.conftest import make_ticket, utc
 from hotline.followup.models import FollowUp

@@ -6,6 +6,7 @@ import pytest
 from django.http import Http404
 
 from hotline.core.reportmath import BadReportParameter
+from hotline.directory.models import Customer
 from hotline.notices.models import Notice
 from hotline.reports.models import FaultAlert
 from hotline.reports.selectors import monthly_report
@@ -20,7 +21,7 @@ from hotline.reports.tests.conftest import (
     utc,
 )
 from hotline.tickets.choices import ComplaintState, TicketKind
-from hotline.tickets.models import Complaint, Customer, Ticket
+from hotline.tickets.models import Complaint, Ticket
 
 pytestmark = pytest.mark.django_db
 OCTOBER = date(2026, 10, 1)  # Sofia: 2026-09-30 21:00 UTC to 2026-10-31 22:00 UTC

@@ -14,8 +14,8 @@ from django.utils.translation import gettext
 
 from hotline.audit.models import Event
 from hotline.calls.models import Queue
+from hotline.directory.models import Customer
 from hotline.rulebook.models import RuleValue
-from hotline.tickets.models import Customer
 
 pytestmark = pytest.mark.django_db
 

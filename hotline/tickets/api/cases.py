@@ -13,6 +13,8 @@ from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
 from hotline.bounds import PathId, QueryId
 from hotline.calls.models import Call
+from hotline.directory import selectors as directory
+from hotline.directory.models import CustomerSite, Equipment
 from hotline.paging import PageNumber, page_of
 from hotline.tickets import selectors, services
 from hotline.tickets.api import router
@@ -38,14 +40,7 @@ from hotline.tickets.api.schemas import (
     WindowIn,
 )
 from hotline.tickets.choices import TicketKind
-from hotline.tickets.models import (
-    Complaint,
-    CustomerSite,
-    Equipment,
-    FaultCategory,
-    Incident,
-    Ticket,
-)
+from hotline.tickets.models import Complaint, FaultCategory, Incident, Ticket
 
 PAGE_SIZE = 50
 OUT_FIELDS = ("number", "customer", "owner", "address", "category", "special_approved")
@@ -128,7 +123,7 @@ def ticket_create(request: HttpRequest, body: TicketIn) -> Status[dict[str, Any]
     ticket = services.ticket_create(
         actor=user,
         now=clock.now(),
-        customer=selectors.customer_for(user, body.customer_id),
+        customer=directory.customer_for(user, body.customer_id),
         kind=body.kind,
         # Only the agent's own call links; anyone else's does not exist for them.
         call=Call.objects.get(pk=body.call_id, agent=user) if body.call_id else None,

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from hotline.accounts.views import signed_in
 from hotline.bounds import PathId, QueryId
+from hotline.directory import selectors as directory
 from hotline.paging import PageNumber, page_of
 from hotline.tickets import selectors
 from hotline.tickets.api import router
@@ -29,7 +30,7 @@ PAGE_SIZE = 50
     summary="Find a customer: name, e-mail, phone digits or account number",
 )
 def customers_search(request: HttpRequest, q: SearchText = "", page: PageNumber = 1) -> Any:
-    rows, has_next = page_of(selectors.customers_for(signed_in(request), q), page, PAGE_SIZE)
+    rows, has_next = page_of(directory.customers_for(signed_in(request), q), page, PAGE_SIZE)
     return {"page": page, "has_next": has_next, "customers": rows}
 
 
@@ -39,7 +40,7 @@ def customers_search(request: HttpRequest, q: SearchText = "", page: PageNumber 
     summary="A customer's sites (zone D6, region D3, business premises D1)",
 )
 def customer_sites(request: HttpRequest, customer_id: PathId, page: PageNumber = 1) -> Any:
-    found = selectors.sites_for(signed_in(request), customer_id)
+    found = directory.sites_for(signed_in(request), customer_id)
     rows, has_next = page_of(found, page, PAGE_SIZE)
     sites = [
         {
@@ -63,7 +64,7 @@ def customer_sites(request: HttpRequest, customer_id: PathId, page: PageNumber =
 def customer_equipment(
     request: HttpRequest, customer_id: PathId, site_id: QueryId = None, page: PageNumber = 1
 ) -> Any:
-    found = selectors.equipment_for(signed_in(request), customer_id, site_id)
+    found = directory.equipment_for(signed_in(request), customer_id, site_id)
     rows, has_next = page_of(found, page, PAGE_SIZE)
     return {"page": page, "has_next": has_next, "equipment": rows}
 

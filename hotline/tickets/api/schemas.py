@@ -9,17 +9,13 @@ from ninja import P, QueryEx, Schema
 from pydantic import Field, StringConstraints
 
 from hotline.bounds import Flag, Id, Moment
+from hotline.directory.choices import Zone
+from hotline.directory.selectors import SEARCH_LENGTH
 from hotline.tickets import limits
-from hotline.tickets.choices import (
-    IncidentKind,
-    ServiceOption,
-    TicketKind,
-    TicketState,
-    Zone,
-)
+from hotline.tickets.choices import IncidentKind, ServiceOption, TicketKind, TicketState
 from hotline.tickets.models import LATER_REASON_LENGTH
 
-SearchText = QueryEx[str, P(max_length=limits.SEARCH_LENGTH)]
+SearchText = QueryEx[str, P(max_length=SEARCH_LENGTH)]
 
 
 USERNAME_LENGTH = 150  # User.username

@@ -22,6 +22,7 @@ from hotline.core.cases import (
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.deadlines.services import deadline_set
+from hotline.directory.models import Customer, CustomerSite, Equipment, SlaContract
 from hotline.rulebook.selectors import current_rulebook
 from hotline.tickets import limits
 from hotline.tickets.choices import (
@@ -34,17 +35,7 @@ from hotline.tickets.choices import (
     TicketState,
 )
 from hotline.tickets.events import TicketAction, TicketsEntity
-from hotline.tickets.models import (
-    Complaint,
-    Customer,
-    CustomerSite,
-    Equipment,
-    EscalationRule,
-    FaultCategory,
-    Incident,
-    SlaContract,
-    Ticket,
-)
+from hotline.tickets.models import Complaint, EscalationRule, FaultCategory, Incident, Ticket
 from hotline.tickets.selectors import script_for
 from hotline.tickets.services.common import (
     EDITABLE_STATES,

@@ -13,11 +13,12 @@ from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.deadlines.services import deadline_cancel, deadline_meet, deadline_set
+from hotline.directory.models import CustomerSite
 from hotline.notices.services import notify
 from hotline.rulebook.selectors import current_rulebook
 from hotline.tickets.choices import ComplaintState, TicketKind, TicketState
 from hotline.tickets.events import TicketAction, TicketsEntity
-from hotline.tickets.models import Complaint, CustomerSite, Ticket
+from hotline.tickets.models import Complaint, Ticket
 from hotline.tickets.services.common import (
     alert_users,
     lock_ticket,

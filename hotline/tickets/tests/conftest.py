@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from hotline.calls.choices import CallState
 from hotline.calls.models import Call, Queue
+from hotline.directory.models import Customer
 from hotline.dispatch.tests.conftest import sofia_site
 from hotline.tickets.choices import TicketKind
-from hotline.tickets.models import Customer, FaultCategory, Ticket
+from hotline.tickets.models import FaultCategory, Ticket
 from hotline.tickets.services import ticket_create
 from hotline.tickets.tests.test_services_support import walked
 

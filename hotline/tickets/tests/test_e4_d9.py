@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 
 from hotline.audit.models import Event
+from hotline.directory.models import CustomerSite
 from hotline.dispatch.models import WorkOrder
 from hotline.tickets.choices import ComplaintState, TicketState
-from hotline.tickets.models import Complaint, CustomerSite, FaultCategory, Ticket
+from hotline.tickets.models import Complaint, FaultCategory, Ticket
 from hotline.tickets.tests.test_services_support import SYMPTOM, home_site, other_site, walked
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]

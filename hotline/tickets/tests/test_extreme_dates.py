@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.directory.models import Customer
 from hotline.dispatch.tests.conftest import make_ticket
 from hotline.tickets.choices import TicketState
-from hotline.tickets.models import Customer, Ticket
+from hotline.tickets.models import Ticket
 from hotline.tickets.tests.test_services_support import walked
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ E4 scripts: scoped as the pages are, paged like every list, bounded queries."""
 import pytest
 from django.urls import reverse
 
-from hotline.tickets.models import Customer, FaultCategory, Ticket
+from hotline.directory.models import Customer
+from hotline.tickets.models import FaultCategory, Ticket
 from hotline.tickets.tests.test_services_support import home_site, other_site, walked
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]

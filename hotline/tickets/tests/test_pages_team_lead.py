@@ -7,7 +7,7 @@ and helpers they share are in this folder's conftest."""
 import pytest
 from django.urls import reverse
 
-from hotline.dispatch.models import Region
+from hotline.directory.models import Region
 from hotline.tickets.choices import ComplaintState, IncidentState, TicketKind, TicketState
 from hotline.tickets.models import Ticket
 from hotline.tickets.services import (

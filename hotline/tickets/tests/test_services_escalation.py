@@ -9,7 +9,7 @@ from hotline.audit.models import Event
 from hotline.deadlines.choices import DeadlineState
 from hotline.deadlines.models import Deadline
 from hotline.deadlines.services import deadlines_fire_due
-from hotline.dispatch.models import Region
+from hotline.directory.models import Region
 from hotline.notices.models import Notice
 from hotline.tickets import selectors, services
 from hotline.tickets.choices import (

@@ -12,11 +12,12 @@ from hotline.audit.models import Event
 from hotline.deadlines.choices import DeadlineState
 from hotline.deadlines.models import Deadline
 from hotline.deadlines.services import deadlines_fire_due
-from hotline.dispatch.models import Provider
+from hotline.directory.choices import Zone
+from hotline.directory.models import Provider, SlaContract
 from hotline.notices.models import Notice
 from hotline.tickets import services
-from hotline.tickets.choices import TicketKind, TicketState, Zone
-from hotline.tickets.models import SlaContract, Ticket
+from hotline.tickets.choices import TicketKind, TicketState
+from hotline.tickets.models import Ticket
 from hotline.tickets.tests.test_services_support import (
     home_site,
     new_case,

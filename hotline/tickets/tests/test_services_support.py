@@ -7,9 +7,11 @@ import pytest
 
 from hotline.accounts.models import User
 from hotline.core.refusal import PolicyRefusal
+from hotline.directory.choices import Zone
+from hotline.directory.models import CustomerSite
 from hotline.tickets import services
-from hotline.tickets.choices import TicketKind, Zone
-from hotline.tickets.models import CustomerSite, FaultCategory, Ticket
+from hotline.tickets.choices import TicketKind
+from hotline.tickets.models import FaultCategory, Ticket
 
 SOFIA = ZoneInfo("Europe/Sofia")
 SYMPTOM = "Drum does not turn, error E21 on the display"

@@ -11,8 +11,10 @@ import pytest
 from django.urls import reverse
 
 from hotline.audit.models import Event
-from hotline.tickets.choices import TicketState, Zone
-from hotline.tickets.models import CustomerSite, Equipment, FaultCategory, SlaContract, Ticket
+from hotline.directory.choices import Zone
+from hotline.directory.models import CustomerSite, Equipment, SlaContract
+from hotline.tickets.choices import TicketState
+from hotline.tickets.models import FaultCategory, Ticket
 from hotline.tickets.tests.test_services_support import SYMPTOM, home_site, sofia, walked
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]

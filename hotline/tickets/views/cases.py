@@ -29,6 +29,8 @@ from hotline.accounts.views import signed_in
 from hotline.audit.models import Event
 from hotline.calls.models import Call
 from hotline.core.refusal import PolicyRefusal
+from hotline.directory.models import Customer
+from hotline.directory.selectors import customers_matching
 from hotline.dispatch.services import chase_record
 from hotline.tickets.choices import FIELD_KINDS, OPEN_TICKET_STATES, TicketKind, TicketState
 from hotline.tickets.events import TicketAction, TicketsEntity
@@ -44,13 +46,8 @@ from hotline.tickets.forms import (
     ResolutionForm,
     WindowForm,
 )
-from hotline.tickets.models import Customer, FaultCategory, Ticket
-from hotline.tickets.selectors import (
-    cases_to_link,
-    customers_for,
-    script_for,
-    ticket_quality,
-)
+from hotline.tickets.models import FaultCategory, Ticket
+from hotline.tickets.selectors import cases_to_link, script_for, ticket_quality
 from hotline.tickets.services import (
     complaint_escalate,
     complaint_settle,
@@ -168,10 +165,10 @@ def _customer(customer_id: str) -> Customer | None:
 
 
 def _customers_matching(me: User, search: CustomerSearchForm) -> list[Customer]:
-    """Name, e-mail, phone digits or account number: the one customer search (selectors)."""
-    if not search.is_valid() or not search.cleaned_data["q"].strip():
+    """Name, e-mail, phone digits or account number: the one customer search (directory)."""
+    if not search.is_valid():
         return []
-    return list(customers_for(me, search.cleaned_data["q"])[:CUSTOMER_MATCHES])
+    return customers_matching(me, search.cleaned_data["q"], CUSTOMER_MATCHES)
 
 
 def _script_preview(params: Any, open_cases: QuerySet[Ticket] | None) -> list[str]:

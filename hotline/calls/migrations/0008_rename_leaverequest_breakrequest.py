@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("calls", "0006_cti_delivery"),
+        ("calls", "0007_directory_fks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

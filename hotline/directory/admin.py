@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from hotline.tickets.models import Customer, CustomerSite, SlaContract
+from hotline.directory.models import Customer, CustomerSite, Provider, Region, SlaContract
 
 
 class SiteInline(admin.TabularInline[CustomerSite, Customer]):
@@ -18,3 +18,14 @@ class CustomerAdmin(admin.ModelAdmin[Customer]):
 @admin.register(SlaContract)
 class SlaContractAdmin(admin.ModelAdmin[SlaContract]):
     list_display = ("name", "customer", "order", "priority", "response_within", "resolution_within")
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin[Region]):
+    list_display = ("code", "name")
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin[Provider]):
+    list_display = ("name", "capacity", "channel", "language")
+    filter_horizontal = ("regions",)
