@@ -1,6 +1,6 @@
 """Translation of the core's messages at the edge, in the language of the request."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from django.utils import timezone
@@ -16,12 +16,20 @@ def translate(message: str, params: Mapping[str, object] | None = None) -> str:
     return template % dict(params) if params else template
 
 
+# The centre's time zone, the one pages show: the rulebook (a layer above, where the site's
+# calendar lives) registers where it comes from in its AppConfig.ready().
+_centre_zone: list[Callable[[], str]] = []
+
+
+def centre_zone_source(source: Callable[[], str]) -> None:
+    _centre_zone[:] = [source]
+
+
 def refusal_text(refusal: PolicyRefusal, zone: str | None = None) -> str:
     """The refusal in the reader's language, its times in `zone` (by default the centre's, the
     one pages show) and the language's formats: a refusal's params are often datetimes in UTC."""
-    from hotline.rulebook.selectors import centre_time_zone  # models: not at import time
-
-    with timezone.override(zone or centre_time_zone()):
+    default = _centre_zone[0]() if _centre_zone else "UTC"
+    with timezone.override(zone or default):
         params = {name: param_text(value) for name, value in refusal.params.items()}
         template = gettext(refusal.message)
         return template % params if params else template

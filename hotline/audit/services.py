@@ -4,7 +4,8 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from hotline.accounts.models import User
+from django.contrib.auth.base_user import AbstractBaseUser
+
 from hotline.audit.live import announce
 from hotline.audit.models import Event
 from hotline.core.refusal import check_rule_id
@@ -16,7 +17,7 @@ _batch: ContextVar[list[Event] | None] = ContextVar("audit_batch", default=None)
 
 def event_append(
     *,
-    actor: User | None,
+    actor: AbstractBaseUser | None,
     now: datetime,
     entity: str,
     entity_id: object,
@@ -31,7 +32,7 @@ def event_append(
     Inside `batched_events()` the event is written when the batch ends (it has no id before)."""
     event = Event(
         at=require_aware(now),
-        actor=actor,
+        actor_id=actor.pk if actor is not None else None,
         actor_label=actor.get_username() if actor else "system",
         entity=entity,
         entity_id=str(entity_id),

@@ -11,3 +11,10 @@ class CallsConfig(AppConfig):
 
         # The PBX pushes ride on the floor's events (the audit app sits below and can't import us).
         on_event_written("calls.", cti_push)
+
+        from hotline.calls.models import Queue
+        from hotline.core.rulebook import Scope
+        from hotline.rulebook.scopes import ScopeModel, scope_model
+
+        # A rulebook number may be set per queue (by its code); the rulebook sits below us.
+        scope_model(Scope.QUEUE, ScopeModel(Queue, "code", "name", ("code", "name"), ("code",)))

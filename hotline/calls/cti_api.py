@@ -27,6 +27,7 @@ from hotline.calls.api import CallbackOut, CallOut, _call
 from hotline.calls.choices import CallState, OfferOutcome
 from hotline.calls.conflicts import CallConflict
 from hotline.calls.models import Call, Callback, Offer, Queue
+from hotline.calls.screen_pop import open_cases
 from hotline.calls.services.calls import OWN_CALL_ID_PREFIX, call_arrive
 from hotline.calls.services.cti import (
     cti_call_abandon,
@@ -37,7 +38,6 @@ from hotline.calls.services.cti import (
 from hotline.core.i18n import gettext_noop
 from hotline.core.routing import WaitingWork, WorkKind, position_in_queue
 from hotline.rulebook.selectors import centre_time_zone
-from hotline.tickets.selectors import open_cases_of
 
 cti = Router(tags=["CTI (PBX)"])
 
@@ -195,8 +195,8 @@ def _open_cases(call: Call) -> list[OpenCaseOut]:
     if call.customer is None:
         return []
     return [
-        OpenCaseOut(id=case.pk, number=case.number, state=case.state, summary=case.symptom[:200])
-        for case in open_cases_of(call.customer)[:SCREEN_POP_CASES]
+        OpenCaseOut(id=case.id, number=case.number, state=case.state, summary=case.summary)
+        for case in open_cases(call.customer, SCREEN_POP_CASES)
     ]
 
 

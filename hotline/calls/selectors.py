@@ -4,6 +4,7 @@ and who may read which call quality reviews (B11)."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
@@ -44,7 +45,6 @@ from hotline.core.kpi import FloorKpis
 from hotline.core.scorecard import average_score
 from hotline.paging import page_of
 from hotline.rulebook.selectors import current_rulebook
-from hotline.tickets.models import Ticket
 
 __all__ = ["SERVICE_LEVEL_THRESHOLD", "SHORT_ABANDON", "call_records", "team_kpis"]
 
@@ -301,7 +301,7 @@ class ReviewFacts:
     talk: timedelta | None
     max_talk: timedelta  # A1, for the call's queue
     transfers: list[Transfer]  # asked during the call, with their outcome (A4)
-    tickets: list[Ticket]  # cases opened from the call (E2, E4)
+    tickets: list[Any]  # cases opened from the call (E2, E4): the cases app's rows, linked to it
 
     @property
     def over_limit(self) -> bool:

@@ -4,16 +4,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
-
-from hotline.accounts.models import Team
-from hotline.calls.models import Queue
 from hotline.core.calendar import BusinessCalendar
 from hotline.core.rulebook import SETTINGS, Override, Rulebook, Scope, Setting, Value, setting
 from hotline.directory.choices import Zone
-from hotline.directory.models import Customer
 from hotline.formatting import setting_text
 from hotline.rulebook.models import Calendar, RuleValue
+from hotline.rulebook.scopes import registered_scopes, scope_model_of
 
 
 def current_rulebook() -> Rulebook:
@@ -92,18 +88,12 @@ def scope_choices(scope: Scope, search: str = "", limit: int = 50) -> list[Scope
     if scope is Scope.ZONE:
         zones = [ScopeChoice(scope, z.value, z.value, str(z.label)) for z in Zone]
         return [z for z in zones if text.lower() in z.name][:limit]
-    if scope is Scope.TEAM:
-        teams = Team.objects.filter(name__icontains=text).order_by("name")[:limit]
-        return [ScopeChoice(scope, t.name, str(t.pk), t.name) for t in teams]
-    if scope is Scope.QUEUE:
-        queues = Queue.objects.filter(Q(code__icontains=text) | Q(name__icontains=text))
+    if scope in registered_scopes():
+        spec = scope_model_of(scope)
         return [
-            ScopeChoice(scope, q.code, str(q.pk), q.name) for q in queues.order_by("code")[:limit]
+            ScopeChoice(scope, spec.name_of(row), str(row.pk), str(getattr(row, spec.label_field)))
+            for row in spec.matching(text)[:limit]
         ]
-    if scope is Scope.CUSTOMER:
-        by_id = Q(pk=int(text)) if text.isdigit() and len(text) < 10 else Q(pk__in=[])
-        customers = Customer.objects.filter(by_id | Q(name__icontains=text)).order_by("name", "pk")
-        return [ScopeChoice(scope, str(c.pk), str(c.pk), c.name) for c in customers[:limit]]
     return [ScopeChoice(scope, "", "", "")]
 
 
@@ -113,13 +103,10 @@ def scope_labels(rows: Iterable[RuleValue]) -> dict[tuple[str, str], str]:
     for row in rows:
         wanted.setdefault(row.scope, set()).add(row.scope_ref)
     names = {(Scope.ZONE.value, ref): ref for ref in wanted.get(Scope.ZONE, ())}
-    for scope, model, column in (
-        (Scope.TEAM, Team, "name"),
-        (Scope.QUEUE, Queue, "code"),
-        (Scope.CUSTOMER, Customer, "pk"),
-    ):
+    for scope, spec in registered_scopes().items():
         refs = [int(ref) for ref in wanted.get(scope, ()) if ref.isdigit()]
-        for pk, name in model._default_manager.filter(pk__in=refs).values_list("pk", column):
+        column = spec.name_field or "pk"  # the team's name, the queue's code, the customer's id
+        for pk, name in spec.model._default_manager.filter(pk__in=refs).values_list("pk", column):
             names[(scope.value, str(pk))] = str(name)
     return names
 

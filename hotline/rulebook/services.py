@@ -4,26 +4,18 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 
 from hotline.accounts.choices import Role
-from hotline.accounts.models import Team, User
+from hotline.accounts.models import User
 from hotline.audit.services import event_append
-from hotline.calls.models import Queue
 from hotline.core.i18n import gettext_noop
 from hotline.core.rulebook import Override, Rulebook, Scope, SettingError, setting
 from hotline.directory.choices import Zone
-from hotline.directory.models import Customer
 from hotline.rulebook.events import RulebookEntity, SettingAction
 from hotline.rulebook.models import RuleValue
+from hotline.rulebook.scopes import scope_model_of
 from hotline.rulebook.selectors import as_overrides, current_rulebook
-
-SCOPE_MODELS: dict[Scope, type[Model]] = {
-    Scope.TEAM: Team,
-    Scope.QUEUE: Queue,
-    Scope.CUSTOMER: Customer,
-}
 
 
 def _require_admin(actor: User) -> None:
@@ -57,10 +49,7 @@ def scope_ref_of(scope: Scope, named: str) -> str | None:
     customer (by id); None if there is no such one."""
     if scope is Scope.ZONE:
         return named.lower() if named.lower() in Zone.values else None
-    by_id = Q(pk=int(named)) if named.isdigit() and len(named) < 10 else Q(pk__in=[])
-    by_name = {Scope.TEAM: Q(name__iexact=named), Scope.QUEUE: Q(code__iexact=named)}
-    model = SCOPE_MODELS[scope]  # customers have no name of their own: by id only
-    rows = model._default_manager.filter(by_id | by_name.get(scope, Q(pk__in=[])))
+    rows = scope_model_of(scope).named(named)  # customers have no name of their own: by id
     # An id wins over a name that looks like one (a team called "7").
     found = sorted(rows.values_list("pk", flat=True), key=lambda pk: str(pk) != named)
     return str(found[0]) if found else None

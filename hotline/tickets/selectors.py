@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.accounts.permissions import SEE_EVERY_CASE
+from hotline.calls.screen_pop import OpenCase
 from hotline.core.cases import MissingFact, TicketFacts, quality_check
 from hotline.core.i18n import gettext_noop
 from hotline.directory.models import Customer
@@ -184,3 +185,11 @@ def incidents_for(user: User) -> QuerySet[Incident]:
         .select_related("ticket__customer", "ticket__owner", "decided_by")
         .order_by("-reported_at", "-id")
     )
+
+
+def screen_pop_cases(customer: Customer, limit: int) -> list[OpenCase]:
+    """E4: the caller's open cases for the floor's screen pop (the PBX's call state)."""
+    return [
+        OpenCase(id=case.pk, number=case.number, state=case.state, summary=case.symptom[:200])
+        for case in open_cases_of(customer)[:limit]
+    ]
