@@ -12,9 +12,6 @@ from enum import StrEnum
 class TicketsEntity(StrEnum):
     TICKET = "tickets.ticket"
     CUSTOMER = "tickets.customer"
-    # Read by the case page's history with the ticket's own events; nothing writes them today.
-    COMPLAINT = "tickets.complaint"
-    INCIDENT = "tickets.incident"
 
 
 class TicketAction(StrEnum):

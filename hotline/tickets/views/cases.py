@@ -334,14 +334,8 @@ ACTION_LABELS: dict[str, "StrOrPromise"] = {
 
 
 def _history(ticket: Ticket) -> QuerySet[Event]:
+    """The case's events: its complaint's and incident's steps are written on the case too."""
     about = Q(entity=TicketsEntity.TICKET, entity_id=str(ticket.pk))
-    for related, entity in (
-        ("complaint", TicketsEntity.COMPLAINT),
-        ("incident", TicketsEntity.INCIDENT),
-    ):
-        found = getattr(ticket, related, None)
-        if found is not None:
-            about |= Q(entity=entity, entity_id=str(found.pk))
     return Event.objects.filter(about).order_by("at", "id")
 
 
