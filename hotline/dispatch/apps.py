@@ -8,3 +8,17 @@ class DispatchConfig(AppConfig):
     def ready(self) -> None:
         # Registers the D4/D5/D6/B7/D8 handlers with the deadline worker.
         from hotline.dispatch import deadlines  # noqa: F401
+        from hotline.dispatch.selectors import provider_loads
+        from hotline.dispatch.services import chase_record
+        from hotline.tickets.services.window import provider_loads_source
+        from hotline.tickets.views.cases import case_action
+
+        # Tickets sit below us: A5 counts our open orders against the providers' capacity, and
+        # the ticket page's "customer chased" button (D8) urges the provider's open order.
+        provider_loads_source(provider_loads)
+        case_action(
+            "chase",
+            lambda me, now, ticket, form: chase_record(
+                actor=me, now=now, ticket=ticket, note=form.cleaned_data["note"]
+            ),
+        )

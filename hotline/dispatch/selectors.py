@@ -5,6 +5,7 @@ next: no COUNT(*)), plus the providers' loads in two small queries: the number o
 not grow with the page size.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,8 +23,6 @@ from hotline.core.refusal import PolicyRefusal
 from hotline.directory.choices import Zone
 from hotline.directory.models import Provider
 from hotline.dispatch.models import OPEN_STATE_VALUES, UNSIGNED_STATE_VALUES, DeskCheck, WorkOrder
-from hotline.followup.choices import FollowUpState
-from hotline.followup.models import FollowUp
 from hotline.paging import page_of
 from hotline.rulebook.selectors import centre_calendar, centre_time_zone, current_rulebook
 from hotline.tickets.choices import TicketState
@@ -44,6 +43,20 @@ class RepeatOf:
     followup_number: str
     score: int | None
     reason: str
+
+
+# D12: which tickets wait for a repeat visit is follow-up's knowledge, an app above dispatch: it
+# registers its source in its AppConfig.ready(), so dispatch imports none of it. Without one
+# (follow-up not installed) the board shows no repeat visits.
+RepeatSource = Callable[[list[int]], dict[int, RepeatOf]]
+_repeat_sources: list[RepeatSource] = []
+
+
+def repeat_visits_source(source: RepeatSource) -> None:
+    """Let `source` tell the board which of the given ticket ids wait for a second dispatch
+    (D12), and after which order and follow-up, in one query for the whole page."""
+    if source not in _repeat_sources:
+        _repeat_sources.append(source)
 
 
 @dataclass
@@ -115,22 +128,18 @@ def dispatch_board(user: User, tab: str = "to_dispatch", page: int = 1, *, now: 
     by_region = _region_providers()
     by_id = {load.provider_id: load for load in loads}
     board_rows = [_board_row(t, by_region, by_id) for t in found]
-    repeats = waiting_second_dispatches([t.pk for t in found])
+    repeats = _repeat_visits([t.pk for t in found])
     for row in board_rows:
         row.repeat_of = repeats.get(row.ticket.pk)
     return Board(tab, page, has_next, board_rows, loads, zone, checks)
 
 
-def waiting_second_dispatches(ticket_ids: list[int]) -> dict[int, RepeatOf]:
-    """D12: which of these tickets wait for the second dispatch an unresolved follow-up asked
-    for (their region's providers were full then), in one query."""
-    waiting = FollowUp.objects.filter(
-        ticket_id__in=ticket_ids, state=FollowUpState.UNRESOLVED, second_dispatch__isnull=True
-    ).values_list("ticket_id", "pk", "work_order_id", "score", "reason")
-    return {
-        ticket_id: RepeatOf(WorkOrder(pk=order_id).number, FollowUp(pk=pk).number, score, reason)
-        for ticket_id, pk, order_id, score, reason in waiting
-    }
+def _repeat_visits(ticket_ids: list[int]) -> dict[int, RepeatOf]:
+    """D12: which of these tickets wait for a second dispatch, as the registered sources say."""
+    found: dict[int, RepeatOf] = {}
+    for source in _repeat_sources:
+        found |= source(ticket_ids)
+    return found
 
 
 def desk_checks_today(now: datetime, zone: ZoneInfo, loads: list[ProviderLoad]) -> list[DeskChecks]:

@@ -7,4 +7,12 @@ class FollowupConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the D12 overdue handler with the deadline worker.
+        from hotline.dispatch.selectors import repeat_visits_source
+        from hotline.dispatch.services.dispatch import on_order_dispatched
         from hotline.followup import deadlines  # noqa: F401
+        from hotline.followup.repeat import link_second_dispatch, waiting_second_dispatches
+
+        # D12: dispatch sits below us; it links a repeat visit and shows the waiting ones on its
+        # board through these hooks.
+        on_order_dispatched(link_second_dispatch)
+        repeat_visits_source(waiting_second_dispatches)

@@ -12,7 +12,6 @@ from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.dispatch.choices import OPEN_ORDER_STATES
 from hotline.dispatch.models import OPEN_STATE_VALUES, WorkOrder
-from hotline.dispatch.selectors import provider_loads as provider_loads  # tickets use it (A5)
 from hotline.notices.services import notify
 from hotline.tickets.models import Ticket
 

@@ -1,5 +1,6 @@
 """D3 / E1 / D4 / D6: a dispatcher turns a ticket into a work order for a provider."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -19,10 +20,23 @@ from hotline.dispatch.events import DispatchEntity, WorkOrderAction
 from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.selectors import provider_loads
 from hotline.dispatch.services.common import notify_provider, ticket_copy
-from hotline.dispatch.services.repeat import pending_followup, second_dispatch_link
 from hotline.rulebook.selectors import centre_calendar, current_rulebook
 from hotline.tickets.choices import FIELD_KINDS, TicketState
 from hotline.tickets.models import Ticket
+
+# D12: a new order may be the repeat visit an unresolved follow-up asked for; follow-up, an app
+# above dispatch, registers here in its AppConfig.ready() to link it, so dispatch imports none
+# of it. Without a listener an order is just an order.
+DispatchListener = Callable[[User, datetime, WorkOrder], None]
+_dispatch_listeners: list[DispatchListener] = []
+
+
+def on_order_dispatched(listener: DispatchListener) -> None:
+    """Call `listener(actor, now, order)` with every new work order, inside the transaction
+    that creates it with its ticket locked (what it writes lands with the order, or not at all),
+    before the order's clocks start and the provider is told."""
+    if listener not in _dispatch_listeners:
+        _dispatch_listeners.append(listener)
 
 
 def work_order_dispatch(
@@ -47,9 +61,8 @@ def work_order_dispatch(
         locked = Provider.objects.select_for_update().get(pk=chosen_id)
         check_provider(provider_loads([locked.pk])[0], region_ids)
         order = _create_order(actor, now, ticket, locked, channel or locked.channel)
-        followup = pending_followup(ticket)
-        if followup is not None:  # D12: the repeat visit an unresolved follow-up asked for
-            second_dispatch_link(actor=actor, now=now, order=order, followup=followup)
+        for listener in _dispatch_listeners:  # D12: follow-up links a repeat visit
+            listener(actor, now, order)
         _start_clocks(now, order)
     return order
 

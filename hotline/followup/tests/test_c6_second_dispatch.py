@@ -164,3 +164,27 @@ def test_c6_page_too_long_reason_is_422_kept_as_typed_and_changes_nothing(
     assert typed.strip() in answer.content.decode()
     followup.refresh_from_db()
     assert (followup.state, followup.score) == (FollowUpState.TAKEN, None)
+
+
+def test_d12_without_the_follow_up_hooks_dispatch_sends_a_plain_order(
+    api, centre, clock, followup, monkeypatch
+):
+    """Dispatch imports nothing of follow-up (issue 16): with the hooks it registers emptied, the
+    board shows no repeat visit and the order goes out unlinked, the follow-up still waiting."""
+    region_providers = _region_full(followup)
+    body = {"score": 1, "reason": "Still leaking", "resolved": False}
+    assert api("agent2", "post", f"/followups/{followup.pk}/record", body).status_code == 200
+    monkeypatch.setattr("hotline.dispatch.services.dispatch._dispatch_listeners", [])
+    monkeypatch.setattr("hotline.dispatch.selectors._repeat_sources", [])
+    board = api("dispatcher", "get", "/dispatch/board").json()
+    row = next(r for r in board["tickets"] if r["ticket_id"] == followup.ticket_id)
+    assert (row["second_dispatch_of"], row["followup_reason"]) == (None, None)
+    Provider.objects.filter(pk=region_providers[0].pk).update(capacity=5)
+    clock["now"] = DUE + timedelta(hours=1)
+    sent = api("dispatcher", "post", "/dispatch/orders", {"ticket_id": followup.ticket_id})
+    assert sent.status_code == 201, sent.content
+    assert WorkOrder.objects.get(pk=sent.json()["id"]).second_dispatch_of_id is None
+    assert "repeat_of" not in sent.json()["ticket_copy"]
+    assert not Event.objects.filter(action="second_dispatch").exists()
+    followup.refresh_from_db()
+    assert (followup.state, followup.second_dispatch_id) == (FollowUpState.UNRESOLVED, None)

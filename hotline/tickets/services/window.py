@@ -5,6 +5,7 @@ when the agent records that the customer chose that later date, and why (D6); co
 window recounts the promises, so a typo's year-long wait does not outlive the typo.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from hotline.core.cases import (
     WINDOW_LONGEST,
     WINDOW_OUT_OF_BOUNDS,
     WINDOW_PAST_TOLERANCE,
+    ProviderLoad,
     check_appointment,
     window_in_bounds,
 )
@@ -28,7 +30,7 @@ from hotline.core.i18n import gettext_noop
 from hotline.core.refusal import PolicyRefusal
 from hotline.core.rulebook import Rulebook
 from hotline.core.timeutil import as_utc
-from hotline.dispatch.services.common import provider_loads
+from hotline.directory.models import Provider
 from hotline.formatting import duration_text
 from hotline.rulebook.selectors import current_rulebook
 from hotline.tickets.choices import FIELD_KINDS
@@ -41,6 +43,25 @@ from hotline.tickets.services.common import (
     void_read_back,
 )
 from hotline.tickets.services.promises import d1_booking_of, promises_for, set_promises
+
+# A5: a provider's load is its open work orders, which dispatch (an app above tickets) counts: it
+# registers its count here in its AppConfig.ready(), so tickets import none of it. Without one
+# no order is open anywhere, and a provider has room when it has any capacity at all.
+ProviderLoads = Callable[[list[int]], list[ProviderLoad]]
+_provider_loads: list[ProviderLoads] = []
+
+
+def provider_loads_source(source: ProviderLoads) -> None:
+    """Let `source` give the loads (open orders against capacity) of the given providers, for
+    A5: a visit window is promised only while a provider of the region has room."""
+    if source not in _provider_loads:
+        _provider_loads.append(source)
+
+
+def _region_has_room(provider_ids: list[int]) -> bool:
+    if not _provider_loads:
+        return Provider.objects.filter(pk__in=provider_ids, capacity__gt=0).exists()
+    return any(load.has_room for source in _provider_loads for load in source(provider_ids))
 
 
 def check_window_input(start: datetime, end: datetime, now: datetime) -> None:
@@ -111,7 +132,7 @@ def ticket_set_window(
             response_due=limit,
             customer_chose_later=later,
             on_site_covered=contract.on_site if contract else True,
-            provider_has_capacity=any(load.has_room for load in provider_loads(region_ids)),
+            provider_has_capacity=_region_has_room(region_ids),
         )
         old = _window_facts(ticket)
         ticket.window_start, ticket.window_end = as_utc(start), as_utc(end)

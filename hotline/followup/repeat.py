@@ -3,6 +3,10 @@
 Whoever sends it (the follow-up's record at once, or the dispatcher from the board when the
 region's providers were full then), the order is linked here: E1, the technician knows only
 what the order says, so it says why they go back.
+
+Dispatch sits below follow-up and imports none of it: the links are made through its hooks,
+filled in ``FollowupConfig.ready()`` (a new order is offered to ``link_second_dispatch`` in the
+dispatch's transaction; the board asks ``waiting_second_dispatches`` which tickets wait).
 """
 
 from datetime import datetime
@@ -12,10 +16,31 @@ from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.dispatch.events import DispatchEntity, WorkOrderAction
 from hotline.dispatch.models import WorkOrder
+from hotline.dispatch.selectors import RepeatOf
 from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
 from hotline.notices.services import notify
 from hotline.tickets.models import Ticket
+
+
+def link_second_dispatch(actor: User, now: datetime, order: WorkOrder) -> None:
+    """D12: a new order for a ticket whose follow-up found the visit unresolved is the repeat
+    visit it asked for: linked to the first (called by dispatch with the ticket locked)."""
+    followup = pending_followup(order.ticket)
+    if followup is not None:
+        second_dispatch_link(actor=actor, now=now, order=order, followup=followup)
+
+
+def waiting_second_dispatches(ticket_ids: list[int]) -> dict[int, RepeatOf]:
+    """D12: which of these tickets wait for the second dispatch an unresolved follow-up asked
+    for (their region's providers were full then), in one query."""
+    waiting = FollowUp.objects.filter(
+        ticket_id__in=ticket_ids, state=FollowUpState.UNRESOLVED, second_dispatch__isnull=True
+    ).values_list("ticket_id", "pk", "work_order_id", "score", "reason")
+    return {
+        ticket_id: RepeatOf(WorkOrder(pk=order_id).number, FollowUp(pk=pk).number, score, reason)
+        for ticket_id, pk, order_id, score, reason in waiting
+    }
 
 
 def pending_followup(ticket: Ticket) -> FollowUp | None:
