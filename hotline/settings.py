@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "hotline.workforce",
     "hotline.reports",
     "hotline.portal",
+    "hotline.home",  # the home pages: on top, they read every app
 ]
 
 MIDDLEWARE = [

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from hotline.accounts.views import home
 from hotline.api import api
+from hotline.home.views import home
 
 admin.site.site_header = "Hotline"
 admin.site.site_title = "Hotline"

@@ -16,7 +16,7 @@ from hotline import clock
 from hotline.accounts.choices import Role
 from hotline.accounts.forms import NoticePasswordResetForm, ThrottledAuthenticationForm
 from hotline.accounts.models import User
-from hotline.accounts.selectors import home_context, tokens_visible_to
+from hotline.accounts.selectors import tokens_visible_to
 from hotline.accounts.services import api_token_revoke, password_changed, user_language_set
 from hotline.accounts.signin import reset_allowed, signin_succeeded
 
@@ -25,11 +25,6 @@ def signed_in(request: HttpRequest) -> User:
     """The user of a page behind RoleAccessMiddleware, which lets no anonymous request through."""
     assert isinstance(request.user, User)
     return request.user
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    user = signed_in(request)
-    return render(request, f"accounts/home_{user.role}.html", home_context(user))
 
 
 def profile(request: HttpRequest) -> HttpResponse:

@@ -9,7 +9,6 @@ from django.utils import translation
 from hotline.accounts.choices import Role
 from hotline.accounts.permissions import API_ROLES, PUBLIC_VIEWS, VIEW_ROLES, view_key
 from hotline.api import api
-from hotline.directory.models import Customer, Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -272,21 +271,3 @@ def test_api_without_credentials_is_refused(client, centre, operation, method, p
 
 def _json(body: object) -> str:
     return json.dumps(body) if body is not None else ""
-
-
-def test_customer_home_shows_only_their_own_account(client, centre):
-    me = centre["customer1"]
-    client.force_login(me)
-    page = client.get(reverse("home")).content.decode()
-    assert me.customer.name in page
-    for other in Customer.objects.exclude(pk=me.customer_id):
-        assert other.name not in page
-
-
-def test_provider_home_shows_only_its_own_provider(client, centre):
-    me = centre["provider1"]
-    client.force_login(me)
-    page = client.get(reverse("home")).content.decode()
-    assert me.provider.name in page
-    for other in Provider.objects.exclude(pk=me.provider_id):
-        assert other.name not in page

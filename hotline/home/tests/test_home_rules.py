@@ -130,7 +130,7 @@ def _shown(key: str, raw: str, user) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_home_lists_every_rule_with_a_value_to_try():
-    from hotline.accounts.selectors import AGENT_RULES
+    from hotline.home.selectors import AGENT_RULES
 
     assert set(AGENT_RULES) == set(OTHER_VALUE)
 
