@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
@@ -29,6 +29,12 @@ from hotline.calls.services.floor import (
     locked_session,
     move_agent,
     move_agent_if,
+)
+from hotline.calls.services.floor_sql import (
+    CALLER_SQL,
+    END_WRAP_UPS_SQL,
+    WITHDRAW_TRANSFERS_SQL,
+    db_time,
     sql_rows,
 )
 from hotline.calls.services.routing import floor_route, withdraw_offer
@@ -48,19 +54,6 @@ ENDED_CALL_STATES = (CallState.WRAP_UP, CallState.ENDED)
 class Caller:
     customer_id: int | None  # the screen pop's customer, if the number names exactly one
     priority: int  # B9: from the customer's SLA contract, or the default contract's
-
-
-# One query on every arriving call: the customers with the caller's number (two are enough to
-# know it is not one) with their own contract's priority, then the default contract's.
-_CALLER_SQL = """
-    SELECT matches.id, (SELECT s.priority FROM tickets_slacontract s
-                         WHERE s.customer_id = matches.id ORDER BY s."order" LIMIT 1)
-      FROM (SELECT c.id FROM tickets_customer c
-             WHERE c.phone_key IN (%(key)s, %(other_key)s) LIMIT 2) matches
-    UNION ALL
-    SELECT NULL, (SELECT s.priority FROM tickets_slacontract s
-                   WHERE s.customer_id IS NULL ORDER BY s."order" LIMIT 1)
-"""
 
 
 def caller_keys(number: str) -> tuple[str | None, str | None]:
@@ -85,7 +78,7 @@ def caller_keys(number: str) -> tuple[str | None, str | None]:
 def identify_caller(number: str) -> Caller:
     """Who calls (screen pop) and how urgently they are served (B9), from their number."""
     key, other_key = caller_keys(number)
-    rows = sql_rows(_CALLER_SQL, key=key, other_key=other_key)
+    rows = sql_rows(CALLER_SQL, key=key, other_key=other_key)
     customers = [(pk, own) for pk, own in rows if pk is not None]
     default = next(priority for pk, priority in rows if pk is None)  # always the one row
     customer_id, own = customers[0] if len(customers) == 1 else (None, None)
@@ -303,8 +296,7 @@ def agent_wrap_up_end(*, actor: User | None, now: datetime, agent: User) -> Agen
 def _end_wrap_ups(agent_id: int) -> list[int]:
     """The agent's calls in wrap-up are ended; their ids, from the same statement."""
     rows = sql_rows(
-        "UPDATE calls_call SET state = %(ended)s"
-        " WHERE agent_id = %(agent)s AND state = %(wrap_up)s RETURNING id",
+        END_WRAP_UPS_SQL,
         ended=CallState.ENDED.value,
         agent=agent_id,
         wrap_up=CallState.WRAP_UP.value,
@@ -354,10 +346,9 @@ def withdraw_transfers(call: Call, *, actor: User | None, now: datetime, why: st
     colleague is ready again in their place in line, and the event says why. True if one was.
     One statement when there is none (the call's end is on the floor's hot path)."""
     rows = sql_rows(
-        "UPDATE calls_transfer SET outcome = %(withdrawn)s, decided_at = %(now)s"
-        " WHERE call_id = %(call)s AND outcome = %(pending)s RETURNING to_agent_id",
+        WITHDRAW_TRANSFERS_SQL,
         withdrawn=TransferOutcome.WITHDRAWN.value,
-        now=connection.ops.adapt_datetimefield_value(now),
+        now=db_time(now),
         call=call.pk,
         pending=TransferOutcome.PENDING.value,
     )

@@ -3,84 +3,62 @@
 A callback is due from the start of its window until its end, never after (B8: the worker
 marks one nobody dialled in time as missed)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from hotline.audit.services import batched_events, event_append
 from hotline.calls.choices import CallbackState, CallState, OfferOutcome
 from hotline.calls.events import AGENT, OFFER, CallAction, CallbackAction, CallsEntity
 from hotline.calls.models import Call, Callback, Offer
-from hotline.calls.services.floor import lock_team, move_agent_if, sql_rows
+from hotline.calls.services.floor import lock_team, move_agent_if
+from hotline.calls.services.floor_sql import (
+    READY_AGENTS_SQL,
+    WAITING_WORK_SQL,
+    aware,
+    db_time,
+    duration,
+    sql_rows,
+)
 from hotline.core.agent_states import AgentEvent, AgentState
 from hotline.core.routing import AgentSlot, RoutingDecision, WaitingWork, WorkKind, route
-
-# The two reads of every routing decision, in SQL: Django took longer to compile them (as a
-# UNION and a join over the agents' queues) than PostgreSQL took to run them, 2.4 ms of an
-# 11 ms decision. Plain SQL that SQLite and PostgreSQL both speak.
-_WAITING_WORK_SQL = """
-    SELECT c.id, %(call)s, c.queue_id, c.priority, c.arrived_at, q.offer_ring_time
-      FROM calls_call c JOIN calls_queue q ON q.id = c.queue_id
-     WHERE q.team_id = %(team)s AND c.state = %(waiting)s
-    UNION ALL
-    SELECT b.id, %(callback)s, b.queue_id, b.priority, b.window_start, q.offer_ring_time
-      FROM calls_callback b JOIN calls_queue q ON q.id = b.queue_id
-     WHERE q.team_id = %(team)s AND b.state = %(scheduled)s AND b.window_start <= %(now)s
-       AND b.window_end > %(now)s
-"""
-_READY_AGENTS_SQL = """
-    SELECT s.agent_id, s.ready_since, served.queue_id
-      FROM calls_agentsession s
-      JOIN calls_agentsession_queues served ON served.agentsession_id = s.id
-     WHERE s.team_id = %(team)s AND s.state = %(ready)s AND served.queue_id IN ({queues})
-"""
 
 
 def _waiting_work(team_id: int, now: datetime) -> tuple[list[WaitingWork], dict[int, timedelta]]:
     """The team's waiting calls and due callbacks, with their queues' ring times (for the
     offers), in one query."""
     rows = sql_rows(
-        _WAITING_WORK_SQL,
+        WAITING_WORK_SQL,
         team=team_id,
         call=WorkKind.CALL.value,
         waiting=CallState.WAITING.value,
         callback=WorkKind.CALLBACK.value,
         scheduled=CallbackState.SCHEDULED.value,
-        now=connection.ops.adapt_datetimefield_value(now),
+        now=db_time(now),
     )
     work, ring_times = [], {}
     for pk, kind, queue_id, priority, since, ring_time in rows:
-        work.append(WaitingWork(pk, WorkKind(kind), queue_id, priority, _aware(since)))
-        ring_times[queue_id] = _duration(ring_time)
+        work.append(WaitingWork(pk, WorkKind(kind), queue_id, priority, aware(since)))
+        ring_times[queue_id] = duration(ring_time)
     return work, ring_times
 
 
 def _ready_agents(team_id: int, queue_ids: set[int]) -> list[AgentSlot]:
     """Ready agents of the team with the queues they serve, in one query."""
     queues = {f"queue{n}": queue_id for n, queue_id in enumerate(queue_ids)}
-    sql = _READY_AGENTS_SQL.format(queues=", ".join(f"%({name})s" for name in queues))
+    sql = READY_AGENTS_SQL.format(queues=", ".join(f"%({name})s" for name in queues))
     rows = sql_rows(sql, team=team_id, ready=AgentState.READY.value, **queues)
     ready_since: dict[int, datetime] = {}
     served: dict[int, set[int]] = {}
     for agent_id, since, queue_id in rows:
         if since is None:
             continue  # a ready agent always has a ready time; no time, no place in line
-        ready_since[agent_id] = _aware(since)
+        ready_since[agent_id] = aware(since)
         served.setdefault(agent_id, set()).add(queue_id)
     return [
         AgentSlot(agent_id, AgentState.READY, since, frozenset(served[agent_id]))
         for agent_id, since in ready_since.items()
     ]
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands plain SQL its times naive (they are stored in UTC); PostgreSQL, aware."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _duration(value: timedelta | int) -> timedelta:
-    """SQLite stores a duration as microseconds; PostgreSQL as an interval."""
-    return value if isinstance(value, timedelta) else timedelta(microseconds=value)
 
 
 def floor_route(*, team_id: int, now: datetime, team_locked: bool = False) -> list[Offer]:
