@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import schemathesis
@@ -149,7 +149,9 @@ def _with_real_ids(context: Any, path_parameters: dict[str, Any] | None) -> Any:
     if not real:
         return st.just(path_parameters)
     swapped = st.fixed_dictionaries({name: st.sampled_from(v) for name, v in real.items()})
-    return st.one_of(st.just(path_parameters), swapped.map(lambda s: path_parameters | s))
+    return st.one_of(
+        st.just(path_parameters), swapped.map(lambda s: {**(path_parameters or {}), **s})
+    )
 
 
 def _integral(value: Any) -> Any:
@@ -208,7 +210,8 @@ def _centre(django_db_setup, django_db_blocker) -> Iterator[dict[Role, str]]:
 def tokens(_centre, db, monkeypatch) -> dict[Role, str]:
     """Each test changes the centre in a transaction of its own (rolled back), at a fixed time."""
     monkeypatch.setattr("hotline.clock.now", lambda: NOW)
-    return _centre
+    made: dict[Role, str] = _centre
+    return made
 
 
 @contextmanager
@@ -303,7 +306,10 @@ def test_every_api_operation_answers_every_role_as_its_schema_says(case, tokens)
         call_as(case, tokens, role, SCHEMA_CHECKS)
 
 
-def _subclasses(cls: type) -> Iterable[type]:
+T = TypeVar("T")
+
+
+def _subclasses(cls: type[T]) -> Iterable[type[T]]:
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)

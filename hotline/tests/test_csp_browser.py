@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from hotline.clock import now as clock_now
 from hotline.dispatch.services import work_order_dispatch
-from hotline.dispatch.tests.conftest import make_ticket
+from hotline.testing.cases import make_ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

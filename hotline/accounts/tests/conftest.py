@@ -1,8 +1,10 @@
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pytest
+
+from hotline.testing.clock import MovingClock
 
 
 @pytest.fixture(autouse=True)
@@ -15,22 +17,9 @@ def _fresh_signin_counts() -> Iterator[None]:
     cache.clear()
 
 
-class Clock:
-    """Stands in for `hotline.clock.now`; `advance(minutes=...)` moves it on."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch, now: datetime) -> Clock:
-    moving = Clock(now)
+def clock(monkeypatch: pytest.MonkeyPatch, now: datetime) -> MovingClock:
+    moving = MovingClock(now)
     monkeypatch.setattr("hotline.clock.now", moving)
     return moving
 
@@ -42,8 +31,8 @@ def password(centre: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def wall(monkeypatch: pytest.MonkeyPatch, now: datetime) -> Clock:
+def wall(monkeypatch: pytest.MonkeyPatch, now: datetime) -> MovingClock:
     """Stands in for the wall time sessions go idle by (`hotline.accounts.middleware.wall_now`)."""
-    moving = Clock(now)
+    moving = MovingClock(now)
     monkeypatch.setattr("hotline.accounts.middleware.wall_now", moving)
     return moving

@@ -26,14 +26,14 @@ from hotline.accounts.permissions import API_ROLES, VIEW_ROLES, view_key
 from hotline.accounts.tests.test_access import API_BODIES, PATH_ARGS, api_operations, page_names
 from hotline.audit.models import Event
 from hotline.calls.models import Call, Callback, CallReview, Offer, Transfer
-from hotline.calls.tests.conftest import MovingClock
 from hotline.core.scorecard import CRITERIA
 from hotline.directory.models import CustomerSite
 from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.services import chase_record, work_order_dispatch
-from hotline.dispatch.tests.conftest import make_ticket
 from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
+from hotline.testing.cases import make_ticket
+from hotline.testing.clock import MovingClock
 from hotline.tickets.choices import ComplaintState, TicketKind, TicketState
 from hotline.tickets.models import Complaint
 from hotline.workforce.models import LeaveRequest, Roster, Shift
@@ -210,7 +210,7 @@ def test_every_page_with_an_id_has_an_entry_for_every_role_with_an_owner():
 @pytest.fixture
 def world(centre, client, token_for, monkeypatch) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Repairs' and another customer's things, none of them the walkers' own."""
-    from hotline.calls.tests.conftest import MONDAY_10_SOFIA
+    from hotline.testing.times import MONDAY_10_SOFIA
 
     clock = MovingClock(MONDAY_10_SOFIA)
     monkeypatch.setattr("hotline.clock.now", clock)

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from hotline.accounts.models import ApiToken
 from hotline.dispatch.models import WorkOrder
-from hotline.dispatch.tests.conftest import make_ticket
+from hotline.testing.cases import make_ticket
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 

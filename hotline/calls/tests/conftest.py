@@ -5,8 +5,7 @@
 At the end, the fixtures of the services' tests, which call the services at fixed times.
 """
 
-import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,26 +16,9 @@ from hotline.calls.choices import OfferOutcome
 from hotline.calls.models import AgentSession, Call, Offer, Queue
 from hotline.calls.services.agents import agent_log_in, agent_make_ready
 from hotline.calls.services.calls import call_arrive, offer_accept
-
-# Monday 2026-11-23, 10:00 in Sofia (UTC+2): the centre is open.
-MONDAY_10_SOFIA = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-
-
-class MovingClock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-    def tick(self) -> dict[str, int]:
-        from hotline.calls.services.tick import floor_tick
-
-        return floor_tick(self.now).fired
+from hotline.calls.tests.floor_http import http_api
+from hotline.testing.clock import MovingClock
+from hotline.testing.times import MONDAY_10_SOFIA
 
 
 @pytest.fixture
@@ -62,20 +44,7 @@ def lead2(centre: dict[str, Any]) -> User:
 @pytest.fixture
 def floor(client: Any, centre: dict[str, Any], token_for: Any, clock: MovingClock) -> Any:
     """floor("agent1", "post", "/floor/login", {...}) against /api/v1, as that user."""
-    tokens: dict[str, str] = {}
-
-    def call(username: str, method: str, path: str, body: object = None) -> Any:
-        if username not in tokens:
-            tokens[username] = token_for(User.objects.get(username=username))
-        return client.generic(
-            method.upper(),
-            path if path.startswith("/api/") else f"/api/v1{path}",
-            data="" if body is None else json.dumps(body),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {tokens[username]}",
-        )
-
-    return call
+    return http_api(client, token_for)
 
 
 def ready(floor: Any, *usernames: str) -> None:
@@ -92,7 +61,8 @@ def arrive(floor: Any, external_id: str, queue: str = "repairs") -> dict[str, An
         {"external_id": external_id, "queue": queue, "caller_number": "+359 2 981 1111"},
     )
     assert response.status_code == 201, response.content
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def answer(floor: Any, username: str) -> dict[str, Any]:
@@ -101,7 +71,8 @@ def answer(floor: Any, username: str) -> dict[str, Any]:
     assert offer is not None, f"nothing rings for {username}"
     response = floor(username, "post", offer["accept"]["url"])
     assert response.status_code == 200, response.content
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def set_rule(floor: Any, key: str, value: str, scope: str = "deployment", ref: object = "") -> None:

@@ -1,49 +1,33 @@
-"""The floor's HTTP tests share this: a clock that moves, the API as a person uses it, and a
-team lead of another team (the demo has a lead for Repairs only)."""
+"""The floor over HTTP, as people and the PBX drive it: the one harness of the calls tests
+(`http_api`), and the steps the HTTP tests take with it. The clock is the `clock` fixture of
+conftest.py (hotline.testing.clock.MovingClock)."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.calls.models import AgentSession
-from hotline.calls.services.tick import floor_tick
+from hotline.testing.clock import MovingClock
 
 
-class MovingClock:
-    """hotline.clock.now, moving on: Monday 2026-11-23 10:00 in Sofia, then a second a request."""
+def http_api(client: Any, token_for: Any, clock: MovingClock | None = None) -> Any:
+    """api("agent1", "post", "/floor/login", {...}): /api/v1 as that user, by bearer token (one
+    token a user: making one is an event). With a `clock`, each request comes a second after
+    the last, as people's requests do; without, the time stands still."""
+    tokens: dict[str, str] = {}
 
-    def __init__(self) -> None:
-        self.at = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.at
-
-    def tick(self, seconds: float = 1) -> datetime:
-        self.at += timedelta(seconds=seconds)
-        return self.at
-
-
-def moving_clock(monkeypatch):
-    """The `clock` fixture of the floor's HTTP tests: hotline.clock.now patched to move."""
-    moving = MovingClock()
-    monkeypatch.setattr("hotline.clock.now", moving.now)
-    return moving
-
-
-def http_api(client, in_english, token_for, clock):
-    """api("agent1", "post", "/floor/login", {...}): the user's bearer token, a second later.
-    Everyone reads English here, as the tests read the words of refusals."""
-    centre = in_english
-
-    def call(username, method, path, body=None):
-        clock.tick()
+    def call(username: str, method: str, path: str, body: object = None) -> Any:
+        if clock is not None:
+            clock.advance(seconds=1)
+        if username not in tokens:
+            tokens[username] = token_for(User.objects.get(username=username))
         return client.generic(
             method.upper(),
-            f"/api/v1{path}",
+            path if path.startswith("/api/") else f"/api/v1{path}",
             data="" if body is None else json.dumps(body),
             content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {token_for(centre[username])}",
+            HTTP_AUTHORIZATION=f"Bearer {tokens[username]}",
         )
 
     return call
@@ -73,10 +57,10 @@ def state(centre, username):
     return AgentSession.objects.get(agent=centre[username]).state
 
 
-def worker(clock, minutes=0.0):
+def worker(clock: MovingClock, minutes: float = 0.0) -> None:
     """What `hotline worker` does every second, `minutes` later."""
-    clock.tick(minutes * 60)
-    floor_tick(clock.at)
+    clock.advance(minutes=minutes)
+    clock.tick()
 
 
 def set_rule(api, key, value, scope="deployment", ref=""):

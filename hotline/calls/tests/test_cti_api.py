@@ -1,7 +1,6 @@
 """The PBX's contract (CTI API) over HTTP: who answered, repeated reports, conflicts that say
 the call's state, the screen pop, and every operation's bad input and wrong role."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -10,29 +9,18 @@ from hotline.audit.models import Event
 from hotline.calls.choices import OfferOutcome, TransferOutcome
 from hotline.calls.models import AgentSession, Call, Callback, Offer, Transfer
 from hotline.calls.services.tick import floor_tick
+from hotline.calls.tests.floor_http import http_api, on_the_floor
 from hotline.directory.models import Customer
+from hotline.testing.clock import MovingClock
 from hotline.tickets.choices import TicketKind, TicketState
 from hotline.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
 
-class Clock:
-    """The time the running system reads (hotline.clock), moved by the test."""
-
-    def __init__(self, start):
-        self.at = start
-
-    def __call__(self):
-        return self.at
-
-    def move(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
-
-
 @pytest.fixture
 def clock(monkeypatch, now):
-    moving = Clock(now)
+    moving = MovingClock(now)
     monkeypatch.setattr("hotline.clock.now", moving)
     return moving
 
@@ -41,26 +29,7 @@ def clock(monkeypatch, now):
 def api(client, in_english, token_for, clock):
     """Call the API as a user: api("pbx", "post", "/cti/calls", {...}). One token a user (a
     token's creation is an event, and refusals are checked to add none)."""
-    tokens: dict[str, str] = {}
-
-    def call(username, method, path, body=None):
-        if username not in tokens:
-            tokens[username] = token_for(in_english[username])
-        return client.generic(
-            method.upper(),
-            f"/api/v1{path}",
-            data="" if body is None else json.dumps(body),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {tokens[username]}",
-        )
-
-    return call
-
-
-def on_the_floor(api, *usernames):
-    for username in usernames:
-        assert api(username, "post", "/floor/login").status_code == 200
-        assert api(username, "post", "/floor/ready").status_code == 200
+    return http_api(client, token_for)
 
 
 def arrive(api, external_id="pbx-1", number="+359 2 981 1111", queue="repairs"):
@@ -107,7 +76,9 @@ def test_b9_answered_by_an_agent_whose_offer_timed_out_is_refused_and_changes_no
     on_the_floor(api, "agent1", "agent2")
     first = arrive(api).json()
     assert first["offered_to"] == "agent1"
-    clock.move(20)  # the offer rings 15 s: it expires and the call rings on agent2's desk
+    clock.advance(
+        seconds=20
+    )  # the offer rings 15 s: it expires and the call rings on agent2's desk
     floor_tick(clock())
     state = api("pbx", "get", "/cti/calls/pbx-1").json()
     assert state["offered_to"] == "agent2"
@@ -231,7 +202,7 @@ def _transfer_ringing(api, centre):
 
 def test_a4_the_caller_hanging_up_withdraws_a_ringing_transfer(api, centre, clock):
     _, transfer, ready_since = _transfer_ringing(api, centre)
-    clock.move(5)
+    clock.advance(seconds=5)
     assert api("pbx", "post", "/cti/calls/pbx-1/ended").status_code == 200
     assert Transfer.objects.get(pk=transfer["id"]).outcome == TransferOutcome.WITHDRAWN
     colleague = AgentSession.objects.get(agent=centre["agent2"])
@@ -271,7 +242,7 @@ def test_a4_a_transfer_left_ringing_from_before_is_refused_then_expires(api, cen
     late = api("agent2", "post", f"/floor/transfers/{transfer['id']}/accept")
     assert (late.status_code, late.json()["rule"]) == (409, "A4")
     assert snapshot() == before
-    clock.move(25)  # A4: unanswered after 20 s
+    clock.advance(seconds=25)  # A4: unanswered after 20 s
     floor_tick(clock())
     assert Transfer.objects.get(pk=transfer["id"]).outcome == TransferOutcome.EXPIRED
     colleague = AgentSession.objects.get(agent=centre["agent2"])

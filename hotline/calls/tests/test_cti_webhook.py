@@ -9,6 +9,7 @@ import socket
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -19,7 +20,8 @@ from hotline.calls.services.agents import agent_log_in, agent_make_ready
 from hotline.calls.services.calls import call_arrive
 from hotline.calls.services.tick import floor_tick
 from hotline.calls.tasks import GIVE_UP_AFTER, LOST_TASK_AFTER
-from hotline.calls.tests.test_cti_api import Clock, on_the_floor
+from hotline.calls.tests.floor_http import http_api, on_the_floor
+from hotline.testing.clock import MovingClock
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +65,7 @@ class Pbx:
             self.server.server_close()
 
     @property
-    def events(self) -> list[dict]:
+    def events(self) -> list[dict[str, Any]]:
         return [json.loads(body) for _, body in self.received]
 
 
@@ -83,7 +85,7 @@ def pbx():
 
 @pytest.fixture
 def clock(monkeypatch, now):
-    moving = Clock(now)
+    moving = MovingClock(now)
     monkeypatch.setattr("hotline.clock.now", moving)
     return moving
 
@@ -99,20 +101,7 @@ def pushing(settings, pbx):
 
 @pytest.fixture
 def api(client, in_english, token_for, clock):
-    tokens: dict[str, str] = {}
-
-    def call(username, method, path, body=None):
-        if username not in tokens:
-            tokens[username] = token_for(in_english[username])
-        return client.generic(
-            method.upper(),
-            f"/api/v1{path}",
-            data="" if body is None else json.dumps(body),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {tokens[username]}",
-        )
-
-    return call
+    return http_api(client, token_for)
 
 
 ARRIVAL = {"external_id": "pbx-1", "queue": "repairs", "caller_number": "+359 2 981 1111"}
@@ -125,7 +114,9 @@ def test_b9_every_decision_reaches_the_pbx_once_in_order_and_signed(
     on_the_floor(api, "agent1", "agent2")
     with django_capture_on_commit_callbacks(execute=True):
         offer_id = api("pbx", "post", "/cti/calls", ARRIVAL).json()["offer_id"]
-    clock.move(20)  # agent1 does not answer: the offer expires, the call rings for agent2
+    clock.advance(
+        seconds=20
+    )  # agent1 does not answer: the offer expires, the call rings for agent2
     with django_capture_on_commit_callbacks(execute=True):
         floor_tick(clock())
     with django_capture_on_commit_callbacks(execute=True):
@@ -137,7 +128,7 @@ def test_b9_every_decision_reaches_the_pbx_once_in_order_and_signed(
             f"/floor/calls/{call['call']['id']}/transfer",
             {"to_agent": "agent1", "reason": "installation question"},
         )
-    clock.move(3)
+    clock.advance(seconds=3)
     with django_capture_on_commit_callbacks(execute=True):
         api("pbx", "post", "/cti/calls/pbx-1/ended")  # the caller hangs up: transfer withdrawn
     events = pbx.events
@@ -157,7 +148,8 @@ def test_b9_every_decision_reaches_the_pbx_once_in_order_and_signed(
         assert headers["X-Hotline-Delivery"] == str(json.loads(body)["id"])
         assert headers["X-Hotline-Sequence"] == str(json.loads(body)["sequence"])
     assert int(pbx.received[-1][0]["X-Hotline-Timestamp"]) == int(clock().timestamp())
-    assert not verified(*pbx.received[0], secret="a guess")
+    first_headers, first_body = pbx.received[0]
+    assert not verified(first_headers, first_body, secret="a guess")
 
 
 def test_b9_what_agents_do_at_their_desks_reaches_the_pbx_and_its_own_news_does_not(
@@ -170,7 +162,7 @@ def test_b9_what_agents_do_at_their_desks_reaches_the_pbx_and_its_own_news_does_
         call = api("agent1", "post", f"/floor/offers/{offer_id}/accept").json()  # at the desk
         api("agent1", "post", f"/floor/calls/{call['id']}/end")
         api("pbx", "post", "/cti/calls/pbx-1/ended")  # the PBX says so too: not echoed
-    clock.move(60)
+    clock.advance(seconds=60)
     with django_capture_on_commit_callbacks(execute=True):
         api("agent1", "post", "/floor/wrap-up/end")
         callback = {
@@ -180,7 +172,7 @@ def test_b9_what_agents_do_at_their_desks_reaches_the_pbx_and_its_own_news_does_
             "window_end": (clock() + timedelta(hours=1)).isoformat(),
         }
         api("agent1", "post", "/floor/callbacks", callback)
-    clock.move(1)
+    clock.advance(seconds=1)
     with django_capture_on_commit_callbacks(execute=True):
         floor_tick(clock())  # the due callback rings on agent1's desk
         offer = api("agent1", "get", "/floor/desk").json()["offer"]
@@ -211,7 +203,7 @@ def test_a2_the_pbx_is_told_to_offer_a_callback_to_overflow_and_to_hang_up_for_a
     repairs.save()
     api("pbx", "post", "/cti/calls", ARRIVAL)  # nobody on the floor: it waits
     for seconds in (1, 180, 180):
-        clock.move(seconds)
+        clock.advance(seconds=seconds)
         with django_capture_on_commit_callbacks(execute=True):
             floor_tick(clock())
     assert [(e["event"], e.get("queue"), e["rule"]) for e in pbx.events] == [
@@ -261,9 +253,9 @@ def test_b9_a_pbx_that_is_down_gets_the_decision_once_when_it_is_back(
     pbx.start()
     call_command("db_worker", batch=True, interval=0, verbosity=0)
     assert pbx.received == []  # its retry is not due yet
-    clock.move(2)
+    clock.advance(seconds=2)
     call_command("db_worker", batch=True, interval=0, verbosity=0)
-    clock.move(5)  # still ringing (15 s): no new decision, and nothing is sent again
+    clock.advance(seconds=5)  # still ringing (15 s): no new decision, and nothing is sent again
     floor_tick(clock())
     call_command("db_worker", batch=True, interval=0, verbosity=0)
     assert [e["event"] for e in pbx.events] == ["call.offered"]
@@ -280,10 +272,10 @@ def test_b9_a_send_lost_with_its_task_is_kicked_by_the_worker_tick(
     with django_capture_on_commit_callbacks(execute=True):
         api("pbx", "post", "/cti/calls", ARRIVAL)  # the PBX is down: the send fails
     pbx.start()
-    clock.move(2)
+    clock.advance(seconds=2)
     floor_tick(clock())  # due, but not yet overdue: its own retry should come
     assert pbx.received == []
-    clock.move(LOST_TASK_AFTER.total_seconds())
+    clock.advance(seconds=LOST_TASK_AFTER.total_seconds())
     floor_tick(clock())
     floor_tick(clock())
     assert [e["event"] for e in pbx.events] == ["call.offered"]
@@ -297,7 +289,7 @@ def test_b9_a_push_the_pbx_did_not_acknowledge_comes_again_with_the_same_id(
     on_the_floor(api, "agent1")
     with django_capture_on_commit_callbacks(execute=True):
         api("pbx", "post", "/cti/calls", ARRIVAL)
-    clock.move(LOST_TASK_AFTER.total_seconds() + 2)
+    clock.advance(seconds=LOST_TASK_AFTER.total_seconds() + 2)
     floor_tick(clock())
     first, again = pbx.events
     assert (first["id"], first["sequence"]) == (again["id"], again["sequence"])  # de-duplicate
@@ -313,7 +305,7 @@ def test_b9_nothing_is_sent_unsigned(api, pbx, pushing, clock, django_capture_on
     assert pbx.received == []
     assert "SECRET" in CtiDelivery.objects.get().last_error
     pushing.HOTLINE_CTI_WEBHOOK_SECRET = SECRET
-    clock.move(LOST_TASK_AFTER.total_seconds() + 2)
+    clock.advance(seconds=LOST_TASK_AFTER.total_seconds() + 2)
     floor_tick(clock())
     assert [e["event"] for e in pbx.events] == ["call.offered"]
 
@@ -324,7 +316,7 @@ def test_b9_a_decision_left_unsent_for_an_hour_is_dropped_and_leaves_a_gap(
     on_the_floor(api, "agent1", "agent2")
     with django_capture_on_commit_callbacks(execute=True):
         api("pbx", "post", "/cti/calls", ARRIVAL)  # sequence 1, never acknowledged
-    clock.move(GIVE_UP_AFTER.total_seconds() + 60)
+    clock.advance(seconds=GIVE_UP_AFTER.total_seconds() + 60)
     pbx.start()
     with django_capture_on_commit_callbacks(execute=True):
         api("pbx", "post", "/cti/calls", {**ARRIVAL, "external_id": "pbx-2"})
@@ -375,7 +367,7 @@ def test_b9_old_deliveries_sent_or_dropped_are_forgotten(
         api("pbx", "post", "/cti/calls", ARRIVAL)  # the PBX is down: it waits
     stuck = CtiDelivery.objects.get()
     pbx.start()
-    clock.move(GIVE_UP_AFTER.total_seconds() + 60)  # dropped when the next send comes
+    clock.advance(seconds=GIVE_UP_AFTER.total_seconds() + 60)  # dropped when the next send comes
     for n in (2, 3, 4):
         with django_capture_on_commit_callbacks(execute=True):
             api("pbx", "post", "/cti/calls", {**ARRIVAL, "external_id": f"pbx-{n}"})

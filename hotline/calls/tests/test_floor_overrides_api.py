@@ -17,7 +17,6 @@ from hotline.calls.tests.floor_http import (
     add_other_lead,
     arrive,
     http_api,
-    moving_clock,
     on_the_floor,
     pbx_answered,
     state,
@@ -27,13 +26,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    return moving_clock(monkeypatch)
-
-
-@pytest.fixture
 def api(client, in_english, token_for, clock):
-    return http_api(client, in_english, token_for, clock)
+    return http_api(client, token_for, clock)
 
 
 @pytest.fixture

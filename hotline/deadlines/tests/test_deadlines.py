@@ -17,7 +17,7 @@ from hotline.deadlines.services import (
     deadline_set,
     deadlines_fire_due,
 )
-from hotline.dispatch.tests.conftest import make_ticket
+from hotline.testing.cases import make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +130,7 @@ def test_d4_a_due_deadline_fires_its_handler_once_with_an_event(now, ticket):
     assert deadline.closed_at == due
     (event,) = Event.objects.filter(entity="deadlines.deadline", entity_id=str(deadline.pk))
     assert (event.action, event.rule, event.at) == ("fired", "D4", due)
+    assert event.new is not None
     assert event.new["kind"] == "test.record"
 
 

@@ -10,7 +10,7 @@ from conftest import screenshot
 from hotline.clock import now as clock_now
 from hotline.dispatch.choices import WorkOrderState
 from hotline.dispatch.services import work_order_dispatch
-from hotline.dispatch.tests.conftest import make_ticket
+from hotline.testing.cases import make_ticket
 from hotline.tickets.choices import TicketState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,7 +10,7 @@ from hotline.core.refusal import PolicyRefusal
 from hotline.directory.models import Provider
 from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.services import work_order_dispatch
-from hotline.dispatch.tests.conftest import make_ticket
+from hotline.testing.cases import make_ticket
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

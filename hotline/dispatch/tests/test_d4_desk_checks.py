@@ -3,6 +3,7 @@ portal's order list (one check per 30 min at most), shown on the dispatch board 
 rulebook's minimum and counted in the monthly report (D13). Europe/Sofia, a clock that moves."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -11,21 +12,22 @@ from hotline.audit.models import Event
 from hotline.directory.models import Provider
 from hotline.dispatch.models import DeskCheck
 from hotline.dispatch.services.desk import DESK_CHECK_GAP
-from hotline.dispatch.tests.conftest import utc
 from hotline.rulebook.selectors import centre_calendar
 from hotline.rulebook.services import rule_value_set
+from hotline.testing.clock import MovingClock
+from hotline.testing.times import utc
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def clock(monkeypatch, now):
-    state = {"now": now}
-    monkeypatch.setattr("hotline.clock.now", lambda: state["now"])
-    return state
+    moving = MovingClock(now)
+    monkeypatch.setattr("hotline.clock.now", moving)
+    return moving
 
 
-def _board_checks(api) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+def _board_checks(api) -> dict[str, dict[str, Any]]:  # type: ignore[no-untyped-def]
     board = api("dispatcher", "get", "/dispatch/board").json()
     return {row["name"]: row for row in board["desk_checks"]}
 
@@ -38,12 +40,12 @@ def test_d4_desk_checks_counted_once_per_window_and_shown_on_the_board(
     varna = centre["provider3"].provider.name
     # 10:00 Sofia: the first look; a refresh storm within the window is the same check.
     for minutes in (0, 1, 2, 29):
-        clock["now"] = now + timedelta(minutes=minutes)
+        clock.now = now + timedelta(minutes=minutes)
         assert client.get(reverse("provider:orders")).status_code == 200
     assert _board_checks(api)[sofia]["today"] == 1
     assert _board_checks(api)[sofia]["short"] is True  # 1 < the rulebook's 2
     # 30 min after the last counted check: a second check, through the API this time.
-    clock["now"] = now + DESK_CHECK_GAP
+    clock.now = now + DESK_CHECK_GAP
     assert api("provider1", "get", "/provider/orders").status_code == 200
     checks = _board_checks(api)
     assert (checks[sofia]["today"], checks[sofia]["minimum"], checks[sofia]["short"]) == (
@@ -65,9 +67,9 @@ def test_d4_desk_checks_counted_once_per_window_and_shown_on_the_board(
 
 def test_d4_desk_check_counts_for_the_local_day_in_sofia(api, centre, clock):
     """23:50 Sofia is Monday's check; 00:20 Sofia (still Monday in UTC) is Tuesday's."""
-    clock["now"] = utc(2026, 11, 23, 21, 50)
+    clock.now = utc(2026, 11, 23, 21, 50)
     api("provider1", "get", "/provider/orders")
-    clock["now"] = utc(2026, 11, 23, 22, 20)
+    clock.now = utc(2026, 11, 23, 22, 20)
     api("provider1", "get", "/provider/orders")
     days = list(DeskCheck.objects.order_by("at").values_list("day", flat=True))
     assert [d.isoformat() for d in days] == ["2026-11-23", "2026-11-24"]
@@ -102,9 +104,9 @@ def test_d13_days_with_too_few_desk_checks_per_provider(api, centre, clock):
     other working day of the month has none. The report, made in December, counts per provider
     the working days below the minimum (2)."""
     for moment in (utc(2026, 11, 23, 8), utc(2026, 11, 23, 12), utc(2026, 11, 24, 8)):
-        clock["now"] = moment
+        clock.now = moment
         api("provider1", "get", "/provider/orders")
-    clock["now"] = utc(2026, 12, 2, 8)
+    clock.now = utc(2026, 12, 2, 8)
     calendar = centre_calendar()
     working = [
         day
@@ -124,7 +126,7 @@ def test_d13_days_with_too_few_desk_checks_per_provider(api, centre, clock):
 
 def test_d13_desk_check_days_not_over_yet_are_not_counted(api, centre, clock):
     """Made on 3 November, the month's report counts only the working days before today."""
-    clock["now"] = utc(2026, 11, 3, 8)
+    clock.now = utc(2026, 11, 3, 8)
     calendar = centre_calendar()
     over = [
         d for d in (utc(2026, 11, 1).date(), utc(2026, 11, 2).date()) if calendar.is_working_day(d)

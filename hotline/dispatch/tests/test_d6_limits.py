@@ -11,8 +11,9 @@ from django.urls import reverse
 from hotline.core.rulebook import Scope
 from hotline.deadlines.services import deadlines_fire_due
 from hotline.directory.choices import Zone
-from hotline.dispatch.tests.conftest import make_ticket, sofia_site
 from hotline.rulebook.services import rule_value_set
+from hotline.testing.cases import make_ticket, sofia_site
+from hotline.testing.clock import MovingClock
 
 pytestmark = pytest.mark.django_db
 SOFIA = ZoneInfo("Europe/Sofia")
@@ -21,9 +22,9 @@ SOFIA = ZoneInfo("Europe/Sofia")
 @pytest.fixture
 def clock(monkeypatch, now):
     """The edge's clock, moved by the test."""
-    state = {"now": now}
-    monkeypatch.setattr("hotline.clock.now", lambda: state["now"])
-    return state
+    moving = MovingClock(now)
+    monkeypatch.setattr("hotline.clock.now", moving)
+    return moving
 
 
 def _set_limit(centre, now, scope: str, hours: int, customer_id: int) -> None:
@@ -67,8 +68,8 @@ def test_d6_suburban_lateness_follows_the_zone_limit_at_every_scope(
     path = f"/dispatch/orders/{order['id']}"
 
     # Deadline firing: past the SLA (24 h) the order is not late for the provider...
-    clock["now"] = now + timedelta(hours=24, seconds=1)
-    deadlines_fire_due(now=clock["now"], worker="test")
+    clock.now = now + timedelta(hours=24, seconds=1)
+    deadlines_fire_due(now=clock.now, worker="test")
     body = api("dispatcher", "get", path).json()
     assert body["late_at"] is None
     assert body["sla_breached"] is True  # ...but the customer's SLA is breached: its own figure
@@ -76,11 +77,11 @@ def test_d6_suburban_lateness_follows_the_zone_limit_at_every_scope(
     row = providers["by_provider_zone"][0]
     assert (row["late"], row["sla_breached"]) == (0, 1)
     # ...nor a second before its zone's limit; a second after, it is.
-    clock["now"] = due - timedelta(seconds=1)
-    deadlines_fire_due(now=clock["now"], worker="test")
+    clock.now = due - timedelta(seconds=1)
+    deadlines_fire_due(now=clock.now, worker="test")
     assert api("dispatcher", "get", path).json()["late_at"] is None
-    clock["now"] = due + timedelta(seconds=1)
-    deadlines_fire_due(now=clock["now"], worker="test")
+    clock.now = due + timedelta(seconds=1)
+    deadlines_fire_due(now=clock.now, worker="test")
     assert api("dispatcher", "get", path).json()["late_at"] is not None
     late_tab = api("dispatcher", "get", "/dispatch/board?tab=late").json()["orders"]
     assert [o["id"] for o in late_tab] == [order["id"]]
@@ -104,7 +105,7 @@ def test_d6_suburban_lateness_follows_the_zone_limit_at_every_scope(
         assert f"Suburban zone: respond within {hours} h" in home
 
     # The monthly report's timeliness: due and late by D6, the SLA breach apart.
-    clock["now"] = now + timedelta(days=30)
+    clock.now = now + timedelta(days=30)
     month = api("manager", "get", "/reports/monthly?month=2026-11").json()
     rows = {r["provider"]: r for r in month["sections"]["providers"]["rows"]}
     figures = rows["TechServ Sofia"]
@@ -120,10 +121,10 @@ def test_d6_urban_limit_at_24_h_and_done_in_time_is_not_late(api, centre, now, c
     order = api("dispatcher", "post", "/dispatch/orders", {"ticket_id": ticket.pk}).json()
     assert order["response_due"] == (now + timedelta(hours=24)).isoformat().replace("+00:00", "Z")
     base = f"/provider/orders/{order['id']}"
-    clock["now"] = now + timedelta(hours=2)
+    clock.now = now + timedelta(hours=2)
     assert api("provider1", "post", f"{base}/complete", {"work_done": "Pump"}).status_code == 200
-    clock["now"] = now + timedelta(hours=31)
-    deadlines_fire_due(now=clock["now"], worker="test")
+    clock.now = now + timedelta(hours=31)
+    deadlines_fire_due(now=clock.now, worker="test")
     body = api("dispatcher", "get", f"/dispatch/orders/{order['id']}").json()
     assert body["late_at"] is None
     assert body["sla_breached"] is False

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from hotline.dispatch.models import WorkOrder
-from hotline.dispatch.tests.conftest import make_ticket, utc
+from hotline.testing.cases import make_ticket
+from hotline.testing.times import utc
 from hotline.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from hotline.dispatch.choices import WorkOrderState
 from hotline.dispatch.models import WorkOrder, WorkOrderReport
 from hotline.dispatch.report import report_pdf, seal_intact
 from hotline.dispatch.services import work_order_complete, work_order_dispatch, work_order_sign
-from hotline.dispatch.tests.conftest import make_ticket
+from hotline.testing.cases import make_ticket
 from hotline.tickets.choices import TicketState
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]

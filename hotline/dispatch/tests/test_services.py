@@ -27,8 +27,9 @@ from hotline.dispatch.services import (
     work_order_sign,
     work_order_urge,
 )
-from hotline.dispatch.tests.conftest import make_ticket, sofia_site, utc
 from hotline.notices.models import Notice
+from hotline.testing.cases import make_ticket, sofia_site
+from hotline.testing.times import utc
 from hotline.tickets.choices import TicketState
 from hotline.tickets.models import Chase, Ticket
 
@@ -104,7 +105,9 @@ def test_d3_provider_at_capacity_is_refused(centre, now, ticket):
 def test_d3_manual_channel_is_recorded(centre, now, ticket):
     order = dispatch(centre, now, ticket, channel=Channel.FAX)
     assert order.channel == Channel.FAX
-    assert Event.objects.get(action="dispatched").new["channel"] == "fax"
+    dispatched = Event.objects.get(action="dispatched")
+    assert dispatched.new is not None
+    assert dispatched.new["channel"] == "fax"
 
 
 def test_d3_unknown_channel_is_refused(centre, now, ticket):

@@ -13,8 +13,9 @@ from hotline.dispatch.models import WorkOrder
 from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
 from hotline.followup.services import followups_plan
-from hotline.followup.tests.conftest import completed_order
 from hotline.followup.tests.test_services import DUE
+from hotline.testing.cases import completed_order
+from hotline.testing.clock import MovingClock
 from hotline.tickets.choices import TicketState
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +23,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def clock(monkeypatch):
-    state = {"now": DUE}
-    monkeypatch.setattr("hotline.clock.now", lambda: state["now"])
-    return state
+    moving = MovingClock(DUE)
+    monkeypatch.setattr("hotline.clock.now", moving)
+    return moving
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def test_c6_d12_unresolved_follow_up_with_the_region_full_waits_on_the_board(
     assert f"unresolved after {followup.work_order.number}" in page
     # Room again: the dispatcher sends it, and the order is linked to the first.
     Provider.objects.filter(pk=region_providers[0].pk).update(capacity=5)
-    clock["now"] = DUE + timedelta(hours=1)
+    clock.now = DUE + timedelta(hours=1)
     sent = api("dispatcher", "post", "/dispatch/orders", {"ticket_id": ticket.pk})
     assert sent.status_code == 201, sent.content
     second = WorkOrder.objects.get(pk=sent.json()["id"])
@@ -142,7 +143,7 @@ def test_c6_record_by_another_role_is_refused_and_changes_nothing(api, clock, fo
 
 
 def test_d12_early_take_refusal_states_the_due_time_in_sofia(api, clock, followup):
-    clock["now"] = DUE - timedelta(hours=1)
+    clock.now = DUE - timedelta(hours=1)
     answer = api("agent2", "post", f"/followups/{followup.pk}/take")
     assert answer.status_code == 409
     assert "2026-11-24 09:30 (Europe/Sofia)" in answer.json()["detail"]  # DUE is 07:30 UTC
@@ -180,7 +181,7 @@ def test_d12_without_the_follow_up_hooks_dispatch_sends_a_plain_order(
     row = next(r for r in board["tickets"] if r["ticket_id"] == followup.ticket_id)
     assert (row["second_dispatch_of"], row["followup_reason"]) == (None, None)
     Provider.objects.filter(pk=region_providers[0].pk).update(capacity=5)
-    clock["now"] = DUE + timedelta(hours=1)
+    clock.now = DUE + timedelta(hours=1)
     sent = api("dispatcher", "post", "/dispatch/orders", {"ticket_id": followup.ticket_id})
     assert sent.status_code == 201, sent.content
     assert WorkOrder.objects.get(pk=sent.json()["id"]).second_dispatch_of_id is None

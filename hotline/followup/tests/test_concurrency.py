@@ -12,8 +12,8 @@ from hotline.audit.models import Event
 from hotline.core.refusal import PolicyRefusal
 from hotline.followup.models import FollowUp
 from hotline.followup.services import followup_take, followups_plan
-from hotline.followup.tests.conftest import completed_order
 from hotline.followup.tests.test_services import DUE
+from hotline.testing.cases import completed_order
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -11,8 +11,8 @@ from hotline.dispatch.models import WorkOrder
 from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
 from hotline.followup.services import followups_plan
-from hotline.followup.tests.conftest import completed_order
 from hotline.followup.tests.test_services import DUE
+from hotline.testing.cases import completed_order
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """C6 / D12 follow-up calls by rule id, on fixed datetimes with hand-computed expectations."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -21,16 +21,13 @@ from hotline.followup.services import (
     followup_tick,
     followups_plan,
 )
-from hotline.followup.tests.conftest import completed_order
 from hotline.notices.models import Notice
 from hotline.rulebook.services import rule_value_set
+from hotline.testing.cases import completed_order
+from hotline.testing.times import utc
 from hotline.tickets.choices import TicketKind, TicketState
 
 pytestmark = pytest.mark.django_db
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
 
 
 # Completed Mon 23 Nov 10:00 Sofia; 8 working hours (8:30-17:00) later is Tue 9:30 Sofia.
@@ -82,7 +79,7 @@ def test_d12_rerun_decides_nothing_twice(centre, now):
 
 def test_d12_open_orders_get_no_decision(centre, now):
     from hotline.dispatch.services import work_order_dispatch
-    from hotline.dispatch.tests.conftest import make_ticket
+    from hotline.testing.cases import make_ticket
 
     work_order_dispatch(
         actor=centre["dispatcher"], now=now, ticket=make_ticket(centre["agent1"], now)
@@ -250,6 +247,7 @@ def test_c6_resolved_follow_up_records_score_and_reason(centre, now):
         entity="followup.followup", entity_id=str(followup.pk), action="recorded"
     )
     assert event.rule == "C6"
+    assert event.new is not None
     assert event.new["score"] == 4
 
 
@@ -282,11 +280,13 @@ def test_d12_unresolved_follow_up_reopens_the_case_and_sends_a_linked_second_dis
         entity="tickets.ticket", entity_id=str(ticket.pk), action="reopened"
     )
     assert reopened.rule == "D12"
+    assert reopened.old is not None
     assert reopened.old["state"] == TicketState.SOLVED
     linked = Event.objects.get(
         entity="dispatch.work_order", entity_id=str(second.pk), action="second_dispatch"
     )
     assert linked.rule == "D12"
+    assert linked.new is not None
     assert linked.new["second_dispatch_of"] == first.pk
     assert Notice.objects.filter(customer=ticket.customer, rule="D12", work_order=second).exists()
     first.refresh_from_db()
@@ -298,6 +298,7 @@ def test_d12_second_dispatch_goes_elsewhere_when_the_provider_is_full(centre, no
     provider = followup.work_order.provider
     region = followup.work_order.region
     other = Provider.objects.exclude(pk=provider.pk).order_by("id").first()
+    assert other is not None, "the demo has a second provider"
     other.regions.add(region)  # a second provider of the region, with room
     provider.capacity = 0
     provider.save(update_fields=["capacity"])
@@ -310,6 +311,7 @@ def test_d12_second_dispatch_goes_elsewhere_when_the_provider_is_full(centre, no
         resolved=False,
     )
     followup.refresh_from_db()
+    assert followup.second_dispatch is not None
     assert followup.second_dispatch.provider_id == other.pk
 
 

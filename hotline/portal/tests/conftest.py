@@ -17,9 +17,9 @@ from hotline.dispatch.services import (
     work_order_dispatch,
     work_order_sign,
 )
-from hotline.dispatch.tests.conftest import make_ticket
 from hotline.followup.models import FollowUp
 from hotline.followup.services import followup_record, followups_plan
+from hotline.testing.cases import make_ticket
 
 PNG = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
@@ -29,7 +29,8 @@ PNG = (
 
 def desk_for(centre, site: CustomerSite) -> User:  # type: ignore[no-untyped-def]
     for name in ("provider1", "provider2", "provider3"):
-        desk = centre[name]
+        desk: User = centre[name]
+        assert desk.provider_id is not None, f"{name} is a provider's desk"
         if site.region.providers.filter(pk=desk.provider_id).exists():
             return desk
     raise AssertionError("no demo provider serves the site's region")
@@ -102,7 +103,9 @@ def other_account(centre, now):  # type: ignore[no-untyped-def]
         .order_by("id")
         .first()
     )
+    assert customer is not None, "the demo has a second customer in Sofia"
     site = customer.sites.filter(region__code="sofia").order_by("id").first()
+    assert site is not None
     order = signed_case(centre, now, site, "Oven heats unevenly")
     user = User.objects.create_user(
         "customer2", role=Role.CUSTOMER, customer=customer, language="en"

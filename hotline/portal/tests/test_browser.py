@@ -11,7 +11,7 @@ from hotline.clock import now as clock_now
 from hotline.dispatch.models import WorkOrder
 from hotline.followup.models import FollowUp
 from hotline.followup.services import followups_plan
-from hotline.followup.tests.conftest import completed_order
+from hotline.testing.cases import completed_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,7 +1,7 @@
 """Report test data: orders, tickets and events written straight with the ORM at fixed times,
 so every expected figure can be counted by hand from the test itself."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from hotline.audit.models import Event
@@ -9,10 +9,6 @@ from hotline.directory.models import CustomerSite, Provider
 from hotline.dispatch.models import WorkOrder
 from hotline.tickets.choices import TicketKind, TicketState
 from hotline.tickets.models import FaultCategory, Ticket
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
 
 
 def providers() -> list[Provider]:

@@ -11,7 +11,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from hotline.dispatch.models import WorkOrder
-from hotline.reports.tests.conftest import order, providers, utc
+from hotline.reports.tests.conftest import order, providers
+from hotline.testing.clock import MovingClock
+from hotline.testing.times import utc
 
 pytestmark = pytest.mark.django_db
 FAR = datetime(9999, 12, 31, 23, 0, tzinfo=utc(2026, 1, 1).tzinfo)  # 01:00 in Sofia: year 10000
@@ -19,9 +21,9 @@ FAR = datetime(9999, 12, 31, 23, 0, tzinfo=utc(2026, 1, 1).tzinfo)  # 01:00 in S
 
 @pytest.fixture
 def clock(monkeypatch, now):
-    state = {"now": now}
-    monkeypatch.setattr("hotline.clock.now", lambda: state["now"])
-    return state
+    moving = MovingClock(now)
+    monkeypatch.setattr("hotline.clock.now", moving)
+    return moving
 
 
 @pytest.fixture
@@ -92,7 +94,7 @@ def test_d13_cli_month_9999_is_an_error_message_not_a_traceback(centre):
 def test_d13_d15_d7_reports_stand_extreme_stored_dates(client, centre, clock, far_order, fmt):
     """This month's reports, in every format, with a year 9999 window and limits stored."""
     client.force_login(centre["manager"])
-    clock["now"] = clock["now"] + timedelta(days=40)
+    clock.now = clock.now + timedelta(days=40)
     for kind, params in (
         ("monthly", {"month": "2026-11"}),
         ("weekly", {"day": "2026-11-22"}),

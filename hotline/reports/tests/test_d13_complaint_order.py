@@ -9,9 +9,10 @@ import pytest
 from hotline.directory.models import Provider
 from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.services import work_order_complete, work_order_dispatch, work_order_sign
-from hotline.dispatch.tests.conftest import make_ticket, utc
 from hotline.followup.models import FollowUp
 from hotline.followup.services import followup_record, followups_plan
+from hotline.testing.cases import make_ticket
+from hotline.testing.times import utc
 from hotline.tickets.choices import TicketKind
 from hotline.tickets.models import Complaint
 from hotline.tickets.services import ticket_create
@@ -29,6 +30,8 @@ def two_orders(centre, monkeypatch):  # type: ignore[no-untyped-def]
     first = work_order_dispatch(actor=centre["dispatcher"], now=MONDAY, ticket=case)
     a = first.provider
     b = Provider.objects.exclude(pk=a.pk).order_by("pk").first()
+    assert b is not None, "the demo has a second provider"
+    assert case.site is not None
     b.regions.add(case.site.region)
     at = MONDAY + timedelta(hours=2)
     work_order_complete(actor=desk, now=at, order_id=first.pk, work_done="Pump replaced")

@@ -13,9 +13,10 @@ from hotline.dispatch.services import (
     work_order_dispatch,
     work_order_sign,
 )
-from hotline.dispatch.tests.conftest import make_ticket, utc
 from hotline.followup.models import FollowUp
 from hotline.followup.services import followup_record, followups_plan
+from hotline.testing.cases import make_ticket
+from hotline.testing.times import utc
 from hotline.tickets.choices import ComplaintState, IncidentKind, TicketKind, TicketState
 from hotline.tickets.models import Complaint, Incident, Ticket
 from hotline.tickets.services import ticket_solve
@@ -56,6 +57,7 @@ def week(centre):  # type: ignore[no-untyped-def]
     )
     followup.refresh_from_db()
     second = followup.second_dispatch
+    assert second is not None, "the unresolved follow-up sent a second dispatch"
     desk = centre["provider1"]
     at = MONDAY + timedelta(days=2, hours=3)
     work_order_complete(actor=desk, now=at, order_id=second.pk, work_done="Seal replaced")

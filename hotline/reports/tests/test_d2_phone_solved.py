@@ -14,8 +14,9 @@ from django.utils import translation
 
 from hotline.core.reportmath import day_period
 from hotline.dispatch.services import work_order_complete, work_order_dispatch, work_order_sign
-from hotline.dispatch.tests.conftest import make_ticket, utc
 from hotline.reports import floor
+from hotline.testing.cases import make_ticket
+from hotline.testing.times import utc
 from hotline.tickets.choices import TicketKind, TicketState
 from hotline.tickets.services import ticket_solve
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from hotline import clock
-from hotline.reports.tests.conftest import order, providers, ticket, utc
+from hotline.reports.tests.conftest import order, providers, ticket
+from hotline.testing.times import utc
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 HOSTILE = ['=HYPERLINK("http://evil.example","Click")', "+1+cmd", "-1+2", "@SUM(1)", "\t=1"]

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from hotline.reports.selectors import daily_report, weekly_report
-from hotline.reports.tests.conftest import event, order, providers, ticket, utc
+from hotline.reports.tests.conftest import event, order, providers, ticket
+from hotline.testing.times import utc
 from hotline.tickets.choices import TicketKind
 
 pytestmark = pytest.mark.django_db

@@ -11,15 +11,8 @@ from hotline.notices.models import Notice
 from hotline.reports.models import FaultAlert
 from hotline.reports.selectors import monthly_report
 from hotline.reports.services import fault_alerts_raise
-from hotline.reports.tests.conftest import (
-    categories,
-    event,
-    followup,
-    order,
-    providers,
-    ticket,
-    utc,
-)
+from hotline.reports.tests.conftest import categories, event, followup, order, providers, ticket
+from hotline.testing.times import utc
 from hotline.tickets.choices import ComplaintState, TicketKind
 from hotline.tickets.models import Complaint, Ticket
 

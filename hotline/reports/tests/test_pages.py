@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from hotline import clock
 from hotline.reports.models import FaultAlert
-from hotline.reports.tests.conftest import order, providers, utc
+from hotline.reports.tests.conftest import order, providers
+from hotline.testing.times import utc
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 FIXED_NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)
@@ -107,7 +108,7 @@ def test_d13_downloads_in_every_format(client, centre, data) -> None:  # type: i
     assert [p1.name, "1"] == next(r for r in rows if r and r[0] == p1.name)[:2]
     xlsx = client.get(url, {"month": "2026-10", "format": "xlsx"})
     assert xlsx["Content-Disposition"].endswith('hotline-monthly-2026-10.xlsx"')
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # type: ignore[import-untyped]  # ships no type stubs
 
     book = load_workbook(io.BytesIO(xlsx.content))
     sheet = book.worksheets[0]

@@ -5,7 +5,7 @@ centre in Europe/Sofia and a clock that moves; the floor then reads the number a
 """
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -16,35 +16,23 @@ from hotline.audit.models import Event
 from hotline.calls.models import Queue
 from hotline.directory.models import Customer
 from hotline.rulebook.models import RuleValue
+from hotline.testing.clock import MovingClock
+from hotline.testing.times import MONDAY_10_SOFIA
 
 pytestmark = pytest.mark.django_db
 
 
-class MovingClock:
-    """hotline.clock.now, moved by the test: Monday 2026-11-23 10:00 in Sofia onwards."""
-
-    def __init__(self) -> None:
-        self.at = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.at
-
-    def tick(self, seconds: float) -> datetime:
-        self.at += timedelta(seconds=seconds)
-        return self.at
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    moving = MovingClock()
-    monkeypatch.setattr("hotline.clock.now", moving.now)
+    moving = MovingClock(MONDAY_10_SOFIA)
+    monkeypatch.setattr("hotline.clock.now", moving)
     return moving
 
 
 @pytest.fixture
 def api(client, centre, token_for, clock):
     def call(username, method, path, body=None):
-        clock.tick(1)
+        clock.advance(seconds=1)
         return client.generic(
             method.upper(),
             f"/api/v1{path}",
@@ -201,12 +189,13 @@ def test_a4_queue_scope_by_the_queue_code_the_cti_uses(api, centre, clock):
             f"/floor/calls/{call['id']}/transfer",
             {"to_agent": second, "reason": "billing question"},
         )
-        expires[queue] = datetime.fromisoformat(asked.json()["expires_at"]) - clock.at
+        expires[queue] = datetime.fromisoformat(asked.json()["expires_at"]) - clock.now
     assert expires == {"repairs": timedelta(seconds=60), "installations": timedelta(seconds=20)}
 
 
 def test_d6_zone_and_customer_scopes_by_zone_and_customer_id(api, centre):
     customer = Customer.objects.order_by("pk").first()
+    assert customer is not None
     for scope, ref in (("zone", "Urban"), ("customer", str(customer.pk))):
         made = api(
             "admin",

@@ -5,22 +5,23 @@ import tracemalloc
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hotline.core.kpi import floor_kpis
-from hotline.core.tests.test_purity import _clock_reads, _django_imports
 from hotline.sim.engine import Simulation
 from hotline.sim.report import html_report
 from hotline.sim.results import call_records, estimate, summarize
 from hotline.sim.runner import ProgressBar, simulate
 from hotline.sim.scenario import ScenarioError, load, parse
+from hotline.testing.purity import clock_reads, django_imports
 
 SIM = Path(__file__).resolve().parent.parent
 DOCS = SIM.parent.parent / "docs" / "scenarios"
 
 
-def _morning(**extra: object) -> dict:
+def _morning(**extra: object) -> dict[str, Any]:
     # Calls 08:00-12:00 only, so every call has finished by the end of the day.
     rates = [0.0] * 8 + [150.0, 200.0, 180.0, 120.0] + [0.0] * 12
     return {
@@ -177,5 +178,5 @@ def test_simulator_is_pure_python_and_never_reads_the_clock() -> None:
     assert len(sources) >= 5
     for path in sources:
         text = path.read_text(encoding="utf-8")
-        assert _django_imports(text) == [], path
-        assert _clock_reads(text) == [], path
+        assert django_imports(text) == [], path
+        assert clock_reads(text) == [], path

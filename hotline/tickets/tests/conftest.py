@@ -2,33 +2,20 @@
 sites, tickets and forms the page tests share."""
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
 from hotline.calls.choices import CallState
 from hotline.calls.models import Call, Queue
-from hotline.directory.models import Customer
-from hotline.dispatch.tests.conftest import sofia_site
+from hotline.directory.models import Customer, CustomerSite
+from hotline.testing.cases import sofia_site
+from hotline.testing.clock import MovingClock
 from hotline.tickets.choices import TicketKind
 from hotline.tickets.models import FaultCategory, Ticket
 from hotline.tickets.services import ticket_create
 from hotline.tickets.tests.test_services_support import walked
-
-
-class MovingClock:
-    """`hotline.clock.now` for a test: it stands still until the test moves it on."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
 
 
 @pytest.fixture
@@ -63,7 +50,7 @@ def site():
 
 
 @pytest.fixture
-def customer(site) -> Customer:
+def customer(site: CustomerSite) -> Customer:
     return site.customer
 
 
@@ -146,4 +133,5 @@ def ready_ticket(client, centre, now, site, **extra) -> Ticket:
 
 
 def text(response) -> str:
-    return response.content.decode()
+    content: bytes = response.content
+    return content.decode()

@@ -32,6 +32,7 @@ def test_e3_patch_with_a_category_id_that_is_no_integer_is_422_and_changes_nothi
 
 def test_e3_patch_with_a_real_category_id_and_with_null_still_works(call_api, clock, centre):
     ticket = new_case(centre["agent1"], clock.now)
+    assert ticket.category_id is not None, "a new case has a category"
     other = FaultCategory.objects.exclude(pk=ticket.category_id).order_by("id").first()
     assert other is not None
     path = f"{TICKETS}/{ticket.pk}"

@@ -10,7 +10,7 @@ import pytest
 from conftest import screenshot
 from hotline.calls.choices import CallState
 from hotline.calls.models import Call, Queue
-from hotline.dispatch.tests.conftest import sofia_site
+from hotline.testing.cases import sofia_site
 from hotline.tickets.choices import TicketState
 from hotline.tickets.models import FaultCategory, Ticket
 

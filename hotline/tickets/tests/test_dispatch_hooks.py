@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from hotline.directory.models import Provider
 from hotline.dispatch.services import work_order_dispatch
-from hotline.dispatch.tests.conftest import make_ticket
+from hotline.testing.cases import make_ticket
 from hotline.tickets import services
 from hotline.tickets.models import Chase, Ticket
 from hotline.tickets.services import window

@@ -11,7 +11,7 @@ from django.urls import reverse
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.directory.models import Customer
-from hotline.dispatch.tests.conftest import make_ticket
+from hotline.testing.cases import make_ticket
 from hotline.tickets.choices import TicketState
 from hotline.tickets.models import Ticket
 from hotline.tickets.tests.test_services_support import walked
@@ -28,6 +28,8 @@ def stored(centre, monkeypatch):  # type: ignore[no-untyped-def]
     customer = centre["customer1"].customer
     site = customer.sites.first()
     ticket = make_ticket(centre["agent1"], MONDAY, site=site, state=TicketState.OPEN)
+    category = ticket.category
+    assert category is not None, "make_ticket gives the case a category"
     Ticket.objects.filter(pk=ticket.pk).update(
         window_start=END_OF_TIME - timedelta(hours=2),
         window_end=END_OF_TIME,
@@ -36,7 +38,7 @@ def stored(centre, monkeypatch):  # type: ignore[no-untyped-def]
         later_date_reason="Далеч в бъдещето",
         later_date_by=centre["agent1"],
         later_date_at=END_OF_TIME,
-        script_answers=walked(ticket.category),
+        script_answers=walked(category),
     )
     return Ticket.objects.get(pk=ticket.pk)
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from hotline.dispatch.tests.conftest import make_ticket
+from hotline.testing.cases import make_ticket
 from hotline.tickets.choices import TicketKind, TicketState
 from hotline.tickets.models import Ticket
 from hotline.tickets.tests.conftest import open_ticket, text

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from hotline.dispatch.tests.conftest import make_ticket
+from hotline.testing.cases import make_ticket
 from hotline.tickets.choices import TicketKind, TicketState
 from hotline.tickets.models import Chase, Escalation
 from hotline.tickets.services import ticket_create
@@ -173,6 +173,7 @@ def test_window_that_is_not_a_time_is_400(client, centre, now, site):
 
 def test_window_is_read_in_the_centres_time_zone(client, centre, now, site):
     ticket = ready_ticket(client, centre, now, site)
+    assert ticket.window_start is not None
     assert ticket.window_start.isoformat() == "2026-11-23T11:00:00+00:00"  # 13:00 in Sofia
 
 

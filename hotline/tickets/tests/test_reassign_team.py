@@ -7,7 +7,7 @@ from django.urls import reverse
 from hotline.accounts.choices import Role
 from hotline.accounts.models import Team, User
 from hotline.audit.models import Event
-from hotline.dispatch.tests.conftest import make_ticket
+from hotline.testing.cases import make_ticket
 from hotline.tickets.choices import TicketState
 
 pytestmark = pytest.mark.django_db

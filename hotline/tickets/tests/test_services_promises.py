@@ -15,17 +15,11 @@ from hotline.deadlines.services import deadlines_fire_due
 from hotline.directory.choices import Zone
 from hotline.directory.models import Provider, SlaContract
 from hotline.notices.models import Notice
+from hotline.testing.times import sofia, utc
 from hotline.tickets import services
 from hotline.tickets.choices import TicketKind, TicketState
 from hotline.tickets.models import Ticket
-from hotline.tickets.tests.test_services_support import (
-    home_site,
-    new_case,
-    other_site,
-    refused,
-    sofia,
-    utc,
-)
+from hotline.tickets.tests.test_services_support import home_site, new_case, other_site, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -258,6 +252,7 @@ def test_a5_no_window_without_on_site_cover_or_provider_capacity(centre, now):
     )
     assert "capacity" in refusal.message
     Provider.objects.filter(regions__code="sofia").update(capacity=10)
+    assert ticket.contract_id is not None, "the case runs under a contract"
     SlaContract.objects.filter(pk=ticket.contract_id).update(on_site=False)
     refused(
         "A5",

@@ -11,6 +11,7 @@ from hotline.deadlines.choices import DeadlineState
 from hotline.deadlines.models import Deadline
 from hotline.deadlines.services import deadlines_fire_due
 from hotline.notices.models import Notice
+from hotline.testing.times import sofia
 from hotline.tickets import selectors, services
 from hotline.tickets.choices import TicketKind, TicketState
 from hotline.tickets.models import Ticket
@@ -20,7 +21,6 @@ from hotline.tickets.tests.test_services_support import (
     home_site,
     new_case,
     refused,
-    sofia,
 )
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,6 @@
 """Helpers for the tickets service and API tests: demo sites, fixed instants, a ready ticket."""
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -9,21 +8,12 @@ from hotline.accounts.models import User
 from hotline.core.refusal import PolicyRefusal
 from hotline.directory.choices import Zone
 from hotline.directory.models import CustomerSite
+from hotline.testing.times import SOFIA
 from hotline.tickets import services
 from hotline.tickets.choices import TicketKind
 from hotline.tickets.models import FaultCategory, Ticket
 
-SOFIA = ZoneInfo("Europe/Sofia")
 SYMPTOM = "Drum does not turn, error E21 on the display"
-
-
-def sofia(*args: int) -> datetime:
-    """A wall-clock instant in Sofia, as the centre's calendar reads it."""
-    return datetime(*args, tzinfo=SOFIA).astimezone(UTC)  # type: ignore[misc]
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
 
 
 def home_site(zone: str = Zone.URBAN, *, business: bool = False) -> CustomerSite:
@@ -73,6 +63,13 @@ def new_case(
         kind=kind,
         **args,  # type: ignore[arg-type]
     )
+
+
+def first_category() -> FaultCategory:
+    """The demo's first fault category (its script has steps)."""
+    category = FaultCategory.objects.order_by("id").first()
+    assert category is not None, "the demo has fault categories"
+    return category
 
 
 def walked(category: FaultCategory) -> list[dict[str, object]]:

@@ -13,9 +13,10 @@ from django.urls import reverse
 from hotline.audit.models import Event
 from hotline.directory.choices import Zone
 from hotline.directory.models import CustomerSite, Equipment, SlaContract
+from hotline.testing.times import sofia
 from hotline.tickets.choices import TicketState
 from hotline.tickets.models import FaultCategory, Ticket
-from hotline.tickets.tests.test_services_support import SYMPTOM, home_site, sofia, walked
+from hotline.tickets.tests.test_services_support import SYMPTOM, home_site, walked
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
@@ -193,13 +194,16 @@ def test_d6_a_new_site_recounts_the_promises_and_drops_a_window_they_no_longer_a
     assert ticket.window_start is None  # Wednesday is past the new limit: agree a new window
     event = Event.objects.filter(entity_id=str(ticket_id), action="edited").last()
     assert event is not None
+    assert event.new is not None
     assert event.new["window"] is None
 
 
 def test_d1_the_refusal_reads_in_the_centres_time_zone_not_raw_utc(call_api, clock, centre):
     clock.advance(hours=6, minutes=30)  # 16:30 in Sofia: after the D1 cut-off
     ticket_id = opened(call_api)
-    assert Ticket.objects.get(pk=ticket_id).booked_for.isoformat() == "2026-11-24"
+    booked_for = Ticket.objects.get(pk=ticket_id).booked_for
+    assert booked_for is not None, "D1 books the case for a day"
+    assert booked_for.isoformat() == "2026-11-24"
     refused = call_api(
         "agent1",
         "post",

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from hotline.core.tests.test_purity import _clock_reads, _django_imports
+from hotline.testing.purity import clock_reads, django_imports
 
 WFM = Path(__file__).resolve().parent.parent
 
@@ -19,6 +19,6 @@ def test_wfm_is_pure_python_without_django_or_clock() -> None:
     offenders = {
         str(p.relative_to(WFM)): found
         for p in _sources()
-        if (found := _django_imports(p.read_text()) + _clock_reads(p.read_text()))
+        if (found := django_imports(p.read_text()) + clock_reads(p.read_text()))
     }
     assert offenders == {}
