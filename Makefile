@@ -38,7 +38,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 
 types: $(VENV)/.installed
-	$(BIN)/mypy hotline
+	$(BIN)/mypy hotline conftest.py
 
 # The whole suite on the embedded default, SQLite...
 unit: $(VENV)/.installed

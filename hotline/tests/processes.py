@@ -80,7 +80,8 @@ def descendants(pid: int) -> set[int]:
         except OSError:
             continue  # gone meanwhile
         parents[int(stat.parent.name)] = int(fields[1])
-    found, todo = set(), [pid]
+    found: set[int] = set()
+    todo = [pid]
     while todo:
         parent = todo.pop()
         children = {p for p, pp in parents.items() if pp == parent}
@@ -99,7 +100,9 @@ def alive(pid: int) -> bool:
 
 
 @contextmanager
-def worker_process(var_dir: Path, log: Path, **settings: object) -> Iterator[subprocess.Popen]:
+def worker_process(
+    var_dir: Path, log: Path, **settings: object
+) -> Iterator[subprocess.Popen[bytes]]:
     """`hotline worker`, running (it said so) until the block ends; then killed if still alive."""
     with log.open("w") as out:
         worker = subprocess.Popen(

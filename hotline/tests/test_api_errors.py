@@ -175,8 +175,8 @@ def test_a_bug_is_a_json_500_logged_in_the_readers_language(centre, token_for, m
 
     monkeypatch.setattr("hotline.tickets.selectors.tickets_for", broken)
     client = Client(raise_request_exception=False)
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(centre['dispatcher'])}"}
-    answer = client.get("/api/v1/tickets", **auth)
+    auth = {"Authorization": f"Bearer {token_for(centre['dispatcher'])}"}
+    answer = client.get("/api/v1/tickets", headers=auth)
     detail = assert_json_error(answer, 500, "ru")
     wanted = "Something went wrong on our side. It has been logged; please try again later."
     assert detail == in_language("ru", wanted)

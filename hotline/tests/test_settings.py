@@ -20,8 +20,10 @@ def test_postgres_url_becomes_a_django_database():
 def test_sqlite_url_uses_wal_and_immediate_transactions(tmp_path):
     db = database_from_url(f"sqlite://{tmp_path}/x.sqlite3")
     assert db["NAME"] == Path(f"{tmp_path}/x.sqlite3")
-    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
-    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    options = db["OPTIONS"]
+    assert isinstance(options, dict)
+    assert "journal_mode=WAL" in options["init_command"]
+    assert options["transaction_mode"] == "IMMEDIATE"
 
 
 def test_unknown_database_scheme_is_refused():

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from django_tasks_db.models import DBTaskResult
@@ -12,7 +13,7 @@ from hotline.notices.tasks import notice_send
 pytestmark = pytest.mark.django_db
 
 
-def running_for(worker_id: str) -> DBTaskResult:
+def running_for(worker_id: str) -> DBTaskResult[Any, Any]:
     result = DBTaskResult.objects.get(id=notice_send.enqueue(1).id)
     result.claim(worker_id)
     return result

@@ -23,7 +23,7 @@ USER_OF_ROLE = {
     Role.PBX: "pbx",
 }
 # Arguments for the URLs that take some.
-URL_ARGS = {
+URL_ARGS: dict[str, list[object]] = {
     "rulebook:edit": ["a2.max_wait"],
     "rulebook:reset": ["a2.max_wait"],
     # tickets: the walk's made-up ticket id; a visible ticket is tested in test_pages_ticket
@@ -78,7 +78,7 @@ URL_ARGS |= {
     "accounts:password_reset_confirm": ["MQ", "made-up-token"],
 }
 # Bodies that pass validation, so the walk reaches the permission check.
-API_BODIES = {
+API_BODIES: dict[str, dict[str, object]] = {
     "rulebook_set": {"value": "3", "reason": "walk"},
     "rulebook_reset": {"reason": "walk"},
     "floor_leave": {"kind": "break"},

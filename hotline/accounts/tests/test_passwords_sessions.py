@@ -71,8 +71,10 @@ def test_the_password_page_needs_a_signed_in_user(client, centre):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def reset_link(notice):
-    return re.search(r"https?://\S+/accounts/password-reset/\S+/", notice.body).group(0)
+def reset_link(notice) -> str:
+    link = re.search(r"https?://\S+/accounts/password-reset/\S+/", notice.body)
+    assert link is not None, "the notice carries no reset link"
+    return link.group(0)
 
 
 def test_a_reset_by_email_goes_as_a_notice_and_sets_a_new_password(client, centre, clock):

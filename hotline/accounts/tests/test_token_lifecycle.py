@@ -48,8 +48,11 @@ def test_a_token_expires_after_its_days(client, centre, clock):
 def test_the_default_lifetime_is_a_setting(client, centre, clock):
     create("agent1")
     token = ApiToken.objects.get()
+    assert token.expires_at is not None, "a token made with the default lifetime expires"
     assert token.expires_at - token.created_at == timedelta(days=7)
-    assert Event.objects.get(entity="accounts.api_token", action="created").new["expires_at"]
+    created = Event.objects.get(entity="accounts.api_token", action="created")
+    assert created.new is not None
+    assert created.new["expires_at"]
 
 
 @pytest.mark.parametrize("days", ["0", "3651", "-1", "a week"])
@@ -188,6 +191,7 @@ def test_a_flood_of_bad_tokens_locks_the_address_out(client, centre, clock):
     for attempt in range(3):
         assert me(client, f"hl_guess{attempt}").status_code == 401
     locked = Event.objects.get(entity="accounts.signin", action="locked")
+    assert locked.new is not None
     assert (locked.entity_id, locked.new["scope"]) == ("10.0.0.1", "token")
     response = me(client, good)
     assert response.status_code == 401

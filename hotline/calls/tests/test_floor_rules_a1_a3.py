@@ -17,15 +17,18 @@ MONDAY = date(2026, 11, 23)
 
 
 def _report_rows(client: Any, user: Any) -> dict[str, dict[str, Any]]:
+    """The daily report's row of each agent it shows (seen by `user`), by username."""
     client.force_login(user)
     response = client.get("/reports/daily/", {"day": MONDAY.isoformat(), "format": "json"})
     client.logout()
     assert response.status_code == 200, response.content
     rows = response.json()["sections"]["agents"]["rows"]
-    by_name = {}
+    by_name: dict[str, dict[str, Any]] = {}
     for agent in user.__class__.objects.filter(role="agent"):
         name = agent.get_full_name() or agent.get_username()
-        by_name[agent.username] = next((r for r in rows if r["agent"] == name), None)
+        row = next((r for r in rows if r["agent"] == name), None)
+        if row is not None:  # the report shows only the agents `user` may see
+            by_name[agent.username] = row
     return by_name
 
 

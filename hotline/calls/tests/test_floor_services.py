@@ -52,6 +52,7 @@ def test_b9_routing_decision_is_logged_with_its_candidates(ready, repairs, now):
     call = call_arrive(now=now, queue=repairs, caller_number="+359 2 000")
     event = Event.objects.get(entity="calls.call", entity_id=str(call.pk), action="offered")
     assert event.rule == "B9"
+    assert event.new is not None
     assert event.new["candidates"] == [a.pk for a in ready]
 
 
@@ -82,18 +83,22 @@ def test_b1_an_agent_off_the_floor_is_not_moved(agents, now):
 def test_b9_a_call_cycle_takes_few_statements(ready, repairs, now):
     """The floor's hot path (its p99 latency goal): statements per step, pinned so that a change
     adding round trips is a deliberate one. Each step's audit events are one INSERT of them."""
-    call = None
+    call: Call | None = None
 
     def arrive():
         nonlocal call
         call = call_arrive(now=now, queue=repairs, caller_number="+359 2 000")
+
+    def arrived() -> Call:
+        assert call is not None, "the call arrived before it ends"
+        return call
 
     steps = {
         "arrive": arrive,
         "accept": lambda: offer_accept(
             actor=ready[0], now=now, offer_id=pending_offer(ready[0]).pk
         ),
-        "end": lambda: call_end(actor=ready[0], now=now, call_id=call.pk),
+        "end": lambda: call_end(actor=ready[0], now=now, call_id=arrived().pk),
         "wrap_up_end": lambda: agent_wrap_up_end(actor=ready[0], now=now, agent=ready[0]),
     }
     assert {name: statements(step) for name, step in steps.items()} == {

@@ -100,6 +100,7 @@ def test_b11_a_review_is_stored_with_its_event(centre, call, now):
     assert not made.conduct_breach
     event = Event.objects.get(entity=REVIEW_ENTITY, entity_id=str(made.pk))
     assert (event.action, event.rule, event.actor, event.at) == ("reviewed", "B11", lead, later)
+    assert event.new is not None
     assert event.new["agent"] == centre["agent1"].pk
     assert event.new["call"] == call.pk
     assert (event.new["met"], event.new["not_met"]) == (5, 1)
@@ -112,7 +113,9 @@ def test_b11_running_down_a_colleague_is_flagged_whatever_the_score(centre, call
     )
     assert made.score == pytest.approx(7 / 8)
     assert made.conduct_breach
-    assert Event.objects.get(entity=REVIEW_ENTITY).new["conduct_breach"] is True
+    event = Event.objects.get(entity=REVIEW_ENTITY)
+    assert event.new is not None
+    assert event.new["conduct_breach"] is True
 
 
 def test_b11_a_breach_without_a_word_of_what_was_said_is_refused(centre, call, now):

@@ -7,6 +7,7 @@ takes it from a `Rulebook`, default or overridden: the settings drive the decisi
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -54,7 +55,7 @@ QUIET = FloorSnapshot(
 )
 
 
-def floor(**changes: object) -> FloorSnapshot:
+def floor(**changes: Any) -> FloorSnapshot:  # fields of several types, checked by replace()
     return replace(QUIET, **changes)
 
 
@@ -364,8 +365,9 @@ def test_b6_a_not_ready_agent_is_the_last_hope_of_waiting_callers(
     stranding = floor(
         agent_state=state, available_others={Q1: 0, Q2: 2}, waiting_in={Q1: 1}, waiting_calls=1
     )
-    refusal = (leave_refusals(kind, stranding, DEFAULT) or [None])[-1]
-    assert refusal is not None
+    refusals = leave_refusals(kind, stranding, DEFAULT)
+    assert refusals, "leaving would strand the caller"
+    refusal = refusals[-1]
     assert refusal.rule_id == "B6"
     assert refusal.params == {"waiting": 1, "left": 0, "needed": 1, "queue": Q1}
     assert decide_leave(kind, stranding, DEFAULT).outcome is Outcome.REFUSED

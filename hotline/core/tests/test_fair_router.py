@@ -1,6 +1,8 @@
 """FairRouter keeps rule B9 event by event (the simulator) exactly as `route` decides it for
 the whole floor at once (the live floor); transfer_refusal holds rules A4 and B10."""
 
+from datetime import datetime
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,11 +81,12 @@ def test_b9_work_first_then_agents_one_by_one_matches_route(
     waiting: list[WaitingWork], agents: list[AgentSlot]
 ) -> None:
     """All work waiting, then agents become ready in idle order: the same matching."""
-    router: FairRouter = FairRouter()
+    router: FairRouter[datetime] = FairRouter()
     for work in waiting:
         router.add_work(work.queue_id, work.priority, work.since, work.kind.value, work.id)
     got = {}
     for slot in sorted(agents, key=lambda a: (a.ready_since, a.id)):
+        assert slot.ready_since is not None  # the strategy makes only ready agents
         router.set_queues(slot.id, slot.queue_ids)
         taken = router.agent_ready(slot.id, slot.ready_since)
         if taken is not None:

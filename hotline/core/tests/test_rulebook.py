@@ -19,7 +19,7 @@ from hotline.core.rulebook import (
 POLICIES = Path(__file__).resolve().parents[3].parent / "shared" / "POLICIES.md"
 
 # Every bold number of POLICIES.md, rule by rule, and the settings (with values) it becomes.
-BOLD_NUMBERS = {
+BOLD_NUMBERS: dict[str, dict[str, dict[str, object]]] = {
     "A1": {"15 min": {"a1.max_talk": timedelta(minutes=15)}, "80 %": {"a1.warning_share": 80}},
     "A2": {"3 min": {"a2.max_wait": timedelta(minutes=3)}},
     "A3": {"30 calls a day": {"a3.daily_calls_target": 30}},

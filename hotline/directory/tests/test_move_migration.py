@@ -168,6 +168,7 @@ def test_move_keeps_every_row_and_link(old_apps: StateApps) -> None:
         "suburban",
     )
     region = Region.objects.get(pk=ids["region"])
+    assert region.engineer is not None, "the moved region keeps its engineer"
     assert (site.region, region.code, region.engineer.username) == (region, "ruse", "mover-agent")
     equipment = Equipment.objects.get(pk=ids["equipment"])
     assert (equipment.site, str(equipment), equipment.installed_on) == (

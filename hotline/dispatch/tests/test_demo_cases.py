@@ -43,6 +43,7 @@ def test_demo_tickets_carry_the_promises_their_services_would_have_made(client, 
     seed_demo_cases(now)
     assert not Ticket.objects.filter(response_due__isnull=True).exists()
     ticket = Ticket.objects.filter(state=TicketState.TO_DISPATCH).order_by("pk").first()
+    assert ticket is not None, "the demo has a case to dispatch"
     token = api_token_create(actor=None, now=now, user=centre["agent1"])[1]
     response = client.post(
         f"/api/v1/tickets/{ticket.pk}/window",

@@ -7,6 +7,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -43,7 +44,7 @@ def sending(settings):
 @pytest.fixture
 def gateway():
     """A stand-in SMS gateway / webhook receiver on a free loopback port."""
-    received: list[dict] = []
+    received: list[dict[str, Any]] = []
     status = {"code": 200}
 
     class Handler(BaseHTTPRequestHandler):

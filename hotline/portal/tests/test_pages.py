@@ -125,6 +125,7 @@ def test_e5_agent_finds_the_customer_and_hands_over_the_record(client, centre, a
     }
     event = Event.objects.get(action="record_requested")
     assert event.actor == centre["agent1"]
+    assert event.new is not None
     assert event.new["on_behalf"] is True
 
 

@@ -5,8 +5,10 @@ import io
 import json
 import shutil
 import subprocess
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db.models import Model, Q
@@ -46,7 +48,7 @@ def db_value(obj: Model, name: str) -> object:
     return value
 
 
-def assert_rows_match(rows: list[dict], found: list[Model]) -> None:
+def assert_rows_match(rows: list[dict[str, Any]], found: Sequence[Model]) -> None:
     """Every row is one database row, and every field the row carries equals the stored one."""
     by_id = {obj.pk: obj for obj in found}
     assert [row["id"] for row in rows]

@@ -2,6 +2,7 @@
 Erlang C and Erlang A within its own 95 % confidence intervals."""
 
 import math
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,9 @@ from hotline.sim.scenario import parse
 from hotline.sim.theory import erlang_a, erlang_c
 
 
-def _textbook(agents: int, per_minute: float, aht: str, days: int, patience: str | None) -> dict:
+def _textbook(
+    agents: int, per_minute: float, aht: str, days: int, patience: str | None
+) -> dict[str, Any]:
     queue = {"name": "line", "handle": {"exponential": aht}, "arrivals": {"per_minute": per_minute}}
     if patience:
         queue["patience"] = {"exponential": patience}
@@ -30,9 +33,9 @@ def _textbook(agents: int, per_minute: float, aht: str, days: int, patience: str
     return summarize(scenario, [Simulation(scenario, 7, batches=20).run()])
 
 
-def _inside(kpi: dict, exact: float) -> bool:
+def _inside(kpi: dict[str, Any], exact: float) -> bool:
     low, high = kpi["ci95"]
-    return low <= exact <= high
+    return bool(low <= exact <= high)
 
 
 def test_erlang_c_service_level_and_asa_within_confidence_intervals() -> None:

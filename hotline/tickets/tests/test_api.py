@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 
 from hotline.audit.models import Event
 from hotline.tickets.choices import ComplaintState, TicketKind, TicketState
-from hotline.tickets.models import Complaint, FaultCategory, Ticket
+from hotline.tickets.models import Complaint, Ticket
 from hotline.tickets.tests.test_services_support import (
     SYMPTOM,
     confirmed,
+    first_category,
     home_site,
     new_case,
     other_site,
@@ -48,7 +49,7 @@ def api(client, centre, token_for):
 
 def repair_body(site=None) -> dict[str, object]:  # type: ignore[no-untyped-def]
     site = site or home_site()
-    category = FaultCategory.objects.order_by("id").first()
+    category = first_category()
     return {
         "customer_id": site.customer_id,
         "kind": "repair",
@@ -291,7 +292,7 @@ def test_e4_create_takes_the_scripted_steps_and_links_only_the_agents_own_call(a
         agent=centre["agent2"],
         answered_at=now - timedelta(minutes=1),
     )
-    first_step = FaultCategory.objects.order_by("id").first().steps[0]
+    first_step = first_category().steps[0]
     steps = [{"step": first_step, "answer": "lamp works"}, {"step": "Not in the script"}]
     body = {**repair_body(site), "call_id": call.pk, "script_answers": steps}
     assert api("agent1", "post", "", body).status_code == 404  # agent2's call

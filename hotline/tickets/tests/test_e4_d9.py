@@ -264,6 +264,7 @@ def test_d9_a_complaint_about_an_open_case_reaches_the_engineer_once_escalated(c
     handed = call_api("lead", "post", f"{TICKETS}/{cid}/complaint/engineer")
     assert handed.status_code == 200, handed.content
     assert handed.json()["complaint"]["state"] == ComplaintState.WITH_ENGINEER
+    assert site.region.engineer is not None, "the region has an engineer"
     assert handed.json()["complaint"]["engineer"] == site.region.engineer.username
 
 
@@ -294,6 +295,8 @@ def test_d9_the_team_lead_chooses_the_site_of_a_complaint_without_one(
     assert complaint.state == ComplaintState.WITH_ENGINEER
     assert complaint.engineer == site.region.engineer
     event = Event.objects.get(entity_id=str(cid), action="complaint_to_engineer")
+    assert event.old is not None
+    assert event.new is not None
     assert (event.old["site"], event.new["site"]) == (None, site.pk)
 
 
@@ -343,6 +346,7 @@ def test_d1_refusing_a_special_request_drops_the_earlier_window_it_allowed(call_
         None,
     )
     event = Event.objects.get(entity_id=str(ticket_id), action="special_refused")
+    assert event.new is not None
     assert event.new["window"] is None
     missing = call_api("agent1", "get", f"{path}/quality").json()["missing"]
     assert "time_window" in {m["code"] for m in missing}  # a new window, from tomorrow 08:30

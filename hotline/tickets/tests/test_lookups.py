@@ -7,7 +7,12 @@ from django.urls import reverse
 
 from hotline.directory.models import Customer
 from hotline.tickets.models import FaultCategory, Ticket
-from hotline.tickets.tests.test_services_support import home_site, other_site, walked
+from hotline.tickets.tests.test_services_support import (
+    first_category,
+    home_site,
+    other_site,
+    walked,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
@@ -125,7 +130,7 @@ def test_e4_opening_a_case_for_an_unknown_customer_is_404_and_records_nothing(ca
         "customer_id": other_site(site).customer_id,
         "kind": "repair",
         "site_id": site.pk,
-        "script_answers": walked(FaultCategory.objects.order_by("id").first()),
+        "script_answers": walked(first_category()),
     }
     assert call_api("agent1", "post", TICKETS, wrong).status_code == 422
     assert not Ticket.objects.exists()

@@ -159,13 +159,15 @@ def test_e2_the_summary_is_in_the_customers_language_and_time_zone(centre, now):
     ticket = services.ticket_read_back(actor=centre["agent1"], now=now, ticket=ticket)
     text = ticket.read_back_text
     assert ticket.state == TicketState.READ_BACK
+    assert ticket.site is not None
+    assert ticket.equipment is not None
     for fact in (
         "Maria Ivanova",
         ticket.site.address,
         SYMPTOM,
         "Unplugged",
         ticket.equipment.model,
-    ):  # type: ignore[union-attr]
+    ):
         assert fact in text
     assert "ноември" in text.lower()  # Bulgarian month names
     assert "12:00" in text  # the window's 10:00 UTC in Sofia

@@ -274,7 +274,9 @@ def test_b2_breaks_edited_as_shown_in_the_readers_language(client, centre, roste
     page = client.get(reverse("workforce:roster", args=[roster.pk])).content.decode()
     shift = next(s for s in roster.shifts.all() if s.breaks)
     form = page.split(reverse("workforce:shift_edit", args=[shift.pk]))[1]
-    typed = html_lib.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", form, re.S).group(1))
+    textarea = re.search(r"<textarea[^>]*>(.*?)</textarea>", form, re.S)
+    assert textarea is not None, "the shift form has a text area"
+    typed = html_lib.unescape(textarea.group(1))
     with translation.override("bg"):
         lunch = str(translation.gettext("lunch"))
     assert lunch in typed

@@ -2,6 +2,7 @@
 
 import json
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,7 +13,7 @@ from hotline.workforce.tests.conftest import call_history
 pytestmark = pytest.mark.django_db
 
 
-def _run(*args: str) -> tuple[object, str]:
+def _run(*args: str) -> tuple[Any, str]:  # the command's JSON, its stderr
     out, err = StringIO(), StringIO()
     call_command("wfm", *args, stdout=out, stderr=err)
     return json.loads(out.getvalue()), err.getvalue()
