@@ -34,6 +34,7 @@ from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
 from hotline.testing.cases import make_ticket
 from hotline.testing.clock import MovingClock
+from hotline.testing.people import installations_lead
 from hotline.tickets.choices import ComplaintState, TicketKind, TicketState
 from hotline.tickets.models import Complaint
 from hotline.workforce.models import LeaveRequest, Roster, Shift
@@ -218,14 +219,7 @@ def world(centre, client, token_for, monkeypatch) -> dict[str, Any]:  # type: ig
     def now():  # type: ignore[no-untyped-def]
         return clock.now
 
-    User.objects.create(
-        username="lead2",
-        role=Role.TEAM_LEAD,
-        first_name="Boris",
-        last_name="Kolev",
-        team=Team.objects.get(name="Installations"),
-        language="en",
-    )
+    installations_lead()
 
     def api(username: str, method: str, path: str, body: object = None) -> Any:
         answer = client.generic(

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from hotline.accounts.choices import Role
-from hotline.accounts.models import Team, User
+from hotline.accounts.models import User
 from hotline.calls.choices import OfferOutcome
 from hotline.calls.models import AgentSession, Call, Offer, Queue
 from hotline.calls.services.agents import agent_log_in, agent_make_ready
 from hotline.calls.services.calls import call_arrive, offer_accept
 from hotline.calls.tests.floor_http import http_api
 from hotline.testing.clock import MovingClock
+from hotline.testing.people import installations_lead
 from hotline.testing.times import MONDAY_10_SOFIA
 
 
@@ -30,15 +30,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> MovingClock:
 
 @pytest.fixture
 def lead2(centre: dict[str, Any]) -> User:
-    """A team lead of the other team (the demo has one lead only, for Repairs)."""
-    return User.objects.create(
-        username="lead2",
-        role=Role.TEAM_LEAD,
-        first_name="Ivan",
-        last_name="Ivanov",
-        team=Team.objects.get(name="Installations"),
-        language="en",
-    )
+    return installations_lead()
 
 
 @pytest.fixture

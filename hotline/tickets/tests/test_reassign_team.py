@@ -4,10 +4,9 @@ member of that team (a take-over is likewise limited to the lead's own queues)."
 import pytest
 from django.urls import reverse
 
-from hotline.accounts.choices import Role
-from hotline.accounts.models import Team, User
 from hotline.audit.models import Event
 from hotline.testing.cases import make_ticket
+from hotline.testing.people import installations_lead
 from hotline.tickets.choices import TicketState
 
 pytestmark = pytest.mark.django_db
@@ -15,14 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def lead2(centre):  # type: ignore[no-untyped-def]
-    return User.objects.create(
-        username="lead2",
-        role=Role.TEAM_LEAD,
-        first_name="Boris",
-        last_name="Kolev",
-        team=Team.objects.get(name="Installations"),
-        language="en",
-    )
+    return installations_lead()
 
 
 @pytest.fixture
