@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 
 from hotline.core.i18n import gettext_noop
 from hotline.formatting import local_or_utc
+from hotline.rulebook.selectors import centre_time_zone
 from hotline.tickets.models import Ticket
 
 # Each line: (template, when it applies). Templates are English, translated when the summary is
@@ -74,7 +75,7 @@ def read_back_summary(ticket: Ticket) -> str:
             )
             if ticket.later_date_reason:
                 lines.append(gettext(LATER) % {"reason": ticket.later_date_reason})
-        if ticket.booked_for:
+        if ticket.booked_for and _booking_worth_saying(ticket):
             lines.append(gettext(BOOKED) % {"day": day(ticket.booked_for)})
         if ticket.response_due:
             lines.append(gettext(RESPONSE) % {"when": when(ticket.response_due)})
@@ -85,6 +86,17 @@ def read_back_summary(ticket: Ticket) -> str:
         if ticket.special_request.strip():
             lines.append(gettext(SPECIAL) % {"request": ticket.special_request.strip()})
     return "\n".join(lines)
+
+
+def _booking_worth_saying(ticket: Ticket) -> bool:
+    """D1: a request taken after the cut-off or outside hours is booked for a later working day.
+    The customer hears that day only while no visit window is agreed: with one, the window names
+    the visit's day, and a booking day beside it (the 7th, for a visit on the 8th) reads as a
+    contradiction. A request booked for the day it came in says nothing worth reading out."""
+    if ticket.booked_for is None or (ticket.window_start and ticket.window_end):
+        return False
+    came_in = ticket.created_at.astimezone(ZoneInfo(centre_time_zone())).date()
+    return ticket.booked_for > came_in
 
 
 def _step_text(answer: object) -> str:
