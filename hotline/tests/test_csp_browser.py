@@ -1,6 +1,7 @@
 """In a real Chromium, under the Content-Security-Policy every answer carries: the key pages
 load and work with no violation (no inline script, style or handler; htmx and its SSE
-streams from Hotline's own origin), and Swagger UI runs from Hotline's static files."""
+streams from Hotline's own origin) and nothing they ask for fails (the favicon included), and
+Swagger UI runs from Hotline's static files."""
 
 import pytest
 from playwright.sync_api import expect
@@ -28,6 +29,13 @@ def watched(page):  # type: ignore[no-untyped-def]
             problems.append(message.text)
             if "Content Security Policy" in message.text or "CSP violation" in message.text
             else None
+        ),
+    )
+    # A resource the page asks for and does not get (the favicon was a 404 in every session).
+    page.on(
+        "response",
+        lambda response: (
+            problems.append(f"{response.status} {response.url}") if response.status >= 400 else None
         ),
     )
     page.on("pageerror", lambda error: problems.append(str(error)))
