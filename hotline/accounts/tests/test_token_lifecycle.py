@@ -199,3 +199,12 @@ def test_a_flood_of_bad_tokens_locks_the_address_out(client, centre, clock):
     assert me(client, good, address="10.0.0.2").status_code == 200
     clock.advance(minutes=15)
     assert me(client, good).status_code == 200
+
+
+def test_only_an_admin_is_shown_the_server_command_that_makes_tokens(client, in_english):
+    client.force_login(in_english["agent1"])
+    page = client.get("/accounts/me/").content.decode()
+    assert "hotline token create" not in page
+    assert "An administrator gives API tokens" in page
+    client.force_login(in_english["admin"])
+    assert "hotline token create" in client.get("/accounts/me/").content.decode()
