@@ -87,6 +87,19 @@ def as_csv(report: Report) -> bytes:
     return ("\ufeff" + out.getvalue()).encode()  # the BOM makes spreadsheets read UTF-8
 
 
+# A column is as wide as its widest cell (a provider's whole name), within reason.
+MIN_WIDTH, MAX_WIDTH = 8, 60
+
+
+def _column_width(sheet: Any, index: int) -> int:
+    """Characters: the header's and every value's text below it (the title row spans columns)."""
+    texts = (
+        str(cell.value) for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index)
+    )
+    widest = max((len(text) for text in texts), default=0)
+    return max(MIN_WIDTH, min(MAX_WIDTH, widest + 2))
+
+
 def as_xlsx(report: Report) -> bytes:
     """One sheet per section, shares as percentages, the header frozen."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
@@ -110,7 +123,7 @@ def as_xlsx(report: Report) -> bytes:
             sheet.append(safe_row([row.get(c.key) for c in section.columns]))
         for index, column in enumerate(section.columns, start=1):
             letter = sheet.cell(row=2, column=index).column_letter
-            sheet.column_dimensions[letter].width = max(10, min(40, len(str(column.label)) + 2))
+            sheet.column_dimensions[letter].width = _column_width(sheet, index)
             if column.kind == "share":
                 for cells in sheet.iter_rows(min_row=3, min_col=index, max_col=index):
                     cells[0].number_format = "0.0%"

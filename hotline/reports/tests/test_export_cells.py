@@ -63,3 +63,23 @@ def test_d7_daily_case_list_neutralises_a_hostile_customer_name(client, centre, 
     values = xlsx_cells(client.get(url, {"day": "2026-11-23", "format": "xlsx"}).content)
     assert "'" + name in values
     assert name not in values
+
+
+def test_d13_xlsx_columns_are_as_wide_as_their_widest_cell(client, centre):
+    """A provider's whole name shows in its column (columns were 10 characters wide)."""
+    provider = providers()[0]
+    provider.name = "Plovdiv Appliance Repairs and Installations Ltd"
+    provider.save(update_fields=["name"])
+    order(provider, utc(2026, 10, 10, 8), centre["agent1"])
+    client.force_login(centre["manager"])
+    content = client.get(reverse("reports:monthly"), {"month": "2026-10", "format": "xlsx"})
+    book = load_workbook(io.BytesIO(content.content))
+    widths = [
+        sheet.column_dimensions[cell.column_letter].width
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(min_row=3)
+        for cell in row
+        if cell.value == provider.name
+    ]
+    assert widths
+    assert min(widths) >= len(provider.name)
