@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hotline.accounts.middleware.UserLanguageMiddleware",
+    "hotline.rulebook.middleware.CentreTimeZoneMiddleware",  # pages show the centre's time
     "django.contrib.messages.middleware.MessageMiddleware",
     "hotline.accounts.middleware.SessionIdleMiddleware",  # after messages: it leaves one
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
