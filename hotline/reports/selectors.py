@@ -8,10 +8,10 @@
 """
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,7 @@ from hotline.accounts.selectors import agents_for
 from hotline.core.i18n import gettext_noop
 from hotline.core.reportmath import BadReportParameter, day_period, month_period, week_period
 from hotline.directory.models import Provider
+from hotline.dispatch.models import WorkOrder
 from hotline.reports import floor, monthly, weekly
 from hotline.reports import providers as providers_report
 from hotline.reports.tables import Report
@@ -53,6 +54,22 @@ def providers_for(user: User | None, provider: str | int | None) -> list[Provide
             )
         found = narrowed
     return list(found)
+
+
+def month_to_open(user: User, now: datetime) -> date:
+    """D13: the month the report page opens on: the last whole month if the user's providers
+    had orders in it; else the latest month that had any (a new centre's first, partial month);
+    else the last whole month, empty (the page says so)."""
+    zone = centre_zone()
+    this_month = now.astimezone(zone).date().replace(day=1)
+    last = (this_month - timedelta(days=1)).replace(day=1)
+    orders = WorkOrder.objects.filter(provider__in=[p.pk for p in providers_for(user, None)])
+    period = month_period(last, zone)
+    if orders.filter(dispatched_at__gte=period.start, dispatched_at__lt=period.end).exists():
+        return last
+    latest = orders.filter(dispatched_at__lte=now).aggregate(Max("dispatched_at"))
+    newest = latest["dispatched_at__max"]
+    return newest.astimezone(zone).date().replace(day=1) if newest is not None else last
 
 
 def _is_provider(user: User | None) -> bool:

@@ -19,7 +19,13 @@ from hotline.core.i18n import gettext_noop
 from hotline.core.reportmath import BadReportParameter, parse_day, parse_month
 from hotline.directory.models import Provider
 from hotline.reports import exports
-from hotline.reports.selectors import centre_zone, daily_report, monthly_report, weekly_report
+from hotline.reports.selectors import (
+    centre_zone,
+    daily_report,
+    month_to_open,
+    monthly_report,
+    weekly_report,
+)
 from hotline.reports.tables import Report
 
 
@@ -93,7 +99,8 @@ def monthly(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     try:
         fmt = _format(request)
-        first = parse_month(request.GET.get("month") or f"{last_month(now):%Y-%m}")
+        asked = request.GET.get("month")
+        first = parse_month(asked) if asked else month_to_open(user, now)
         provider = request.GET.get("provider") or None
         report, _faults = monthly_report(user, first, now, provider)
     except BadReportParameter as error:
