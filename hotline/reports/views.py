@@ -5,7 +5,7 @@ expected; a provider that isn't the user's is a 404.
 """
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -31,10 +31,6 @@ from hotline.reports.tables import Report
 
 def _today(now: datetime) -> date:
     return now.astimezone(centre_zone()).date()
-
-
-def last_month(now: datetime) -> date:
-    return (_today(now).replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def _format(request: HttpRequest) -> str:
@@ -81,7 +77,7 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "reports/index.html",
         {
-            "month": f"{last_month(now):%Y-%m}",
+            "month": f"{month_to_open(user, now):%Y-%m}",
             "today": _today(now).isoformat(),
             "providers": _visible_providers(user),
             "floor_reports": user.role != Role.PROVIDER,

@@ -19,7 +19,7 @@ def monday_23_november(monkeypatch):  # type: ignore[no-untyped-def]
 
 
 def _opened_on(client) -> str:  # type: ignore[no-untyped-def]
-    page = client.get(reverse("reports:monthly")).content.decode()
+    page: str = client.get(reverse("reports:monthly")).content.decode()
     return page.split('name="month"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
 
 
@@ -48,3 +48,10 @@ def test_d13_a_provider_opens_on_a_month_of_its_own_orders(client, centre):
 def test_d13_with_no_orders_at_all_it_opens_on_the_last_whole_month(client, centre):
     client.force_login(centre["manager"])
     assert _opened_on(client) == "2026-10"
+
+
+def test_d13_the_reports_index_offers_the_same_month(client, centre):
+    order(providers()[0], utc(2026, 11, 10, 8), centre["agent1"])
+    client.force_login(centre["manager"])
+    page = client.get(reverse("reports:index")).content.decode()
+    assert 'name="month" value="2026-11"' in page
