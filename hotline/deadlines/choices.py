@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,19 +10,16 @@ class DeadlineState(models.TextChoices):
     CANCELLED = "cancelled", _("No longer needed")
 
 
-# What each kind of clock is, in words, for people (pages show these; the API keeps the keys).
-# A kind may carry an argument after a colon ("a6.escalate:12"): the label is the part before it.
-KIND_LABELS = {
-    "a6.escalate": _("Escalation step"),
-    "b7.callback_warning": _("Warn before the promised callback"),
-    "b7.visit_warning": _("Warn before the promised visit"),
-    "d2.work_order": _("Turn the case into a work order"),
-    "d4.contact": _("Provider contacts the customer"),
-    "d4.status": _("Provider reports the status"),
-    "d5.urge": _("Urge the provider"),
-    "d6.response": _("Response promised by the zone"),
-    "d8.reply": _("Reply promised to the customer"),
-    "d9.reply": _("Engineer answers the complaint"),
-    "d11.callback": _("Call the customer back"),
-    "d12.followup": _("Follow-up call"),
-}
+# What each kind of clock is, in words, for people (pages show these; the API keeps the keys):
+# given by the app that owns the kind when it registers its handler (`deadline_handler`).
+_kind_labels: dict[str, str | Promise] = {}
+
+
+def kind_label_set(kind: str, label: str | Promise) -> None:
+    _kind_labels[kind] = label
+
+
+def kind_label(kind: str) -> str:
+    """A kind may carry an argument after a colon ("a6.escalate:12"): the label is the part
+    before it; a kind with no words (a test's) shows its key."""
+    return str(_kind_labels.get(kind.partition(":")[0], kind))

@@ -8,7 +8,7 @@ loses nothing: its lease runs out and another worker takes the row.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hotline.deadlines.choices import KIND_LABELS, DeadlineState
+from hotline.deadlines.choices import DeadlineState, kind_label
 
 
 class Deadline(models.Model):
@@ -54,4 +54,4 @@ class Deadline(models.Model):
     @property
     def label(self) -> str:
         """The kind in the reader's words; an unknown kind (a test's) shows its key."""
-        return str(KIND_LABELS.get(self.kind.partition(":")[0], self.kind))
+        return kind_label(self.kind)

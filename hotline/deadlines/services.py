@@ -16,10 +16,11 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils.functional import Promise
 
 from hotline.audit.services import event_append
 from hotline.core.refusal import check_rule_id
-from hotline.deadlines.choices import DeadlineState
+from hotline.deadlines.choices import DeadlineState, kind_label_set
 from hotline.deadlines.events import DeadlineAction, DeadlinesEntity
 from hotline.deadlines.models import Deadline
 from hotline.dispatch.models import WorkOrder
@@ -37,8 +38,11 @@ logger = logging.getLogger(__name__)
 _handlers: dict[str, Handler] = {}
 
 
-def deadline_handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that acts when a deadline of this kind is missed."""
+def deadline_handler(kind: str, label: str | Promise | None = None) -> Callable[[Handler], Handler]:
+    """Register the function that acts when a deadline of this kind is missed, and the kind's
+    words for people (`label`; the order page shows them)."""
+    if label is not None:
+        kind_label_set(kind, label)
 
     def register(handler: Handler) -> Handler:
         known = _handlers.get(kind)

@@ -7,6 +7,8 @@ come from events).
 
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.deadlines.models import Deadline
@@ -45,19 +47,19 @@ def _missed(deadline: Deadline, now: datetime, action: WorkOrderAction, reason: 
     urge_locked(actor=None, now=now, order=order, reason=reason)
 
 
-@deadline_handler("d4.contact")
+@deadline_handler("d4.contact", _("Provider contacts the customer"))
 def contact_missed(deadline: Deadline, now: datetime) -> None:
     """D4: the customer was not contacted in time: counted, and the provider urged."""
     _missed(deadline, now, WorkOrderAction.CONTACT_MISSED, UrgeReason.D4_MISSED)
 
 
-@deadline_handler("d4.status")
+@deadline_handler("d4.status", _("Provider reports the status"))
 def status_missed(deadline: Deadline, now: datetime) -> None:
     """D4: no status report in time: counted, and the provider urged."""
     _missed(deadline, now, WorkOrderAction.STATUS_MISSED, UrgeReason.D4_MISSED)
 
 
-@deadline_handler("d5.urge")
+@deadline_handler("d5.urge", _("Urge the provider"))
 def no_feedback(deadline: Deadline, now: datetime) -> None:
     """D5: no feedback since the last report: urge and record when."""
     order = _open_order(deadline)
@@ -65,7 +67,7 @@ def no_feedback(deadline: Deadline, now: datetime) -> None:
         urge_locked(actor=None, now=now, order=order, reason=UrgeReason.NO_FEEDBACK)
 
 
-@deadline_handler("d6.response")
+@deadline_handler("d6.response", _("Response promised by the zone"))
 def response_late(deadline: Deadline, now: datetime) -> None:
     """D6: over the zone's limit: the order is marked late (the provider's timeliness counts
     it), the provider urged and the customer told (C3)."""
@@ -97,7 +99,7 @@ def response_late(deadline: Deadline, now: datetime) -> None:
     )
 
 
-@deadline_handler("b7.visit_warning")
+@deadline_handler("b7.visit_warning", _("Warn before the promised visit"))
 def visit_warning(deadline: Deadline, now: datetime) -> None:
     """B7: the technician will be late for the agreed visit: tell the customer before it passes."""
     order = _open_order(deadline)
@@ -124,7 +126,7 @@ def visit_warning(deadline: Deadline, now: datetime) -> None:
     )
 
 
-@deadline_handler("d8.reply")
+@deadline_handler("d8.reply", _("Reply promised to the customer"))
 def chase_reply_due(deadline: Deadline, now: datetime) -> None:
     """D8: the reply promised to a chasing customer is due: alert the agent who promised it."""
     if deadline.ticket_id is None:

@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from hotline.audit.payload import iso
 from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
@@ -13,7 +15,7 @@ from hotline.followup.models import FollowUp
 from hotline.tickets.services.common import alert_users, team_leads_for
 
 
-@deadline_handler("d12.followup")
+@deadline_handler("d12.followup", _("Follow-up call"))
 def followup_overdue(deadline: Deadline, now: datetime) -> None:
     followup = (
         FollowUp.objects.select_for_update(of=("self",))

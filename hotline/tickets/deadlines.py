@@ -6,6 +6,8 @@ firing land together. Misses are events (the reports count them) and alerts to p
 
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from hotline.audit.services import event_append
 from hotline.core.i18n import gettext_noop
 from hotline.deadlines.models import Deadline
@@ -33,7 +35,7 @@ def _ticket(deadline: Deadline) -> Ticket | None:
     return lock_ticket(deadline.ticket_id) if deadline.ticket_id is not None else None
 
 
-@deadline_handler("d2.work_order")
+@deadline_handler("d2.work_order", _("Turn the case into a work order"))
 def work_order_late(deadline: Deadline, now: datetime) -> None:
     """D2: not solved on the phone and no work order in time: the owner and team lead alerted."""
     ticket = _ticket(deadline)
@@ -62,7 +64,7 @@ def work_order_late(deadline: Deadline, now: datetime) -> None:
     )
 
 
-@deadline_handler("d11.callback")
+@deadline_handler("d11.callback", _("Call the customer back"))
 def callback_late(deadline: Deadline, now: datetime) -> None:
     """D11: the promised callback is overdue: the owner and team lead alerted."""
     ticket = _ticket(deadline)
@@ -88,7 +90,7 @@ def callback_late(deadline: Deadline, now: datetime) -> None:
     )
 
 
-@deadline_handler("b7.callback_warning")
+@deadline_handler("b7.callback_warning", _("Warn before the promised callback"))
 def callback_warning(deadline: Deadline, now: datetime) -> None:
     """B7: the promised callback is not made yet: tell the customer before the time passes."""
     ticket = _ticket(deadline)
@@ -116,7 +118,7 @@ def callback_warning(deadline: Deadline, now: datetime) -> None:
     )
 
 
-@deadline_handler("d9.reply")
+@deadline_handler("d9.reply", _("Engineer answers the complaint"))
 def engineer_reply_late(deadline: Deadline, now: datetime) -> None:
     """D9: the engineer did not reply in time: the team lead is alerted."""
     ticket = _ticket(deadline)
@@ -147,7 +149,7 @@ def engineer_reply_late(deadline: Deadline, now: datetime) -> None:
     )
 
 
-@deadline_handler("a6.escalate")
+@deadline_handler("a6.escalate", _("Escalation step"))
 def escalate_by_rule(deadline: Deadline, now: datetime) -> None:
     """A6: a configured rule's time has come and the case is still open: up a level."""
     ticket = _ticket(deadline)
