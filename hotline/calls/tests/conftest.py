@@ -39,44 +39,6 @@ def floor(client: Any, centre: dict[str, Any], token_for: Any, clock: MovingCloc
     return http_api(client, token_for)
 
 
-def ready(floor: Any, *usernames: str) -> None:
-    for username in usernames:
-        assert floor(username, "post", "/floor/login").status_code == 200
-        assert floor(username, "post", "/floor/ready").status_code == 200
-
-
-def arrive(floor: Any, external_id: str, queue: str = "repairs") -> dict[str, Any]:
-    response = floor(
-        "pbx",
-        "post",
-        "/cti/calls",
-        {"external_id": external_id, "queue": queue, "caller_number": "+359 2 981 1111"},
-    )
-    assert response.status_code == 201, response.content
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def answer(floor: Any, username: str) -> dict[str, Any]:
-    """The agent answers the call ringing on their desk."""
-    offer = floor(username, "get", "/floor/desk").json()["offer"]
-    assert offer is not None, f"nothing rings for {username}"
-    response = floor(username, "post", offer["accept"]["url"])
-    assert response.status_code == 200, response.content
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def set_rule(floor: Any, key: str, value: str, scope: str = "deployment", ref: object = "") -> None:
-    response = floor(
-        "admin",
-        "put",
-        f"/rulebook/{key}",
-        {"value": value, "reason": "acceptance test", "scope": scope, "scope_ref": str(ref)},
-    )
-    assert response.status_code == 200, response.content
-
-
 # The services' tests (test_floor_services*.py): the floor at fixed times, no HTTP. --------
 
 SECOND = timedelta(seconds=1)

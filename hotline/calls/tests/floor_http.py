@@ -5,7 +5,6 @@ conftest.py (hotline.testing.clock.MovingClock)."""
 import json
 from typing import Any
 
-from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.calls.models import AgentSession
 from hotline.testing.clock import MovingClock
@@ -33,24 +32,45 @@ def http_api(client: Any, token_for: Any, clock: MovingClock | None = None) -> A
     return call
 
 
-def add_other_lead(centre):
-    """The team lead of Installations (the demo has a lead for Repairs only)."""
-    lead = User.objects.create_user(
-        "lead2", role=Role.TEAM_LEAD, team=centre["agent5"].team, language="en"
-    )
-    centre["lead2"] = lead
-    return lead
-
-
-def on_the_floor(api, *usernames):
+def ready(api: Any, *usernames: str) -> None:
+    """The agents log in to the floor and make themselves ready."""
     for username in usernames:
         assert api(username, "post", "/floor/login").status_code == 200
         assert api(username, "post", "/floor/ready").status_code == 200
 
 
-def arrive(api, external_id, queue="repairs"):
-    body = {"external_id": external_id, "queue": queue, "caller_number": "+359 2 1"}
-    return api("pbx", "post", "/cti/calls", body).json()
+def arrive(api: Any, external_id: str, queue: str = "repairs") -> dict[str, Any]:
+    """The PBX reports a new call in `queue`."""
+    response = api(
+        "pbx",
+        "post",
+        "/cti/calls",
+        {"external_id": external_id, "queue": queue, "caller_number": "+359 2 981 1111"},
+    )
+    assert response.status_code == 201, response.content
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def answer(api: Any, username: str) -> dict[str, Any]:
+    """The agent answers the call ringing on their desk."""
+    offer = api(username, "get", "/floor/desk").json()["offer"]
+    assert offer is not None, f"nothing rings for {username}"
+    response = api(username, "post", offer["accept"]["url"])
+    assert response.status_code == 200, response.content
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def set_rule(api: Any, key: str, value: str, scope: str = "deployment", ref: object = "") -> None:
+    """The administrator sets a rulebook number at a scope, as the rulebook API takes it."""
+    response = api(
+        "admin",
+        "put",
+        f"/rulebook/{key}",
+        {"value": value, "reason": "acceptance test", "scope": scope, "scope_ref": str(ref)},
+    )
+    assert response.status_code == 200, response.content
 
 
 def state(centre, username):
@@ -61,11 +81,6 @@ def worker(clock: MovingClock, minutes: float = 0.0) -> None:
     """What `hotline worker` does every second, `minutes` later."""
     clock.advance(minutes=minutes)
     clock.tick()
-
-
-def set_rule(api, key, value, scope="deployment", ref=""):
-    body = {"value": value, "reason": "pilot", "scope": scope, "scope_ref": ref}
-    assert api("admin", "put", f"/rulebook/{key}", body).status_code == 200
 
 
 def pbx_answered(api, external_id):

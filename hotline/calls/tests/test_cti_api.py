@@ -9,7 +9,7 @@ from hotline.audit.models import Event
 from hotline.calls.choices import OfferOutcome, TransferOutcome
 from hotline.calls.models import AgentSession, Call, Callback, Offer, Transfer
 from hotline.calls.services.tick import floor_tick
-from hotline.calls.tests.floor_http import http_api, on_the_floor
+from hotline.calls.tests.floor_http import http_api, ready
 from hotline.directory.models import Customer
 from hotline.testing.clock import MovingClock
 from hotline.tickets.choices import TicketKind, TicketState
@@ -61,7 +61,7 @@ def snapshot():
 
 
 def test_b9_answered_connects_the_agent_the_pbx_names(api, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     offer_id = arrive(api).json()["offer_id"]
     answered = api("pbx", "post", "/cti/calls/pbx-1/answered", {"offer_id": offer_id})
     assert answered.status_code == 200
@@ -73,7 +73,7 @@ def test_b9_answered_connects_the_agent_the_pbx_names(api, centre):
 def test_b9_answered_by_an_agent_whose_offer_timed_out_is_refused_and_changes_nothing(
     api, centre, clock
 ):
-    on_the_floor(api, "agent1", "agent2")
+    ready(api, "agent1", "agent2")
     first = arrive(api).json()
     assert first["offered_to"] == "agent1"
     clock.advance(
@@ -95,7 +95,7 @@ def test_b9_answered_by_an_agent_whose_offer_timed_out_is_refused_and_changes_no
 
 
 def test_b9_answered_twice_is_one_answer_and_a_different_answerer_is_refused(api, centre):
-    on_the_floor(api, "agent1", "agent2")
+    ready(api, "agent1", "agent2")
     arrive(api)
     first = api("pbx", "post", "/cti/calls/pbx-1/answered", {"agent": "agent1"})
     before = snapshot()
@@ -124,7 +124,7 @@ def test_b9_answered_on_a_call_that_is_not_ringing_is_409_with_its_state(api, ce
      {"agent": "a" * 151}, {"agent": "agent 1"}, {"offer_id": "x"}, {"offer_id": 2**31}],
 )  # fmt: skip
 def test_b9_answered_without_saying_who_is_refused_as_bad_input(api, centre, body):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     arrive(api)
     before = snapshot()
     refused = api("pbx", "post", "/cti/calls/pbx-1/answered", body)
@@ -137,7 +137,7 @@ def test_b9_answered_without_saying_who_is_refused_as_bad_input(api, centre, bod
 
 
 def test_a1_ended_twice_answers_the_same_and_ends_the_call_once(api, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     arrive(api)
     api("pbx", "post", "/cti/calls/pbx-1/answered", {"agent": "agent1"})
     first = api("pbx", "post", "/cti/calls/pbx-1/ended")
@@ -151,7 +151,7 @@ def test_a1_ended_twice_answers_the_same_and_ends_the_call_once(api, centre):
 
 
 def test_ended_before_any_answer_is_409_with_the_state_and_names_no_rule(api):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     arrive(api)
     before = snapshot()
     refused = api("pbx", "post", "/cti/calls/pbx-1/ended")
@@ -161,7 +161,7 @@ def test_ended_before_any_answer_is_409_with_the_state_and_names_no_rule(api):
 
 
 def test_b9_abandoned_twice_answers_the_same_and_frees_the_agent_once(api, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     arrive(api)
     first = api("pbx", "post", "/cti/calls/pbx-1/abandoned")
     assert first.json()["state"] == "abandoned"
@@ -173,7 +173,7 @@ def test_b9_abandoned_twice_answers_the_same_and_frees_the_agent_once(api, centr
 
 
 def test_abandoned_after_an_answer_is_409_with_the_state(api, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     arrive(api)
     api("pbx", "post", "/cti/calls/pbx-1/answered", {"agent": "agent1"})
     before = snapshot()
@@ -186,7 +186,7 @@ def test_abandoned_after_an_answer_is_409_with_the_state(api, centre):
 
 
 def _transfer_ringing(api, centre):
-    on_the_floor(api, "agent1", "agent2")
+    ready(api, "agent1", "agent2")
     arrive(api)
     call = api("pbx", "post", "/cti/calls/pbx-1/answered", {"agent": "agent1"}).json()
     ready_since = AgentSession.objects.get(agent=centre["agent2"]).ready_since
@@ -312,7 +312,7 @@ def test_b9_call_state_says_where_the_call_is_with_local_times(api, centre):
         "repairs",
     )
     assert waiting["arrived_at"] == "2026-11-23T10:00:00+02:00"  # Sofia, the centre's zone
-    on_the_floor(api, "agent1")  # the first call in line rings on agent1's desk
+    ready(api, "agent1")  # the first call in line rings on agent1's desk
     ringing = api("pbx", "get", "/cti/calls/pbx-1").json()
     offer = Offer.objects.get(call__external_id="pbx-1", outcome=OfferOutcome.PENDING)
     assert (ringing["state"], ringing["offered_to"], ringing["offer_id"]) == (
@@ -355,7 +355,7 @@ def test_b9_a_bad_arrival_is_refused_and_creates_nothing(api, body):
 
 
 def test_b9_a_repeated_arrival_is_the_same_call_and_a_reused_id_is_refused(api):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     first = arrive(api)
     assert first.status_code == 201
     again = arrive(api)
@@ -415,7 +415,7 @@ def test_c1_a_bad_callback_window_is_refused_and_changes_nothing(api, window):
 
 
 def test_b8_a_ringing_call_cannot_become_a_callback(api, now):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     arrive(api)
     before = snapshot()
     window = {
@@ -446,7 +446,7 @@ OPERATIONS = [
 @pytest.mark.parametrize("role", ["agent1", "lead", "admin", "customer1", "dispatcher"])
 @pytest.mark.parametrize(("method", "path", "body"), OPERATIONS)
 def test_b9_only_the_pbx_may_use_the_cti_api(api, centre, role, method, path, body):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     arrive(api)
     before = snapshot()
     refused = api(role, method, path, body)

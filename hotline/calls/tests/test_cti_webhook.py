@@ -20,7 +20,7 @@ from hotline.calls.services.agents import agent_log_in, agent_make_ready
 from hotline.calls.services.calls import call_arrive
 from hotline.calls.services.tick import floor_tick
 from hotline.calls.tasks import GIVE_UP_AFTER, LOST_TASK_AFTER
-from hotline.calls.tests.floor_http import http_api, on_the_floor
+from hotline.calls.tests.floor_http import http_api, ready
 from hotline.testing.clock import MovingClock
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_b9_every_decision_reaches_the_pbx_once_in_order_and_signed(
     api, pbx, pushing, clock, django_capture_on_commit_callbacks
 ):
     pbx.start()
-    on_the_floor(api, "agent1", "agent2")
+    ready(api, "agent1", "agent2")
     with django_capture_on_commit_callbacks(execute=True):
         offer_id = api("pbx", "post", "/cti/calls", ARRIVAL).json()["offer_id"]
     clock.advance(
@@ -156,7 +156,7 @@ def test_b9_what_agents_do_at_their_desks_reaches_the_pbx_and_its_own_news_does_
     api, pbx, pushing, clock, django_capture_on_commit_callbacks
 ):
     pbx.start()
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     with django_capture_on_commit_callbacks(execute=True):
         offer_id = api("pbx", "post", "/cti/calls", ARRIVAL).json()["offer_id"]
         call = api("agent1", "post", f"/floor/offers/{offer_id}/accept").json()  # at the desk
@@ -219,7 +219,7 @@ def test_b9_a_decision_pushing_two_events_queues_one_sender(
     api, pbx, pushing, clock, django_capture_on_commit_callbacks
 ):
     pbx.start()
-    on_the_floor(api, "agent1", "agent2")
+    ready(api, "agent1", "agent2")
     api("pbx", "post", "/cti/calls", ARRIVAL)
     call = api("pbx", "post", "/cti/calls/pbx-1/answered", {"agent": "agent1"}).json()
     api(
@@ -242,7 +242,7 @@ def test_b9_a_pbx_that_is_down_gets_the_decision_once_when_it_is_back(
     and the worker's task runner (db_worker) runs it then (it reads Django's clock)."""
     pushing.TASKS = DATABASE_TASKS
     monkeypatch.setattr("django.utils.timezone.now", clock)
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     with django_capture_on_commit_callbacks(execute=True):
         api("pbx", "post", "/cti/calls", ARRIVAL)
     call_command("db_worker", batch=True, interval=0, verbosity=0)
@@ -268,7 +268,7 @@ def test_b9_a_pbx_that_is_down_gets_the_decision_once_when_it_is_back(
 def test_b9_a_send_lost_with_its_task_is_kicked_by_the_worker_tick(
     api, pbx, pushing, clock, django_capture_on_commit_callbacks
 ):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     with django_capture_on_commit_callbacks(execute=True):
         api("pbx", "post", "/cti/calls", ARRIVAL)  # the PBX is down: the send fails
     pbx.start()
@@ -286,7 +286,7 @@ def test_b9_a_push_the_pbx_did_not_acknowledge_comes_again_with_the_same_id(
 ):
     pbx.answers = [500]  # it failed after reading the body: the body comes again
     pbx.start()
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     with django_capture_on_commit_callbacks(execute=True):
         api("pbx", "post", "/cti/calls", ARRIVAL)
     clock.advance(seconds=LOST_TASK_AFTER.total_seconds() + 2)
@@ -299,7 +299,7 @@ def test_b9_a_push_the_pbx_did_not_acknowledge_comes_again_with_the_same_id(
 def test_b9_nothing_is_sent_unsigned(api, pbx, pushing, clock, django_capture_on_commit_callbacks):
     pushing.HOTLINE_CTI_WEBHOOK_SECRET = ""
     pbx.start()
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     with django_capture_on_commit_callbacks(execute=True):
         api("pbx", "post", "/cti/calls", ARRIVAL)
     assert pbx.received == []
@@ -313,7 +313,7 @@ def test_b9_nothing_is_sent_unsigned(api, pbx, pushing, clock, django_capture_on
 def test_b9_a_decision_left_unsent_for_an_hour_is_dropped_and_leaves_a_gap(
     api, pbx, pushing, clock, django_capture_on_commit_callbacks
 ):
-    on_the_floor(api, "agent1", "agent2")
+    ready(api, "agent1", "agent2")
     with django_capture_on_commit_callbacks(execute=True):
         api("pbx", "post", "/cti/calls", ARRIVAL)  # sequence 1, never acknowledged
     clock.advance(seconds=GIVE_UP_AFTER.total_seconds() + 60)
@@ -348,7 +348,7 @@ def test_nothing_is_pushed_without_a_webhook_or_without_a_decision(
 def test_b9_an_admin_sees_why_a_push_waits(
     api, client, in_english, pbx, pushing, django_capture_on_commit_callbacks
 ):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     with django_capture_on_commit_callbacks(execute=True):
         api("pbx", "post", "/cti/calls", ARRIVAL)  # the PBX is down
     client.force_login(in_english["admin"])
@@ -362,7 +362,7 @@ def test_b9_old_deliveries_sent_or_dropped_are_forgotten(
     api, pbx, pushing, clock, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr("hotline.calls.tasks.KEPT_DELIVERIES", 2)
-    on_the_floor(api, "agent1", "agent2", "agent3", "agent4")
+    ready(api, "agent1", "agent2", "agent3", "agent4")
     with django_capture_on_commit_callbacks(execute=True):
         api("pbx", "post", "/cti/calls", ARRIVAL)  # the PBX is down: it waits
     stuck = CtiDelivery.objects.get()

@@ -31,14 +31,14 @@ def _json(body):
     return json.dumps(body)
 
 
-def on_the_floor(api, *usernames):
+def ready(api, *usernames):
     for username in usernames:
         assert api(username, "post", "/floor/login").status_code == 200
         assert api(username, "post", "/floor/ready").status_code == 200
 
 
 def test_cti_call_is_routed_and_screen_popped(api, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     customer = centre["customer1"].customer
     response = api(
         "pbx",
@@ -62,7 +62,7 @@ def test_cti_repeated_arrival_is_the_same_call(api):
 
 
 def test_cti_full_call_answered_ended(api):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     api(
         "pbx",
         "post",
@@ -97,7 +97,7 @@ def test_cti_bad_arrival_is_refused_and_nothing_is_created(api, body):
 
 
 def test_agent_answers_and_ends_through_the_api(api):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     api(
         "pbx",
         "post",
@@ -112,7 +112,7 @@ def test_agent_answers_and_ends_through_the_api(api):
 
 
 def test_b4_refusal_is_409_with_the_rule_and_changes_nothing(api, centre):
-    on_the_floor(api, "agent1", "agent2", "agent3")
+    ready(api, "agent1", "agent2", "agent3")
     assert api("agent1", "post", "/floor/leave", {"kind": "break"}).status_code == 200
     response = api("agent2", "post", "/floor/leave", {"kind": "lunch"})
     assert response.status_code == 409
@@ -121,13 +121,13 @@ def test_b4_refusal_is_409_with_the_rule_and_changes_nothing(api, centre):
 
 
 def test_bad_leave_kind_is_422(api, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     assert api("agent1", "post", "/floor/leave", {"kind": "nap"}).status_code == 422
     assert AgentSession.objects.get(agent=centre["agent1"]).state == "ready"
 
 
 def test_an_agent_cannot_touch_a_colleagues_offer_or_call(api, centre):
-    on_the_floor(api, "agent1", "agent2")
+    ready(api, "agent1", "agent2")
     api(
         "pbx",
         "post",
@@ -145,7 +145,7 @@ def test_an_agent_cannot_touch_a_colleagues_offer_or_call(api, centre):
 
 
 def test_a4_transfer_through_the_api(api, centre):
-    on_the_floor(api, "agent1", "agent2")
+    ready(api, "agent1", "agent2")
     api(
         "pbx",
         "post",
@@ -179,7 +179,7 @@ def test_a4_transfer_through_the_api(api, centre):
 
 
 def test_wallboard_kpis_come_from_the_event_log(api, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     api(
         "pbx",
         "post",
@@ -195,7 +195,7 @@ def test_wallboard_kpis_come_from_the_event_log(api, centre):
 
 
 def test_team_lead_override_and_take_over_through_the_api(api, centre):
-    on_the_floor(api, "agent1", "agent2", "agent3")
+    ready(api, "agent1", "agent2", "agent3")
     api("agent1", "post", "/floor/leave", {"kind": "break"})
     made = api(
         "lead",

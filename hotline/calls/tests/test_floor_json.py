@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from hotline.calls.models import Call, Transfer
-from hotline.calls.tests.conftest import answer, arrive, ready, set_rule
+from hotline.calls.tests.floor_http import answer, arrive, ready, set_rule
 
 pytestmark = pytest.mark.django_db
 SOFIA = "+02:00"

@@ -14,13 +14,13 @@ from hotline.audit.models import Event
 from hotline.calls.choices import CallState
 from hotline.calls.models import AgentSession, Alert, BreakRequest, Call
 from hotline.calls.tests.floor_http import (
-    add_other_lead,
     arrive,
     http_api,
-    on_the_floor,
     pbx_answered,
+    ready,
     state,
 )
+from hotline.testing.people import installations_lead
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,8 @@ def api(client, in_english, token_for, clock):
 
 @pytest.fixture
 def other_lead(centre):
-    return add_other_lead(centre)
+    centre["lead2"] = installations_lead()
+    return centre["lead2"]
 
 
 def overrides():
@@ -45,7 +46,7 @@ def overrides():
 
 
 def test_b6_an_override_of_a_b6_refusal_is_audited_as_b6(api, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     refused = api("agent1", "post", "/floor/leave", {"kind": "personal"})
     assert (refused.status_code, refused.json()["rule"]) == (409, "B6")
     made = api(
@@ -68,7 +69,7 @@ def test_b6_an_override_of_a_b6_refusal_is_audited_as_b6(api, centre):
 
 
 def test_b4_an_override_naming_b4_sets_aside_b4(api, centre):
-    on_the_floor(api, "agent1", "agent2", "agent3")
+    ready(api, "agent1", "agent2", "agent3")
     assert api("agent1", "post", "/floor/leave", {"kind": "break"}).status_code == 200
     refused = api("agent2", "post", "/floor/leave", {"kind": "break"})
     assert refused.json()["rule"] == "B4"
@@ -84,7 +85,7 @@ def test_b4_an_override_naming_b4_sets_aside_b4(api, centre):
 
 @pytest.mark.parametrize("rule", ["Z9", "B5", "B1", "A2", "", "b6"])
 def test_b6_an_override_of_a_rule_that_cannot_be_overridden_there_is_422(api, centre, rule):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     response = api(
         "lead",
         "post",
@@ -105,7 +106,7 @@ def test_b6_the_overridable_rules_are_in_the_openapi(api):
 
 
 def test_b6_an_override_naming_another_rule_is_refused_naming_the_real_one(api, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     response = api(
         "lead",
         "post",
@@ -119,7 +120,7 @@ def test_b6_an_override_naming_another_rule_is_refused_naming_the_real_one(api, 
 
 
 def test_b4_nothing_to_override_is_refused_and_changes_nothing(api, centre):
-    on_the_floor(api, "agent1", "agent2")
+    ready(api, "agent1", "agent2")
     response = api(
         "lead", "post", "/floor/agents/agent1/override-leave", {"kind": "break", "reason": "x"}
     )
@@ -129,7 +130,7 @@ def test_b4_nothing_to_override_is_refused_and_changes_nothing(api, centre):
 
 
 def test_b5_an_agent_on_a_call_is_not_sent_away_by_an_override(api, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     arrive(api, "pbx-1")
     pbx_answered(api, "pbx-1")
     response = api(
@@ -150,7 +151,7 @@ def test_b5_an_agent_on_a_call_is_not_sent_away_by_an_override(api, centre):
     ],
 )
 def test_b4_an_override_without_a_proper_reason_or_kind_is_422(api, centre, body):
-    on_the_floor(api, "agent1", "agent2", "agent3")
+    ready(api, "agent1", "agent2", "agent3")
     api("agent1", "post", "/floor/leave", {"kind": "break"})
     response = api("lead", "post", "/floor/agents/agent2/override-leave", body)
     assert response.status_code == 422
@@ -159,7 +160,7 @@ def test_b4_an_override_without_a_proper_reason_or_kind_is_422(api, centre, body
 
 
 def test_b4_a_blank_reason_is_422_too(api, centre):
-    on_the_floor(api, "agent1", "agent2", "agent3")
+    ready(api, "agent1", "agent2", "agent3")
     api("agent1", "post", "/floor/leave", {"kind": "break"})
     body = {"kind": "break", "reason": "   "}
     response = api("lead", "post", "/floor/agents/agent2/override-leave", body)
@@ -169,7 +170,7 @@ def test_b4_a_blank_reason_is_422_too(api, centre):
 
 
 def test_b6_a_team_lead_of_another_team_cannot_override(api, centre, other_lead):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     body = {"kind": "personal", "reason": "x"}
     response = api("lead2", "post", "/floor/agents/agent1/override-leave", body)
     assert response.status_code == 404  # not one of their agents: nothing is revealed
@@ -182,7 +183,7 @@ def test_b6_a_team_lead_of_another_team_cannot_override(api, centre, other_lead)
 
 
 def test_b6_the_last_agent_who_declined_cannot_log_out_on_a_waiting_caller(api, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     arrive(api, "pbx-1")
     offer = api("agent1", "get", "/floor/desk").json()["offer"]
     assert api("agent1", "post", f"/floor/offers/{offer['id']}/decline").status_code == 204
@@ -208,7 +209,7 @@ def test_b6_the_last_agent_who_declined_cannot_log_out_on_a_waiting_caller(api, 
 
 
 def test_b6_a_colleague_on_a_call_still_serves_the_waiting_caller(api, centre):
-    on_the_floor(api, "agent1", "agent2")
+    ready(api, "agent1", "agent2")
     arrive(api, "pbx-1")
     pbx_answered(api, "pbx-1")  # agent1 talks
     arrive(api, "pbx-2")
@@ -222,7 +223,7 @@ def test_b6_a_colleague_on_a_call_still_serves_the_waiting_caller(api, centre):
 
 
 def test_b6_a_break_asked_during_the_call_is_refused_after_it_if_callers_would_wait(api, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     arrive(api, "pbx-1")
     pbx_answered(api, "pbx-1")
     assert api("agent1", "post", "/floor/leave", {"kind": "personal"}).json()["state"] == (
@@ -243,7 +244,7 @@ def test_b1_logging_out_off_the_floor_is_refused_and_changes_nothing(api, centre
 
 
 def test_b6_an_override_to_where_the_agent_already_is_names_the_overridden_rule(api, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     arrive(api, "pbx-1")
     offer = api("agent1", "get", "/floor/desk").json()["offer"]
     api("agent1", "post", f"/floor/offers/{offer['id']}/decline")  # away, the caller waits
@@ -285,7 +286,7 @@ def test_b1_an_agent_without_a_team_is_told_so_not_a_server_error(
 
 
 def test_b6_the_lead_lets_the_last_agent_log_out_audited_as_b6(api, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     assert api("agent1", "post", "/floor/logout").json()["rule"] == "B6"
     body = {"reason": "end of shift"}
     made = api("lead", "post", "/floor/agents/agent1/override-logout", body)
@@ -297,7 +298,7 @@ def test_b6_the_lead_lets_the_last_agent_log_out_audited_as_b6(api, centre):
 
 
 def test_b6_the_lead_lets_a_not_ready_agent_go_while_a_caller_waits(api, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     arrive(api, "pbx-1")
     offer = api("agent1", "get", "/floor/desk").json()["offer"]
     api("agent1", "post", f"/floor/offers/{offer['id']}/decline")
@@ -308,7 +309,7 @@ def test_b6_the_lead_lets_a_not_ready_agent_go_while_a_caller_waits(api, centre)
 
 
 def test_b6_a_log_out_override_with_nothing_to_override_is_refused(api, centre):
-    on_the_floor(api, "agent1", "agent2")
+    ready(api, "agent1", "agent2")
     response = api("lead", "post", "/floor/agents/agent1/override-logout", {"reason": "x"})
     assert (response.status_code, response.json()["rule"]) == (409, "B6")
     assert state(centre, "agent1") == "ready"
@@ -326,7 +327,7 @@ def test_b6_a_log_out_override_with_nothing_to_override_is_refused(api, centre):
     ],
 )
 def test_b6_a_bad_log_out_override_is_422_and_changes_nothing(api, centre, body):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     response = api("lead", "post", "/floor/agents/agent1/override-logout", body)
     assert response.status_code == 422
     assert state(centre, "agent1") == "ready"
@@ -334,7 +335,7 @@ def test_b6_a_bad_log_out_override_is_422_and_changes_nothing(api, centre, body)
 
 
 def test_b6_only_the_agents_lead_logs_them_out(api, centre, other_lead):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     body = {"reason": "x"}
     assert api("lead2", "post", "/floor/agents/agent1/override-logout", body).status_code == 404
     assert api("agent2", "post", "/floor/agents/agent1/override-logout", body).status_code == 403

@@ -10,7 +10,7 @@ import pytest
 from hotline.accounts.models import Team
 from hotline.audit.models import Event
 from hotline.calls.models import Alert, Queue
-from hotline.calls.tests.conftest import answer, arrive, ready, set_rule
+from hotline.calls.tests.floor_http import answer, arrive, ready, set_rule
 
 pytestmark = pytest.mark.django_db
 MONDAY = date(2026, 11, 23)

@@ -11,15 +11,15 @@ from hotline.audit.models import Event
 from hotline.calls.choices import AlertKind, CallbackFailure, CallState
 from hotline.calls.models import Alert, Call, Callback, Transfer
 from hotline.calls.tests.floor_http import (
-    add_other_lead,
     arrive,
     http_api,
-    on_the_floor,
     pbx_answered,
+    ready,
     set_rule,
     state,
     worker,
 )
+from hotline.testing.people import installations_lead
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,8 @@ def api(client, in_english, token_for, clock):
 
 @pytest.fixture
 def other_lead(centre):
-    return add_other_lead(centre)
+    centre["lead2"] = installations_lead()
+    return centre["lead2"]
 
 
 # B8: callbacks offered only inside their window, tracked to completed or failed ------------
@@ -97,7 +98,7 @@ def test_b8_an_expired_callback_is_not_offered_even_before_the_worker_marks_it(a
 
 
 def test_b8_the_agent_records_completed_and_failed_callbacks_counted_by_the_kpi(api, centre, clock):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     schedule(api, clock)
     schedule(api, clock)
     worker(clock, 5)
@@ -121,7 +122,7 @@ def test_b8_the_agent_records_completed_and_failed_callbacks_counted_by_the_kpi(
 
 
 def test_b8_a_failed_callback_is_tried_again_inside_its_window(api, centre, clock):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     made = schedule(api, clock)
     worker(clock, 5)
     dial(api, "agent1")
@@ -152,7 +153,7 @@ def test_b8_a_failed_callback_is_tried_again_inside_its_window(api, centre, cloc
     ],
 )
 def test_b8_a_bad_outcome_is_refused_and_changes_nothing(api, centre, clock, body, status, rule):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     made = schedule(api, clock)
     worker(clock, 5)
     dial(api, "agent1")
@@ -166,7 +167,7 @@ def test_b8_a_bad_outcome_is_refused_and_changes_nothing(api, centre, clock, bod
 
 
 def test_b8_an_undialled_callback_has_no_outcome_yet(api, centre, clock):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     made = schedule(api, clock)
     response = api(
         "agent1", "post", f"/floor/callbacks/{made['id']}/outcome", {"outcome": "completed"}
@@ -178,7 +179,7 @@ def test_b8_an_undialled_callback_has_no_outcome_yet(api, centre, clock):
 def test_b8_only_the_agent_who_dialled_or_their_lead_records_the_outcome(
     api, centre, clock, other_lead
 ):
-    on_the_floor(api, "agent1", "agent2")
+    ready(api, "agent1", "agent2")
     made = schedule(api, clock)
     worker(clock, 5)
     dial(api, "agent1")
@@ -217,7 +218,7 @@ def take_over_from(api, username):
 
 def test_b10_after_a_take_over_the_lead_is_not_offered_queue_calls(api, centre):
     api("lead", "post", "/floor/login")  # on the floor, not ready for the queue
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     call = take_over_from(api, "agent1")
     api("lead", "post", f"/floor/calls/{call.pk}/end")
     api("agent1", "post", "/floor/wrap-up/end")
@@ -235,7 +236,7 @@ def test_b10_after_a_take_over_the_lead_is_not_offered_queue_calls(api, centre):
 
 def test_b10_the_worker_ending_the_wrap_up_sends_the_lead_back_too(api, centre, clock):
     api("lead", "post", "/floor/login")
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     call = take_over_from(api, "agent1")
     api("lead", "post", f"/floor/calls/{call.pk}/end")
     worker(clock, 2)  # the queue's wrap-up time (30 s) is over
@@ -243,10 +244,10 @@ def test_b10_the_worker_ending_the_wrap_up_sends_the_lead_back_too(api, centre, 
 
 
 def test_b10_a_lead_ready_on_purpose_stays_ready_after_the_take_over(api, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     arrive(api, "pbx-0")  # rings on agent1, who answers
     pbx_answered(api, "pbx-0")
-    on_the_floor(api, "lead")  # the lead works the queue today
+    ready(api, "lead")  # the lead works the queue today
     call = Call.objects.get(external_id="pbx-0")
     api("lead", "post", f"/floor/calls/{call.pk}/take-over", {"reason": "escalation"})
     api("lead", "post", f"/floor/calls/{call.pk}/end")
@@ -256,7 +257,7 @@ def test_b10_a_lead_ready_on_purpose_stays_ready_after_the_take_over(api, centre
 @pytest.mark.parametrize("body", [{}, {"reason": "x" * 501}, {"reason": 5}])
 def test_b10_a_take_over_without_a_proper_reason_is_422(api, centre, body):
     api("lead", "post", "/floor/login")
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     arrive(api, "pbx-1")
     pbx_answered(api, "pbx-1")
     call = Call.objects.get(external_id="pbx-1")
@@ -268,7 +269,7 @@ def test_b10_a_take_over_without_a_proper_reason_is_422(api, centre, body):
 
 def test_b10_only_the_calls_team_lead_takes_it_over(api, centre, other_lead):
     api("lead2", "post", "/floor/login")
-    on_the_floor(api, "agent1", "agent2")
+    ready(api, "agent1", "agent2")
     arrive(api, "pbx-1")
     pbx_answered(api, "pbx-1")
     call = Call.objects.get(external_id="pbx-1")
@@ -283,7 +284,7 @@ def test_b10_only_the_calls_team_lead_takes_it_over(api, centre, other_lead):
 
 
 def talking(api, queue, external_id, agent):
-    on_the_floor(api, agent)
+    ready(api, agent)
     arrive(api, external_id, queue)
     pbx_answered(api, external_id)
     return Call.objects.get(external_id=external_id)
@@ -355,7 +356,7 @@ def test_b8_a_bad_callback_promise_is_refused_and_nothing_is_scheduled(api, cloc
 
 @pytest.mark.parametrize("change", [{"reason": "x" * 301}, {"to_agent": "a" * 151}])
 def test_a4_a_transfer_request_is_bounded(api, centre, change):
-    on_the_floor(api, "agent1", "agent2")
+    ready(api, "agent1", "agent2")
     arrive(api, "pbx-1")
     pbx_answered(api, "pbx-1")
     call = Call.objects.get(external_id="pbx-1")
