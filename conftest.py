@@ -1,4 +1,4 @@
-"""Test setup shared by every app: a demo centre, role users, tokens and a real Chromium."""
+"""Test setup shared by every app: the reference centre, role users, tokens and a real Chromium."""
 
 import os
 from collections.abc import Iterator
@@ -68,18 +68,18 @@ def now() -> datetime:
 
 @pytest.fixture
 def centre(db: None) -> dict[str, object]:
-    """The demo centre, with its users by user name."""
+    """The tests' reference centre (hotline.testing.reference_centre), its users by user name."""
     from hotline.accounts.models import User
-    from hotline.demo import seed_demo_centre
+    from hotline.testing.reference_centre import seed_reference_centre
 
-    seed_demo_centre()
+    seed_reference_centre()
     return {user.username: user for user in User.objects.all()}
 
 
 @pytest.fixture
 def in_english(centre: dict[str, object]) -> dict[str, object]:
     """Every user and customer reads English: for tests that check the words of pages and PDFs
-    (the demo's people work in six languages; test_i18n checks the catalogs)."""
+    (the reference centre's people work in six languages; test_i18n checks the catalogs)."""
     from hotline.accounts.models import User
     from hotline.directory.models import Customer
 

@@ -9,8 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from hotline.accounts.choices import Role
-from hotline.accounts.models import Site, Team, User
+from hotline.accounts.models import User
 from hotline.audit.services import event_append
 from hotline.calls.choices import CallState
 from hotline.calls.events import AGENT, QUEUE, TALK_SECONDS, CallAction, CallsEntity
@@ -19,27 +18,14 @@ from hotline.calls.services.reviews import call_review_create
 from hotline.core.scorecard import SCORECARD
 from hotline.deadlines.services import deadlines_fire_due
 from hotline.demo_data import (
-    AGENTS,
-    APPLIANCES,
-    BUSINESS_WORDS,
-    CUSTOMER_NAMES,
+    DEMO_CENTRE,
     DEMO_REVIEWED_CALLS,
     DEMO_SYMPTOMS,
     DEMO_UNREVIEWED_CALLS,
-    FAULT_CATEGORIES,
-    HOLIDAYS,
-    PROVIDERS,
-    REGIONS,
-    STREETS,
-    ZONES,
 )
 from hotline.directory.models import (
     Customer,
     CustomerSite,
-    Equipment,
-    Provider,
-    Region,
-    SlaContract,
 )
 from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.services import (
@@ -50,10 +36,10 @@ from hotline.dispatch.services import (
     work_order_dispatch,
     work_order_sign,
 )
-from hotline.rulebook.models import Calendar, Holiday
 from hotline.rulebook.selectors import current_rulebook
+from hotline.seeding import seed_centre
 from hotline.tickets.choices import TicketKind, TicketState
-from hotline.tickets.models import EscalationRule, FaultCategory, Ticket
+from hotline.tickets.models import FaultCategory, Ticket
 from hotline.tickets.services import ticket_bounce
 from hotline.tickets.services.promises import set_promises
 
@@ -75,151 +61,8 @@ def demo_is_seeded() -> bool:
 def seed_demo_centre() -> list[Login]:
     """Create the demo centre and return who can sign in."""
     if not demo_is_seeded():
-        teams = _seed_organisation()
-        providers = _seed_providers()
-        customers = _seed_customers()
-        _seed_people(teams, providers, customers[0])
-        _seed_case_catalogue()
+        seed_centre(DEMO_CENTRE, DEMO_PASSWORD)
     return demo_logins()
-
-
-def _seed_organisation() -> dict[str, Team]:
-    calendar = Calendar.objects.create(
-        name="Bulgaria", time_zone="Europe/Sofia", working_days=[0, 1, 2, 3, 4]
-    )
-    Holiday.objects.bulk_create(Holiday(calendar=calendar, day=d, name=n) for d, n in HOLIDAYS)
-    site = Site.objects.create(name="Sofia centre", calendar=calendar)
-    teams = {
-        "repairs": Team.objects.create(name="Repairs", site=site),
-        "installations": Team.objects.create(name="Installations", site=site),
-    }
-    Queue.objects.create(code="repairs", name="Repairs line", team=teams["repairs"])
-    Queue.objects.create(
-        code="installations", name="Installations line", team=teams["installations"]
-    )
-    return teams
-
-
-def _seed_providers() -> list[Provider]:
-    regions = {code: Region.objects.create(code=code, name=name) for code, name in REGIONS}
-    providers = []
-    for name, region, capacity, channel, email, phone in PROVIDERS:
-        provider = Provider.objects.create(
-            name=name, capacity=capacity, channel=channel, email=email, phone=phone, language="bg"
-        )
-        provider.regions.add(regions[region])
-        providers.append(provider)
-    return providers
-
-
-def _seed_customers() -> list[Customer]:
-    standard = SlaContract.objects.create(
-        name="Standard warranty",
-        order=1000,
-        priority=5,
-        response_within=timedelta(hours=24),
-        resolution_within=timedelta(hours=72),
-        on_site=True,
-        covered_services=["repair", "installation", "commissioning"],
-    )
-    regions = list(Region.objects.order_by("code"))
-    customers = []
-    for number, name in enumerate(CUSTOMER_NAMES):
-        business = name.split()[0] in BUSINESS_WORDS or name.startswith("Office")
-        customer = Customer.objects.create(
-            name=name,
-            phone=f"+359 88 {1000000 + number * 7919:07d}",
-            email=f"customer{number + 1}@example.com",
-            language="bg",
-            time_zone="Europe/Sofia",
-        )
-        region = regions[number % len(regions)]
-        streets = STREETS[region.code]
-        site = CustomerSite.objects.create(
-            customer=customer,
-            address=f"{10 + number} {streets[number % len(streets)]}, {region.name}",
-            region=region,
-            zone=ZONES[number % len(ZONES)],
-            business_premises=business,
-        )
-        kind, prefix = APPLIANCES[number % len(APPLIANCES)]
-        Equipment.objects.create(
-            site=site,
-            kind=kind,
-            model=f"{prefix}-{200 + number * 13}",
-            serial=f"SN{870000 + number}",
-        )
-        if business:
-            SlaContract.objects.create(
-                customer=customer,
-                name="Business priority",
-                order=10,
-                priority=1,
-                response_within=timedelta(hours=4),
-                resolution_within=timedelta(hours=24),
-                on_site=True,
-                covered_services=standard.covered_services,
-            )
-        customers.append(customer)
-    return customers
-
-
-def _user(username: str, role: Role, first: str, last: str, **extra: object) -> User:
-    user = User(
-        username=username,
-        role=role,
-        first_name=first,
-        last_name=last,
-        email=f"{username}@hotline.example",
-        **extra,
-    )
-    user.set_password(DEMO_PASSWORD)
-    user.save()
-    return user
-
-
-def _seed_people(teams: dict[str, Team], providers: list[Provider], customer: Customer) -> None:
-    for username, first, last, team, language in AGENTS:
-        _user(username, Role.AGENT, first, last, team=teams[team], language=language)
-    _user("lead", Role.TEAM_LEAD, "Daniela", "Petrova", team=teams["repairs"], language="bg")
-    manager = _user("manager", Role.MANAGER, "Li", "Na", language="zh-hans")
-    # D9: in the demo the after-sales manager is also every region's after-sales engineer.
-    Region.objects.update(engineer=manager)
-    _user("dispatcher", Role.DISPATCHER, "Olga", "Smirnova", language="ru")
-    for number, provider in enumerate(providers, start=1):
-        _user(
-            f"provider{number}",
-            Role.PROVIDER,
-            "Desk",
-            provider.name,
-            provider=provider,
-            language="bg",
-        )
-    _user(
-        "customer1", Role.CUSTOMER, *customer.name.split(" ", 1), customer=customer, language="bg"
-    )
-    _user("admin", Role.ADMIN, "Alex", "Admin", is_staff=True, is_superuser=True, language="en")
-    _user("pbx", Role.PBX, "PBX", "Connector", language="en")
-
-
-def _seed_case_catalogue() -> None:
-    for code, name, steps in FAULT_CATEGORIES:
-        FaultCategory.objects.create(code=code, name=name, steps=steps)
-    # A6: escalation as configuration, not code.
-    EscalationRule.objects.create(
-        name="Complaint open a day: to the manager",
-        kind=TicketKind.COMPLAINT,
-        open_for=timedelta(hours=24),
-        level=2,
-        notify_role=Role.MANAGER,
-    )
-    EscalationRule.objects.create(
-        name="Repair open three days: to the team lead",
-        kind=TicketKind.REPAIR,
-        open_for=timedelta(hours=72),
-        level=1,
-        notify_role=Role.TEAM_LEAD,
-    )
 
 
 def demo_logins() -> list[Login]:

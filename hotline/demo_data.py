@@ -1,33 +1,25 @@
-"""The demo centre's data: people, providers, customers, fault categories, and the cases and
-calls it starts with. `hotline.demo` seeds the database from these tables."""
+"""The demo centre's own data: its people, providers and customers, and the cases, symptoms and
+calls it starts with (its catalogue is the starter one). `hotline.demo` seeds from these tables."""
 
-from datetime import date
-
-from hotline.core.i18n import gettext_noop
+from hotline.accounts.choices import Role
 from hotline.directory.choices import Channel, Zone
+from hotline.seeding import (
+    BULGARIAN_HOLIDAYS,
+    STARTER_APPLIANCES,
+    STARTER_FAULT_CATEGORIES,
+    CentreData,
+    Person,
+)
 
-# Bulgarian public holidays around the demo's dates (the centre's own calendar).
-HOLIDAYS = [
-    (date(2026, 12, 24), "Christmas Eve"),
-    (date(2026, 12, 25), "Christmas Day"),
-    (date(2026, 12, 26), "Second day of Christmas"),
-    (date(2027, 1, 1), "New Year's Day"),
-    (date(2027, 3, 3), "Liberation Day"),
-    (date(2027, 5, 1), "Labour Day"),
-    (date(2027, 5, 6), "St George's Day"),
-    (date(2027, 5, 24), "Culture and Literacy Day"),
-]
-
-# username, first name, last name, team, language
 AGENTS = [
-    ("agent1", "Ivan", "Petrov", "repairs", "bg"),
-    ("agent2", "Maria", "Ivanova", "repairs", "ru"),
-    ("agent3", "Lucía", "García", "repairs", "es"),
-    ("agent4", "Camille", "Martin", "repairs", "fr"),
-    ("agent5", "Fang", "Wang", "installations", "zh-hans"),
-    ("agent6", "Georgi", "Dimitrov", "installations", "bg"),
-    ("agent7", "Elena", "Sokolova", "installations", "ru"),
-    ("agent8", "Tom", "Baker", "installations", "en"),
+    Person("agent1", Role.AGENT, "Ivan", "Petrov", "bg", "repairs"),
+    Person("agent2", Role.AGENT, "Maria", "Ivanova", "ru", "repairs"),
+    Person("agent3", Role.AGENT, "Lucía", "García", "es", "repairs"),
+    Person("agent4", Role.AGENT, "Camille", "Martin", "fr", "repairs"),
+    Person("agent5", Role.AGENT, "Fang", "Wang", "zh-hans", "installations"),
+    Person("agent6", Role.AGENT, "Georgi", "Dimitrov", "bg", "installations"),
+    Person("agent7", Role.AGENT, "Elena", "Sokolova", "ru", "installations"),
+    Person("agent8", Role.AGENT, "Tom", "Baker", "en", "installations"),
 ]
 
 REGIONS = [("sofia", "Sofia"), ("plovdiv", "Plovdiv"), ("varna", "Varna")]
@@ -75,61 +67,6 @@ CUSTOMER_NAMES = [
 ]
 ZONES = [Zone.URBAN, Zone.SUBURBAN, Zone.OTHER]
 
-# Fault categories with the scripted first steps an agent walks through (rule E4). The texts
-# are msgids: pages show them in the agent's language.
-FAULT_CATEGORIES = [
-    (
-        "no-power",
-        gettext_noop("Does not switch on"),
-        [
-            gettext_noop("Check that the plug is in and the socket works (try a lamp)."),
-            gettext_noop("Check the fuse or circuit breaker of that socket."),
-            gettext_noop("Unplug for one minute, plug in again and switch on."),
-        ],
-    ),
-    (
-        "not-cooling",
-        gettext_noop("Not cooling or heating"),
-        [
-            gettext_noop("Check the thermostat setting and the mode."),
-            gettext_noop("Check that the vents are free and the door closes tightly."),
-            gettext_noop("Read any error code on the display."),
-        ],
-    ),
-    (
-        "leaking",
-        gettext_noop("Leaking water"),
-        [
-            gettext_noop("Switch the appliance off and close the water supply."),
-            gettext_noop("Check the drain hose and the filter for blockages."),
-        ],
-    ),
-    (
-        "noise",
-        gettext_noop("Unusual noise or vibration"),
-        [
-            gettext_noop("Check that the appliance stands level and nothing touches it."),
-            gettext_noop("Remove transport bolts or loose objects inside."),
-        ],
-    ),
-    (
-        "error-code",
-        gettext_noop("Error code on the display"),
-        [
-            gettext_noop("Write down the exact error code."),
-            gettext_noop("Restart the appliance and see whether the code comes back."),
-        ],
-    ),
-]
-
-# appliance, model prefix
-APPLIANCES = [
-    (gettext_noop("Washing machine"), "WM"),
-    (gettext_noop("Refrigerator"), "RF"),
-    (gettext_noop("Air conditioner"), "AC"),
-    (gettext_noop("Dishwasher"), "DW"),
-    (gettext_noop("Boiler"), "BL"),
-]
 BUSINESS_WORDS = ("Café", "Hotel", "Office", "Bakery", "Clinic")
 
 # Symptoms of the demo's cases, as agents typed them.
@@ -167,3 +104,36 @@ DEMO_REVIEWED_CALLS = [
 ]
 # Answered calls left for the team lead to review in the demo.
 DEMO_UNREVIEWED_CALLS = [("agent4", 90, 260), ("agent2", 60, 330), ("agent1", 30, 200)]
+
+DEMO_CENTRE = CentreData(
+    calendar="Bulgaria",
+    time_zone="Europe/Sofia",
+    holidays=BULGARIAN_HOLIDAYS,
+    site="Sofia centre",
+    teams=[
+        ("repairs", "Repairs", "repairs", "Repairs line"),
+        ("installations", "Installations", "installations", "Installations line"),
+    ],
+    regions=REGIONS,
+    providers=PROVIDERS,
+    provider_language="bg",
+    streets=STREETS,
+    customer_names=CUSTOMER_NAMES,
+    customer_language="bg",
+    business_words=BUSINESS_WORDS,
+    zones=ZONES,
+    appliances=STARTER_APPLIANCES,
+    people=[
+        *AGENTS,
+        Person("lead", Role.TEAM_LEAD, "Daniela", "Petrova", "bg", "repairs"),
+        Person("manager", Role.MANAGER, "Li", "Na", "zh-hans"),
+        Person("dispatcher", Role.DISPATCHER, "Olga", "Smirnova", "ru"),
+    ],
+    technical_accounts=[
+        Person("admin", Role.ADMIN, "Alex", "Admin", "en"),
+        Person("pbx", Role.PBX, "PBX", "Connector", "en"),
+    ],
+    fault_categories=STARTER_FAULT_CATEGORIES,
+    # D9: in the demo the after-sales manager is also every region's after-sales engineer.
+    engineer="manager",
+)

@@ -1,11 +1,11 @@
-"""People the demo centre lacks but tests need."""
+"""People the reference centre lacks but some tests need."""
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import Team, User
 
 
 def installations_lead(username: str = "lead2") -> User:
-    """A team lead of Installations: the demo has one lead only, for Repairs, and the walks of
+    """A team lead of Installations: the reference centre has one lead only, for Repairs, and the walks of
     team-scoped rules (B10, D14, B11) need a lead of the other team."""
     return User.objects.create(
         username=username,

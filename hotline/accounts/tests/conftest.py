@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from hotline.testing.clock import MovingClock
+from hotline.testing.reference_centre import PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -26,8 +27,8 @@ def clock(monkeypatch: pytest.MonkeyPatch, now: datetime) -> MovingClock:
 
 @pytest.fixture
 def password(centre: dict[str, Any]) -> str:
-    """Every demo user's password."""
-    return "hotline-demo"
+    """Every reference centre user's password."""
+    return PASSWORD
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from django.utils import translation
 
 from hotline.accounts.models import User
 from hotline.audit.models import Event
-from hotline.demo import DEMO_PASSWORD
 from hotline.notices.models import Notice
 from hotline.notices.outbox import notice_deliver
+from hotline.testing.reference_centre import PASSWORD as DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

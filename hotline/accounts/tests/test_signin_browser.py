@@ -6,7 +6,7 @@ from conftest import screenshot
 from hotline.accounts.models import ApiToken
 from hotline.accounts.services import api_token_create
 from hotline.clock import now as clock_now
-from hotline.demo import DEMO_PASSWORD
+from hotline.testing.reference_centre import PASSWORD as DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

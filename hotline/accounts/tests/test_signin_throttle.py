@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from hotline.audit.models import Event
-from hotline.demo import DEMO_PASSWORD
+from hotline.testing.reference_centre import PASSWORD as DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

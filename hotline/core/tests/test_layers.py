@@ -56,6 +56,7 @@ LAYERS: list[frozenset[str]] = [
             "demo",
             "demo_data",
             "demo_floor",
+            "seeding",
         }
     ),
     # test support the tests of every app share (a clock that moves, the cases they start from)

@@ -103,7 +103,7 @@ def other_account(centre, now):  # type: ignore[no-untyped-def]
         .order_by("id")
         .first()
     )
-    assert customer is not None, "the demo has a second customer in Sofia"
+    assert customer is not None, "the reference centre has a second customer in Sofia"
     site = customer.sites.filter(region__code="sofia").order_by("id").first()
     assert site is not None
     order = signed_case(centre, now, site, "Oven heats unevenly")
