@@ -13,3 +13,21 @@ class DeadlineAction(StrEnum):
 
 
 ACTIONS: dict[DeadlinesEntity, type[StrEnum]] = {DeadlinesEntity.DEADLINE: DeadlineAction}
+
+
+# --- the event log's sentences (hotline.audit.sentences), registered from ready() ---
+
+
+def register_sentences() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from hotline.audit.sentences import describe, entity_words
+
+    d = DeadlinesEntity.DEADLINE
+    entity_words(d, _("deadline"))
+    describe(d, DeadlineAction.FIRED, _("Deadline %(id)s (%(kind)s) fell due at %(due)s"))
+    describe(
+        d,
+        DeadlineAction.GAVE_UP,
+        _("Deadline %(id)s (%(kind)s) given up after %(attempts)s attempts"),
+    )
