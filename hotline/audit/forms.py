@@ -24,7 +24,7 @@ RULE_LENGTH = 3
 
 class PersonChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return str(obj.get_full_name() or obj.get_username())
 
 
 class EventFilterForm(forms.Form):
@@ -34,9 +34,19 @@ class EventFilterForm(forms.Form):
         queryset=get_user_model().objects.none(),
         empty_label=_("everyone"),
     )
-    case = forms.CharField(label=_("Case"), required=False, max_length=24)
+    case = forms.CharField(
+        label=_("Case"),
+        required=False,
+        max_length=24,
+        widget=forms.TextInput(attrs={"placeholder": "T-000047", "size": 10}),
+    )
     call = forms.IntegerField(label=_("Call"), required=False, min_value=1, max_value=MAX_ID)
-    rule = forms.CharField(label=_("Rule"), required=False, max_length=RULE_LENGTH)
+    rule = forms.CharField(
+        label=_("Rule"),
+        required=False,
+        max_length=RULE_LENGTH,
+        widget=forms.TextInput(attrs={"placeholder": "B4", "size": 4}),
+    )
     day = forms.DateField(
         label=_("Day"),
         required=False,
@@ -66,7 +76,7 @@ class EventFilterForm(forms.Form):
         return int(found[1])
 
     def clean_rule(self) -> str:
-        rule = self.cleaned_data["rule"].strip().upper()
+        rule = str(self.cleaned_data["rule"]).strip().upper()
         if rule and rule not in RULE_IDS:
             raise forms.ValidationError(
                 _("No rule %(rule)s: the rulebook has A1-A6, B1-B11, C1-C6, D1-D15, E1-E6."),

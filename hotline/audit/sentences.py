@@ -32,7 +32,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 from hotline.audit.models import Event
-from hotline.formatting import moment_text
+from hotline.formatting import elapsed_text, moment_text
 
 Words = str | Promise
 States = type[Choices] | tuple[type[Choices], ...]
@@ -57,8 +57,21 @@ class Noun:
 
 _NOUNS: dict[str, Noun] = {}
 _SENTENCES: dict[tuple[str, str], Words] = {}
-# Payload keys whose values are users' ids, shown by the person's name.
-_PEOPLE_KEYS: set[str] = set()
+PERSON = "person"
+# Payload keys whose values are ids of rows with a name (a user's, a queue's) -> which kind.
+_KEY_KINDS: dict[str, str] = {}
+# Each kind's lookup: ids -> names, one query for a page of events.
+Lookup = Callable[[set[int]], dict[int, str]]
+
+
+def _people(ids: set[int]) -> dict[int, str]:
+    users = get_user_model().objects.filter(pk__in=ids)
+    return {user.pk: user.get_full_name() or user.get_username() for user in users}
+
+
+_LOOKUPS: dict[str, Lookup] = {PERSON: _people}
+# Names by kind, then id (see `names_for`).
+Names = Mapping[str, Mapping[int, str]]
 # Roles of machine accounts and their words ("the PBX"), filled by the accounts app.
 _MACHINES: dict[str, Words] = {}
 
@@ -82,7 +95,14 @@ def describe(entity: str, action: str, template: Words) -> None:
 
 def people_keys(*keys: str) -> None:
     """Payload keys that hold a user's id (`agent`, `to`, `owner`...), shown as names."""
-    _PEOPLE_KEYS.update(keys)
+    _KEY_KINDS.update(dict.fromkeys(keys, PERSON))
+
+
+def named_key(key: str, lookup: Lookup) -> None:
+    """A payload key that holds the id of a row with a name (`queue`), and how to look names
+    up for a set of ids."""
+    _KEY_KINDS[key] = key
+    _LOOKUPS[key] = lookup
 
 
 def machine_role(role: str, words: Words) -> None:
@@ -119,9 +139,7 @@ class _Filled(dict[str, str]):
         return NOTHING
 
 
-def _value_words(
-    key: str, value: Any, states: Mapping[str, States], names: Mapping[int, str]
-) -> str:
+def _value_words(key: str, value: Any, states: Mapping[str, States], names: Names) -> str:
     if value is None or value == "":
         return NOTHING
     if isinstance(value, bool):
@@ -130,8 +148,10 @@ def _value_words(
         return ", ".join(_value_words(key, v, states, names) for v in value) or NOTHING
     if isinstance(value, dict):
         return NOTHING  # nested details stay in the raw payload
-    if key in _PEOPLE_KEYS and isinstance(value, int):
-        return names.get(value, f"#{value}")
+    if key in _KEY_KINDS and isinstance(value, int) and not isinstance(value, bool):
+        return names.get(_KEY_KINDS[key], {}).get(value, f"#{value}")
+    if key.endswith("_seconds") and isinstance(value, int):
+        return elapsed_text(value)
     choices = states.get(key, ())
     for kind in choices if isinstance(choices, tuple) else (choices,):
         label = dict(kind.choices).get(value) if isinstance(value, str) else None
@@ -155,7 +175,7 @@ def _side(
     side: str,
     value: Any,
     noun_: Noun,
-    names: Mapping[int, str],
+    names: Names,
 ) -> None:
     prefix = "" if side == "new" else "old_"
     if isinstance(value, dict):
@@ -174,7 +194,7 @@ def _actor_words(event: Event) -> str:
     role = getattr(actor, "role", "")
     if role in _MACHINES:
         return str(_MACHINES[role])
-    return actor.get_full_name() or actor.get_username()  # type: ignore[attr-defined]
+    return str(actor.get_full_name() or actor.get_username())
 
 
 def actor_words(event: Event) -> str:
@@ -182,9 +202,9 @@ def actor_words(event: Event) -> str:
     return _actor_words(event)
 
 
-def _id_words(event: Event, noun_: Noun, names: Mapping[int, str]) -> str:
+def _id_words(event: Event, noun_: Noun, names: Names) -> str:
     if noun_.person and event.entity_id.isdigit():
-        return names.get(int(event.entity_id), f"#{event.entity_id}")
+        return names.get(PERSON, {}).get(int(event.entity_id), f"#{event.entity_id}")
     if noun_.number is not None:
         try:
             return noun_.number(event.entity_id)
@@ -193,30 +213,29 @@ def _id_words(event: Event, noun_: Noun, names: Mapping[int, str]) -> str:
     return f"#{event.entity_id}"
 
 
-def _people_ids(events: Iterable[Event]) -> set[int]:
-    ids: set[int] = set()
+def _named_ids(events: Iterable[Event]) -> dict[str, set[int]]:
+    ids: dict[str, set[int]] = {}
     for event in events:
         known = _NOUNS.get(event.entity)
         if known is not None and known.person and event.entity_id.isdigit():
-            ids.add(int(event.entity_id))
+            ids.setdefault(PERSON, set()).add(int(event.entity_id))
         for side in (event.old, event.new):
-            if isinstance(side, dict):
-                ids |= {v for k, v in side.items() if k in _PEOPLE_KEYS and isinstance(v, int)}
+            if not isinstance(side, dict):
+                continue
+            for key, value in side.items():
+                if key in _KEY_KINDS and isinstance(value, int) and not isinstance(value, bool):
+                    ids.setdefault(_KEY_KINDS[key], set()).add(value)
     return ids
 
 
-def people_names(events: Iterable[Event]) -> dict[int, str]:
-    """The full names of everyone the events name (one query for a page of events)."""
-    ids = _people_ids(events)
-    if not ids:
-        return {}
-    users = get_user_model().objects.filter(pk__in=ids)
-    return {user.pk: user.get_full_name() or user.get_username() for user in users}
+def names_for(events: Iterable[Event]) -> dict[str, dict[int, str]]:
+    """The names of the people and rows the events name (one query a kind for a page)."""
+    return {kind: _LOOKUPS[kind](ids) for kind, ids in _named_ids(events).items()}
 
 
-def sentence(event: Event, names: Mapping[int, str] | None = None) -> str:
-    """The event in the active language and time zone. `names`: from `people_names`."""
-    names = names if names is not None else people_names([event])
+def sentence(event: Event, names: Names | None = None) -> str:
+    """The event in the active language and time zone. `names`: from `names_for`."""
+    names = names if names is not None else names_for([event])
     known = _NOUNS.get(event.entity) or Noun(event.entity.rpartition(".")[2].replace("_", " "))
     filled = _Filled(
         actor=_actor_words(event),

@@ -15,7 +15,7 @@ from hotline import clock
 from hotline.audit.forms import EventFilterForm
 from hotline.audit.models import Event
 from hotline.audit.selectors import events_for_supervisor
-from hotline.audit.sentences import actor_words, people_names, sentence
+from hotline.audit.sentences import actor_words, names_for, sentence
 from hotline.formatting import local_or_utc
 from hotline.paging import page_of
 
@@ -60,7 +60,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         selected = events_for_supervisor(**form.selection(timezone.get_current_timezone_name()))
         events, has_next = page_of(selected, page, PAGE_SIZE)
     today = local_or_utc(clock.now()).date()
-    names = people_names(events)
+    names = names_for(events)
     admin = may_read_payload(request.user)
     rows = []
     for event in events:

@@ -87,14 +87,21 @@ ACTIONS: dict[CallsEntity, type[StrEnum]] = {
 # --- the event log's sentences (hotline.audit.sentences), registered from ready() ---
 
 
+def _queue_names(ids: set[int]) -> dict[int, str]:
+    from hotline.calls.models import Queue
+
+    return dict(Queue.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
 def register_sentences() -> None:
     from django.utils.translation import gettext_lazy as _
 
-    from hotline.audit.sentences import describe, entity_words, people_keys
+    from hotline.audit.sentences import describe, entity_words, named_key, people_keys
     from hotline.calls.choices import AgentStateChoices, CallbackFailure, CallbackState, CallState
     from hotline.core.agent_states import AgentEvent
 
     people_keys(AGENT, TO)
+    named_key(QUEUE, _queue_names)
     entity_words(CallsEntity.CALL, _("call"), states={"state": CallState}, filter="call")
     entity_words(
         CallsEntity.CALLBACK,
@@ -105,20 +112,20 @@ def register_sentences() -> None:
     entity_words(CallsEntity.REVIEW, _("call review"))
     call, callback, agent = CallsEntity.CALL, CallsEntity.CALLBACK, CallsEntity.AGENT
     for entity, action, template in (
-        (call, CallAction.ARRIVED, _("Call %(id)s arrived in queue #%(queue)s")),
+        (call, CallAction.ARRIVED, _("Call %(id)s arrived in queue %(queue)s")),
         (call, CallAction.OFFERED, _("Routing offered call %(id)s to %(agent)s")),
         (call, CallAction.OFFER_EXPIRED, _("%(agent)s did not answer call %(id)s in time")),
         (call, CallAction.OFFER_DECLINED, _("%(agent)s declined call %(id)s")),
         (call, CallAction.ANSWERED, _("%(actor)s answered call %(id)s")),
-        (call, CallAction.ENDED, _("Call %(id)s ended after %(talk_seconds)s s of talk")),
+        (call, CallAction.ENDED, _("Call %(id)s ended after %(talk_seconds)s of talk")),
         (call, CallAction.WRAPPED_UP, _("%(actor)s finished the wrap-up of call %(id)s")),
         (
             call,
             CallAction.ABANDONED,
-            _("The caller hung up call %(id)s after %(waited_seconds)s s"),
+            _("The caller hung up call %(id)s after %(waited_seconds)s"),
         ),
         (call, CallAction.CALLBACK_OFFERED, _("The caller of call %(id)s was offered a callback")),
-        (call, CallAction.OVERFLOWED, _("Call %(id)s overflowed to queue #%(queue)s")),
+        (call, CallAction.OVERFLOWED, _("Call %(id)s overflowed to queue %(queue)s")),
         (call, CallAction.TURNED_INTO_CALLBACK, _("Call %(id)s was turned into a callback")),
         (call, CallAction.TALK_WARNING, _("Call %(id)s is nearing its maximum length")),
         (call, CallAction.TALK_OVER, _("Call %(id)s is over its maximum length")),
@@ -155,7 +162,7 @@ def register_sentences() -> None:
         (
             agent,
             AgentAction.FIRST_READY,
-            _("%(person)s was first ready: shift from %(shift_start)s, late by %(late_seconds)s s"),
+            _("%(person)s was first ready: shift from %(shift_start)s, late by %(late_seconds)s"),
         ),
         (
             agent,

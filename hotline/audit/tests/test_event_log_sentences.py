@@ -76,6 +76,8 @@ def test_b9_a_call_answered_on_the_floor_reads_as_sentences_in_sofia_time(api, c
     assert answered.at.hour == 8
     assert rows[0] == f"{answered.at:10:%M:%S} Ivan Petrov Ivan Petrov answered call #{call}"
     assert any(f"Routing offered call #{call} to Ivan Petrov" in row for row in rows)
+    queue = Call.objects.get(pk=call).queue.name  # the queue by its name, not its id
+    assert any(f"Call #{call} arrived in queue {queue}" in row for row in rows)
     assert not any("agent1" in row for row in rows)  # the person's name, not the login
     # The agent's own state changes name the states in words.
     person = _text(_read_as(client, centre, "manager", person=centre["agent1"].pk))
@@ -131,7 +133,15 @@ def test_time_shows_the_day_only_when_not_today(clock, client, centre):
 def test_a1_who_what_rule_reason_columns(clock, client, centre):
     _event(MONDAY_10_SOFIA, entity_id=47, rule="A1", reason="long call")
     row = _rows(_read_as(client, centre, "manager"))[0]
-    assert row == "10:00:00 the system Call #47 is nearing its maximum length A1 long call"
+    assert row == "10:00:00 The system Call #47 is nearing its maximum length A1 long call"
+
+
+def test_a1_lengths_of_time_read_in_minutes_and_seconds(clock, client, centre):
+    _event(MONDAY_10_SOFIA, entity_id=47, action="ended", new={"talk_seconds": 215})
+    _event(MONDAY_10_SOFIA, entity_id=48, action="abandoned", new={"waited_seconds": 40})
+    rows = _rows(_read_as(client, centre, "manager"))
+    assert "The caller hung up call #48 after 40 s" in rows[0]
+    assert "Call #47 ended after 3 min 35 s of talk" in rows[1]
 
 
 def test_an_unknown_or_legacy_action_reads_as_a_generic_sentence(clock, client, centre):
