@@ -10,12 +10,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hotline import clock
 from hotline.audit.forms import EventFilterForm
 from hotline.audit.models import Event
 from hotline.audit.selectors import events_for_supervisor
 from hotline.audit.sentences import actor_words, names_for, sentence
+from hotline.core.rulebook import SETTINGS_BY_KEY
 from hotline.formatting import local_or_utc
 from hotline.paging import page_of
 
@@ -37,6 +39,7 @@ def may_read_payload(user: Any) -> bool:
 @dataclass(frozen=True)
 class Row:
     event: Event
+    rule_title: str
     local: datetime  # the event's time in the centre's zone
     today: bool
     who: str
@@ -48,6 +51,15 @@ def _payload(event: Event) -> str:
     if event.old is None and event.new is None:
         return ""
     return json.dumps({"old": event.old, "new": event.new}, ensure_ascii=False, indent=1)
+
+
+def rule_titles() -> dict[str, str]:
+    """What each rule is about, as far as the rulebook says: the labels of its settings, in the
+    reader's language (a rule without a setting has no title)."""
+    titles: dict[str, list[str]] = {}
+    for setting in SETTINGS_BY_KEY.values():
+        titles.setdefault(setting.rule, []).append(gettext(setting.label))
+    return {rule: " · ".join(labels) for rule, labels in titles.items()}
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -62,12 +74,14 @@ def event_list(request: HttpRequest) -> HttpResponse:
     today = local_or_utc(clock.now()).date()
     names = names_for(events)
     admin = may_read_payload(request.user)
+    titles = rule_titles()
     rows = []
     for event in events:
         local = local_or_utc(event.at)
         rows.append(
             Row(
                 event,
+                titles.get(event.rule, ""),
                 local,
                 local.date() == today,
                 actor_words(event),
@@ -78,5 +92,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     keep = f"{query.urlencode()}&" if query else ""
-    context = {"form": form, "rows": rows, "page": page, "has_next": has_next, "keep": keep}
+    context = {
+        "form": form,
+        "rows": rows,
+        "page": page,
+        "has_next": has_next,
+        "keep": keep,
+    }
     return render(request, "audit/list.html", context)

@@ -132,8 +132,11 @@ def test_time_shows_the_day_only_when_not_today(clock, client, centre):
 
 def test_a1_who_what_rule_reason_columns(clock, client, centre):
     _event(MONDAY_10_SOFIA, entity_id=47, rule="A1", reason="long call")
-    row = _rows(_read_as(client, centre, "manager"))[0]
+    response = _read_as(client, centre, "manager")
+    row = _rows(response)[0]
     assert row == "10:00:00 The system Call #47 is nearing its maximum length A1 long call"
+    # The rule's id, what it is about (its settings in the rulebook) as a tooltip.
+    assert 'title="Maximum length of a call · Talk-time warning at' in response.content.decode()
 
 
 def test_a1_lengths_of_time_read_in_minutes_and_seconds(clock, client, centre):
