@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q, QuerySet
 
 from hotline.audit.models import Event
-from hotline.audit.sentences import filtered_entities, person_entities
+from hotline.audit.sentences import filtered_entities, person_entities, person_keys
 
 
 def local_day_range(day: date, zone: str) -> tuple[datetime, datetime]:
@@ -27,16 +27,18 @@ def events_for_supervisor(
     """The event log as managers and admins read it, newest first, optionally filtered.
 
     `person`: what the person did, and what happened to them (an agent's states, their
-    account); `ticket`, `call`: the events of that case or call; `between`: [start, end)."""
+    account, a call offered to them, a case given to them); `ticket`, `call`: the events of
+    that case or call; `between`: [start, end)."""
     events = Event.objects.select_related("actor").order_by("-at", "-id")
     if entity:
         events = events.filter(entity=entity)
     if rule:
         events = events.filter(rule=rule.upper())
     if person is not None:
-        events = events.filter(
-            Q(actor_id=person) | Q(entity__in=person_entities(), entity_id=str(person))
-        )
+        named = Q(actor_id=person) | Q(entity__in=person_entities(), entity_id=str(person))
+        for key in person_keys():  # a call offered to them, a case given to them
+            named |= Q(**{f"new__{key}": person})
+        events = events.filter(named)
     if ticket is not None:
         events = events.filter(entity__in=filtered_entities("case"), entity_id=str(ticket))
     if call is not None:

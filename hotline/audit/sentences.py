@@ -50,6 +50,8 @@ class Noun:
     person: bool = False  # the entity id is a user's id (an agent, a user account)
     # payload key ("" for a bare old/new) -> the choices its values come from
     states: Mapping[str, States] = field(default_factory=dict)
+    # payload key -> how its value reads, where no choices say it (a deadline's kind)
+    words: Mapping[str, Callable[[str], str]] = field(default_factory=dict)
     number: Callable[[str], str] | None = None  # the id as people read it
     # The event log's filter that finds this entity by its id ("case", "call"), if any.
     filter: str = ""
@@ -82,10 +84,11 @@ def entity_words(
     *,
     person: bool = False,
     states: Mapping[str, States] | None = None,
+    words: Mapping[str, Callable[[str], str]] | None = None,
     number: Callable[[str], str] | None = None,
     filter: str = "",
 ) -> None:
-    _NOUNS[str(entity)] = Noun(label, person, dict(states or {}), number, filter)
+    _NOUNS[str(entity)] = Noun(label, person, dict(states or {}), dict(words or {}), number, filter)
 
 
 def describe(entity: str, action: str, template: Words) -> None:
@@ -127,6 +130,11 @@ def person_entities() -> list[str]:
     return [entity for entity, known in _NOUNS.items() if known.person]
 
 
+def person_keys() -> list[str]:
+    """Payload keys that name a person (the agent a call was offered to, a case's owner)."""
+    return sorted(key for key, kind in _KEY_KINDS.items() if kind == PERSON)
+
+
 def filtered_entities(filter: str) -> list[str]:
     """Entities the event log's `filter` ("case", "call") finds by their id."""
     return [entity for entity, known in _NOUNS.items() if known.filter == filter]
@@ -139,20 +147,22 @@ class _Filled(dict[str, str]):
         return NOTHING
 
 
-def _value_words(key: str, value: Any, states: Mapping[str, States], names: Names) -> str:
+def _value_words(key: str, value: Any, noun_: Noun, names: Names) -> str:
     if value is None or value == "":
         return NOTHING
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if isinstance(value, list):
-        return ", ".join(_value_words(key, v, states, names) for v in value) or NOTHING
+        return ", ".join(_value_words(key, v, noun_, names) for v in value) or NOTHING
     if isinstance(value, dict):
         return NOTHING  # nested details stay in the raw payload
     if key in _KEY_KINDS and isinstance(value, int) and not isinstance(value, bool):
         return names.get(_KEY_KINDS[key], {}).get(value, f"#{value}")
     if key.endswith("_seconds") and isinstance(value, int):
         return elapsed_text(value)
-    choices = states.get(key, ())
+    if key in noun_.words and isinstance(value, str):
+        return noun_.words[key](value)
+    choices = noun_.states.get(key, ())
     for kind in choices if isinstance(choices, tuple) else (choices,):
         label = dict(kind.choices).get(value) if isinstance(value, str) else None
         if label is not None:
@@ -180,11 +190,11 @@ def _side(
     prefix = "" if side == "new" else "old_"
     if isinstance(value, dict):
         for key, item in value.items():
-            filled[f"{prefix}{key}"] = _value_words(key, item, noun_.states, names)
+            filled[f"{prefix}{key}"] = _value_words(key, item, noun_, names)
         if "state" in value:
             filled[side] = filled[f"{prefix}state"]
     elif value is not None:
-        filled[side] = _value_words("", value, noun_.states, names)
+        filled[side] = _value_words("", value, noun_, names)
 
 
 def _actor_words(event: Event) -> str:

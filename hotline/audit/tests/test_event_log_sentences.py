@@ -82,6 +82,7 @@ def test_b9_a_call_answered_on_the_floor_reads_as_sentences_in_sofia_time(api, c
     # The agent's own state changes name the states in words.
     person = _text(_read_as(client, centre, "manager", person=centre["agent1"].pk))
     assert "Ivan Petrov accepted the offered call" in person
+    assert f"Routing offered call #{call} to Ivan Petrov" in person  # named in the payload
     assert "Ivan Petrov became ready (was: Not ready)" in person
 
 
