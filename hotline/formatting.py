@@ -21,6 +21,18 @@ def duration_text(value: timedelta) -> str:
     return gettext("%(n)s s") % {"n": seconds}
 
 
+def elapsed_text(seconds: int) -> str:
+    """A length of time to the second, as people say it: 45 s, 3 min 35 s, 10 h 21 min (a talk
+    time, a wait, a lateness; `duration_text` is for limits, in their one whole unit)."""
+    minutes, rest = divmod(abs(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return gettext("%(h)s h %(min)s min") % {"h": hours, "min": minutes}
+    if minutes:
+        return gettext("%(min)s min %(s)s s") % {"min": minutes, "s": rest}
+    return gettext("%(n)s s") % {"n": rest}
+
+
 def local_or_utc(value: datetime, zone: tzinfo | None = None) -> datetime:
     """The moment in `zone` (by default the active one); in UTC when the zone can't hold it: a
     window or promise stored near the end of year 9999, before inputs were bounded, would

@@ -25,11 +25,15 @@ def centre_zone_source(source: Callable[[], str]) -> None:
     _centre_zone[:] = [source]
 
 
+def centre_zone() -> str:
+    """The centre's time zone name (UTC before the rulebook registers where it comes from)."""
+    return _centre_zone[0]() if _centre_zone else "UTC"
+
+
 def refusal_text(refusal: PolicyRefusal, zone: str | None = None) -> str:
     """The refusal in the reader's language, its times in `zone` (by default the centre's, the
     one pages show) and the language's formats: a refusal's params are often datetimes in UTC."""
-    default = _centre_zone[0]() if _centre_zone else "UTC"
-    with timezone.override(zone or default):
+    with timezone.override(zone or centre_zone()):
         params = {name: param_text(value) for name, value in refusal.params.items()}
         template = gettext(refusal.message)
         return template % params if params else template

@@ -8,6 +8,13 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
+        from hotline.accounts.events import register_sentences
+
+        register_sentences()  # the event log's words for our events (audit sits below us)
+        from hotline.accounts.permissions import EVENT_PAYLOAD_READERS
+        from hotline.audit.views import payload_readers
+
+        payload_readers(lambda user: getattr(user, "role", None) in EVENT_PAYLOAD_READERS)
         from django.contrib.auth.signals import user_logged_in
 
         from hotline.accounts import middleware

@@ -24,6 +24,10 @@ SEE_EVERY_CASE = frozenset({Role.TEAM_LEAD, Role.MANAGER, Role.DISPATCHER, Role.
 # Who makes the phone calls and faxes of the providers' channels and logs them (D3).
 NOTICE_LOGGERS = frozenset({Role.DISPATCHER, Role.TEAM_LEAD})
 
+# Who reads an event's raw record (its old/new as stored) on the event log; the others who may
+# open the log read the sentences only.
+EVENT_PAYLOAD_READERS = ADMINS
+
 # Pages anyone may open without signing in.
 PUBLIC_VIEWS = frozenset(
     {

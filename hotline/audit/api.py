@@ -6,8 +6,9 @@ from ninja import Field, P, QueryEx, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from hotline.audit.models import Event
-from hotline.audit.selectors import events_for_supervisor
-from hotline.bounds import RuleId
+from hotline.audit.selectors import events_for_supervisor, local_day_range
+from hotline.bounds import FIRST_DAY, LAST_DAY, MAX_ID, Day, QueryId, RuleId
+from hotline.i18n import centre_zone
 from hotline.paging import MAX_PAGE
 
 router = Router(tags=["audit"])
@@ -45,5 +46,23 @@ def events_list(
     request: HttpRequest,
     entity: QueryEx[str, P(max_length=64)] = "",
     rule: RuleId | Literal[""] = "",
+    person: QueryId = None,
+    case: QueryEx[
+        int | None, P(ge=1, le=MAX_ID, description="the case's id (T-000047: 47)")
+    ] = None,
+    call: QueryId = None,
+    day: QueryEx[
+        Day | None,
+        P(description=f"a day in the centre's time zone, {FIRST_DAY} to {LAST_DAY}"),
+    ] = None,
 ) -> Any:
-    return events_for_supervisor(entity=entity, rule=rule)
+    """Filters as on the event log page: what a person did or what happened to them, the
+    events of a case or a call, and a day of the centre's calendar."""
+    return events_for_supervisor(
+        entity=entity,
+        rule=rule,
+        person=person,
+        ticket=case,
+        call=call,
+        between=local_day_range(day, centre_zone()) if day else None,
+    )

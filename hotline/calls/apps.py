@@ -6,6 +6,9 @@ class CallsConfig(AppConfig):
     label = "calls"
 
     def ready(self) -> None:
+        from hotline.calls.events import register_sentences
+
+        register_sentences()  # the event log's words for our events (audit sits below us)
         from hotline.audit.services import on_event_written
         from hotline.calls.tasks import cti_push
 

@@ -82,3 +82,119 @@ ACTIONS: dict[CallsEntity, type[StrEnum]] = {
     CallsEntity.AGENT: AgentAction,
     CallsEntity.REVIEW: ReviewAction,
 }
+
+
+# --- the event log's sentences (hotline.audit.sentences), registered from ready() ---
+
+
+def _queue_names(ids: set[int]) -> dict[int, str]:
+    from hotline.calls.models import Queue
+
+    return dict(Queue.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def register_sentences() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from hotline.audit.sentences import describe, entity_words, named_key, people_keys
+    from hotline.calls.choices import AgentStateChoices, CallbackFailure, CallbackState, CallState
+    from hotline.core.agent_states import AgentEvent
+
+    people_keys(AGENT, TO)
+    named_key(QUEUE, _queue_names)
+    entity_words(CallsEntity.CALL, _("call"), states={"state": CallState}, filter="call")
+    entity_words(
+        CallsEntity.CALLBACK,
+        _("callback"),
+        states={"state": CallbackState, "failure": CallbackFailure},
+    )
+    entity_words(CallsEntity.AGENT, _("agent"), person=True, states={"": AgentStateChoices})
+    entity_words(CallsEntity.REVIEW, _("call review"))
+    call, callback, agent = CallsEntity.CALL, CallsEntity.CALLBACK, CallsEntity.AGENT
+    for entity, action, template in (
+        (call, CallAction.ARRIVED, _("Call %(id)s arrived in queue %(queue)s")),
+        (call, CallAction.OFFERED, _("Routing offered call %(id)s to %(agent)s")),
+        (call, CallAction.OFFER_EXPIRED, _("%(agent)s did not answer call %(id)s in time")),
+        (call, CallAction.OFFER_DECLINED, _("%(agent)s declined call %(id)s")),
+        (call, CallAction.ANSWERED, _("%(actor)s answered call %(id)s")),
+        (call, CallAction.ENDED, _("Call %(id)s ended after %(talk_seconds)s of talk")),
+        (call, CallAction.WRAPPED_UP, _("%(actor)s finished the wrap-up of call %(id)s")),
+        (
+            call,
+            CallAction.ABANDONED,
+            _("The caller hung up call %(id)s after %(waited_seconds)s"),
+        ),
+        (call, CallAction.CALLBACK_OFFERED, _("The caller of call %(id)s was offered a callback")),
+        (call, CallAction.OVERFLOWED, _("Call %(id)s overflowed to queue %(queue)s")),
+        (call, CallAction.TURNED_INTO_CALLBACK, _("Call %(id)s was turned into a callback")),
+        (call, CallAction.TALK_WARNING, _("Call %(id)s is nearing its maximum length")),
+        (call, CallAction.TALK_OVER, _("Call %(id)s is over its maximum length")),
+        (call, CallAction.TRANSFER_REQUESTED, _("%(actor)s asked %(to)s to take call %(id)s")),
+        (call, CallAction.TRANSFERRED, _("%(actor)s took over call %(id)s from a colleague")),
+        (call, CallAction.TRANSFER_DECLINED, _("%(to)s declined the transfer of call %(id)s")),
+        (call, CallAction.TRANSFER_EXPIRED, _("%(to)s did not answer the transfer of call %(id)s")),
+        (
+            call,
+            CallAction.TRANSFER_WITHDRAWN,
+            _("The transfer of call %(id)s to %(to)s was withdrawn"),
+        ),
+        (call, CallAction.TAKEN_OVER, _("%(actor)s took over call %(id)s")),
+        (
+            callback,
+            CallbackAction.SCHEDULED,
+            _("Callback %(id)s scheduled from %(window_start)s to %(window_end)s"),
+        ),
+        (callback, CallbackAction.OFFERED, _("Routing offered callback %(id)s to %(agent)s")),
+        (
+            callback,
+            CallbackAction.OFFER_EXPIRED,
+            _("%(agent)s did not answer callback %(id)s in time"),
+        ),
+        (callback, CallbackAction.OFFER_DECLINED, _("%(agent)s declined callback %(id)s")),
+        (callback, CallbackAction.COMPLETED, _("%(actor)s completed callback %(id)s")),
+        (
+            callback,
+            CallbackAction.RESCHEDULED,
+            _("%(actor)s rescheduled callback %(id)s to %(retry_at)s"),
+        ),
+        (callback, CallbackAction.FAILED, _("Callback %(id)s failed: %(failure)s")),
+        (callback, CallbackAction.MISSED, _("Callback %(id)s was not dialled in its window")),
+        (
+            agent,
+            AgentAction.FIRST_READY,
+            _("%(person)s was first ready: shift from %(shift_start)s, late by %(late_seconds)s"),
+        ),
+        (
+            agent,
+            AgentAction.LEAVE_AFTER_CALL,
+            _("%(person)s asked for %(new)s after the current call"),
+        ),
+        (agent, AgentAction.LEAVE_REFUSED, _("%(person)s was refused %(new)s")),
+        (agent, AgentAction.LEAVE_OVERRIDDEN, _("%(actor)s let %(person)s go: %(new)s")),
+        (agent, AgentAction.LOG_OUT_OVERRIDDEN, _("%(actor)s logged %(person)s out")),
+        (agent, AgentAction.BREAK_OVERRUN, _("%(person)s has overrun the break")),
+        (agent, AgentEvent.LOG_IN, _("%(person)s logged in to the floor (%(new)s)")),
+        (agent, AgentEvent.LOG_OUT, _("%(person)s logged out of the floor")),
+        (agent, AgentEvent.MAKE_READY, _("%(person)s became ready (was: %(old)s)")),
+        (agent, AgentEvent.OFFER, _("A call rings on the desk of %(person)s")),
+        (agent, AgentEvent.ACCEPT, _("%(person)s accepted the offered call")),
+        (agent, AgentEvent.DECLINE, _("%(person)s declined the offered call (now: %(new)s)")),
+        (
+            agent,
+            AgentEvent.OFFER_TIMEOUT,
+            _("%(person)s did not answer the offered call (now: %(new)s)"),
+        ),
+        (agent, AgentEvent.CALL_END, _("The call of %(person)s ended: wrap-up")),
+        (agent, AgentEvent.TRANSFER_OUT, _("%(person)s handed the call to a colleague: wrap-up")),
+        (agent, AgentEvent.WRAP_END, _("%(person)s finished the wrap-up: %(new)s")),
+        (agent, AgentEvent.START_BREAK, _("%(person)s went on a break (was: %(old)s)")),
+        (agent, AgentEvent.START_LUNCH, _("%(person)s went to lunch (was: %(old)s)")),
+        (agent, AgentEvent.START_PERSONAL, _("%(person)s took personal time (was: %(old)s)")),
+        (agent, AgentEvent.GO_AWAY, _("%(person)s became not ready (was: %(old)s)")),
+        (
+            CallsEntity.REVIEW,
+            ReviewAction.REVIEWED,
+            _("%(actor)s reviewed call #%(call)s of %(agent)s: score %(score)s"),
+        ),
+    ):
+        describe(entity, action, template)

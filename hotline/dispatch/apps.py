@@ -6,6 +6,9 @@ class DispatchConfig(AppConfig):
     label = "dispatch"
 
     def ready(self) -> None:
+        from hotline.dispatch.events import register_sentences
+
+        register_sentences()  # the event log's words for our events (audit sits below us)
         # Registers the D4/D5/D6/B7/D8 handlers with the deadline worker.
         from hotline.dispatch import deadlines  # noqa: F401
         from hotline.dispatch.selectors import provider_loads

@@ -52,3 +52,83 @@ ACTIONS: dict[DispatchEntity, type[StrEnum]] = {
     DispatchEntity.DAILY_CLEARING: ClearingAction,
     DispatchEntity.MORNING_LEFTOVERS: LeftoversAction,
 }
+
+
+# --- the event log's sentences (hotline.audit.sentences), registered from ready() ---
+
+
+def register_sentences() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from hotline.audit.sentences import describe, entity_words
+    from hotline.directory.choices import Channel
+    from hotline.dispatch.choices import DelayReason, UrgeReason, WorkOrderState
+
+    entity_words(
+        DispatchEntity.WORK_ORDER,
+        _("work order"),
+        states={"state": WorkOrderState, "reason": (UrgeReason, DelayReason), "channel": Channel},
+    )
+    entity_words(DispatchEntity.PROVIDER, _("provider"))
+    entity_words(DispatchEntity.DAILY_CLEARING, _("daily clearing"), number=str)
+    entity_words(DispatchEntity.MORNING_LEFTOVERS, _("morning leftovers"), number=str)
+    w = DispatchEntity.WORK_ORDER
+    for entity, action, template in (
+        (
+            w,
+            WorkOrderAction.DISPATCHED,
+            _("%(actor)s sent case %(ticket)s to %(provider)s: work order %(id)s (%(channel)s)"),
+        ),
+        (
+            w,
+            WorkOrderAction.SECOND_DISPATCH,
+            _("%(actor)s sent work order %(id)s: a second visit after #%(second_dispatch_of)s"),
+        ),
+        (w, WorkOrderAction.ACKNOWLEDGED, _("%(actor)s acknowledged work order %(id)s")),
+        (
+            w,
+            WorkOrderAction.CONTACTED,
+            _("%(actor)s agreed a visit %(visit_start)s to %(visit_end)s (work order %(id)s)"),
+        ),
+        (
+            w,
+            WorkOrderAction.CONTACT_MISSED,
+            _("No contact with the customer of work order %(id)s in time (due %(due)s)"),
+        ),
+        (w, WorkOrderAction.STATUS, _("%(actor)s reported the status of work order %(id)s")),
+        (
+            w,
+            WorkOrderAction.STATUS_MISSED,
+            _("No status report on work order %(id)s in time (due %(due)s)"),
+        ),
+        (
+            w,
+            WorkOrderAction.DELAYED,
+            _("%(actor)s delayed work order %(id)s to %(new_time)s: %(reason)s"),
+        ),
+        (
+            w,
+            WorkOrderAction.URGED,
+            _("%(actor)s urged the provider of work order %(id)s: %(reason)s"),
+        ),
+        (w, WorkOrderAction.LATE, _("Work order %(id)s is late (due %(due)s)")),
+        (w, WorkOrderAction.VISIT_WARNING, _("The visit of work order %(id)s is due soon")),
+        (w, WorkOrderAction.COMPLETED, _("%(actor)s completed work order %(id)s")),
+        (w, WorkOrderAction.SIGNED, _("%(signer)s signed work order %(id)s")),
+        (
+            DispatchEntity.PROVIDER,
+            ProviderAction.DESK_CHECK,
+            _("%(actor)s checked the provider's desk for %(day)s"),
+        ),
+        (
+            DispatchEntity.DAILY_CLEARING,
+            ClearingAction.CLEARED,
+            _("Daily clearing of %(id)s: %(urged)s work orders urged"),
+        ),
+        (
+            DispatchEntity.MORNING_LEFTOVERS,
+            LeftoversAction.LISTED,
+            _("Leftovers of %(id)s listed: work orders %(leftovers)s"),
+        ),
+    ):
+        describe(entity, action, template)

@@ -6,6 +6,9 @@ class FollowupConfig(AppConfig):
     label = "followup"
 
     def ready(self) -> None:
+        from hotline.followup.events import register_sentences
+
+        register_sentences()  # the event log's words for our events (audit sits below us)
         # Registers the D12 overdue handler with the deadline worker.
         from hotline.dispatch.selectors import repeat_visits_source
         from hotline.dispatch.services.dispatch import on_order_dispatched

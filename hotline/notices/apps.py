@@ -7,6 +7,9 @@ class NoticesConfig(AppConfig):
     verbose_name = _("Notices")
 
     def ready(self) -> None:
+        from hotline.notices.events import register_sentences
+
+        register_sentences()  # the event log's words for our events (audit sits below us)
         from hotline.accounts.forms import reset_link_sender
         from hotline.notices.services import password_reset_notify
 

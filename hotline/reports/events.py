@@ -13,3 +13,15 @@ class FaultAlertAction(StrEnum):
 
 
 ACTIONS: dict[ReportsEntity, type[StrEnum]] = {ReportsEntity.FAULT_ALERT: FaultAlertAction}
+
+
+# --- the event log's sentences (hotline.audit.sentences), registered from ready() ---
+
+
+def register_sentences() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from hotline.audit.sentences import describe, entity_words
+
+    entity_words(ReportsEntity.FAULT_ALERT, _("fault alert"))
+    describe(ReportsEntity.FAULT_ALERT, FaultAlertAction.RAISED, _("Fault alert %(id)s raised"))

@@ -6,6 +6,9 @@ class RulebookConfig(AppConfig):
     label = "rulebook"
 
     def ready(self) -> None:
+        from hotline.rulebook.events import register_sentences
+
+        register_sentences()  # the event log's words for our events (audit sits below us)
         from hotline.accounts.models import Team
         from hotline.core.rulebook import Scope
         from hotline.directory.models import Customer

@@ -6,6 +6,9 @@ class TicketsConfig(AppConfig):
     label = "tickets"
 
     def ready(self) -> None:
+        from hotline.tickets.events import register_sentences
+
+        register_sentences()  # the event log's words for our events (audit sits below us)
         # Registers the D2/D9/D11/A6 handlers with the deadline worker.
         from hotline.calls.screen_pop import open_cases_source
         from hotline.tickets import deadlines  # noqa: F401

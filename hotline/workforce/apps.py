@@ -6,6 +6,9 @@ class WorkforceConfig(AppConfig):
     label = "workforce"
 
     def ready(self) -> None:
+        from hotline.workforce.events import register_sentences
+
+        register_sentences()  # the event log's words for our events (audit sits below us)
         from hotline.calls.services.agents import shift_start_source
         from hotline.workforce.selectors import rostered_shift_start
 

@@ -246,3 +246,36 @@ def test_every_declared_action_is_written(scan: Scan) -> None:
 
 def test_services_write_actions_from_the_vocabulary(scan: Scan) -> None:
     assert not scan.bare, scan.bare
+
+
+# --- the event log's sentences (issue 17) --------------------------------------------------------
+
+
+def test_every_action_of_every_app_reads_as_a_sentence() -> None:
+    """Each app describes every action of its vocabulary (its events.py, from ready()); the
+    agent's state transitions are written under calls.agent with the state machine's names."""
+    from hotline.audit.sentences import has_sentence
+
+    written = [(entity, str(action)) for entity, actions in ACTIONS.items() for action in actions]
+    written += [("calls.agent", str(event)) for event in AgentEvent]
+    missing = [
+        f"{entity} {action}" for entity, action in written if not has_sentence(entity, action)
+    ]
+    assert not missing, missing
+
+
+def test_every_sentence_reads_even_without_its_payload() -> None:
+    """An old event written before a payload key existed reads with a dash, never a crash."""
+    from django.utils import translation
+
+    from hotline.audit.models import Event
+    from hotline.audit.sentences import described, sentence
+
+    assert len(described()) > 100
+    for language in ("en", "ru", "zh-hans"):
+        with translation.override(language):
+            for entity, action in described():
+                event = Event(entity=entity, entity_id="12", action=action, actor_label="system")
+                text = sentence(event, {})
+                assert text, (entity, action)
+                assert "%(" not in text, (entity, action, text)
