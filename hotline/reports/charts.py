@@ -107,6 +107,9 @@ def bar_chart(section: Section) -> SafeString:
     if section.chart is None or not section.rows:
         return mark_safe("")
     rows = section.rows[:MAX_ROWS]
+    keys = [*section.chart.value_keys, section.chart.marker_key or ""]
+    if not any(_number(row.get(key)) for row in rows for key in keys if key):
+        return mark_safe("")  # all zero: no bar to draw (an empty month); the table says 0
     group_w = (WIDTH - LEFT - 8) / len(rows)
     names = [str(r.get(section.chart.label_key, "")) for r in rows]
     if all(_text_width(name) <= group_w - 6 for name in names):

@@ -75,3 +75,10 @@ def test_every_bar_names_its_row_and_value():
     svg = drawing(providers(LONG_NAMES))
     titles = [r.findtext(f"{SVG}title") for r in svg.iter(f"{SVG}rect")]
     assert f"{LONG_NAMES[2]} · Dispatched: 3" in titles
+
+
+def test_a_chart_of_nothing_but_zeros_is_not_drawn():
+    section = providers(["Ruse Fix", "Varna"])
+    for row in section.rows:
+        row.update(dispatched=0, late=0)
+    assert str(bar_chart(section)) == ""
