@@ -8,7 +8,8 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from conftest import screenshot
-from hotline.accounts.models import Role, User
+from hotline.accounts.choices import Role
+from hotline.accounts.models import User
 from hotline.accounts.navigation import menu_entries_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,7 +4,7 @@ page of the role still reachable from it."""
 import pytest
 from django.urls import reverse
 
-from hotline.accounts.models import Role
+from hotline.accounts.choices import Role
 from hotline.accounts.navigation import (
     ACCOUNT_PAGE,
     MenuGroup,

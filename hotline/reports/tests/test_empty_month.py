@@ -21,7 +21,8 @@ def monday_23_november(monkeypatch):  # type: ignore[no-untyped-def]
 def monthly(client, **query) -> str:  # type: ignore[no-untyped-def]
     response = client.get(reverse("reports:monthly"), query)
     assert response.status_code == 200
-    return response.content.decode()
+    page: str = response.content.decode()
+    return page
 
 
 def hint(page: str) -> str:
