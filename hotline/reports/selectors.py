@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -56,20 +56,39 @@ def providers_for(user: User | None, provider: str | int | None) -> list[Provide
     return list(found)
 
 
+def _orders_of(user: User, provider: str | int | None) -> QuerySet[WorkOrder]:
+    return WorkOrder.objects.filter(provider__in=[p.pk for p in providers_for(user, provider)])
+
+
+def month_has_orders(user: User, first: date, provider: str | int | None = None) -> bool:
+    """Whether the user's providers (or the one asked for) had orders dispatched that month."""
+    period = month_period(first, centre_zone())
+    orders = _orders_of(user, provider)
+    return orders.filter(dispatched_at__gte=period.start, dispatched_at__lt=period.end).exists()
+
+
+def latest_month_with_orders(
+    user: User, now: datetime, provider: str | int | None = None
+) -> date | None:
+    """The first day of the latest month, up to now, with orders of the user's providers (or the
+    one asked for); None when there are none yet."""
+    newest = (
+        _orders_of(user, provider)
+        .filter(dispatched_at__lte=now)
+        .aggregate(Max("dispatched_at"))["dispatched_at__max"]
+    )
+    return None if newest is None else newest.astimezone(centre_zone()).date().replace(day=1)
+
+
 def month_to_open(user: User, now: datetime) -> date:
     """D13: the month the report page opens on: the last whole month if the user's providers
     had orders in it; else the latest month that had any (a new centre's first, partial month);
     else the last whole month, empty (the page says so)."""
-    zone = centre_zone()
-    this_month = now.astimezone(zone).date().replace(day=1)
+    this_month = now.astimezone(centre_zone()).date().replace(day=1)
     last = (this_month - timedelta(days=1)).replace(day=1)
-    orders = WorkOrder.objects.filter(provider__in=[p.pk for p in providers_for(user, None)])
-    period = month_period(last, zone)
-    if orders.filter(dispatched_at__gte=period.start, dispatched_at__lt=period.end).exists():
+    if month_has_orders(user, last):
         return last
-    latest = orders.filter(dispatched_at__lte=now).aggregate(Max("dispatched_at"))
-    newest = latest["dispatched_at__max"]
-    return newest.astimezone(zone).date().replace(day=1) if newest is not None else last
+    return latest_month_with_orders(user, now) or last
 
 
 def _is_provider(user: User | None) -> bool:

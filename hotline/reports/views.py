@@ -7,7 +7,7 @@ expected; a provider that isn't the user's is a 404.
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,8 @@ from hotline.reports import exports
 from hotline.reports.selectors import (
     centre_zone,
     daily_report,
+    latest_month_with_orders,
+    month_has_orders,
     month_to_open,
     monthly_report,
     weekly_report,
@@ -44,7 +46,11 @@ def _format(request: HttpRequest) -> str:
 
 
 def _respond(
-    request: HttpRequest, report: Report, fmt: str, form: Mapping[str, object]
+    request: HttpRequest,
+    report: Report,
+    fmt: str,
+    form: Mapping[str, object],
+    empty_month: Mapping[str, object] | None = None,
 ) -> HttpResponse:
     if fmt == "html":
         return render(
@@ -56,6 +62,7 @@ def _respond(
                 "form": form,
                 "formats": exports.FORMATS,
                 "query": request.GET.copy(),
+                "empty_month": empty_month,
             },
         )
     response = HttpResponse(exports.render(report, fmt), content_type=exports.CONTENT_TYPES[fmt])
@@ -107,7 +114,23 @@ def monthly(request: HttpRequest) -> HttpResponse:
         "provider": provider or "",
         "providers": _visible_providers(user),
     }
-    return _respond(request, report, fmt, form)
+    return _respond(request, report, fmt, form, _empty_month(user, first, now, provider))
+
+
+def _empty_month(
+    user: User, first: date, now: datetime, provider: str | None
+) -> dict[str, object] | None:
+    """D13: a month with no orders says so at the top of the page, with a link to the latest
+    month that has some (for the same provider), rather than leaving empty charts to read."""
+    if month_has_orders(user, first, provider):
+        return None
+    latest = latest_month_with_orders(user, now, provider)
+    query = QueryDict(mutable=True)
+    if latest is not None:
+        query["month"] = f"{latest:%Y-%m}"
+        if provider:
+            query["provider"] = provider
+    return {"month": first, "latest": latest, "query": query.urlencode()}
 
 
 def _day_report(request: HttpRequest, weekly: bool) -> HttpResponse:

@@ -13,6 +13,7 @@ from hotline.audit.models import Event
 from hotline.calls.events import LATE_SECONDS, AgentAction, CallsEntity
 from hotline.calls.models import AgentSession
 from hotline.core.agent_states import AgentEvent, AgentState
+from hotline.core.axis import axis_ticks
 from hotline.wfm.check import phones_by_minute
 from hotline.workforce import planning
 from hotline.workforce.adherence import DayAdherence, PlannedDay, activity, adherent, day_adherence
@@ -92,26 +93,43 @@ def staffing_chart(roster: Roster, day: int) -> StaffingChart:
     )
 
 
-def chart_svg(chart: StaffingChart, width: int = 720, height: int = 220) -> dict[str, Any]:
-    """Coordinates for the inline SVG: bars of forecast calls, lines of required and scheduled."""
-    n = max(len(chart.labels), 1)
-    top = max([1.0, *chart.forecast, *chart.required, *chart.scheduled])
-    step = width / n
+# Room around the plot for the axes: agents on the left, calls on the right, hours below.
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 52, 56, 10, 24
 
-    def y(v: float) -> float:
-        return round(height - v / top * (height - 10), 1)
+
+def chart_svg(chart: StaffingChart, width: int = 720, height: int = 240) -> dict[str, Any]:
+    """Coordinates for the inline SVG: bars of forecast calls against the right-hand axis,
+    lines of agents required and scheduled against the left-hand one (issue 17: the chart had
+    no axis; on one shared scale a busy day's calls flattened the agents' lines)."""
+    n = max(len(chart.labels), 1)
+    agents = axis_ticks(max([0, *chart.required, *chart.scheduled]), whole=True)
+    calls = axis_ticks(max([0.0, *chart.forecast]))
+    left, right = PLOT_LEFT, width - PLOT_RIGHT
+    bottom = height - PLOT_BOTTOM
+    plot_h = bottom - PLOT_TOP
+    step = (right - left) / n
+
+    def y(value: float, ticks: list[float]) -> float:
+        return round(bottom - value / ticks[-1] * plot_h, 1)
 
     def line(values: list[int]) -> str:
-        return " ".join(f"{round(i * step + step / 2, 1)},{y(v)}" for i, v in enumerate(values))
+        return " ".join(
+            f"{round(left + i * step + step / 2, 1)},{y(v, agents)}" for i, v in enumerate(values)
+        )
 
     return {
         "width": width,
         "height": height,
+        "left": left,
+        "right": right,
+        "top": PLOT_TOP,
+        "bottom": bottom,
+        "middle": round(PLOT_TOP + plot_h / 2, 1),
         "bars": [
             {
-                "x": round(i * step + 1, 1),
-                "y": y(c),
-                "h": round(height - y(c), 1),
+                "x": round(left + i * step + 1, 1),
+                "y": y(c, calls),
+                "h": round(bottom - y(c, calls), 1),
                 "w": round(step - 2, 1),
                 "label": chart.labels[i],
                 "calls": c,
@@ -120,8 +138,10 @@ def chart_svg(chart: StaffingChart, width: int = 720, height: int = 220) -> dict
         ],
         "required": line(chart.required),
         "scheduled": line(chart.scheduled),
+        "agent_ticks": [{"y": y(t, agents), "label": f"{t:g}"} for t in agents],
+        "call_ticks": [{"y": y(t, calls), "label": f"{t:g}"} for t in calls],
         "ticks": [
-            {"x": round(i * step, 1), "label": label}
+            {"x": round(left + i * step, 1), "label": label}
             for i, label in enumerate(chart.labels)
             if label.endswith(":00")
         ],
