@@ -14,7 +14,7 @@ from django.utils import translation
 from hotline.audit.models import Event
 from hotline.audit.services import event_append
 from hotline.calls.models import Call
-from hotline.calls.tests.floor_http import arrive, http_api, on_the_floor
+from hotline.calls.tests.floor_http import arrive, http_api, ready
 from hotline.testing.clock import MovingClock
 from hotline.testing.times import MONDAY_10_SOFIA
 from hotline.tickets.choices import TicketKind
@@ -66,7 +66,7 @@ def _read_as(client, centre, username, language="en", **query):  # type: ignore[
 
 
 def test_b9_a_call_answered_on_the_floor_reads_as_sentences_in_sofia_time(api, client, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     call = _call_id(arrive(api, "EV-1"))
     offer = api("agent1", "get", "/floor/desk").json()["offer"]
     assert api("agent1", "post", offer["accept"]["url"]).status_code == 200
@@ -106,7 +106,7 @@ def test_e4_a_case_opened_over_the_api_reads_in_english_and_in_russian(api, clie
 
 @pytest.mark.xfail(reason="the lead translates the new sentence templates (locale/) at the merge")
 def test_a_russian_page_shows_no_english_sentence_template(api, client, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     arrive(api, "EV-2")
     rows = _rows(_read_as(client, centre, "manager", "ru"))
     english = _rows(_read_as(client, centre, "manager", "en"))
@@ -242,7 +242,7 @@ def test_bad_filter_input_is_a_message_not_a_server_error(clock, client, centre,
 
 
 def test_the_raw_record_is_for_admins_only(api, client, centre):
-    on_the_floor(api, "agent1")
+    ready(api, "agent1")
     call = _call_id(arrive(api, "EV-3"))
     admin = _read_as(client, centre, "admin", call=call).content.decode()
     assert "<details>" in admin
