@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import aget_user
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -24,6 +25,9 @@ from hotline.accounts.views import signed_in
 from hotline.audit.live import floor_signals, newest_event_id
 from hotline.calls.choices import AFTER_CALL_CHOICES, LEAVE_CHOICES
 from hotline.calls.conflicts import CallConflict
+from hotline.calls.day_plan import day_plan
+from hotline.calls.desk_notices import dismiss as dismiss_notice
+from hotline.calls.desk_notices import refused_after_call
 from hotline.calls.models import (
     CALLBACK_NUMBER_LENGTH,
     TRANSFER_REASON_LENGTH,
@@ -34,6 +38,7 @@ from hotline.calls.models import (
 from hotline.calls.selectors import (
     calls_to_review,
     desk_view,
+    local_day_start,
     quality_by_agent,
     review_facts,
     review_for,
@@ -63,11 +68,30 @@ STREAM_LIFETIME_SECONDS = 300.0
 
 
 def desk(request: HttpRequest) -> HttpResponse:
-    return render(request, "calls/desk.html", _desk_context(signed_in(request)))
+    context = _desk_context(signed_in(request), session=request.session)
+    return render(request, "calls/desk.html", {**context, "desk_keys_json": _keys_json()})
 
 
 def desk_panel(request: HttpRequest) -> HttpResponse:
-    return render(request, "calls/_desk_panel.html", _desk_context(signed_in(request)))
+    context = _desk_context(signed_in(request), session=request.session)
+    return render(request, "calls/_desk_panel.html", context)
+
+
+# The desk's keys (single letters, not while typing in a field; desk.js): a key presses the
+# first button shown whose action is listed ("transfer" goes to the transfer form instead).
+DESK_KEYS: list[tuple[str, tuple[str, ...], Any]] = [
+    ("a", ("accept", "transfer_accept"), gettext_lazy("Answer (or take a transferred call)")),
+    ("d", ("decline", "transfer_decline"), gettext_lazy("Decline")),
+    ("h", ("end",), gettext_lazy("Hang up: end the call")),
+    ("r", ("ready", "wrap_end", "login"), gettext_lazy("Ready (log in, wrap-up done)")),
+    ("n", ("leave:away",), gettext_lazy("Not ready (away)")),
+    ("b", ("leave:break",), gettext_lazy("Break (after the call, during one)")),
+    ("t", ("transfer",), gettext_lazy("Transfer: to the transfer form")),
+]
+
+
+def _keys_json() -> str:
+    return json.dumps({key: actions for key, actions, _label in DESK_KEYS})
 
 
 def _desk_context(
@@ -76,11 +100,18 @@ def _desk_context(
     *,
     error: str = "",
     typed: Mapping[str, str] | None = None,
+    session: SessionBase | None = None,
 ) -> dict[str, object]:
     now = clock.now()
+    view = desk_view(agent, now)
+    today = local_day_start(agent.team, now) if agent.team else now
     return {
-        "desk": desk_view(agent, now),
+        "desk": view,
         "now": now,
+        # B5: a break asked during a call and refused when the wrap-up ended, until dismissed.
+        "refused_after_call": refused_after_call(agent, today, session) if session else None,
+        "day_plan": day_plan(agent, today.date()),
+        "desk_keys": DESK_KEYS,
         "refusal": refusal,
         "refusal_text": refusal_text(refusal) if refusal else "",
         # Bad input or a call's state conflict (no rule named), and what was typed, kept.
@@ -112,6 +143,7 @@ DESK_ACTIONS: dict[str, DeskAction] = {
     "decline": lambda r, me, now, arg: offer_decline(actor=me, now=now, offer_id=_int(r, "offer")),
     "end": lambda r, me, now, arg: call_end(actor=me, now=now, call_id=_int(r, "call")),
     "wrap_end": lambda r, me, now, arg: agent_wrap_up_end(actor=me, now=now, agent=me),
+    "dismiss": lambda r, me, now, arg: dismiss_notice(r.session, int(arg)),
     "transfer": lambda r, me, now, arg: transfer_request(
         actor=me,
         now=now,
@@ -164,7 +196,7 @@ def desk_action(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=400)
     too_long = _too_long(request.POST)
     if too_long:
-        context = _desk_context(me, error=too_long, typed=request.POST)
+        context = _desk_context(me, error=too_long, typed=request.POST, session=request.session)
         return render(request, "calls/_desk_panel.html", context, status=400)
     refusal = None
     try:
@@ -172,14 +204,15 @@ def desk_action(request: HttpRequest) -> HttpResponse:
     except PolicyRefusal as refused:
         refusal = refused
     except CallConflict as conflict:
-        context = _desk_context(me, error=conflict_text(conflict))
+        context = _desk_context(me, error=conflict_text(conflict), session=request.session)
         return render(request, "calls/_desk_panel.html", context, status=409)
     except ObjectDoesNotExist:
         return HttpResponse(status=404)
     except (ValueError, KeyError):
         return HttpResponse(status=400)
     status = 409 if refusal else 200
-    return render(request, "calls/_desk_panel.html", _desk_context(me, refusal), status=status)
+    context = _desk_context(me, refusal, session=request.session)
+    return render(request, "calls/_desk_panel.html", context, status=status)
 
 
 def wallboard_page(request: HttpRequest) -> HttpResponse:
