@@ -11,6 +11,7 @@ from django.contrib.auth import aget_user
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.handlers.asgi import ASGIRequest
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, gettext_lazy
@@ -23,6 +24,7 @@ from hotline.accounts.selectors import agents_for
 from hotline.accounts.templatetags.hotline import percent
 from hotline.accounts.views import signed_in
 from hotline.audit.live import floor_signals, newest_event_id
+from hotline.audit.models import Event
 from hotline.calls.choices import AFTER_CALL_CHOICES, LEAVE_CHOICES
 from hotline.calls.conflicts import CallConflict
 from hotline.calls.day_plan import day_plan
@@ -65,11 +67,17 @@ from hotline.paging import page_number
 from hotline.rulebook.selectors import centre_time_zone
 
 STREAM_LIFETIME_SECONDS = 300.0
+EVENT_ID_DIGITS = 18  # a bigint; a longer `after` or Last-Event-ID is ignored
 
 
 def desk(request: HttpRequest) -> HttpResponse:
-    context = _desk_context(signed_in(request), session=request.session)
-    return render(request, "calls/desk.html", {**context, "desk_keys_json": _keys_json()})
+    drawn_from = Event.objects.aggregate(newest=Max("id"))["newest"] or 0  # read first
+    context = {
+        **_desk_context(signed_in(request), session=request.session),
+        "desk_keys_json": _keys_json(),
+        "drawn_from": drawn_from,
+    }
+    return render(request, "calls/desk.html", context)
 
 
 def desk_panel(request: HttpRequest) -> HttpResponse:
@@ -229,6 +237,10 @@ def _board_context(lead: User) -> dict[str, object]:
     return {"board": board, "now": now}
 
 
+def _event_id(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) <= EVENT_ID_DIGITS else None
+
+
 async def stream(request: HttpRequest) -> StreamingHttpResponse:
     """Server-Sent Events: `floor` whenever the floor changed; the page then fetches its panel.
 
@@ -237,7 +249,15 @@ async def stream(request: HttpRequest) -> StreamingHttpResponse:
     """
     await aget_user(request)  # the middleware already checked the role
     last_seen = request.headers.get("Last-Event-ID", "")
-    start = int(last_seen) if last_seen.isdigit() else await newest_event_id()
+    # The page's own first connection says what it was drawn from (`after`): an event between
+    # drawing it and connecting is then signalled at once, not at the next poll.
+    drawn_from = request.GET.get("after", "")
+    if _event_id(last_seen) is not None:
+        start = int(last_seen)
+    elif _event_id(drawn_from) is not None:
+        start = int(drawn_from)
+    else:
+        start = await newest_event_id()
     lifetime = STREAM_LIFETIME_SECONDS if isinstance(request, ASGIRequest) else 0.0
 
     async def events() -> AsyncIterator[str]:

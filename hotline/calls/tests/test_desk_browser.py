@@ -144,3 +144,42 @@ def test_desk_keeps_what_the_agent_does_across_live_updates(page, centre, me, la
     page.wait_for_timeout(300)
     expect(page.locator(".refusal")).to_have_count(0)
     expect(reason).to_have_value("Caller needs the gas team, now")
+
+
+def test_b3_break_refused_at_wrap_up_end_stays_on_the_desk_until_dismissed(page, centre):
+    """B5: the break asked during the call is decided when the wrap-up ends; refused by B3
+    there, the agent is told, through updates and reloads, until they dismiss it."""
+    tom = centre["agent8"]
+    installations = Queue.objects.get(code="installations")
+    agent_log_in(actor=tom, now=clock_now())
+    agent_make_ready(actor=tom, now=clock_now())
+    sign_in(page, "agent8")
+    page.goto("/floor/desk/")
+    call_arrive(now=clock_now(), queue=installations, caller_number="+359 2 000 011")
+    expect(page.locator("[data-testid=offer]")).to_be_visible()
+    page.keyboard.press("a")
+    expect(page.locator("[data-testid=call] button[value=end]")).to_be_focused()
+    page.keyboard.press("b")  # a break after this call (B5)
+    expect(page.locator("[data-testid=call]")).to_contain_text("after this call and its wrap-up")
+    call_arrive(now=clock_now(), queue=installations, caller_number="+359 2 000 012")
+    page.keyboard.press("h")  # hang up: wrap-up
+    expect(page.locator(".state-wrap_up")).to_be_visible()
+    page.keyboard.press("r")  # wrap-up done: the break is decided now, B3 refuses it
+    notice = page.locator("[data-testid=refused-after-call]")
+    expect(notice).to_be_visible()
+    expect(notice).to_have_attribute("data-rule", "B3")
+    expect(notice).to_contain_text("No break while customers wait")
+    expect(page.locator("[data-testid=offer]")).to_be_visible()  # ready: the waiting call rings
+    with page.expect_response(is_panel, timeout=15_000):
+        pass
+    page.wait_for_timeout(300)
+    expect(notice).to_have_count(1)
+    page.reload()
+    expect(notice).to_be_visible()  # not only in this page: the desk keeps it
+    with page.expect_response(lambda r: "/floor/desk/action/" in r.url) as dismissed:
+        notice.locator("button[data-dismiss]").click()
+    assert dismissed.value.status == 200
+    expect(notice).to_have_count(0)
+    page.reload()
+    expect(page.locator("[data-testid=offer]")).to_be_visible()
+    expect(notice).to_have_count(0)

@@ -2,9 +2,11 @@
 told to the agent until they dismiss it, and the agent's day (their published shift and planned
 breaks, in the centre's time) is theirs only."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -207,3 +209,25 @@ def test_d14_desk_without_a_published_shift_says_so(client, centre, clock):
     assert 'data-testid="shift"' not in page
     with translation.override("bg"):
         assert gettext("No published shift for you today.") in page
+
+
+def _stream(client, query: str) -> str:  # type: ignore[no-untyped-def]
+    response = client.get(reverse("calls:stream") + query)
+
+    async def read() -> bytes:
+        return b"".join([chunk async for chunk in response.streaming_content])
+
+    return str(async_to_sync(read)().decode())
+
+
+def test_desk_stream_signals_what_happened_since_the_page_was_drawn(client, centre, clock):
+    """A call that rang between drawing the desk and its stream connecting is signalled at
+    once (not at the next 10 s poll); a bad `after` is ignored (only news from now on)."""
+    client.force_login(centre["agent8"])
+    page = client.get(reverse("calls:desk")).content.decode()
+    drawn_from = re.search(r"\?after=(\d+)", page)
+    assert drawn_from is not None
+    agent_log_in(actor=centre["agent8"], now=clock.now)  # happens before the stream connects
+    assert "event: floor" in _stream(client, f"?after={drawn_from[1]}")
+    for bad in ("x", "-1", "9" * 30, ""):
+        assert "event: floor" not in _stream(client, f"?after={bad}")
