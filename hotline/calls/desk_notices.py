@@ -28,10 +28,13 @@ class DeskNotice:
     text: str  # what was refused and why, in the reader's language
 
 
-def refused_after_call(agent: User, since: datetime, session: SessionBase) -> DeskNotice | None:
+def refused_after_call(
+    agent: User, since: datetime, session: SessionBase | None = None
+) -> DeskNotice | None:
     """The newest leave the floor refused on its own (at the wrap-up's end) since `since` (the
-    local day's start), unless the agent dismissed it."""
-    dismissed = session.get(DISMISSED_KEY, 0)
+    local day's start), unless the agent dismissed it on the page (`session`; the API has none
+    and always tells the day's newest)."""
+    dismissed = session.get(DISMISSED_KEY, 0) if session is not None else 0
     event = (
         Event.objects.filter(
             entity=CallsEntity.AGENT,

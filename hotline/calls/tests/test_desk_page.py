@@ -231,3 +231,42 @@ def test_desk_stream_signals_what_happened_since_the_page_was_drawn(client, cent
     assert "event: floor" in _stream(client, f"?after={drawn_from[1]}")
     for bad in ("x", "-1", "9" * 30, ""):
         assert "event: floor" not in _stream(client, f"?after={bad}")
+
+
+def test_d14_desk_api_carries_the_agents_own_day_and_b3_refused_at_wrap_up_end(
+    client, centre, clock, talking, token_for
+):
+    """The desk's JSON carries what the page shows: the own shift, in the site's zone with its
+    offset, and the break refused when the wrap-up ended (B3), in the reader's language."""
+    me = centre["agent1"]
+    today = clock.now.astimezone(SOFIA).date()
+    _publish(
+        me.team,
+        me,
+        today,
+        9 * 60,
+        17 * 60,
+        [{"kind": "lunch", "start": 13 * 60, "end": 13 * 60 + 30}],
+        clock.now,
+    )
+    _publish(centre["agent2"].team, centre["agent2"], today, 7 * 60, 15 * 60, [], clock.now)
+    event = b3_refused_at_wrap_up_end(client, centre, clock, talking)
+
+    def desk(user):  # type: ignore[no-untyped-def]
+        response = client.get(
+            "/api/v1/floor/desk", HTTP_AUTHORIZATION=f"Bearer {token_for(centre[user])}"
+        )
+        assert response.status_code == 200
+        return response.json()
+
+    mine = desk("agent1")
+    assert mine["day_plan"]["start"] == f"{today}T09:00:00+02:00"
+    assert mine["day_plan"]["end"] == f"{today}T17:00:00+02:00"
+    assert [b["start"] for b in mine["day_plan"]["breaks"]] == [f"{today}T13:00:00+02:00"]
+    assert mine["refused_after_call"]["rule"] == "B3"
+    assert mine["refused_after_call"]["detail"] in panel(client, me)  # the page's words
+    assert mine["refused_after_call"]["detail"] != event.reason  # Bulgarian, not the log's
+    agent_log_in(actor=centre["agent2"], now=clock.now)
+    theirs = desk("agent2")
+    assert theirs["day_plan"]["start"] == f"{today}T07:00:00+02:00"
+    assert theirs["refused_after_call"] is None
