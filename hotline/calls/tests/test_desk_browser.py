@@ -13,10 +13,11 @@ from playwright.sync_api import expect
 
 from hotline.calls.choices import OfferOutcome
 from hotline.calls.models import Offer, Queue
-from hotline.calls.services.agents import agent_log_in, agent_make_ready
+from hotline.calls.services.agents import agent_leave_request, agent_log_in, agent_make_ready
 from hotline.calls.services.calls import call_arrive, offer_accept
 from hotline.calls.tests.test_floor_browser import sign_in
 from hotline.clock import now as clock_now
+from hotline.core.breaks import LeaveKind
 from hotline.testing.times import SOFIA
 from hotline.workforce.models import Roster, RosterState, Shift
 
@@ -102,24 +103,27 @@ def test_desk_keeps_what_the_agent_does_across_live_updates(page, centre, me, la
     expect(page.locator("[data-testid=call]")).to_be_visible()
     expect(page.locator("[data-testid=call] button[value=end]")).to_be_focused()  # main action
 
-    # A colleague gets ready: the transfer form comes; the agent picks them and types a reason.
+    # A colleague gets ready: the transfer form comes; untouched, it follows the floor.
     colleague, latecomer = centre[helpers[0]], centre[helpers[1]]
     agent_log_in(actor=colleague, now=clock_now())
     agent_make_ready(actor=colleague, now=clock_now())
     to_agent = page.locator("select[name=to_agent]")
     expect(to_agent).to_be_visible()  # pushed live
+    agent_log_in(actor=latecomer, now=clock_now())
+    agent_make_ready(actor=latecomer, now=clock_now())
+    expect(to_agent.locator("option")).to_have_count(2)
     expect(page.locator("[data-testid=call] button[value=end]")).to_be_focused()  # kept
+    # The agent picks a colleague and types a reason.
     page.keyboard.press("t")  # to the transfer form
     expect(to_agent).to_be_focused()
+    to_agent.select_option(str(colleague.pk))
     reason = page.locator("input[name=reason]")
     reason.click()
     reason.press_sequentially("Caller needs the gas team")
 
-    # Another person's floor event changes this call's card (one more colleague ready) ...
+    # Another person's floor event changes this call's card (a colleague steps away) ...
     with page.expect_response(is_panel):
-        agent_log_in(actor=latecomer, now=clock_now())
-    with page.expect_response(is_panel):
-        agent_make_ready(actor=latecomer, now=clock_now())
+        agent_leave_request(actor=latecomer, now=clock_now(), kind=LeaveKind.AWAY)
     page.wait_for_timeout(300)  # the answer merged
     expect(reason).to_have_value("Caller needs the gas team")
     expect(reason).to_be_focused()

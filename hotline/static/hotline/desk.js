@@ -33,9 +33,12 @@
   function inUse(form) {
     if (form.contains(document.activeElement)) { return true; }
     return Array.prototype.some.call(form.elements, function (field) {
-      if (field.type === "hidden" || field.name === "csrfmiddlewaretoken") { return false; }
-      if (field.tagName === "SELECT") {
-        return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+      if (field.tagName === "BUTTON" || field.tagName === "FIELDSET") { return false; }
+      if (["hidden", "submit", "button", "reset", "image"].indexOf(field.type) >= 0) { return false; }
+      if (field.tagName === "SELECT") {  // one choice: the page's own, or the first option
+        var initial = 0;
+        Array.prototype.forEach.call(field.options, function (o, i) { if (o.defaultSelected) { initial = i; } });
+        return field.selectedIndex !== initial;
       }
       if (field.type === "checkbox" || field.type === "radio") { return field.checked !== field.defaultChecked; }
       return "value" in field && field.value !== field.defaultValue;
