@@ -63,8 +63,8 @@ def _why(event: Event) -> str:
         else event.reason  # an older event: the words the log kept
     )
     return gettext(
-        "Your %(kind)s asked during the call did not start when your wrap-up ended: %(why)s"
-    ) % {"kind": kind.lower(), "why": why}
+        "%(kind)s, asked during the call, did not start when your wrap-up ended: %(why)s"
+    ) % {"kind": kind, "why": why}
 
 
 def dismiss(session: SessionBase, event_id: int) -> None:

@@ -174,6 +174,8 @@ def test_b3_break_refused_at_wrap_up_end_stays_on_the_desk_until_dismissed(page,
     expect(notice).to_have_attribute("data-rule", "B3")
     expect(notice).to_contain_text("No break while customers wait")
     expect(page.locator("[data-testid=offer]")).to_be_visible()  # ready: the waiting call rings
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "desk-en-refused-after-call.png"), full_page=True)
     with page.expect_response(is_panel, timeout=15_000):
         pass
     page.wait_for_timeout(300)
