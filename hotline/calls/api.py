@@ -15,6 +15,8 @@ from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
 from hotline.bounds import Moment
 from hotline.calls.choices import CallbackFailure
+from hotline.calls.day_plan import day_plan
+from hotline.calls.desk_notices import refused_after_call
 from hotline.calls.floor_json import DeskOut, WallboardOut, desk_json, wallboard_json
 from hotline.calls.models import (
     CALLBACK_NUMBER_LENGTH,
@@ -25,7 +27,7 @@ from hotline.calls.models import (
     Offer,
     Queue,
 )
-from hotline.calls.selectors import desk_view, team_zone, wallboard
+from hotline.calls.selectors import desk_view, local_day_start, team_zone, wallboard
 from hotline.calls.services.agents import (
     agent_leave_request,
     agent_log_in,
@@ -97,7 +99,12 @@ def _call(call: Call | None) -> CallOut | None:
 @router.get("/desk", response=DeskOut, summary="My desk: state, offer, call, transfer, A3 progress")
 def floor_desk(request: HttpRequest) -> DeskOut:
     now = clock.now()
-    return desk_json(desk_view(signed_in(request), now), now)
+    me = signed_in(request)
+    view = desk_view(me, now)
+    today = local_day_start(me.team, now) if me.team else now
+    return desk_json(
+        view, now, day_plan=day_plan(me, today.date()), refused=refused_after_call(me, today)
+    )
 
 
 @router.post("/login", response=AgentStateOut, summary="Join the floor (not ready yet)")

@@ -55,7 +55,7 @@ class CallbackAction(StrEnum):
 class AgentAction(StrEnum):
     FIRST_READY = "first_ready"  # B1, new: shift_start, ready_by, LATE_SECONDS
     LEAVE_AFTER_CALL = "leave_after_call"  # B5, new: the leave kind
-    LEAVE_REFUSED = "leave_refused"  # B5, new: the leave kind
+    LEAVE_REFUSED = "leave_refused"  # B2-B6, new: the leave kind; old: REFUSAL_MESSAGE/PARAMS
     LEAVE_OVERRIDDEN = "leave_overridden"  # B5 override by the team lead
     LOG_OUT_OVERRIDDEN = "log_out_overridden"
     BREAK_OVERRUN = "break_overrun"  # B2
@@ -72,6 +72,8 @@ TO = "to"  # a user id: the colleague a transfer goes to (CTI)
 OFFER = "offer"  # an Offer id (CTI `offer_id`)
 TALK_SECONDS = "talk_seconds"  # ended: the talk time, A1 long calls (calls.limits)
 LATE_SECONDS = "late_seconds"  # first_ready: B1 lateness (0 when on time)
+REFUSAL_MESSAGE = "message"  # leave_refused (old): the refusal's msgid, for the desk (B5)
+REFUSAL_PARAMS = "params"  # leave_refused (old): its parameters
 LEAD_WAS = "lead_was"  # taken_over: the lead's state before, to go back to it (B10)
 SCORE = "score"  # reviewed: the B11 score
 CONDUCT_BREACH = "conduct_breach"  # reviewed: a B11 conduct breach

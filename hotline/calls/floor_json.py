@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from ninja import Schema
 
+from hotline.calls.day_plan import DayPlan
+from hotline.calls.desk_notices import DeskNotice
 from hotline.calls.models import AgentSession, Alert, Call, Offer, Transfer
 from hotline.calls.selectors import DeskView, Wallboard
 from hotline.core.kpi import FloorKpis
@@ -142,6 +144,30 @@ class ColleagueOut(Schema):
     name: str
 
 
+class PlannedBreakOut(Schema):
+    label: str
+    start: datetime
+    end: datetime
+
+
+class DayPlanOut(Schema):
+    """The agent's own published shift today (workforce's roster)."""
+
+    prep_start: datetime  # B1
+    start: datetime
+    end: datetime
+    breaks: list[PlannedBreakOut]
+    meeting: bool  # D14
+
+
+class RefusedAfterCallOut(Schema):
+    """B5: the day's newest break asked during a call and refused when its wrap-up ended."""
+
+    rule: str
+    detail: str  # in the reader's language
+    at: datetime
+
+
 class DeskOut(Schema):
     now: datetime
     time_zone: str
@@ -158,6 +184,23 @@ class DeskOut(Schema):
     outgoing_transfer: OutgoingTransferOut | None
     pending_leave: PendingLeaveOut | None
     colleagues: list[ColleagueOut]  # ready to take a transfer (A4)
+    day_plan: DayPlanOut | None = None
+    refused_after_call: RefusedAfterCallOut | None = None
+
+
+def _day_plan(plan: DayPlan, zone: ZoneInfo) -> DayPlanOut:
+    return DayPlanOut(
+        prep_start=plan.prep_start.astimezone(zone),
+        start=plan.start.astimezone(zone),
+        end=plan.end.astimezone(zone),
+        breaks=[
+            PlannedBreakOut(
+                label=b.label, start=b.start.astimezone(zone), end=b.end.astimezone(zone)
+            )
+            for b in plan.breaks
+        ],
+        meeting=plan.meeting,
+    )
 
 
 def _offer(offer: Offer, zone: ZoneInfo) -> DeskOfferOut:
@@ -188,7 +231,13 @@ def _incoming(transfer: Transfer, zone: ZoneInfo) -> IncomingTransferOut:
     )
 
 
-def desk_json(view: DeskView, now: datetime) -> DeskOut:
+def desk_json(
+    view: DeskView,
+    now: datetime,
+    *,
+    day_plan: DayPlan | None = None,
+    refused: DeskNotice | None = None,
+) -> DeskOut:
     zone = view.zone
     talk, leave, out = view.talk, view.pending_leave, view.outgoing_transfer
     return DeskOut(
@@ -234,6 +283,12 @@ def desk_json(view: DeskView, now: datetime) -> DeskOut:
         colleagues=[
             ColleagueOut(agent=c.agent.username, name=str(c.agent)) for c in view.colleagues
         ],
+        day_plan=_day_plan(day_plan, zone) if day_plan else None,
+        refused_after_call=RefusedAfterCallOut(
+            rule=refused.rule, detail=refused.text, at=refused.at.astimezone(zone)
+        )
+        if refused
+        else None,
     )
 
 

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import aget_user
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.handlers.asgi import ASGIRequest
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, gettext_lazy
@@ -22,8 +24,12 @@ from hotline.accounts.selectors import agents_for
 from hotline.accounts.templatetags.hotline import percent
 from hotline.accounts.views import signed_in
 from hotline.audit.live import floor_signals, newest_event_id
+from hotline.audit.models import Event
 from hotline.calls.choices import AFTER_CALL_CHOICES, LEAVE_CHOICES
 from hotline.calls.conflicts import CallConflict
+from hotline.calls.day_plan import day_plan
+from hotline.calls.desk_notices import dismiss as dismiss_notice
+from hotline.calls.desk_notices import refused_after_call
 from hotline.calls.models import (
     CALLBACK_NUMBER_LENGTH,
     TRANSFER_REASON_LENGTH,
@@ -34,6 +40,7 @@ from hotline.calls.models import (
 from hotline.calls.selectors import (
     calls_to_review,
     desk_view,
+    local_day_start,
     quality_by_agent,
     review_facts,
     review_for,
@@ -60,14 +67,39 @@ from hotline.paging import page_number
 from hotline.rulebook.selectors import centre_time_zone
 
 STREAM_LIFETIME_SECONDS = 300.0
+EVENT_ID_DIGITS = 18  # a bigint; a longer `after` or Last-Event-ID is ignored
 
 
 def desk(request: HttpRequest) -> HttpResponse:
-    return render(request, "calls/desk.html", _desk_context(signed_in(request)))
+    drawn_from = Event.objects.aggregate(newest=Max("id"))["newest"] or 0  # read first
+    context = {
+        **_desk_context(signed_in(request), session=request.session),
+        "desk_keys_json": _keys_json(),
+        "drawn_from": drawn_from,
+    }
+    return render(request, "calls/desk.html", context)
 
 
 def desk_panel(request: HttpRequest) -> HttpResponse:
-    return render(request, "calls/_desk_panel.html", _desk_context(signed_in(request)))
+    context = _desk_context(signed_in(request), session=request.session)
+    return render(request, "calls/_desk_panel.html", context)
+
+
+# The desk's keys (single letters, not while typing in a field; desk.js): a key presses the
+# first button shown whose action is listed ("transfer" goes to the transfer form instead).
+DESK_KEYS: list[tuple[str, tuple[str, ...], Any]] = [
+    ("a", ("accept", "transfer_accept"), gettext_lazy("Answer (or take a transferred call)")),
+    ("d", ("decline", "transfer_decline"), gettext_lazy("Decline")),
+    ("h", ("end",), gettext_lazy("Hang up: end the call")),
+    ("r", ("ready", "wrap_end", "login"), gettext_lazy("Ready (log in, wrap-up done)")),
+    ("n", ("leave:away",), gettext_lazy("Not ready (away)")),
+    ("b", ("leave:break",), gettext_lazy("Break (after the call, during one)")),
+    ("t", ("transfer",), gettext_lazy("Transfer: to the transfer form")),
+]
+
+
+def _keys_json() -> str:
+    return json.dumps({key: actions for key, actions, _label in DESK_KEYS})
 
 
 def _desk_context(
@@ -76,11 +108,18 @@ def _desk_context(
     *,
     error: str = "",
     typed: Mapping[str, str] | None = None,
+    session: SessionBase | None = None,
 ) -> dict[str, object]:
     now = clock.now()
+    view = desk_view(agent, now)
+    today = local_day_start(agent.team, now) if agent.team else now
     return {
-        "desk": desk_view(agent, now),
+        "desk": view,
         "now": now,
+        # B5: a break asked during a call and refused when the wrap-up ended, until dismissed.
+        "refused_after_call": refused_after_call(agent, today, session) if session else None,
+        "day_plan": day_plan(agent, today.date()),
+        "desk_keys": DESK_KEYS,
         "refusal": refusal,
         "refusal_text": refusal_text(refusal) if refusal else "",
         # Bad input or a call's state conflict (no rule named), and what was typed, kept.
@@ -112,6 +151,7 @@ DESK_ACTIONS: dict[str, DeskAction] = {
     "decline": lambda r, me, now, arg: offer_decline(actor=me, now=now, offer_id=_int(r, "offer")),
     "end": lambda r, me, now, arg: call_end(actor=me, now=now, call_id=_int(r, "call")),
     "wrap_end": lambda r, me, now, arg: agent_wrap_up_end(actor=me, now=now, agent=me),
+    "dismiss": lambda r, me, now, arg: dismiss_notice(r.session, int(arg)),
     "transfer": lambda r, me, now, arg: transfer_request(
         actor=me,
         now=now,
@@ -164,7 +204,7 @@ def desk_action(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=400)
     too_long = _too_long(request.POST)
     if too_long:
-        context = _desk_context(me, error=too_long, typed=request.POST)
+        context = _desk_context(me, error=too_long, typed=request.POST, session=request.session)
         return render(request, "calls/_desk_panel.html", context, status=400)
     refusal = None
     try:
@@ -172,14 +212,15 @@ def desk_action(request: HttpRequest) -> HttpResponse:
     except PolicyRefusal as refused:
         refusal = refused
     except CallConflict as conflict:
-        context = _desk_context(me, error=conflict_text(conflict))
+        context = _desk_context(me, error=conflict_text(conflict), session=request.session)
         return render(request, "calls/_desk_panel.html", context, status=409)
     except ObjectDoesNotExist:
         return HttpResponse(status=404)
     except (ValueError, KeyError):
         return HttpResponse(status=400)
     status = 409 if refusal else 200
-    return render(request, "calls/_desk_panel.html", _desk_context(me, refusal), status=status)
+    context = _desk_context(me, refusal, session=request.session)
+    return render(request, "calls/_desk_panel.html", context, status=status)
 
 
 def wallboard_page(request: HttpRequest) -> HttpResponse:
@@ -196,6 +237,10 @@ def _board_context(lead: User) -> dict[str, object]:
     return {"board": board, "now": now}
 
 
+def _event_id(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) <= EVENT_ID_DIGITS else None
+
+
 async def stream(request: HttpRequest) -> StreamingHttpResponse:
     """Server-Sent Events: `floor` whenever the floor changed; the page then fetches its panel.
 
@@ -204,7 +249,15 @@ async def stream(request: HttpRequest) -> StreamingHttpResponse:
     """
     await aget_user(request)  # the middleware already checked the role
     last_seen = request.headers.get("Last-Event-ID", "")
-    start = int(last_seen) if last_seen.isdigit() else await newest_event_id()
+    # The page's own first connection says what it was drawn from (`after`): an event between
+    # drawing it and connecting is then signalled at once, not at the next poll.
+    drawn_from = request.GET.get("after", "")
+    if _event_id(last_seen) is not None:
+        start = int(last_seen)
+    elif _event_id(drawn_from) is not None:
+        start = int(drawn_from)
+    else:
+        start = await newest_event_id()
     lifetime = STREAM_LIFETIME_SECONDS if isinstance(request, ASGIRequest) else 0.0
 
     async def events() -> AsyncIterator[str]:

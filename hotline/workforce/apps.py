@@ -6,11 +6,14 @@ class WorkforceConfig(AppConfig):
     label = "workforce"
 
     def ready(self) -> None:
+        from hotline.calls.day_plan import day_plan_source
+        from hotline.calls.services.agents import shift_start_source
         from hotline.workforce.events import register_sentences
+        from hotline.workforce.selectors import desk_day_plan, rostered_shift_start
 
         register_sentences()  # the event log's words for our events (audit sits below us)
-        from hotline.calls.services.agents import shift_start_source
-        from hotline.workforce.selectors import rostered_shift_start
 
         # B1: a published roster's shift start is the floor's "on time" (calls sits below us).
         shift_start_source(rostered_shift_start)
+        # The agent's own day (shift, planned breaks) on their desk.
+        day_plan_source(desk_day_plan)

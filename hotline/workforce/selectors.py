@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from hotline.accounts.choices import Role
 from hotline.accounts.models import Team, User
 from hotline.audit.models import Event
+from hotline.calls.day_plan import DayPlan, PlannedBreak
 from hotline.calls.events import LATE_SECONDS, AgentAction, CallsEntity
 from hotline.calls.models import AgentSession
 from hotline.core.agent_states import AgentEvent, AgentState
@@ -18,6 +19,7 @@ from hotline.wfm.check import phones_by_minute
 from hotline.workforce import planning
 from hotline.workforce.adherence import DayAdherence, PlannedDay, activity, adherent, day_adherence
 from hotline.workforce.models import LeaveRequest, LeaveState, Roster, RosterState, Shift
+from hotline.workforce.templatetags.workforce import ACTIVITIES
 
 
 def teams_for(user: User) -> QuerySet[Team]:
@@ -276,3 +278,24 @@ def rostered_shift_start(agent: User, day: date) -> datetime | None:
     if shift is None:
         return None
     return _instant(day, shift.start, planning.team_zone(agent.team))
+
+
+def desk_day_plan(agent: User, day: date) -> DayPlan | None:
+    """The agent's own published shift on `day` (local), for their desk (calls.day_plan):
+    times in the team's site zone, planned breaks named in the reader's language."""
+    if agent.team is None:
+        return None
+    shift = Shift.objects.filter(agent=agent, day=day, roster__state=RosterState.PUBLISHED).first()
+    plan = planned_day(shift, planning.team_zone(agent.team))
+    if shift is None or plan is None:
+        return None
+    return DayPlan(
+        prep_start=plan.prep_start,
+        start=plan.start,
+        end=plan.end,
+        breaks=tuple(
+            PlannedBreak(label=str(ACTIVITIES.get(kind, kind)), start=start, end=end)
+            for kind, start, end in plan.breaks
+        ),
+        meeting=shift.meeting,
+    )

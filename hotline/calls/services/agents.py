@@ -13,7 +13,15 @@ from hotline.accounts.models import User
 from hotline.audit.models import Event
 from hotline.audit.services import event_append
 from hotline.calls.choices import LeaveState
-from hotline.calls.events import LATE_SECONDS, LEAD_WAS, AgentAction, CallAction, CallsEntity
+from hotline.calls.events import (
+    LATE_SECONDS,
+    LEAD_WAS,
+    REFUSAL_MESSAGE,
+    REFUSAL_PARAMS,
+    AgentAction,
+    CallAction,
+    CallsEntity,
+)
 from hotline.calls.models import AgentSession, BreakRequest, Queue
 from hotline.calls.services.floor import (
     floor_snapshot,
@@ -249,6 +257,9 @@ def _refusal_event(
         entity=CallsEntity.AGENT,
         entity_id=agent_id,
         action=AgentAction.LEAVE_REFUSED,
+        # The refusal's msgid and params, so the desk says it again in the agent's language
+        # when it was decided without them (B5: at the end of the wrap-up).
+        old={REFUSAL_MESSAGE: refusal.message, REFUSAL_PARAMS: refusal.params},
         new=kind.value,
         reason=refusal.render(),
         rule=refusal.rule_id,

@@ -14,5 +14,6 @@
   }
   setInterval(tick, 1000);
   document.addEventListener("htmx:afterSwap", tick);
+  document.addEventListener("hotline:updated", tick);  // the desk merges its regions itself
   document.addEventListener("DOMContentLoaded", tick);
 })();
