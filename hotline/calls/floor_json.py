@@ -260,6 +260,8 @@ class AlertOut(Schema):
     agent_name: str | None
     call_id: int | None
     raised_at: datetime
+    acknowledged_at: datetime | None = None  # seen by the team lead (or a manager), then who
+    acknowledged_by: str | None = None
 
 
 class KpisOut(Schema):
@@ -303,7 +305,7 @@ def _kpis(k: FloorKpis) -> KpisOut:
     )
 
 
-def _alert(alert: Alert, zone: ZoneInfo) -> AlertOut:
+def alert_json(alert: Alert, zone: ZoneInfo) -> AlertOut:
     return AlertOut(
         id=alert.pk,
         kind=alert.kind,
@@ -313,6 +315,8 @@ def _alert(alert: Alert, zone: ZoneInfo) -> AlertOut:
         agent_name=str(alert.agent) if alert.agent else None,
         call_id=alert.call_id,
         raised_at=alert.raised_at.astimezone(zone),
+        acknowledged_at=alert.acknowledged_at.astimezone(zone) if alert.acknowledged_at else None,
+        acknowledged_by=alert.acknowledged_by.username if alert.acknowledged_by else None,
     )
 
 
@@ -340,6 +344,6 @@ def wallboard_json(board: Wallboard, now: datetime) -> WallboardOut:
         ],
         callbacks_due=board.callbacks_due,
         late_logins=board.late_logins,
-        alerts=[_alert(alert, zone) for alert in board.alerts],
+        alerts=[alert_json(alert, zone) for alert in board.alerts],
         kpis=_kpis(board.kpis),
     )
