@@ -14,6 +14,7 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
 from hotline.bounds import Moment, PathId
+from hotline.calls.board_status import board_extras
 from hotline.calls.choices import CallbackFailure
 from hotline.calls.floor_json import (
     AlertOut,
@@ -291,7 +292,8 @@ def floor_wallboard(request: HttpRequest) -> WallboardOut:
     if lead.team is None:  # a set-up matter, not a rule of the rulebook: no rule id (as the desk)
         raise PermissionDenied(gettext("The wallboard shows a team: you have none."))
     now = clock.now()
-    return wallboard_json(wallboard(lead.team, now), now)
+    board = wallboard(lead.team, now)
+    return wallboard_json(board, now, board_extras(board, now))
 
 
 @router.post(

@@ -24,9 +24,12 @@ from hotline.accounts.models import Team
 from hotline.audit.models import Event
 from hotline.calls.events import QUEUE, CallAction, CallsEntity
 from hotline.calls.figures import SERVICE_LEVEL_THRESHOLD, SHORT_ABANDON, queue_legs
-from hotline.calls.models import Call, Queue
+from hotline.calls.intraday import Intraday, intraday
+from hotline.calls.models import Alert, Call, Queue
+from hotline.calls.selectors import WaitingRow, Wallboard, local_day_start
 from hotline.core.kpi import CallRecord, resolved_offers, service_level_strict
 from hotline.core.rulebook import Rulebook
+from hotline.rulebook.selectors import current_rulebook
 
 SERVICE_LEVEL_NEAR = 5  # percentage points below the target still shown as "near"
 WAIT_WARNING_SHARE = 2 / 3  # of A2's maximum wait: the caller has waited long
@@ -125,3 +128,46 @@ def wait_status(rules: Rulebook, call: Call, now: datetime) -> WaitStatus:
     warn_at, limit_at = since + max_wait * WAIT_WARNING_SHARE, since + max_wait
     level = Level.OVER if now >= limit_at else Level.WARN if now >= warn_at else Level.OK
     return WaitStatus(since, warn_at, limit_at, max_wait, level)
+
+
+# --- all of it, for the wallboard page and its API (floor_json) ---------------------------------
+
+ACKNOWLEDGED_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class WaitingLine:
+    row: WaitingRow
+    wait: WaitStatus
+
+
+@dataclass(frozen=True)
+class BoardExtras:
+    service_level: ServiceLevel
+    queues: list[ServiceLevel]
+    waiting: list[WaitingLine]
+    chart: Intraday
+    acknowledged: list[Alert]  # today's, newest first
+
+
+def board_extras(board: Wallboard, now: datetime) -> BoardExtras:
+    rules = current_rulebook()
+    team = board.team
+    legs = team_legs(team, local_day_start(team, now))
+    team_level, queues = service_levels(rules, team, legs)
+    chart = intraday(rules, team, board.zone, now, legs, team_level.target)
+    return BoardExtras(
+        service_level=team_level,
+        queues=queues,
+        waiting=[WaitingLine(row, wait_status(rules, row.call, now)) for row in board.waiting],
+        chart=chart,
+        acknowledged=list(
+            Alert.objects.filter(
+                team=team,
+                acknowledged_at__isnull=False,
+                raised_at__gte=local_day_start(team, now),
+            )
+            .select_related("agent", "acknowledged_by", "call")
+            .order_by("-acknowledged_at")[:ACKNOWLEDGED_SHOWN]
+        ),
+    )

@@ -3,83 +3,29 @@ per half hour against the workforce plan, and the alerts to acknowledge. The pan
 the floor signals a change (and every 15 s, so the waiting times' levels and the chart move on).
 """
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
-from hotline.calls.board_status import (
-    SERVICE_LEVEL_NEAR,
-    WAIT_WARNING_SHARE,
-    ServiceLevel,
-    WaitStatus,
-    service_levels,
-    team_legs,
-    wait_status,
-)
-from hotline.calls.intraday import Intraday, intraday
+from hotline.calls.board_status import SERVICE_LEVEL_NEAR, WAIT_WARNING_SHARE, board_extras
 from hotline.calls.intraday_chart import intraday_svg
 from hotline.calls.models import Alert
-from hotline.calls.selectors import WaitingRow, Wallboard, local_day_start, wallboard
+from hotline.calls.selectors import wallboard
 from hotline.calls.services.alerts import alert_acknowledge, alerts_for
-from hotline.rulebook.selectors import current_rulebook
-
-ACKNOWLEDGED_SHOWN = 10
-
-
-@dataclass(frozen=True)
-class WaitingLine:
-    row: WaitingRow
-    wait: WaitStatus
-
-
-@dataclass(frozen=True)
-class BoardExtras:
-    service_level: ServiceLevel
-    queues: list[ServiceLevel]
-    waiting: list[WaitingLine]
-    chart: Intraday
-    chart_svg: SafeString
-    acknowledged: list[Alert]  # today's, newest first
-
-
-def board_extras(board: Wallboard, now: datetime) -> BoardExtras:
-    rules = current_rulebook()
-    team = board.team
-    legs = team_legs(team, local_day_start(team, now))
-    team_level, queues = service_levels(rules, team, legs)
-    chart = intraday(rules, team, board.zone, now, legs, team_level.target)
-    return BoardExtras(
-        service_level=team_level,
-        queues=queues,
-        waiting=[WaitingLine(row, wait_status(rules, row.call, now)) for row in board.waiting],
-        chart=chart,
-        chart_svg=intraday_svg(chart),
-        acknowledged=list(
-            Alert.objects.filter(
-                team=team,
-                acknowledged_at__isnull=False,
-                raised_at__gte=local_day_start(team, now),
-            )
-            .select_related("agent", "acknowledged_by")
-            .order_by("-acknowledged_at")[:ACKNOWLEDGED_SHOWN]
-        ),
-    )
 
 
 def _board_context(lead: User) -> dict[str, object]:
     now = clock.now()
     board = wallboard(lead.team, now) if lead.team else None
+    extras = board_extras(board, now) if board else None
     return {
         "board": board,
         "now": now,
-        "extras": board_extras(board, now) if board else None,
+        "extras": extras,
+        "chart_svg": intraday_svg(extras.chart) if extras else "",
         "near_points": SERVICE_LEVEL_NEAR,
         "warn_share": round(WAIT_WARNING_SHARE * 100),
     }

@@ -342,3 +342,32 @@ def test_intraday_shows_the_workforce_plan(client, in_english, floor, clock, mon
 
 def test_intraday_plan_comes_from_the_workforce_app():
     assert intraday_plan in _plan_sources  # registered in WorkforceConfig.ready()
+
+
+# --- the same over the API (floor_json: the page's every figure) -----------------------------
+
+
+def test_api_wallboard_carries_the_levels_the_chart_and_the_acknowledged(floor, clock):
+    set_rule(floor, "a2.service_level_target", "50", "queue", "repairs")
+    half_in_time(floor, clock)
+    arrive(floor, "api-w")  # waits: agent1 is still on the first call
+    clock.advance(minutes=2, seconds=10)
+    board = floor("lead", "get", "/floor/wallboard").json()
+    assert board["service_level"] == {
+        "name": "Repairs",
+        "value": 0.5,
+        "target": 80,
+        "level": "over",
+        "calls": 2,
+    }
+    repairs = next(q for q in board["queues"] if q["name"] == "Repairs line")
+    assert repairs["target"] == 50
+    assert repairs["level"] == "ok"
+    waiting = next(w for w in board["waiting"] if w["level"] is not None)
+    assert waiting["max_wait_s"] == 180
+    assert waiting["level"] == "warn"
+    assert waiting["limit_at"].endswith("+02:00")
+    ten = next(i for i in board["intraday"] if i["start"].startswith("2026-11-23T10:00"))
+    assert ten["start"] == "2026-11-23T10:00:00+02:00"
+    assert ten["calls"] == 3
+    assert board["acknowledged_alerts"] == []
