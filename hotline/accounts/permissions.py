@@ -58,6 +58,7 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "calls:desk_action": ON_THE_PHONES,
     "calls:wallboard": LEADS,
     "calls:wallboard_panel": LEADS,
+    "calls:wallboard_acknowledge": LEADS,  # the alert's own team's lead (the selector)
     "calls:stream": ON_THE_PHONES,
     # --- call quality reviews (B11): leads review; the agent reads their own ---
     "calls:reviews": SUPERVISORS,
@@ -144,6 +145,8 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "floor_callback": ON_THE_PHONES,
     "floor_callback_outcome": ON_THE_PHONES,
     "floor_wallboard": LEADS,
+    # the alert's team's lead, or a manager, who runs every team (services.alerts.alerts_for)
+    "floor_alert_acknowledge": frozenset({Role.TEAM_LEAD, Role.MANAGER}),
     "floor_override_leave": LEADS,
     "floor_override_logout": LEADS,
     "floor_take_over": LEADS,

@@ -13,11 +13,19 @@ from ninja import Field, Router, Schema, Status
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
-from hotline.bounds import Moment
+from hotline.bounds import Moment, PathId
+from hotline.calls.board_status import board_extras
 from hotline.calls.choices import CallbackFailure
 from hotline.calls.day_plan import day_plan
 from hotline.calls.desk_notices import refused_after_call
-from hotline.calls.floor_json import DeskOut, WallboardOut, desk_json, wallboard_json
+from hotline.calls.floor_json import (
+    AlertOut,
+    DeskOut,
+    WallboardOut,
+    alert_json,
+    desk_json,
+    wallboard_json,
+)
 from hotline.calls.models import (
     CALLBACK_NUMBER_LENGTH,
     TRANSFER_REASON_LENGTH,
@@ -34,6 +42,7 @@ from hotline.calls.services.agents import (
     agent_log_out,
     agent_make_ready,
 )
+from hotline.calls.services.alerts import alert_acknowledge, alerts_for
 from hotline.calls.services.calls import (
     agent_wrap_up_end,
     call_end,
@@ -290,7 +299,22 @@ def floor_wallboard(request: HttpRequest) -> WallboardOut:
     if lead.team is None:  # a set-up matter, not a rule of the rulebook: no rule id (as the desk)
         raise PermissionDenied(gettext("The wallboard shows a team: you have none."))
     now = clock.now()
-    return wallboard_json(wallboard(lead.team, now), now)
+    board = wallboard(lead.team, now)
+    return wallboard_json(board, now, board_extras(board, now))
+
+
+@router.post(
+    "/alerts/{alert_id}/acknowledge",
+    response=AlertOut,
+    summary="Acknowledge an alert of the floor (its team's lead, or a manager)",
+)
+def floor_alert_acknowledge(request: HttpRequest, alert_id: PathId) -> AlertOut:
+    """Seen: who and when are kept with the alert and in the event log. Acknowledging again
+    changes nothing. Another team's alert is, to its reader, one that does not exist (404)."""
+    user = signed_in(request)
+    alert = get_object_or_404(alerts_for(user), pk=alert_id)
+    done = alert_acknowledge(actor=user, now=clock.now(), alert=alert)
+    return alert_json(done, team_zone(done.team))
 
 
 class TakeOverIn(Schema):

@@ -17,6 +17,7 @@ class CallsEntity(StrEnum):
     CALLBACK = "calls.callback"
     AGENT = "calls.agent"
     REVIEW = "calls.review"
+    ALERT = "calls.alert"
 
 
 class CallAction(StrEnum):
@@ -65,6 +66,10 @@ class ReviewAction(StrEnum):
     REVIEWED = "reviewed"  # B11, new: call, AGENT, marks, met, not_met, SCORE, CONDUCT_BREACH
 
 
+class AlertAction(StrEnum):
+    ACKNOWLEDGED = "acknowledged"  # old: None; new: AGENT (whom it named), kind, raised_at
+
+
 # Payload keys the readers rely on (the `new` of the events noted above).
 QUEUE = "queue"  # the queue id: the KPIs per queue (calls.figures), A2 legs
 AGENT = "agent"  # a user id: A3 credit (answered), the desk to ring (CTI), reviews per agent
@@ -83,6 +88,7 @@ ACTIONS: dict[CallsEntity, type[StrEnum]] = {
     CallsEntity.CALLBACK: CallbackAction,
     CallsEntity.AGENT: AgentAction,
     CallsEntity.REVIEW: ReviewAction,
+    CallsEntity.ALERT: AlertAction,
 }
 
 

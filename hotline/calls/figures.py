@@ -113,13 +113,21 @@ def queue_records(
 ) -> list[CallRecord]:
     """One record per call and queue of `queues` ({queue id: its team id}) entered since
     `start`, each with the A1 limit of that queue."""
+    return [record for _, record in queue_legs(events, queues, start)]
+
+
+def queue_legs(
+    events: QuerySet[Event], queues: dict[int, int], start: datetime
+) -> list[tuple[int, CallRecord]]:
+    """As `queue_records`, each record with the id of the queue it is a stay in (the
+    wallboard's service level per queue and per interval of the day)."""
     rules = current_rulebook()
     limits = {q: talk_limit(rules, queue_id=q, team_id=t).max_talk for q, t in queues.items()}
     return [
-        leg.record(limits[leg.queue])
+        (leg.queue, leg.record(limits[leg.queue]))
         for own in _legs(events).values()
         for leg in own
-        if leg.queue in limits and leg.arrived_at >= start
+        if leg.queue is not None and leg.queue in limits and leg.arrived_at >= start
     ]
 
 

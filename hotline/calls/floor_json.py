@@ -6,11 +6,13 @@ local time); durations are whole seconds (`*_s`). Labels (`*_label`) speak the u
 """
 
 from datetime import datetime, timedelta
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from ninja import Schema
 
+from hotline.calls.board_status import BoardExtras, ServiceLevel, WaitingLine
 from hotline.calls.day_plan import DayPlan
 from hotline.calls.desk_notices import DeskNotice
 from hotline.calls.models import AgentSession, Alert, Call, Offer, Transfer
@@ -297,6 +299,11 @@ def desk_json(
 
 class WaitingCallOut(FloorCallOut):
     waited_s: int
+    # A2 for the queue the call waits in, from its arrival or overflow (calls.board_status)
+    max_wait_s: int | None = None
+    warn_at: datetime | None = None  # "waiting long" from here
+    limit_at: datetime | None = None  # "over the limit" from here
+    level: Literal["ok", "warn", "over"] | None = None  # at `now`
 
 
 class WallboardAgentOut(FloorStateOut):
@@ -315,6 +322,8 @@ class AlertOut(Schema):
     agent_name: str | None
     call_id: int | None
     raised_at: datetime
+    acknowledged_at: datetime | None = None  # seen by the team lead (or a manager), then who
+    acknowledged_by: str | None = None
 
 
 class KpisOut(Schema):
@@ -329,6 +338,28 @@ class KpisOut(Schema):
     over_limit_calls: int
 
 
+class ServiceLevelOut(Schema):
+    """The strict service level of the team or a queue today, against its target."""
+
+    name: str
+    value: float | None
+    target: int  # per cent: a2.service_level_target (queue > team > centre)
+    level: Literal["none", "ok", "warn", "over"]
+    calls: int  # the calls it is taken over
+
+
+class IntervalOut(Schema):
+    """One half hour of today (calls.intraday)."""
+
+    start: datetime
+    end: datetime
+    calls: int
+    service_level: float | None
+    agents_staffed: float | None  # mean over the interval so far; None: still to come
+    calls_forecast: float | None  # the workforce plan's; None without one
+    agents_required: int | None
+
+
 class WallboardOut(Schema):
     team: str
     now: datetime
@@ -339,6 +370,10 @@ class WallboardOut(Schema):
     late_logins: int  # B1
     alerts: list[AlertOut]  # today's, not yet acknowledged, newest first (A1, A2, B2, overrides)
     kpis: KpisOut
+    service_level: ServiceLevelOut | None = None
+    queues: list[ServiceLevelOut] = []
+    intraday: list[IntervalOut] = []
+    acknowledged_alerts: list[AlertOut] = []  # today's, newest acknowledged first
 
 
 def _kpis(k: FloorKpis) -> KpisOut:
@@ -358,7 +393,7 @@ def _kpis(k: FloorKpis) -> KpisOut:
     )
 
 
-def _alert(alert: Alert, zone: ZoneInfo) -> AlertOut:
+def alert_json(alert: Alert, zone: ZoneInfo) -> AlertOut:
     return AlertOut(
         id=alert.pk,
         kind=alert.kind,
@@ -368,18 +403,68 @@ def _alert(alert: Alert, zone: ZoneInfo) -> AlertOut:
         agent_name=str(alert.agent) if alert.agent else None,
         call_id=alert.call_id,
         raised_at=alert.raised_at.astimezone(zone),
+        acknowledged_at=alert.acknowledged_at.astimezone(zone) if alert.acknowledged_at else None,
+        acknowledged_by=alert.acknowledged_by.username if alert.acknowledged_by else None,
     )
 
 
-def wallboard_json(board: Wallboard, now: datetime) -> WallboardOut:
+def _service_level(found: ServiceLevel) -> ServiceLevelOut:
+    return ServiceLevelOut(
+        name=found.name,
+        value=found.value,
+        target=found.target,
+        level=found.level.value,
+        calls=found.calls,
+    )
+
+
+def _wait_fields(line: WaitingLine | None, zone: ZoneInfo) -> dict[str, Any]:
+    if line is None:
+        return {}
+    return {
+        "max_wait_s": int(line.wait.max_wait.total_seconds()),
+        "warn_at": line.wait.warn_at.astimezone(zone),
+        "limit_at": line.wait.limit_at.astimezone(zone),
+        "level": line.wait.level.value,
+    }
+
+
+def _extras_json(extras: BoardExtras | None, zone: ZoneInfo) -> dict[str, Any]:
+    if extras is None:
+        return {}
+    return {
+        "service_level": _service_level(extras.service_level),
+        "queues": [_service_level(q) for q in extras.queues],
+        "intraday": [
+            IntervalOut(
+                start=row.start.astimezone(zone),
+                end=row.end.astimezone(zone),
+                calls=row.calls,
+                service_level=row.service_level,
+                agents_staffed=row.staffed,
+                calls_forecast=row.forecast,
+                agents_required=row.required,
+            )
+            for row in extras.chart.intervals
+        ],
+        "acknowledged_alerts": [alert_json(alert, zone) for alert in extras.acknowledged],
+    }
+
+
+def wallboard_json(
+    board: Wallboard, now: datetime, extras: BoardExtras | None = None
+) -> WallboardOut:
     zone = board.zone
+    waits = {line.row.call.pk: line for line in extras.waiting} if extras else {}
     return WallboardOut(
         team=board.team.name,
         now=now.astimezone(zone),
         time_zone=str(zone),
         waiting=[
             WaitingCallOut(
-                **_call(row.call, zone).model_dump(), waited_s=int(row.waited.total_seconds())
+                **_call(row.call, zone).model_dump(),
+                waited_s=int(row.waited.total_seconds()),
+                **_wait_fields(waits.get(row.call.pk), zone),
             )
             for row in board.waiting
         ],
@@ -395,6 +480,7 @@ def wallboard_json(board: Wallboard, now: datetime) -> WallboardOut:
         ],
         callbacks_due=board.callbacks_due,
         late_logins=board.late_logins,
-        alerts=[_alert(alert, zone) for alert in board.alerts],
+        alerts=[alert_json(alert, zone) for alert in board.alerts],
         kpis=_kpis(board.kpis),
+        **_extras_json(extras, zone),
     )

@@ -191,7 +191,7 @@ def wallboard(team: Team, now: datetime) -> Wallboard:
         late_logins=_late_logins(team, day_start),
         alerts=list(
             Alert.objects.filter(team=team, acknowledged_at__isnull=True, raised_at__gte=day_start)
-            .select_related("agent")
+            .select_related("agent", "call")
             .order_by("-raised_at")[:ALERTS_SHOWN]
         ),
         kpis=team_kpis(team, day_start, now),

@@ -1,14 +1,19 @@
 from django.urls import path
 
-from hotline.calls import views
+from hotline.calls import views, wallboard_views
 
 app_name = "calls"
 urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("desk/panel/", views.desk_panel, name="desk_panel"),
     path("desk/action/", views.desk_action, name="desk_action"),
-    path("wallboard/", views.wallboard_page, name="wallboard"),
-    path("wallboard/panel/", views.wallboard_panel, name="wallboard_panel"),
+    path("wallboard/", wallboard_views.wallboard_page, name="wallboard"),
+    path("wallboard/panel/", wallboard_views.wallboard_panel, name="wallboard_panel"),
+    path(
+        "wallboard/alerts/<int:alert_id>/acknowledge/",
+        wallboard_views.wallboard_acknowledge,
+        name="wallboard_acknowledge",
+    ),
     path("stream/", views.stream, name="stream"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/mine/", views.my_reviews, name="my_reviews"),

@@ -47,7 +47,6 @@ from hotline.calls.selectors import (
     review_page,
     reviewable_calls,
     reviews_for,
-    wallboard,
 )
 from hotline.calls.services.agents import (
     agent_leave_request,
@@ -221,20 +220,6 @@ def desk_action(request: HttpRequest) -> HttpResponse:
     status = 409 if refusal else 200
     context = _desk_context(me, refusal, session=request.session)
     return render(request, "calls/_desk_panel.html", context, status=status)
-
-
-def wallboard_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "calls/wallboard.html", _board_context(signed_in(request)))
-
-
-def wallboard_panel(request: HttpRequest) -> HttpResponse:
-    return render(request, "calls/_wallboard_panel.html", _board_context(signed_in(request)))
-
-
-def _board_context(lead: User) -> dict[str, object]:
-    now = clock.now()
-    board = wallboard(lead.team, now) if lead.team else None
-    return {"board": board, "now": now}
 
 
 def _event_id(text: str) -> int | None:

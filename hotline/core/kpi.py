@@ -205,6 +205,11 @@ def _resolved_offers(calls: Iterable[CallRecord], short_abandon: timedelta) -> l
     ]
 
 
+def resolved_offers(calls: Iterable[CallRecord], short_abandon: timedelta) -> int:
+    """How many calls a strict service level is taken over (its denominator)."""
+    return len(_resolved_offers(calls, short_abandon))
+
+
 # --- KPIs ----------------------------------------------------------------------------------
 
 

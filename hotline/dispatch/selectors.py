@@ -163,6 +163,7 @@ def desk_checks_today(now: datetime, zone: ZoneInfo, loads: list[ProviderLoad]) 
 TICKET_LIST_FIELDS = (
     "kind",
     "created_at",
+    "work_order_due",  # D2: the board marks the tickets past it
     "bounce_reason",
     "customer__name",
     "site__address",

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from hotline.dispatch import views
+from hotline.dispatch import board_views, views
 
 app_name = "dispatch"
 urlpatterns = [
-    path("", views.board, name="board"),
+    path("", board_views.board, name="board"),
     path("dispatch/", views.dispatch_ticket, name="dispatch"),
     path("bounce/", views.bounce, name="bounce"),
     path("orders/<int:order_id>/", views.order, name="order"),

@@ -4,8 +4,7 @@ A refusal re-renders the page with the rule named (409); bad input re-renders it
 error (422); an order the user may not see is a 404, whoever owns it.
 """
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,10 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,18 +23,13 @@ from hotline.accounts.models import User
 from hotline.accounts.permissions import NOTICE_LOGGERS
 from hotline.accounts.views import signed_in
 from hotline.core.refusal import PolicyRefusal
-from hotline.directory.choices import Channel, Zone
 from hotline.directory.models import Provider
+from hotline.dispatch.board_views import board_response
 from hotline.dispatch.bounds import NAME_MAX, NOTE_MAX, SIGNATURE_MAX
 from hotline.dispatch.choices import DelayReason, WorkOrderState
 from hotline.dispatch.models import WorkOrder
 from hotline.dispatch.report import report_pdf
 from hotline.dispatch.selectors import (
-    BOARD_TABS,
-    Board,
-    BoardRow,
-    RepeatOf,
-    dispatch_board,
     provider_orders,
     work_order_for,
 )
@@ -52,29 +43,15 @@ from hotline.dispatch.services import (
     work_order_sign,
     work_order_urge,
 )
-from hotline.dispatch.services.desk import DESK_CHECK_GAP, desk_check_record
-from hotline.formatting import choice_labels, duration_text
+from hotline.dispatch.services.desk import desk_check_record
+from hotline.formatting import choice_labels
 from hotline.i18n import refusal_text
 from hotline.paging import page_number
 from hotline.rulebook.selectors import centre_time_zone
-from hotline.tickets.choices import ServiceOption, TicketKind
+from hotline.tickets.choices import ServiceOption
 from hotline.tickets.limits import REASON_LENGTH
 from hotline.tickets.models import Ticket
 from hotline.tickets.services import ticket_bounce
-
-BOARD_TAB_LABELS = {
-    "to_dispatch": gettext_lazy("To dispatch"),
-    "bounced": gettext_lazy("Bounced"),
-    "late": gettext_lazy("Late"),
-    "leftovers": gettext_lazy("Leftovers"),
-    "providers": gettext_lazy("By provider and zone"),
-}
-
-
-TICKET_TABS = ("to_dispatch", "bounced")
-ORDER_TABS = ("late", "leftovers")
-# Where a cell rendered once a page takes each row's id (see `_ticket_rows`, `_order_rows`).
-ROW_MARK = "__row__"
 
 
 def _local_datetime(value: str) -> datetime:
@@ -83,173 +60,6 @@ def _local_datetime(value: str) -> datetime:
     if naive.tzinfo is not None:
         return naive
     return naive.replace(tzinfo=ZoneInfo(centre_time_zone()))
-
-
-# --- the dispatcher's board -------------------------------------------------------------------
-
-
-def board(request: HttpRequest) -> HttpResponse:
-    return _board(request)
-
-
-def _board(
-    request: HttpRequest,
-    refusal: PolicyRefusal | None = None,
-    status: int = 200,
-    *,
-    error: str = "",
-    bounce_typed: Mapping[str, object] | None = None,
-) -> HttpResponse:
-    user = signed_in(request)
-    tab = request.GET.get("tab", "to_dispatch")
-    found = dispatch_board(user, tab, page_number(request), now=clock.now())
-    context = {
-        "board": found,
-        "tabs": [(key, BOARD_TAB_LABELS[key]) for key in BOARD_TABS],
-        "ticket_rows": _ticket_rows(request, found) if found.tab in TICKET_TABS else [],
-        "order_rows": _order_rows(request, found) if found.tab in ORDER_TABS else [],
-        "refusal": refusal,
-        "refusal_text": refusal_text(refusal) if refusal else "",
-        "error": error,
-        "bounce_typed": bounce_typed,  # a refused send-back, as typed, to shorten and resend
-        "reason_max": REASON_LENGTH,
-        "centre_tz": found.time_zone,
-        "desk_check_gap": duration_text(DESK_CHECK_GAP),
-    }
-    return render(request, "dispatch/board.html", context, status=status)
-
-
-def _options(choices: Iterable[tuple[object, object]]) -> str:
-    return format_html_join("", '<option value="{}">{}</option>', choices)
-
-
-@dataclass(frozen=True)
-class TicketLine:
-    """A ticket to dispatch or bounced, as the board prints it."""
-
-    number: str
-    kind: str  # labels in the reader's language
-    customer: str
-    address: str
-    zone: str
-    waiting_since: datetime
-    forms: str  # to dispatch: the dispatch and bounce forms
-    bounce_reason: str  # bounced: why, and to whom
-    owner: str
-    repeat_of: RepeatOf | None  # D12: a second dispatch after an unresolved follow-up
-
-
-def _ticket_rows(request: HttpRequest, found: Board) -> list[TicketLine]:
-    """The board's tickets. The dispatch cell (D3: the region's providers with their loads,
-    the suggestion first; E3: the bounce form) is rendered once per region and only the
-    ticket id put in per row: the board stays fast at 50 rows a page."""
-    cells: dict[int | None, str] = {}
-    kinds, zones = choice_labels(TicketKind), choice_labels(Zone)
-    lines = []
-    for row in found.rows:
-        ticket, site = row.ticket, row.ticket.site
-        forms = ""
-        if found.tab == "to_dispatch":
-            region = site.region_id if site else None
-            if region not in cells:
-                cells[region] = _dispatch_cell(request, row)
-            forms = mark_safe(cells[region].replace(ROW_MARK, str(ticket.pk)))
-        lines.append(
-            TicketLine(
-                number=ticket.number,
-                kind=kinds[ticket.kind],
-                customer=ticket.customer.name,
-                address=site.address if site else "",
-                zone=zones[site.zone] if site else "",
-                waiting_since=ticket.created_at,
-                forms=forms,
-                bounce_reason=ticket.bounce_reason,
-                owner=str(ticket.owner),
-                repeat_of=row.repeat_of,
-            )
-        )
-    return lines
-
-
-def _dispatch_cell(request: HttpRequest, row: BoardRow) -> str:
-    context = {
-        "ticket": ROW_MARK,
-        "provider_options": _provider_options(row),
-        "channel_options": _options(Channel.choices),
-        "suggested": row.suggested is not None,
-        "reason_max": REASON_LENGTH,
-    }
-    return render_to_string("dispatch/_dispatch_cell.html", context, request=request)
-
-
-def _provider_options(row: BoardRow) -> str:
-    if row.suggested:
-        first = _("Suggested: %(name)s (%(open)s/%(capacity)s)") % {
-            "name": row.suggested.name,
-            "open": row.suggested.open_orders,
-            "capacity": row.suggested.capacity,
-        }
-    else:
-        first = _("No provider of the region has room")
-    return format_html('<option value="">{}</option>', first) + format_html_join(
-        "",
-        '<option value="{}"{}>{} ({}/{})</option>',
-        (
-            (c.provider_id, "" if c.has_room else " disabled", c.name, c.open_orders, c.capacity)
-            for c in row.candidates
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class OrderLine:
-    """A late or leftover order as the board prints it."""
-
-    number: str
-    url: str
-    state: str  # labels in the reader's language
-    ticket: str
-    customer: str
-    provider: str
-    zone: str
-    channel: str
-    dispatched_at: datetime | None
-    response_due: datetime | None
-    late_at: datetime | None
-    sla_due: datetime | None  # the customer's SLA, apart from the provider's D6 lateness
-    sla_breached: bool
-    urge_form: str
-
-
-def _order_rows(request: HttpRequest, found: Board) -> list[OrderLine]:
-    """Each order with its link and urge form (D5, D7), rendered once a page with the order id
-    put in per row, and its labels looked up once a page."""
-    order_url = reverse("dispatch:order", args=[0]).replace("/0/", "/%d/")
-    urge_form = render_to_string(
-        "dispatch/_urge_cell.html", {"order": 0, "tab": found.tab}, request=request
-    ).replace("/0/", f"/{ROW_MARK}/")
-    states, zones = choice_labels(WorkOrderState), choice_labels(Zone)
-    channels = choice_labels(Channel)
-    now = clock.now()
-    return [
-        OrderLine(
-            number=order.number,
-            url=order_url % order.pk,
-            state=states[order.state],
-            ticket=order.ticket.number,
-            customer=order.ticket.customer.name,
-            provider=order.provider.name,
-            zone=zones[order.zone],
-            channel=channels[order.channel],
-            dispatched_at=order.dispatched_at,
-            response_due=order.response_due,
-            late_at=order.late_at,
-            sla_due=order.sla_due,
-            sla_breached=order.sla_breached(now),
-            urge_form=mark_safe(urge_form.replace(ROW_MARK, str(order.pk))),
-        )
-        for order in found.rows
-    ]
 
 
 @require_POST
@@ -270,7 +80,7 @@ def dispatch_ticket(request: HttpRequest) -> HttpResponse:
             channel=request.POST.get("channel") or None,
         )
     except PolicyRefusal as refused:
-        return _board(request, refused, status=409)
+        return board_response(request, refused, status=409)
     messages.success(
         request,
         _("Work order %(order)s sent to %(provider)s.")
@@ -292,7 +102,7 @@ def bounce(request: HttpRequest) -> HttpResponse:
             "max": REASON_LENGTH,
         }
         typed = {"ticket": ticket, "reason": reason}
-        return _board(request, error=error, bounce_typed=typed, status=400)
+        return board_response(request, error=error, bounce_typed=typed, status=400)
     try:
         ticket_bounce(
             actor=signed_in(request),
@@ -301,7 +111,7 @@ def bounce(request: HttpRequest) -> HttpResponse:
             reason=reason,
         )
     except PolicyRefusal as refused:
-        return _board(request, refused, status=409)
+        return board_response(request, refused, status=409)
     messages.success(
         request, _("Ticket %(ticket)s sent back to its agent.") % {"ticket": ticket.number}
     )

@@ -7,8 +7,10 @@ class WorkforceConfig(AppConfig):
 
     def ready(self) -> None:
         from hotline.calls.day_plan import day_plan_source
+        from hotline.calls.intraday import intraday_plan_source
         from hotline.calls.services.agents import shift_start_source
         from hotline.workforce.events import register_sentences
+        from hotline.workforce.intraday import intraday_plan
         from hotline.workforce.selectors import desk_day_plan, rostered_shift_start
 
         register_sentences()  # the event log's words for our events (audit sits below us)
@@ -17,3 +19,5 @@ class WorkforceConfig(AppConfig):
         shift_start_source(rostered_shift_start)
         # The agent's own day (shift, planned breaks) on their desk.
         day_plan_source(desk_day_plan)
+        # The wallboard's intraday chart: the day's forecast and agents required.
+        intraday_plan_source(intraday_plan)

@@ -71,7 +71,7 @@ URL_ARGS |= {
     "workforce:leave_decide": [1],
 }
 # call quality reviews (B11): made-up review and call ids
-URL_ARGS |= {"calls:review": [1], "calls:review_call": [1]}
+URL_ARGS |= {"calls:review": [1], "calls:review_call": [1], "calls:wallboard_acknowledge": [1]}
 # sign-in and tokens: a made-up token id, a made-up reset link
 URL_ARGS |= {
     "accounts:token_revoke": [1],
@@ -152,6 +152,7 @@ PATH_ARGS = {
     "{leave_id}": "1",
     "{roster_id}": "1",
     "{callback_id}": "1",
+    "{alert_id}": "1",
 }
 
 

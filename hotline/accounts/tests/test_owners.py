@@ -25,7 +25,8 @@ from hotline.accounts.models import Team, User
 from hotline.accounts.permissions import API_ROLES, VIEW_ROLES, view_key
 from hotline.accounts.tests.test_access import API_BODIES, PATH_ARGS, api_operations, page_names
 from hotline.audit.models import Event
-from hotline.calls.models import Call, Callback, CallReview, Offer, Transfer
+from hotline.calls.choices import AlertKind
+from hotline.calls.models import Alert, Call, Callback, CallReview, Offer, Transfer
 from hotline.core.scorecard import CRITERIA
 from hotline.directory.models import CustomerSite
 from hotline.dispatch.models import WorkOrder
@@ -76,6 +77,7 @@ CROSSING: dict[str, dict[Role, str]] = {
     "floor_transfer_decline": ON_THE_PHONES_REFUSED,
     "floor_callback_outcome": ON_THE_PHONES_REFUSED,
     "floor_take_over": {Role.TEAM_LEAD: REFUSED},
+    "floor_alert_acknowledge": {Role.TEAM_LEAD: REFUSED},  # the alert's own team's lead only
     "floor_override_leave": {Role.TEAM_LEAD: REFUSED},
     "floor_override_logout": {Role.TEAM_LEAD: REFUSED},
     "review_create": {Role.TEAM_LEAD: REFUSED},
@@ -159,6 +161,7 @@ PAGE_CROSSING: dict[str, dict[Role, str]] = {
     "workforce:leave_decide": {Role.TEAM_LEAD: REFUSED},
     "calls:review_call": {Role.TEAM_LEAD: REFUSED},
     "calls:review": {Role.AGENT: REFUSED, Role.TEAM_LEAD: REFUSED},
+    "calls:wallboard_acknowledge": {Role.TEAM_LEAD: REFUSED},
     "accounts:token_revoke": dict.fromkeys(OWNED_ROLES, OWN_THINGS_ONLY),
 }
 # Body fields that name another owner's object, tried one at a time.
@@ -313,6 +316,14 @@ def world(centre, client, token_for, monkeypatch) -> dict[str, Any]:  # type: ig
         reviewed_at=now(),
         marks={"greeting": "met"},
     )
+    alert = Alert.objects.create(
+        kind=AlertKind.TALK_OVER,
+        rule="A1",
+        team=repairs,
+        agent=centre["agent2"],
+        call=talking,
+        raised_at=now(),
+    )
     own_site = CustomerSite.objects.filter(customer_id=mine).first()
     assert own_site is not None
     return {
@@ -331,6 +342,7 @@ def world(centre, client, token_for, monkeypatch) -> dict[str, Any]:  # type: ig
             "{roster_id}": str(roster.pk),
             "{shift_id}": str(shift.pk),
             "{review_id}": str(review.pk),
+            "{alert_id}": str(alert.pk),
         },
         "body": {
             "call": talking.pk,
@@ -356,6 +368,7 @@ def world(centre, client, token_for, monkeypatch) -> dict[str, Any]:  # type: ig
             roster,
             shift,
             review,
+            alert,
         ],
     }
 
@@ -393,6 +406,7 @@ PAGE_IDS = {
     "workforce:leave_decide": "{leave_id}",
     "calls:review_call": "{call_id}",
     "calls:review": "{review_id}",
+    "calls:wallboard_acknowledge": "{alert_id}",
 }
 
 
