@@ -1,12 +1,13 @@
 from django.urls import path
 
-from hotline.calls import views
+from hotline.calls import desk_views, views
 
 app_name = "calls"
 urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("desk/panel/", views.desk_panel, name="desk_panel"),
     path("desk/action/", views.desk_action, name="desk_action"),
+    path("desk/calls/<int:call_id>/wrap-up/", desk_views.wrap_up, name="wrap_up"),
     path("wallboard/", views.wallboard_page, name="wallboard"),
     path("wallboard/panel/", views.wallboard_panel, name="wallboard_panel"),
     path("stream/", views.stream, name="stream"),
