@@ -156,6 +156,9 @@ def test_e4_linking_the_call_to_the_callers_case(client, centre, now, call, site
     assert f'name="case" value="{case.pk}"' not in text(response)  # linked: no second button
     assert case.number in text(response)
     assert Ticket.objects.get(pk=case.pk).state == TicketState.TO_DISPATCH  # case unchanged
+    client.force_login(centre["agent2"])  # the case's owner reads it in its history
+    history = text(client.get(reverse("tickets:detail", args=[case.pk])))
+    assert "A call about it was linked" in history
 
 
 def test_e4_linking_to_a_case_that_is_not_the_callers_is_404_and_changes_nothing(

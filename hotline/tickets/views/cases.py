@@ -317,6 +317,7 @@ def _with_typed_facts(ticket: Ticket, typed: forms.Form) -> Ticket:
 
 ACTION_LABELS: dict[str, "StrOrPromise"] = {
     TicketAction.CREATED: gettext_lazy("Opened"),
+    TicketAction.CALL_LINKED: gettext_lazy("A call about it was linked"),
     TicketAction.EDITED: gettext_lazy("Facts edited"),
     TicketAction.WINDOW_SET: gettext_lazy("Visit window set"),
     TicketAction.COMPLAINT_ABOUT: gettext_lazy("Complaint about a case and its work order"),
