@@ -56,6 +56,7 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "calls:desk": ON_THE_PHONES,
     "calls:desk_panel": ON_THE_PHONES,
     "calls:desk_action": ON_THE_PHONES,
+    "calls:wrap_up": ON_THE_PHONES,
     "calls:wallboard": LEADS,
     "calls:wallboard_panel": LEADS,
     "calls:wallboard_acknowledge": LEADS,  # the alert's own team's lead (the selector)
@@ -70,6 +71,7 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "tickets:new": ON_THE_PHONES,
     "tickets:detail": STAFF,
     "tickets:hints": ON_THE_PHONES,
+    "tickets:link_call": ON_THE_PHONES,
     "tickets:act": ON_THE_PHONES,
     "tickets:chase": ON_THE_PHONES | DISPATCHERS,
     "tickets:reassign": LEADS,
@@ -139,6 +141,7 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "floor_offer_decline": ON_THE_PHONES,
     "floor_call_end": ON_THE_PHONES,
     "floor_wrap_up_end": ON_THE_PHONES,
+    "floor_call_wrap_up": ON_THE_PHONES,
     "floor_transfer": ON_THE_PHONES,
     "floor_transfer_accept": ON_THE_PHONES,
     "floor_transfer_decline": ON_THE_PHONES,

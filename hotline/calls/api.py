@@ -29,6 +29,7 @@ from hotline.calls.floor_json import (
 from hotline.calls.models import (
     CALLBACK_NUMBER_LENGTH,
     TRANSFER_REASON_LENGTH,
+    WRAP_UP_NOTE_LENGTH,
     AgentSession,
     Call,
     Callback,
@@ -60,6 +61,7 @@ from hotline.calls.services.waiting import (
     callback_record_outcome,
     callback_schedule,
 )
+from hotline.calls.services.wrap_up import call_wrap_up_record
 from hotline.core.breaks import LeaveKind
 
 router = Router(tags=["call floor"])
@@ -167,6 +169,28 @@ def _my_call(request: HttpRequest, call_id: int) -> Call:
 def floor_call_end(request: HttpRequest, call_id: int) -> CallOut | None:
     _my_call(request, call_id)
     return _call(call_end(actor=signed_in(request), now=clock.now(), call_id=call_id))
+
+
+class WrapUpIn(Schema):
+    code: Literal[
+        "resolved", "case_opened", "case_updated", "info_given", "callback_promised", "wrong_number"
+    ] = Field(description="How the call ended (WrapUpCode).")
+    note: str = Field("", max_length=WRAP_UP_NOTE_LENGTH)
+
+
+class WrapUpOut(Schema):
+    call: int
+    code: str
+    note: str
+
+
+@router.post("/calls/{call_id}/wrap-up", response=WrapUpOut, summary="Record how my call ended")
+def floor_call_wrap_up(request: HttpRequest, call_id: int, body: WrapUpIn) -> WrapUpOut:
+    _my_call(request, call_id)
+    call = call_wrap_up_record(
+        actor=signed_in(request), now=clock.now(), call_id=call_id, code=body.code, note=body.note
+    )
+    return WrapUpOut(call=call.pk, code=call.wrap_up_code, note=call.wrap_up_note)
 
 
 @router.post("/wrap-up/end", response=AgentStateOut, summary="Wrap-up done")

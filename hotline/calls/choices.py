@@ -27,6 +27,17 @@ class CallState(models.TextChoices):
     CALLBACK = "callback", _("Turned into a callback")
 
 
+class WrapUpCode(models.TextChoices):
+    """How a call ended, recorded in its wrap-up (what the daily work of the desk counts)."""
+
+    RESOLVED = "resolved", _("Solved on the call")
+    CASE_OPENED = "case_opened", _("Case opened")
+    CASE_UPDATED = "case_updated", _("Earlier case updated")
+    INFO_GIVEN = "info_given", _("Information given")
+    CALLBACK_PROMISED = "callback_promised", _("Callback promised")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+
 WAITING_CALL_STATES = (CallState.WAITING, CallState.OFFERED)
 LIVE_CALL_STATES = (CallState.OFFERED, CallState.CONNECTED, CallState.WRAP_UP)
 

@@ -28,6 +28,7 @@ class CallAction(StrEnum):
     ANSWERED = "answered"  # new: AGENT (who keeps the A3 credit), callback
     ENDED = "ended"  # new: TALK_SECONDS (A1 long calls)
     WRAPPED_UP = "wrapped_up"
+    WRAP_UP_RECORDED = "wrap_up_recorded"  # old/new: code, note (the agent's wrap-up)
     ABANDONED = "abandoned"  # new: waited_seconds
     CALLBACK_OFFERED = "callback_offered"  # A2: the PBX plays the caller the offer
     OVERFLOWED = "overflowed"  # A2, new: QUEUE (the queue it waits in from now on), breach

@@ -14,6 +14,7 @@ from hotline.calls.choices import (
     LeaveState,
     OfferOutcome,
     TransferOutcome,
+    WrapUpCode,
 )
 from hotline.core.agent_states import AgentState
 from hotline.core.scorecard import ReviewScore, review_score
@@ -90,6 +91,9 @@ class AgentSession(models.Model):
         return f"{self.agent} ({self.state})"
 
 
+WRAP_UP_NOTE_LENGTH = 500  # what the agent writes in a call's wrap-up
+
+
 class Call(models.Model):
     queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="calls")
     external_id = models.CharField(_("PBX id"), max_length=100, null=True, blank=True, unique=True)
@@ -120,6 +124,11 @@ class Call(models.Model):
     )
     talk_warned_at = models.DateTimeField(null=True, blank=True)  # A1 80 %
     talk_alerted_at = models.DateTimeField(null=True, blank=True)  # A1 limit
+    # Recorded by the agent in the wrap-up (calls.services.wrap_up): how the call ended.
+    wrap_up_code = models.CharField(
+        _("wrap-up code"), max_length=20, choices=WrapUpCode.choices, blank=True
+    )
+    wrap_up_note = models.CharField(_("wrap-up note"), max_length=WRAP_UP_NOTE_LENGTH, blank=True)
 
     class Meta:
         verbose_name = _("call")

@@ -16,6 +16,7 @@ class TicketsEntity(StrEnum):
 
 class TicketAction(StrEnum):
     CREATED = "created"
+    CALL_LINKED = "call_linked"  # E4, new: call (a call about this case, from the screen pop)
     EDITED = "edited"  # E3, old/new: the facts changed
     WINDOW_SET = "window_set"  # E1
     OPTIONS_RECORDED = "options_recorded"  # E2

@@ -146,6 +146,26 @@ class Ticket(models.Model):
         return f"T-{self.pk:06d}" if self.pk else "T-new"
 
 
+class CallLink(models.Model):
+    """A call about an existing case, linked from the desk's screen pop (E4: no new case, no
+    script). The case a call opened is the case's own `call`."""
+
+    call = models.ForeignKey("calls.Call", on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="call_links")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField(_("linked"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["call", "ticket"], name="call_link_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket} ← call #{self.call_id}"
+
+
 class Chase(models.Model):
     """D8: the customer chased; the provider was urged and a reply promised."""
 

@@ -18,7 +18,7 @@ from hotline.tickets.choices import (
     TicketKind,
     TicketState,
 )
-from hotline.tickets.models import Complaint, FaultCategory, Incident, Ticket
+from hotline.tickets.models import CallLink, Complaint, FaultCategory, Incident, Ticket
 
 
 def tickets_for(user: User) -> QuerySet[Ticket]:
@@ -189,7 +189,29 @@ def incidents_for(user: User) -> QuerySet[Incident]:
 
 def screen_pop_cases(customer: Customer, limit: int) -> list[OpenCase]:
     """E4: the caller's open cases for the floor's screen pop (the PBX's call state)."""
-    return [
-        OpenCase(id=case.pk, number=case.number, state=case.state, summary=case.symptom[:200])
-        for case in open_cases_of(customer)[:limit]
-    ]
+    return [_pop_case(case) for case in open_cases_of(customer)[:limit]]
+
+
+def _pop_case(case: Ticket) -> OpenCase:
+    return OpenCase(
+        id=case.pk,
+        number=case.number,
+        state=case.state,
+        summary=case.symptom[:200],
+        state_label=str(case.get_state_display()),
+        owner_id=case.owner_id,
+    )
+
+
+def screen_pop_call_cases(call_ids: list[int]) -> dict[int, list[OpenCase]]:
+    """The cases made from each call (the case's `call`) and those it was linked to (E4)."""
+    found: dict[int, list[OpenCase]] = {}
+    made = Ticket.objects.filter(call_id__in=call_ids).order_by("created_at", "id")
+    for case in made:
+        assert case.call_id is not None
+        found.setdefault(case.call_id, []).append(_pop_case(case))
+    links = CallLink.objects.filter(call_id__in=call_ids).select_related("ticket")
+    for link in links.order_by("linked_at", "id"):
+        if all(c.id != link.ticket_id for c in found.get(link.call_id, [])):
+            found.setdefault(link.call_id, []).append(_pop_case(link.ticket))
+    return found

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.new_ticket, name="new"),
     path("<int:ticket_id>/", views.detail, name="detail"),
     path("<int:ticket_id>/hints/", views.hints, name="hints"),
+    path("call/<int:call_id>/link/", views.link_call, name="link_call"),
     path("<int:ticket_id>/act/", views.act, name="act"),
     path("<int:ticket_id>/chase/", views.chase, name="chase"),
     path("<int:ticket_id>/reassign/", views.reassign, name="reassign"),

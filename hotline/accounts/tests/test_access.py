@@ -72,6 +72,8 @@ URL_ARGS |= {
 }
 # call quality reviews (B11): made-up review and call ids
 URL_ARGS |= {"calls:review": [1], "calls:review_call": [1], "calls:wallboard_acknowledge": [1]}
+# the desk: a made-up call id (wrap-up, linking the call to a case)
+URL_ARGS |= {"calls:wrap_up": [1], "tickets:link_call": [1]}
 # sign-in and tokens: a made-up token id, a made-up reset link
 URL_ARGS |= {
     "accounts:token_revoke": [1],
@@ -93,6 +95,7 @@ API_BODIES: dict[str, dict[str, object]] = {
     },
     "floor_override_leave": {"kind": "break", "reason": "walk"},
     "floor_take_over": {"reason": "walk"},
+    "floor_call_wrap_up": {"code": "resolved"},
     "review_create": {"call_id": 1, "marks": {"greeting": "met"}},
     "cti_call_arrived": {"external_id": "walk-1", "queue": "repairs", "caller_number": "+359 2 1"},
     "cti_call_answered": {"agent": "agent1"},

@@ -2,6 +2,7 @@
 
 from hotline.tickets.views.case_list import case_list
 from hotline.tickets.views.cases import act, chase, detail, hints, new_ticket, reassign
+from hotline.tickets.views.desk import link_call
 from hotline.tickets.views.supervision import (
     approvals,
     approve,
@@ -27,6 +28,7 @@ __all__ = [
     "incident_decision",
     "incident_report",
     "incidents",
+    "link_call",
     "new_ticket",
     "reassign",
 ]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,6 +65,7 @@ from hotline.tickets.services import (
 from hotline.tickets.services import handling as services_handling
 from hotline.tickets.views.common import (
     centre_tz,
+    page_base,
     refusal_context,
     tabs_for,
     visible_ticket,
@@ -98,6 +100,7 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
         "customer": customer,
         "search": None,
         "matches": [],
+        "base": page_base(request),
         **refusal_context(None),
     }
     if customer is None:
@@ -220,12 +223,16 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     zone = centre_tz()
+    base = page_base(request)
     steps = list(script_for(ticket))
     page_forms = _unbound_forms(ticket, steps, zone) | (bound or {})
     facts_form = page_forms["edit"]
     # D11 / B10: the owner works the ticket, and a team lead may (the services decide; this
     # only chooses which forms to show).
     is_owner = ticket.owner_id == me.pk or me.role == Role.TEAM_LEAD
+    # The writing flow: the window and the options are part of the facts form, so the three
+    # read and are saved as one (_act_flow).
+    flow = is_owner and ticket.state in WRITING_STATES and ticket.kind in FIELD_KINDS
     context = {
         "ticket": ticket,
         "centre_tz": zone,
@@ -240,6 +247,7 @@ def _detail(
         "solvable": ticket.state in SOLVABLE_STATES and ticket.kind not in SETTLED_ELSEWHERE,
         "is_lead": me.role == Role.TEAM_LEAD,
         "writing": ticket.state in WRITING_STATES,
+        "flow": flow,
         "is_open": ticket.state in OPEN_TICKET_STATES,
         "field_kind": ticket.kind in FIELD_KINDS,
         "complaint": getattr(ticket, "complaint", None),
@@ -250,7 +258,8 @@ def _detail(
         "deadlines": ticket.deadlines.order_by("due_at", "id"),
         "linked_cases": ticket.updated_by.order_by("created_at"),
         "events": [(e, ACTION_LABELS.get(e.action, e.action)) for e in _history(ticket)],
-        "tabs": tabs_for(me),
+        "tabs": tabs_for(me) if base == "base.html" else [],
+        "base": base,
         "active_action": next(iter(bound), "") if bound else "",
         "errors": errors or [],
         **refusal_context(refusal),
@@ -308,6 +317,7 @@ def _with_typed_facts(ticket: Ticket, typed: forms.Form) -> Ticket:
 
 ACTION_LABELS: dict[str, "StrOrPromise"] = {
     TicketAction.CREATED: gettext_lazy("Opened"),
+    TicketAction.CALL_LINKED: gettext_lazy("A call about it was linked"),
     TicketAction.EDITED: gettext_lazy("Facts edited"),
     TicketAction.WINDOW_SET: gettext_lazy("Visit window set"),
     TicketAction.COMPLAINT_ABOUT: gettext_lazy("Complaint about a case and its work order"),
@@ -463,6 +473,8 @@ def _act(
     ticket = visible_ticket(me, ticket_id)
     if name not in allowed or name not in ACTIONS:
         return HttpResponse(status=400)
+    if request.POST.get("flow") and name in FLOW_ACTIONS:
+        return _act_flow(request, me, ticket, name)
     form_name = FORM_OF.get(name, name)
     build = FORM_BUILDERS.get(form_name)
     form = build(request.POST, ticket, list(script_for(ticket)), centre_tz()) if build else None
@@ -487,3 +499,69 @@ def _act(
 
 FORM_OF = {"read_back": "edit"}  # actions posted from another action's form
 ANCHORS = {"read_back": "read-back", "confirm": "top", "window": "window", "options": "options"}
+
+
+# --- the writing flow: facts, window and options in one form --------------------------------
+
+# While the owner writes a field case, the ticket page shows one form (`flow`): the facts, the
+# visit window and the options, saved together, then read back. Each part is still its own
+# service (and API operation); what was not typed, or not changed, is not sent to it.
+FLOW_ACTIONS = frozenset({"edit", "read_back"})
+
+
+def _window_typed(data: Any) -> bool:
+    return any(data.get(name) for name in ("start", "end", "later_reason"))
+
+
+def _options_typed(data: Any) -> bool:
+    return bool(data.getlist("offered") or data.get("chosen"))
+
+
+def _act_flow(request: HttpRequest, me: User, ticket: Ticket, name: str) -> HttpResponse:
+    zone, steps = centre_tz(), list(script_for(ticket))
+    bound: dict[str, forms.Form] = {
+        "edit": FORM_BUILDERS["edit"](request.POST, ticket, steps, zone)
+    }
+    if _window_typed(request.POST):
+        bound["window"] = FORM_BUILDERS["window"](request.POST, ticket, steps, zone)
+    if _options_typed(request.POST):
+        bound["options"] = FORM_BUILDERS["options"](request.POST, ticket, steps, zone)
+    if not all(form.is_valid() for form in bound.values()):
+        return _detail(request, me, ticket, bound=bound, status=400)
+    now = clock.now()
+    try:
+        with transaction.atomic():  # the three parts land together, or none
+            ticket = _save_flow(me, now, ticket, bound)
+        if name == "read_back":  # after the save: a refusal (E3) loses nothing typed
+            ticket_read_back(actor=me, now=now, ticket=ticket)
+    except PolicyRefusal as refused:
+        fresh = visible_ticket(me, ticket.pk)
+        return _detail(request, me, fresh, bound=bound, refusal=refused, status=409)
+    except ValidationError as error:
+        bound["edit"].add_error(None, error)
+        return _detail(request, me, ticket, bound=bound, status=400)
+    messages.success(request, str(DONE_MESSAGES[name]))
+    return redirect(reverse("tickets:detail", args=[ticket.pk]) + f"#{ANCHORS.get(name, 'top')}")
+
+
+def _save_flow(me: User, now: datetime, ticket: Ticket, bound: dict[str, Any]) -> Ticket:
+    ticket = ticket_edit(actor=me, now=now, ticket=ticket, **bound["edit"].facts())
+    window = bound.get("window")
+    if window is not None:
+        typed = window.cleaned_data
+        stored = {
+            "start": ticket.window_start,
+            "end": ticket.window_end,
+            "customer_chose_later": bool(ticket.later_date_reason),
+            "later_reason": ticket.later_date_reason,
+        }
+        if any(typed[key] != value for key, value in stored.items()):
+            ticket = ticket_set_window(actor=me, now=now, ticket=ticket, **typed)
+    options = bound.get("options")
+    if options is not None:
+        offered, chosen = list(options.cleaned_data["offered"]), options.cleaned_data["chosen"]
+        if (offered, chosen) != (list(ticket.options_offered), ticket.option_chosen):
+            ticket = ticket_record_options(
+                actor=me, now=now, ticket=ticket, offered=offered, chosen=chosen
+            )
+    return ticket

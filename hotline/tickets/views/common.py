@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,18 @@ def visible_ticket(user: User, ticket_id: int) -> Ticket:
         return ticket_for(user, ticket_id)
     except Ticket.DoesNotExist:
         raise Http404 from None
+
+
+# The desk's case pane (calls/desk.html): the case pages opened there come without the site's
+# frame, so the call stays beside them (htmx names the element it will fill in HX-Target).
+DESK_PANE = "case-pane"
+
+
+def page_base(request: HttpRequest) -> str:
+    """The template a case page extends: the whole page, or the desk's pane."""
+    if request.headers.get("HX-Target") == DESK_PANE:
+        return "tickets/_pane_base.html"
+    return "base.html"
 
 
 def centre_tz() -> str:
