@@ -4,7 +4,7 @@ calls it starts with. `hotline.demo` seeds the database from these tables."""
 from datetime import date
 
 from hotline.core.i18n import gettext_noop
-from hotline.directory.choices import Channel, Zone
+from hotline.directory.choices import ApplianceKind, Channel, Zone
 
 # Bulgarian public holidays around the demo's dates (the centre's own calendar).
 HOLIDAYS = [
@@ -124,11 +124,11 @@ FAULT_CATEGORIES = [
 
 # appliance, model prefix
 APPLIANCES = [
-    (gettext_noop("Washing machine"), "WM"),
-    (gettext_noop("Refrigerator"), "RF"),
-    (gettext_noop("Air conditioner"), "AC"),
-    (gettext_noop("Dishwasher"), "DW"),
-    (gettext_noop("Boiler"), "BL"),
+    (ApplianceKind.WASHING_MACHINE, "WM"),
+    (ApplianceKind.REFRIGERATOR, "RF"),
+    (ApplianceKind.AIR_CONDITIONER, "AC"),
+    (ApplianceKind.DISHWASHER, "DW"),
+    (ApplianceKind.BOILER, "BL"),
 ]
 BUSINESS_WORDS = ("Café", "Hotel", "Office", "Bakery", "Clinic")
 
