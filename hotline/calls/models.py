@@ -14,6 +14,7 @@ from hotline.calls.choices import (
     LeaveState,
     OfferOutcome,
     TransferOutcome,
+    state_reason_label,
 )
 from hotline.core.agent_states import AgentState
 from hotline.core.scorecard import ReviewScore, review_score
@@ -88,6 +89,11 @@ class AgentSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent} ({self.state})"
+
+    @property
+    def reason_label(self) -> str:
+        """Why the agent is in this state, in the reader's language (the reason is a code)."""
+        return state_reason_label(self.reason)
 
 
 class Call(models.Model):
