@@ -44,11 +44,9 @@ def local_or_utc(value: datetime, zone: tzinfo | None = None) -> datetime:
 
 
 def moment_text(value: datetime) -> str:
-    """A moment as a person reads it: in the active time zone, with the active language's date
-    and time formats (apart: some locales, bg, lack a DATETIME_FORMAT of their own)."""
-    local = local_or_utc(value)
-    day = formats.date_format(local, "DATE_FORMAT")
-    return f"{day} {formats.time_format(local, 'TIME_FORMAT')}"
+    """A moment as a person reads it: in the active time zone, in the active language's
+    DATETIME_FORMAT (hotline/formats: every language has one, on a 24-hour clock)."""
+    return formats.date_format(local_or_utc(value), "DATETIME_FORMAT")
 
 
 def param_text(value: object) -> object:
@@ -63,6 +61,20 @@ def param_text(value: object) -> object:
     if isinstance(value, Promise):
         return str(value)
     return value
+
+
+DURATION_UNITS = (("%(n)s h", "h"), ("%(n)s min", "min"), ("%(n)s s", "s"))
+
+
+def typed_duration(raw: str) -> str:
+    """A duration typed with the reader's unit words, as shown in the help ("15 мин"), in the
+    units the rulebook reads ("15 min"); anything else as typed (the rulebook judges it)."""
+    typed = raw.strip()
+    words = [(gettext(text).replace("%(n)s", "").strip(), unit) for text, unit in DURATION_UNITS]
+    for word, unit in sorted(words, key=lambda pair: -len(pair[0])):
+        if word and word != unit and typed.endswith(word):
+            return f"{typed[: -len(word)].strip()} {unit}"
+    return typed
 
 
 def setting_text(setting: Setting, value: Value) -> str:

@@ -14,7 +14,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import Site, Team, User
 from hotline.calls.models import Queue
 from hotline.core.i18n import gettext_noop
-from hotline.directory.choices import Zone
+from hotline.directory.choices import ApplianceKind, Zone
 from hotline.directory.models import (
     Customer,
     CustomerSite,
@@ -90,11 +90,11 @@ STARTER_FAULT_CATEGORIES = [
 
 # appliance, model prefix
 STARTER_APPLIANCES = [
-    (gettext_noop("Washing machine"), "WM"),
-    (gettext_noop("Refrigerator"), "RF"),
-    (gettext_noop("Air conditioner"), "AC"),
-    (gettext_noop("Dishwasher"), "DW"),
-    (gettext_noop("Boiler"), "BL"),
+    (ApplianceKind.WASHING_MACHINE, "WM"),
+    (ApplianceKind.REFRIGERATOR, "RF"),
+    (ApplianceKind.AIR_CONDITIONER, "AC"),
+    (ApplianceKind.DISHWASHER, "DW"),
+    (ApplianceKind.BOILER, "BL"),
 ]
 
 

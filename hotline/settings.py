@@ -191,6 +191,8 @@ LANGUAGES = [
     ("bg", _("Bulgarian")),
 ]
 LOCALE_PATHS = [PROJECT_DIR / "locale"]
+# One date and time style per language, all on a 24-hour clock (hotline/formats/<locale>/).
+FORMAT_MODULE_PATH = "hotline.formats"
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("HOTLINE_TIME_ZONE", "UTC")

@@ -1,10 +1,12 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "hotline.accounts"
+    verbose_name = _("Accounts")
     label = "accounts"
 
     def ready(self) -> None:

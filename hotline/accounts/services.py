@@ -119,6 +119,11 @@ def user_language_set(*, actor: User, now: datetime, language: str) -> None:
             return
         user.language = language
         user.save(update_fields=["language"])
+        if user.role == Role.CUSTOMER and user.customer is not None:
+            # The customer chose the language of their account: their notices, record and
+            # service reports are written in it too (Customer.language).
+            user.customer.language = language
+            user.customer.save(update_fields=["language"])
         event_append(
             actor=actor,
             now=now,

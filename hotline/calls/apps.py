@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CallsConfig(AppConfig):
     name = "hotline.calls"
+    verbose_name = _("Calls and agents")
     label = "calls"
 
     def ready(self) -> None:

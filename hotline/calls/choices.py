@@ -96,6 +96,29 @@ class AlertKind(models.TextChoices):
     CALLBACK_MISSED = "callback_missed", _("Callback not dialled in its window")
 
 
+class StateReason(models.TextChoices):
+    """Why the floor moved an agent, kept with the agent's state (AgentSession.reason) and in
+    the event log as these codes: pages show the label. A team lead's override keeps the
+    reason the lead typed, and a leave its kind (LEAVE_CHOICES)."""
+
+    MISSED_CALL = "missed call", _("missed a call")
+    DECLINED_CALL = "declined call", _("declined a call")
+    CALLER_HUNG_UP = "caller hung up", _("the caller hung up")
+    TRANSFER = "transfer", _("a colleague's transfer")
+    CALL_ENDED = "call ended", _("the call ended")
+    CALL_TAKEN_OVER = "call taken over", _("the call was taken over")
+    TAKE_OVER_DONE = "take-over done", _("back after a take-over")
+
+
+def state_reason_label(reason: str) -> str:
+    """An agent's state reason in the active language: the floor's own reasons and the leave
+    kinds by their labels, a reason a team lead typed as it was typed."""
+    if reason in StateReason.values:
+        return str(StateReason(reason).label)
+    leaves = dict(LEAVE_CHOICES)
+    return str(leaves[reason]) if reason in leaves else reason
+
+
 LEAVE_CHOICES = [
     ("break", _("Break")),
     ("lunch", _("Lunch")),

@@ -15,6 +15,7 @@ from hotline.calls.choices import (
     OfferOutcome,
     TransferOutcome,
     WrapUpCode,
+    state_reason_label,
 )
 from hotline.core.agent_states import AgentState
 from hotline.core.scorecard import ReviewScore, review_score
@@ -89,6 +90,11 @@ class AgentSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent} ({self.state})"
+
+    @property
+    def reason_label(self) -> str:
+        """Why the agent is in this state, in the reader's language (the reason is a code)."""
+        return state_reason_label(self.reason)
 
 
 WRAP_UP_NOTE_LENGTH = 500  # what the agent writes in a call's wrap-up

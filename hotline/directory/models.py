@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hotline.directory.choices import Channel, Zone
+from hotline.directory.choices import Channel, Zone, appliance_label
 
 PHONE_KEY_DIGITS = 9
 
@@ -152,7 +152,13 @@ class Equipment(models.Model):
     """The appliance at a site: what the technician comes to (E3 "equipment")."""
 
     site = models.ForeignKey(CustomerSite, on_delete=models.CASCADE, related_name="equipment")
-    kind = models.CharField(_("appliance"), max_length=80)
+    # A usual kind as its code (ApplianceKind, shown in the reader's language), or any other
+    # kind as free text (shown as typed).
+    kind = models.CharField(
+        _("appliance"),
+        max_length=80,
+        help_text=_("A usual kind by its code (such as washing_machine), or any other kind."),
+    )
     model = models.CharField(_("model"), max_length=80)
     serial = models.CharField(_("serial number"), max_length=80, blank=True)
     installed_on = models.DateField(_("installed on"), null=True, blank=True)
@@ -163,4 +169,9 @@ class Equipment(models.Model):
         verbose_name_plural = _("equipment")
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.model} {self.serial}".strip()
+        return f"{self.kind_label} {self.model} {self.serial}".strip()
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in the active language."""
+        return appliance_label(self.kind)

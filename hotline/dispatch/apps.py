@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DispatchConfig(AppConfig):
     name = "hotline.dispatch"
+    verbose_name = _("Dispatch")
     label = "dispatch"
 
     def ready(self) -> None:

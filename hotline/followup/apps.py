@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FollowupConfig(AppConfig):
     name = "hotline.followup"
+    verbose_name = _("Follow-up calls")
     label = "followup"
 
     def ready(self) -> None:

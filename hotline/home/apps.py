@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HomeConfig(AppConfig):
@@ -7,4 +8,5 @@ class HomeConfig(AppConfig):
     no app imports it. No models."""
 
     name = "hotline.home"
+    verbose_name = _("Home")
     label = "home"

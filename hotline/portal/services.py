@@ -33,6 +33,7 @@ from hotline.followup.events import FollowUpEntity
 from hotline.followup.models import FollowUp
 from hotline.notices.models import Notice
 from hotline.notices.services import notify
+from hotline.portal.words import actor_kind, actor_name, described
 from hotline.tickets.choices import TicketKind, TicketState
 from hotline.tickets.events import CustomerAction, TicketsEntity
 from hotline.tickets.models import Ticket
@@ -120,7 +121,9 @@ def customer_record(customer: Customer, *, now: datetime) -> dict[str, Any]:
     for entity, pks in ids.items():
         if pks:
             match |= Q(entity=entity, entity_id__in=[str(pk) for pk in pks])
-    events = list(Event.objects.filter(match).order_by("at", "id"))
+    events = list(
+        Event.objects.filter(match).select_related("actor__provider").order_by("at", "id")
+    )
     return {
         "format": RECORD_FORMAT,
         "generated_at": _value(now),
@@ -146,7 +149,7 @@ def customer_record(customer: Customer, *, now: datetime) -> dict[str, Any]:
         ],
         "followups": [_followup(f) for f in sorted(followups, key=_by_id) if f.state != "skipped"],
         "notices": [_notice(n) for n in sorted(notices, key=lambda n: (n.created_at, n.pk))],
-        "events": [_event(e) for e in events],
+        "events": [_event(e, customer) for e in events],
     }
 
 
@@ -211,7 +214,7 @@ def _ticket(ticket: Ticket) -> dict[str, Any]:
     return _fields(ticket, TICKET_FIELDS) | {
         "category": ticket.category.name if ticket.category else None,
         "contract": ticket.contract.name if ticket.contract else None,
-        "owner": ticket.owner.get_full_name() or ticket.owner.get_username(),
+        "owner": actor_name(ticket.owner),  # a name, or "" (the PDF says "our agent")
     }
 
 
@@ -300,9 +303,14 @@ def _notice(notice: Notice) -> dict[str, Any]:
     )
 
 
-def _event(event: Event) -> dict[str, Any]:
+def _event(event: Event, customer: Customer) -> dict[str, Any]:
     fields = _fields(event, ("id", "at", "entity", "entity_id", "action", "old", "new", "reason"))
-    return fields | {"rule": event.rule, "actor": event.actor_label}
+    # who, as the customer knows them: never a login of our staff or of a provider's
+    return fields | {
+        "rule": event.rule,
+        "actor": actor_name(event.actor),
+        "actor_kind": actor_kind(event.actor, customer.pk),
+    }
 
 
 # --- the files ----------------------------------------------------------------------------------
@@ -378,7 +386,7 @@ def record_views(record: dict[str, Any]) -> dict[str, Any]:
     for followup in parsed["followups"]:
         by_ticket[followup["ticket_id"]]["followups"].append(followup)
     others = []
-    for event in parsed["events"]:
+    for event in map(described, parsed["events"]):
         key = int(event["entity_id"])
         if event["entity"] == TicketsEntity.TICKET and key in by_ticket:
             by_ticket[key]["events"].append(event)

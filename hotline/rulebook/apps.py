@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RulebookConfig(AppConfig):
     name = "hotline.rulebook"
+    verbose_name = _("Rulebook")
     label = "rulebook"
 
     def ready(self) -> None:

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hotline.core.rulebook import RESOLUTION_ORDER, Setting
+from hotline.core.rulebook import RESOLUTION_ORDER, Kind, Setting
+from hotline.formatting import setting_text, typed_duration
 
 
 class RuleValueForm(forms.Form):
@@ -19,6 +20,7 @@ class RuleValueForm(forms.Form):
 
     def __init__(self, *args: object, setting: Setting, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.setting = setting
         scopes = [s for s in reversed(RESOLUTION_ORDER) if setting.allows(s)]
         scope_field = self.fields["scope"]
         assert isinstance(scope_field, forms.ChoiceField)
@@ -26,10 +28,15 @@ class RuleValueForm(forms.Form):
         self.fields["value"].help_text = _(
             "Default: %(default)s. Allowed: %(minimum)s to %(maximum)s."
         ) % {
-            "default": setting.display(setting.default),
-            "minimum": setting.display(setting.minimum),
-            "maximum": setting.display(setting.maximum),
+            "default": setting_text(setting, setting.default),
+            "minimum": setting_text(setting, setting.minimum),
+            "maximum": setting_text(setting, setting.maximum),
         }
+
+    def clean_value(self) -> str:
+        """The help names units in the reader's words ("15 мин"): typed so, they are read too."""
+        raw = str(self.cleaned_data["value"])
+        return typed_duration(raw) if self.setting.kind is Kind.DURATION else raw
 
 
 SCOPE_LABELS = {

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TicketsConfig(AppConfig):
     name = "hotline.tickets"
+    verbose_name = _("Cases")
     label = "tickets"
 
     def ready(self) -> None:

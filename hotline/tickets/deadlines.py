@@ -51,7 +51,7 @@ def work_order_late(deadline: Deadline, now: datetime) -> None:
             "It was due to become a work order by %(due)s (it is: %(state)s). Finish it now."
         ),
         due=deadline.due_at,
-        state=ticket.get_state_display(),
+        state=TicketState(ticket.state).label,  # lazy: each recipient reads it in their language
     )
     event_append(
         actor=None,

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkforceConfig(AppConfig):
     name = "hotline.workforce"
+    verbose_name = _("Workforce")
     label = "workforce"
 
     def ready(self) -> None:

@@ -12,7 +12,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.models import Event
 from hotline.audit.services import event_append
-from hotline.calls.choices import LeaveState
+from hotline.calls.choices import LeaveState, StateReason
 from hotline.calls.events import (
     LATE_SECONDS,
     LEAD_WAS,
@@ -285,7 +285,12 @@ def lead_back_from_take_over(
     )
     if was_away:
         move_agent(
-            session, AgentEvent.GO_AWAY, actor=actor, now=now, reason="take-over done", rule="B10"
+            session,
+            AgentEvent.GO_AWAY,
+            actor=actor,
+            now=now,
+            reason=StateReason.TAKE_OVER_DONE,
+            rule="B10",
         )
     return was_away
 

@@ -10,7 +10,13 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.payload import payload
 from hotline.audit.services import batched_events, event_append
-from hotline.calls.choices import CallbackState, CallState, OfferOutcome, TransferOutcome
+from hotline.calls.choices import (
+    CallbackState,
+    CallState,
+    OfferOutcome,
+    StateReason,
+    TransferOutcome,
+)
 from hotline.calls.conflicts import CallConflict
 from hotline.calls.events import (
     AGENT,
@@ -204,7 +210,7 @@ def offer_decline(
             rule="B9",
         )
         event = AgentEvent.OFFER_TIMEOUT if expired else AgentEvent.DECLINE
-        reason = "missed call" if expired else "declined call"
+        reason = StateReason.MISSED_CALL if expired else StateReason.DECLINED_CALL
         move_agent(
             AgentSession.objects.select_for_update().get(agent=offer.agent),
             event,
@@ -236,7 +242,7 @@ def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
             raise PolicyRefusal("B10", gettext_noop("This is another agent's call."))
         call.state, call.ended_at = CallState.WRAP_UP, now
         call.save(update_fields=["state", "ended_at"])
-        colleague_freed = withdraw_transfers(call, actor=actor, now=now, why="call ended")
+        colleague_freed = withdraw_transfers(call, actor=actor, now=now, why=StateReason.CALL_ENDED)
         move_agent_if(
             call.agent_id,
             AgentState.ON_CALL,
@@ -314,7 +320,7 @@ def call_abandon(*, now: datetime, call_id: int) -> Call:
             call=call, outcome=OfferOutcome.PENDING
         ):
             withdraw_offer(offer, outcome=OfferOutcome.WITHDRAWN, now=now)
-            ring_stopped(offer.agent_id, actor=None, now=now, reason="caller hung up")
+            ring_stopped(offer.agent_id, actor=None, now=now, reason=StateReason.CALLER_HUNG_UP)
         call.state, call.ended_at = CallState.ABANDONED, now
         call.save(update_fields=["state", "ended_at"])
         event_append(

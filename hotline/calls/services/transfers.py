@@ -8,7 +8,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.payload import payload
 from hotline.audit.services import event_append
-from hotline.calls.choices import CallState, TransferOutcome
+from hotline.calls.choices import CallState, StateReason, TransferOutcome
 from hotline.calls.conflicts import CallConflict
 from hotline.calls.events import AGENT, LEAD_WAS, CallAction, CallsEntity
 from hotline.calls.models import AgentSession, Call, Transfer
@@ -51,7 +51,9 @@ def transfer_request(
             requested_at=now,
             expires_at=now + timeout,
         )
-        move_agent(receiver, AgentEvent.OFFER, actor=actor, now=now, reason="transfer", rule="A4")
+        move_agent(
+            receiver, AgentEvent.OFFER, actor=actor, now=now, reason=StateReason.TRANSFER, rule="A4"
+        )
         event_append(
             actor=actor,
             now=now,
@@ -123,7 +125,9 @@ def transfer_decline(
         transfer.decided_at = now
         transfer.save(update_fields=["outcome", "decided_at"])
         # Saying no to a colleague costs no place in line.
-        ring_stopped(transfer.to_agent_id, actor=actor, now=now, reason="transfer", rule="A4")
+        ring_stopped(
+            transfer.to_agent_id, actor=actor, now=now, reason=StateReason.TRANSFER, rule="A4"
+        )
         event_append(
             actor=actor,
             now=now,
@@ -156,7 +160,7 @@ def call_take_over(*, actor: User, now: datetime, call_id: int, reason: str) -> 
             raise CallConflict(call, gettext_noop("The call is %(state)s: it is not in progress."))
         # A colleague's phone still ringing with this call's transfer stops: the call is the
         # lead's now, and the colleague's accept would take it from the wrong agent.
-        freed = withdraw_transfers(call, actor=actor, now=now, why="call taken over")
+        freed = withdraw_transfers(call, actor=actor, now=now, why=StateReason.CALL_TAKEN_OVER)
         lead = locked_session(actor)
         lead_was = lead.state  # B10: where the lead goes back to after the wrap-up
         _pick_up(lead, actor=actor, now=now)

@@ -20,6 +20,7 @@ LAYERS: list[frozenset[str]] = [
     frozenset(
         {
             "bounds",
+            "formats",
             "formatting",
             "paging",
             "clock",

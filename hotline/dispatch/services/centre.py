@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.functional import lazy
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
@@ -231,9 +232,13 @@ def _send_day_list(now: datetime, orders: list[WorkOrder]) -> None:
 
 
 def _send_list(now: datetime, orders: list[WorkOrder], *, subject: str, body: str) -> None:
-    lines = "\n".join(
-        f"{o.number} {o.ticket.number} {o.provider.name} {o.get_state_display()}" for o in orders
-    )
+    def listed() -> str:
+        return "\n".join(
+            f"{o.number} {o.ticket.number} {o.provider.name} {o.get_state_display()}"
+            for o in orders
+        )
+
+    lines = lazy(listed, str)()  # written for each team lead in their language (notify)
     for lead in User.objects.filter(role=Role.TEAM_LEAD, is_active=True):
         notify(
             now=now,
@@ -241,5 +246,5 @@ def _send_list(now: datetime, orders: list[WorkOrder], *, subject: str, body: st
             user=lead,
             subject=subject,
             body=body,
-            params={"count": len(orders), "orders": lines or "-"},
+            params={"count": len(orders), "orders": lines if orders else "-"},
         )

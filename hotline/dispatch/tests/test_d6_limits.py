@@ -44,7 +44,8 @@ def _set_limit(centre, now, scope: str, hours: int, customer_id: int) -> None:
 
 
 def _local(moment) -> str:  # type: ignore[no-untyped-def]
-    return f"{moment.astimezone(SOFIA):%Y-%m-%d %H:%M}"
+    local = moment.astimezone(SOFIA)  # as the page writes it: DATETIME_FORMAT in English
+    return f"{local.day} {local:%B %Y, %H:%M}"
 
 
 # The suburban limit at each scope D6 accepts, and the rulebook's default.

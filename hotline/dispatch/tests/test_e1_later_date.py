@@ -52,8 +52,9 @@ def test_e1_dispatcher_and_provider_read_the_later_date_on_the_order_page(client
     client.force_login(centre["dispatcher"])
     page = client.get(reverse("dispatch:order", args=[order.pk])).content.decode()
     assert REASON in page
-    assert "2026-11-27 09:00" in page  # the window in Sofia's time
-    assert "2026-11-23 10:02" in page  # when it was recorded, in Sofia's time
+    # the dispatcher reads Russian; the window in Sofia's time
+    assert "27 ноября 2026 г., 09:00" in page
+    assert "23 ноября 2026 г., 10:02" in page  # when it was recorded, in Sofia's time
     client.force_login(centre["provider1"])
     page = client.get(reverse("provider:order", args=[order.pk])).content.decode()
     assert 'data-testid="copy-later-date"' in page

@@ -262,7 +262,8 @@ class SitesOut(Schema):
 class EquipmentOut(Schema):
     id: int
     site_id: int
-    kind: str
+    kind: str = Field(description="A usual kind's code (washing_machine...) or free text")
+    kind_label: str = Field(description="The kind in the reader's language")
     model: str
     serial: str
     installed_on: date | None

@@ -43,8 +43,8 @@ def read_back_summary(ticket: Ticket) -> str:
     zone = _zone(customer.time_zone)
 
     def when(moment: datetime) -> str:
-        local = local_or_utc(moment, zone)  # a 24-hour clock reads the same in every language
-        return f"{formats.date_format(local, 'DATE_FORMAT')} {local:%H:%M}"
+        # the language's one style (hotline/formats), on a 24-hour clock
+        return formats.date_format(local_or_utc(moment, zone), "DATETIME_FORMAT")
 
     def day(value: date) -> str:
         return formats.date_format(value, "DATE_FORMAT")

@@ -155,7 +155,7 @@ def test_d1_window_before_the_earliest_booking_is_refused(client, centre, now, s
     page = text(response)
     assert 'data-rule="D1"' in page
     # D1's refusal reads in the centre's time zone and the reader's format, not raw UTC
-    assert "Nov. 24, 2026 8:30 a.m." in page
+    assert "24 November 2026, 08:30" in page
     assert "06:30:00" not in page
 
 

@@ -37,9 +37,10 @@ def test_e2_d1_with_a_window_the_read_back_names_only_the_visits_day(
     assert post_facts(client, ticket, action="read_back").status_code == 302
     ticket.refresh_from_db()
     assert ticket.booked_for == date(2026, 11, 24)  # D1: the next working day, Tuesday
-    assert "Visit window: Nov. 25, 2026 10:00 to Nov. 25, 2026 12:00." in ticket.read_back_text
+    window_line = "Visit window: 25 November 2026, 10:00 to 25 November 2026, 12:00."
+    assert window_line in ticket.read_back_text
     assert "Booked for" not in ticket.read_back_text
-    assert "Nov. 24" not in ticket.read_back_text
+    assert "24 November" not in ticket.read_back_text
 
 
 def test_e2_d1_without_a_window_the_read_back_says_the_booked_day(
@@ -50,7 +51,7 @@ def test_e2_d1_without_a_window_the_read_back_says_the_booked_day(
     ticket = _evening_case(client, in_english, now, site, monkeypatch)
     ticket.refresh_from_db()
     assert ticket.window_start is None
-    assert "Booked for Nov. 24, 2026." in read_back_summary(ticket)
+    assert "Booked for 24 November 2026." in read_back_summary(ticket)
 
 
 def test_e2_a_case_booked_for_the_day_it_came_in_has_no_booking_line(client, in_english, now, site):
