@@ -96,6 +96,8 @@ API_BODIES: dict[str, dict[str, object]] = {
     "review_create": {"call_id": 1, "marks": {"greeting": "met"}},
     "cti_call_arrived": {"external_id": "walk-1", "queue": "repairs", "caller_number": "+359 2 1"},
     "cti_call_answered": {"agent": "agent1"},
+    "voice_route_call": {"external_id": "sip-walk-1", "queue": "repairs", "caller": "0888"},
+    "voice_sip_auth": {"username": "h000000000000"},
     "work_order_dispatch": {"ticket_id": 1},
     "work_order_urge": {},
     "provider_order_delay": {},

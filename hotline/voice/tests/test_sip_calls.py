@@ -1,0 +1,168 @@
+"""Real calls through the SIP edge: SIPp callers from the trunk and SIPp agents' phones against
+Kamailio + rtpengine on loopback, routed by the live Hotline through the floor's services."""
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hotline.audit.models import Event
+from hotline.calls.choices import CallState
+from hotline.calls.models import Call
+from hotline.calls.tests.floor_http import http_api, ready
+from hotline.voice.stack import RunningEdge
+from hotline.voice.tests.sipp import alaw_tone, free_udp_port, media_legs, sipp, sipp_log
+
+pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
+
+CALLER_NUMBER = "0888123456"
+
+
+@pytest.fixture
+def api(client, token_for, clock):
+    return http_api(client, token_for)
+
+
+@pytest.fixture
+def logs(tmp_path: Path) -> Path:
+    folder = tmp_path / "sipp"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def audio(tmp_path: Path) -> Path:
+    return alaw_tone(tmp_path / "tone.alaw")
+
+
+class Phone:
+    """An agent's SIP phone (SIPp UAS) registered with the credential Hotline issued them."""
+
+    def __init__(self, api: Any, edge: RunningEdge, logs: Path, audio: Path, username: str):
+        issued = api(username, "post", "/voice/credentials")
+        assert issued.status_code == 200, issued.content
+        self.credential = issued.json()
+        self.port, self.logs = free_udp_port(), logs
+        self.process = sipp(
+            "phone",
+            edge_port=edge.edge.sip_port,
+            local_port=self.port,
+            media_port=free_udp_port(),
+            service=self.credential["username"],
+            logs=logs,
+            keys={"audio": str(audio)},
+        )
+        register_port = free_udp_port()
+        registering = sipp(
+            "register",
+            edge_port=edge.edge.sip_port,
+            local_port=register_port,
+            media_port=free_udp_port(),
+            service=self.credential["username"],
+            logs=logs,
+            keys={"contact_port": str(self.port)},
+            extra=("-au", self.credential["username"], "-ap", self.credential["password"]),
+        )
+        assert registering.wait(10) == 0, sipp_log(logs, "register", register_port) + edge.logs()
+
+    def answered(self, edge: RunningEdge) -> None:
+        assert self.process.wait(15) == 0, sipp_log(self.logs, "phone", self.port) + edge.logs()
+
+
+def call_in(edge: RunningEdge, logs: Path, audio: Path, scenario: str = "caller", **keys: str):
+    port = free_udp_port()
+    process = sipp(
+        scenario,
+        edge_port=edge.edge.sip_port,
+        local_port=port,
+        media_port=free_udp_port(),
+        service="repairs",
+        logs=logs,
+        keys={"audio": str(audio), "caller": CALLER_NUMBER, **keys},
+    )
+    return process, port
+
+
+def finished(process: Any, logs: Path, scenario: str, port: int, edge: RunningEdge) -> None:
+    assert process.wait(20) == 0, sipp_log(logs, scenario, port) + edge.logs()
+
+
+def the_call() -> Call:
+    return Call.objects.select_related("agent").get()
+
+
+def call_events(call: Call) -> list[str]:
+    return list(
+        Event.objects.filter(entity="calls.call", entity_id=str(call.pk))
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+
+
+def until(predicate: Any, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def relayed_media(edge: RunningEdge) -> list[int]:
+    """Packets rtpengine relayed on each leg, from its log once it closed the call."""
+    until(lambda: media_legs(edge.rtpengine_log.read_text(errors="replace")), 5)
+    return media_legs(edge.rtpengine_log.read_text(errors="replace"))
+
+
+def test_b9_sip_call_offered_to_ready_agent_rings_their_phone_and_ends_like_a_cti_call(
+    api, edge, logs, audio, centre
+):
+    ready(api, "agent1")
+    phone = Phone(api, edge, logs, audio, "agent1")
+
+    caller, port = call_in(edge, logs, audio, talk_ms="1500")
+    finished(caller, logs, "caller", port, edge)
+    phone.answered(edge)
+
+    call = the_call()
+    assert (call.state, call.agent, call.caller_number) == (
+        CallState.WRAP_UP,
+        centre["agent1"],
+        CALLER_NUMBER,
+    )
+    assert call.external_id.startswith("sip-")
+    # The events the CTI path writes, in its order: one routing path.
+    assert call_events(call) == ["arrived", "offered", "answered", "ended"]
+    offered = Event.objects.get(entity="calls.call", action="offered")
+    assert (offered.rule, offered.new["agent"]) == ("B9", centre["agent1"].pk)
+    # Media went through rtpengine both ways: the caller's leg and the phone's.
+    legs = relayed_media(edge)
+    assert len(legs) == 2, legs
+    assert min(legs) >= 25, legs  # 1.5 s of 20 ms packets each way, at least
+
+
+def test_b9_sip_caller_waits_in_the_queue_until_an_agent_is_ready(api, edge, logs, audio, centre):
+    assert api("agent1", "post", "/floor/login").status_code == 200  # on the floor, not ready
+    phone = Phone(api, edge, logs, audio, "agent1")
+
+    caller, port = call_in(edge, logs, audio, talk_ms="500")
+    until(lambda: Call.objects.filter(state=CallState.WAITING).exists())
+    time.sleep(0.6)  # the edge asks again meanwhile: the caller keeps waiting
+    assert the_call().state == CallState.WAITING
+    assert caller.poll() is None  # still on the line
+
+    assert api("agent1", "post", "/floor/ready").status_code == 200
+    finished(caller, logs, "caller", port, edge)
+    phone.answered(edge)
+
+    call = the_call()
+    assert (call.state, call.agent) == (CallState.WRAP_UP, centre["agent1"])
+    assert call_events(call) == ["arrived", "offered", "answered", "ended"]
+
+
+def test_b9_sip_caller_who_hangs_up_while_waiting_is_abandoned(api, edge, logs, audio):
+    caller, port = call_in(edge, logs, audio, scenario="caller_hangs_up", wait_ms="800")
+    finished(caller, logs, "caller_hangs_up", port, edge)
+
+    call = the_call()
+    assert call.state == CallState.ABANDONED
+    assert call_events(call) == ["arrived", "abandoned"]
