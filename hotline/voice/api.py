@@ -11,10 +11,16 @@ from ninja import Field, Router, Schema, Status
 
 from hotline import clock
 from hotline.accounts.views import signed_in
-from hotline.calls.cti_api import EXTERNAL_ID, EXTERNAL_ID_LENGTH, CtiConflictOut
-from hotline.calls.models import Queue
+from hotline.calls.cti_api import EXTERNAL_ID, EXTERNAL_ID_LENGTH, CtiConflictOut, PbxCallId
+from hotline.calls.models import Call, Queue
 from hotline.voice.credentials import sip_credential_ha1, sip_credential_issue
-from hotline.voice.routing import EdgeAction, caller_number_from_sip, voice_route
+from hotline.voice.routing import (
+    EdgeAction,
+    EdgeDecision,
+    caller_number_from_sip,
+    phone_unanswered,
+    voice_route,
+)
 
 router = Router(tags=["Voice (SIP edge)"])
 
@@ -43,6 +49,11 @@ class RouteOut(Schema):
     agent: str | None = Field(description="The agent whose phone rings (user name).")
     ring_ms: int | None = Field(description="How long it may ring (the offer's time left).")
     poll_ms: int = Field(description="Ask again after this long while the caller waits.")
+
+
+class UnansweredIn(Schema):
+    offer_id: int = Field(ge=1, le=2**31 - 1, description="The offer whose phone rang.")
+    refused: bool = Field(description="The phone refused (busy, declined); else it rang out.")
 
 
 class SipAuthIn(Schema):
@@ -79,9 +90,13 @@ def voice_route_call(request: HttpRequest, body: RouteIn) -> Status[Any]:
         queue=queue,
         caller_number=caller_number_from_sip(body.caller),
     )
-    answer = RouteOut(
+    return Status(201 if decision.arrived else 200, _route_out(decision))
+
+
+def _route_out(decision: EdgeDecision) -> RouteOut:
+    return RouteOut(
         action=decision.action.value,
-        external_id=body.external_id,
+        external_id=decision.call.external_id or "",
         state=decision.call.state,
         offer_id=decision.offer_id,
         target=decision.target,
@@ -89,7 +104,21 @@ def voice_route_call(request: HttpRequest, body: RouteIn) -> Status[Any]:
         ring_ms=decision.ring_ms,
         poll_ms=settings.HOTLINE_VOICE_POLL_MS,
     )
-    return Status(201 if decision.arrived else 200, answer)
+
+
+@router.post(
+    "/route/{external_id}/unanswered",
+    response=RouteOut,
+    summary="The phone rung for an offer refused or rang out (B9); what to do with the caller",
+)
+def voice_phone_unanswered(
+    request: HttpRequest, external_id: PbxCallId, body: UnansweredIn
+) -> RouteOut:
+    get_object_or_404(Call, external_id=external_id)
+    decision = phone_unanswered(
+        now=clock.now(), external_id=external_id, offer_id=body.offer_id, refused=body.refused
+    )
+    return _route_out(decision)
 
 
 @router.post(

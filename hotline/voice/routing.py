@@ -8,6 +8,7 @@ call was abandoned, became a callback or left the queue). Answers, hang-ups and 
 talk are reported through the CTI API itself (hotline/calls/cti_api.py), as a PBX reports them.
 """
 
+import contextlib
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -17,7 +18,8 @@ from django.db import IntegrityError, transaction
 
 from hotline.calls.choices import CallState, OfferOutcome
 from hotline.calls.models import Call, Offer, Queue
-from hotline.calls.services.calls import call_arrive
+from hotline.calls.services.calls import call_arrive, offer_decline
+from hotline.core.refusal import PolicyRefusal
 from hotline.voice.credentials import live_credential
 
 
@@ -93,3 +95,17 @@ def edge_decision(*, call: Call, now: datetime) -> EdgeDecision:
     if call.state == CallState.ABANDONED:
         return EdgeDecision(EdgeAction.ABANDONED, call)
     return EdgeDecision(EdgeAction.RELEASE, call)
+
+
+def phone_unanswered(
+    *, now: datetime, external_id: str, offer_id: int, refused: bool
+) -> EdgeDecision:
+    """The phone the edge rang for an offer refused the call (busy, declined) or rang out: the
+    offer ends as if the agent had declined it at the desk or let it ring out (B9: the call goes
+    back to the head of its queue, the agent is not ready), then what to do with the caller."""
+    call = Call.objects.get(external_id=external_id)
+    if Offer.objects.filter(pk=offer_id, call=call, outcome=OfferOutcome.PENDING).exists():
+        # The worker's tick may let it ring out at the same moment: it ends once (PolicyRefusal).
+        with contextlib.suppress(PolicyRefusal):
+            offer_decline(actor=None, now=now, offer_id=offer_id, expired=not refused)
+    return edge_decision(call=call, now=now)

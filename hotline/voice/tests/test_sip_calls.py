@@ -2,6 +2,7 @@
 Kamailio + rtpengine on loopback, routed by the live Hotline through the floor's services."""
 
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +10,9 @@ import pytest
 
 from hotline.audit.models import Event
 from hotline.calls.choices import CallState
-from hotline.calls.models import Call
+from hotline.calls.models import AgentSession, Call, Queue
 from hotline.calls.tests.floor_http import http_api, ready
+from hotline.core.agent_states import AgentState
 from hotline.voice.stack import RunningEdge
 from hotline.voice.tests.sipp import alaw_tone, free_udp_port, media_legs, sipp, sipp_log
 
@@ -39,13 +41,22 @@ def audio(tmp_path: Path) -> Path:
 class Phone:
     """An agent's SIP phone (SIPp UAS) registered with the credential Hotline issued them."""
 
-    def __init__(self, api: Any, edge: RunningEdge, logs: Path, audio: Path, username: str):
+    def __init__(
+        self,
+        api: Any,
+        edge: RunningEdge,
+        logs: Path,
+        audio: Path,
+        username: str,
+        scenario: str = "phone",
+    ):
         issued = api(username, "post", "/voice/credentials")
         assert issued.status_code == 200, issued.content
         self.credential = issued.json()
         self.port, self.logs = free_udp_port(), logs
+        self.scenario = scenario
         self.process = sipp(
-            "phone",
+            scenario,
             edge_port=edge.edge.sip_port,
             local_port=self.port,
             media_port=free_udp_port(),
@@ -67,7 +78,8 @@ class Phone:
         assert registering.wait(10) == 0, sipp_log(logs, "register", register_port) + edge.logs()
 
     def answered(self, edge: RunningEdge) -> None:
-        assert self.process.wait(15) == 0, sipp_log(self.logs, "phone", self.port) + edge.logs()
+        log = sipp_log(self.logs, self.scenario, self.port)
+        assert self.process.wait(15) == 0, log + edge.logs()
 
 
 def call_in(edge: RunningEdge, logs: Path, audio: Path, scenario: str = "caller", **keys: str):
@@ -129,11 +141,13 @@ def test_b9_sip_call_offered_to_ready_agent_rings_their_phone_and_ends_like_a_ct
         centre["agent1"],
         CALLER_NUMBER,
     )
-    assert call.external_id.startswith("sip-")
+    assert (call.external_id or "").startswith("sip-")
     # The events the CTI path writes, in its order: one routing path.
     assert call_events(call) == ["arrived", "offered", "answered", "ended"]
     offered = Event.objects.get(entity="calls.call", action="offered")
-    assert (offered.rule, offered.new["agent"]) == ("B9", centre["agent1"].pk)
+    assert offered.rule == "B9"
+    assert isinstance(offered.new, dict)
+    assert offered.new["agent"] == centre["agent1"].pk
     # Media went through rtpengine both ways: the caller's leg and the phone's.
     legs = relayed_media(edge)
     assert len(legs) == 2, legs
@@ -166,3 +180,56 @@ def test_b9_sip_caller_who_hangs_up_while_waiting_is_abandoned(api, edge, logs, 
     call = the_call()
     assert call.state == CallState.ABANDONED
     assert call_events(call) == ["arrived", "abandoned"]
+
+
+def test_b9_sip_phone_that_refuses_sends_the_call_back_to_the_queue_for_the_next_agent(
+    api, edge, logs, audio, centre
+):
+    ready(api, "agent1")
+    busy = Phone(api, edge, logs, audio, "agent1", scenario="phone_refuses")
+    assert api("agent2", "post", "/floor/login").status_code == 200
+    phone2 = Phone(api, edge, logs, audio, "agent2")
+
+    caller, port = call_in(edge, logs, audio, talk_ms="500")
+    busy.answered(edge)  # its scenario: refuse the call
+    until(lambda: Call.objects.filter(state=CallState.WAITING).exists())
+    declined = AgentSession.objects.get(agent=centre["agent1"])
+    assert (declined.state, declined.reason) == (AgentState.AWAY, "declined call")  # B9
+    assert caller.poll() is None  # the caller still waits
+
+    assert api("agent2", "post", "/floor/ready").status_code == 200
+    finished(caller, logs, "caller", port, edge)
+    phone2.answered(edge)
+
+    call = the_call()
+    assert (call.state, call.agent) == (CallState.WRAP_UP, centre["agent2"])
+    assert call_events(call) == [
+        "arrived",
+        "offered",
+        "offer_declined",
+        "offered",
+        "answered",
+        "ended",
+    ]
+
+
+def test_b9_sip_offer_that_rings_out_goes_back_to_the_queue_and_the_caller_may_still_hang_up(
+    api, edge, logs, audio, centre
+):
+    Queue.objects.filter(code="repairs").update(offer_ring_time=timedelta(seconds=2))
+    ready(api, "agent1")
+    silent = Phone(api, edge, logs, audio, "agent1", scenario="phone_rings_out")
+
+    caller, port = call_in(edge, logs, audio, scenario="caller_hangs_up", wait_ms="4500")
+    # The phone rings until the edge cancels it, 2 s on, when the offer runs out.
+    until(lambda: Event.objects.filter(action="offer_expired").exists())
+    missed = AgentSession.objects.get(agent=centre["agent1"])
+    assert (missed.state, missed.reason) == (AgentState.AWAY, "missed call")  # B9
+    assert the_call().state == CallState.WAITING  # back at the head of the queue
+    assert caller.poll() is None  # the caller still waits...
+    finished(caller, logs, "caller_hangs_up", port, edge)  # ...and hangs up
+    silent.answered(edge)  # (its scenario ran: rang, was cancelled)
+
+    call = the_call()
+    assert call.state == CallState.ABANDONED
+    assert call_events(call) == ["arrived", "offered", "offer_expired", "abandoned"]
