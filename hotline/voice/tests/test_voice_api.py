@@ -192,6 +192,19 @@ def test_voice_config_writes_a_kamailio_cfg_kamailio_accepts_for_the_centres_que
     assert checked.returncode == 0, checked.stderr[-3000:]
 
 
+def test_voice_config_without_queues_is_still_one_kamailio_accepts(centre, tmp_path):
+    from hotline.calls.models import Queue
+
+    Queue.objects.all().delete()
+    call_command("voice", "config", "--out", str(tmp_path), "--pbx-user", "pbx", stdout=StringIO())
+    cfg = tmp_path / "kamailio.cfg"
+    checked = subprocess.run(
+        [program("kamailio"), "-c", "-f", str(cfg)], capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 0, checked.stderr[-3000:]
+    assert "No Such Queue" in cfg.read_text()
+
+
 def test_voice_config_refuses_a_user_who_is_not_the_pbx(centre, tmp_path):
     with pytest.raises(CommandError, match="not a PBX user"):
         call_command("voice", "config", "--out", str(tmp_path), "--pbx-user", "agent1")
