@@ -4,7 +4,9 @@ import math
 import random
 import re
 import socket
+import struct
 import subprocess
+import wave
 from pathlib import Path
 
 from hotline.voice.edge import program
@@ -45,6 +47,21 @@ def alaw_tone(path: Path, seconds: float = 10, hertz: float = 440) -> Path:
         int(8000 * math.sin(2 * math.pi * hertz * n / 8000)) for n in range(int(8000 * seconds))
     )
     path.write_bytes(bytes(_alaw(sample) for sample in samples))
+    return path
+
+
+def pcm_tone(path: Path, seconds: float = 10, hertz: float = 440) -> Path:
+    """The same tone as an 8 kHz 16-bit WAV (what baresip's aufile plays)."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(
+            b"".join(
+                struct.pack("<h", int(8000 * math.sin(2 * math.pi * hertz * n / 8000)))
+                for n in range(int(8000 * seconds))
+            )
+        )
     return path
 
 

@@ -1,6 +1,7 @@
 """Real calls through the SIP edge: SIPp callers from the trunk and SIPp agents' phones against
 Kamailio + rtpengine on loopback, routed by the live Hotline through the floor's services."""
 
+import subprocess
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -13,8 +14,9 @@ from hotline.calls.choices import CallState
 from hotline.calls.models import AgentSession, Call, Queue
 from hotline.calls.tests.floor_http import http_api, ready
 from hotline.core.agent_states import AgentState
+from hotline.voice.edge import program
 from hotline.voice.stack import RunningEdge
-from hotline.voice.tests.sipp import alaw_tone, free_udp_port, media_legs, sipp, sipp_log
+from hotline.voice.tests.sipp import alaw_tone, free_udp_port, media_legs, pcm_tone, sipp, sipp_log
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
 
@@ -80,6 +82,12 @@ class Phone:
     def answered(self, edge: RunningEdge) -> None:
         log = sipp_log(self.logs, self.scenario, self.port)
         assert self.process.wait(15) == 0, log + edge.logs()
+
+
+# The replies a caller who hangs up gets, in order: waiting, the edge ends the INVITE as it
+# takes the CANCEL; ringing, the CANCEL is answered at once and the phone ends the INVITE.
+WHILE_WAITING = {"first_reply": "487", "second_reply": "200"}
+WHILE_RINGING = {"first_reply": "200", "second_reply": "487"}
 
 
 def call_in(edge: RunningEdge, logs: Path, audio: Path, scenario: str = "caller", **keys: str):
@@ -174,7 +182,9 @@ def test_b9_sip_caller_waits_in_the_queue_until_an_agent_is_ready(api, edge, log
 
 
 def test_b9_sip_caller_who_hangs_up_while_waiting_is_abandoned(api, edge, logs, audio):
-    caller, port = call_in(edge, logs, audio, scenario="caller_hangs_up", wait_ms="800")
+    caller, port = call_in(
+        edge, logs, audio, scenario="caller_hangs_up", wait_ms="800", **WHILE_WAITING
+    )
     finished(caller, logs, "caller_hangs_up", port, edge)
 
     call = the_call()
@@ -220,7 +230,9 @@ def test_b9_sip_offer_that_rings_out_goes_back_to_the_queue_and_the_caller_may_s
     ready(api, "agent1")
     silent = Phone(api, edge, logs, audio, "agent1", scenario="phone_rings_out")
 
-    caller, port = call_in(edge, logs, audio, scenario="caller_hangs_up", wait_ms="4500")
+    caller, port = call_in(
+        edge, logs, audio, scenario="caller_hangs_up", wait_ms="4500", **WHILE_WAITING
+    )
     # The phone rings until the edge cancels it, 2 s on, when the offer runs out.
     until(lambda: Event.objects.filter(action="offer_expired").exists())
     missed = AgentSession.objects.get(agent=centre["agent1"])
@@ -233,3 +245,81 @@ def test_b9_sip_offer_that_rings_out_goes_back_to_the_queue_and_the_caller_may_s
     call = the_call()
     assert call.state == CallState.ABANDONED
     assert call_events(call) == ["arrived", "offered", "offer_expired", "abandoned"]
+
+
+def test_b9_sip_caller_who_hangs_up_while_the_phone_rings_is_abandoned_and_the_agent_ready(
+    api, edge, logs, audio, centre
+):
+    ready(api, "agent1")
+    ringing = Phone(api, edge, logs, audio, "agent1", scenario="phone_rings_out")
+
+    caller, port = call_in(
+        edge, logs, audio, scenario="caller_hangs_up", wait_ms="800", **WHILE_RINGING
+    )
+    finished(caller, logs, "caller_hangs_up", port, edge)
+    ringing.answered(edge)  # its scenario: ring until cancelled
+
+    call = the_call()
+    assert call.state == CallState.ABANDONED
+    assert call_events(call) == ["arrived", "offered", "abandoned"]
+    agent = AgentSession.objects.get(agent=centre["agent1"])
+    assert agent.state == AgentState.READY  # rang for nothing: ready again, in their place
+
+
+BARESIP_CONFIG = """poll_method epoll
+net_interface 127.0.0.1
+sip_listen 127.0.0.1:{sip_port}
+sip_transports udp
+rtp_ports {rtp_low}-{rtp_high}
+audio_source aufile,{speech}
+audio_player aufile,{heard}
+audio_alert aufile,{heard}.alert
+module_path /usr/lib/baresip/modules
+module g711.so
+module aufile.so
+module account.so
+module menu.so
+"""
+
+
+def test_b9_sip_desk_phone_baresip_registers_with_its_credential_and_answers(
+    api, edge, logs, audio, centre, tmp_path
+):
+    ready(api, "agent1")
+    issued = api("agent1", "post", "/voice/credentials").json()
+    folder = tmp_path / "baresip"
+    folder.mkdir()
+    sip_port, rtp = free_udp_port(), free_udp_port()
+    (folder / "config").write_text(
+        BARESIP_CONFIG.format(
+            sip_port=sip_port,
+            rtp_low=rtp,
+            rtp_high=rtp + 1,
+            heard=folder / "heard.wav",
+            speech=pcm_tone(folder / "speech.wav"),
+        )
+    )
+    (folder / "accounts").write_text(
+        f"<sip:{issued['username']}@127.0.0.1:{edge.edge.sip_port}>"
+        f";auth_pass={issued['password']};answermode=auto;regint=300\n"
+    )
+    output = folder / "baresip.log"
+    with output.open("wb") as out:
+        phone = subprocess.Popen(
+            [program("baresip"), "-f", str(folder), "-v"], stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        until(lambda: "200 OK" in output.read_text(errors="replace"))  # registered
+
+        caller, port = call_in(edge, logs, audio, talk_ms="1500")
+        finished(caller, logs, "caller", port, edge)
+    finally:
+        phone.terminate()
+        phone.wait(10)
+
+    call = the_call()
+    assert (call.state, call.agent) == (CallState.WRAP_UP, centre["agent1"])
+    assert call_events(call) == ["arrived", "offered", "answered", "ended"]
+    legs = relayed_media(edge)
+    assert len(legs) == 2, legs
+    assert min(legs) >= 25, (legs, output.read_text(errors="replace")[-3000:])
