@@ -276,6 +276,9 @@ HOTLINE_VOICE_HOTLINE_URL = os.environ.get(
 HOTLINE_VOICE_REALM = os.environ.get("HOTLINE_VOICE_REALM", "hotline")
 # How long an agent's SIP credential lives (hours) at most; logging out of the floor ends it.
 HOTLINE_VOICE_CREDENTIAL_HOURS = int(os.environ.get("HOTLINE_VOICE_CREDENTIAL_HOURS", "12"))
+# Where Kamailio sends a trunk call when Hotline does not answer (a SIP URI: a hunt group, a
+# desk phone); empty: the caller gets 503.
+HOTLINE_VOICE_FALLBACK_URI = os.environ.get("HOTLINE_VOICE_FALLBACK_URI", "")
 # How often Kamailio asks again for a caller who waits in the queue (milliseconds).
 HOTLINE_VOICE_POLL_MS = int(os.environ.get("HOTLINE_VOICE_POLL_MS", "500"))
 

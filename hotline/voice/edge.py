@@ -2,6 +2,7 @@
 rtpengine's command line (`hotline voice config` writes them; the tests start them)."""
 
 import glob
+import re
 import shutil
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -38,6 +39,7 @@ class VoiceEdge:
     trunk_addresses: tuple[str, ...]
     poll_ms: int
     run_dir: Path
+    fallback_uri: str = ""  # where calls go when Hotline does not answer (empty: 503)
     children: int = 4  # Kamailio's UDP workers; each waits for Hotline's answer in turn
     queues: tuple[str, ...] = field(default=())
 
@@ -55,6 +57,7 @@ class VoiceEdge:
             trunk_addresses=tuple(settings.HOTLINE_VOICE_TRUNK_ADDRESSES),
             poll_ms=settings.HOTLINE_VOICE_POLL_MS,
             run_dir=run_dir,
+            fallback_uri=settings.HOTLINE_VOICE_FALLBACK_URI,
         )
 
     def with_queues(self) -> "VoiceEdge":
@@ -81,6 +84,10 @@ def kamailio_modules() -> str:
 
 def kamailio_cfg(edge: VoiceEdge, *, token: str, generated_at: datetime) -> str:
     """kamailio.cfg for this edge; `token` is the PBX user's API token it sends Hotline."""
+    if edge.fallback_uri and not re.fullmatch(
+        r"sips?:[A-Za-z0-9._+-]+@[A-Za-z0-9.:-]+", edge.fallback_uri
+    ):
+        raise ValueError(f"HOTLINE_VOICE_FALLBACK_URI is not a SIP URI: {edge.fallback_uri!r}")
     return render_to_string(
         "voice/kamailio.cfg",
         {
@@ -99,6 +106,7 @@ def kamailio_cfg(edge: VoiceEdge, *, token: str, generated_at: datetime) -> str:
             "max_wait_ms": MAX_WAIT_MS,
             "trunk_addresses": edge.trunk_addresses,
             "queues": edge.queues,
+            "fallback_uri": edge.fallback_uri,
         },
     )
 

@@ -14,9 +14,17 @@ from hotline.calls.choices import CallState
 from hotline.calls.models import AgentSession, Call, Queue
 from hotline.calls.tests.floor_http import http_api, ready
 from hotline.core.agent_states import AgentState
-from hotline.voice.edge import program
-from hotline.voice.stack import RunningEdge
-from hotline.voice.tests.sipp import alaw_tone, free_udp_port, media_legs, pcm_tone, sipp, sipp_log
+from hotline.voice.edge import VoiceEdge, program
+from hotline.voice.stack import RunningEdge, running_edge
+from hotline.voice.tests.sipp import (
+    alaw_tone,
+    free_udp_port,
+    free_udp_ports,
+    media_legs,
+    pcm_tone,
+    sipp,
+    sipp_log,
+)
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
 
@@ -323,3 +331,43 @@ def test_b9_sip_desk_phone_baresip_registers_with_its_credential_and_answers(
     legs = relayed_media(edge)
     assert len(legs) == 2, legs
     assert min(legs) >= 25, (legs, output.read_text(errors="replace")[-3000:])
+
+
+def test_sip_edge_sends_calls_to_the_fallback_when_hotline_does_not_answer(
+    centre, logs, audio, tmp_path, clock
+):
+    """Hotline unreachable (nothing listens at its address): the caller is put through to the
+    fallback group (a phone here), not dropped."""
+    fallback_port = free_udp_port()
+    low, high = free_udp_ports(20)
+    edge = VoiceEdge(
+        sip_address="127.0.0.1",
+        sip_port=free_udp_port(),
+        ws_port=free_udp_port(),
+        rtpengine_port=free_udp_port(),
+        media_ports=(low, high),
+        api_url=f"http://127.0.0.1:{free_udp_port()}",  # nothing there
+        realm="hotline",
+        trunk_addresses=("127.0.0.1",),
+        poll_ms=200,
+        run_dir=tmp_path / "edge",
+        fallback_uri=f"sip:fallback@127.0.0.1:{fallback_port}",
+    ).with_queues()
+    with running_edge(edge, token="unused", now=clock()) as running:
+        fallback = sipp(
+            "phone",
+            edge_port=edge.sip_port,
+            local_port=fallback_port,
+            media_port=free_udp_port(),
+            service="fallback",
+            logs=logs,
+            keys={"audio": str(audio)},
+        )
+        caller, port = call_in(running, logs, audio, talk_ms="500")
+        finished(caller, logs, "caller", port, running)
+        assert fallback.wait(10) == 0, sipp_log(logs, "phone", fallback_port) + running.logs()
+        assert "goes to the fallback" in running.kamailio_log.read_text()
+        legs = relayed_media(running)
+    assert len(legs) == 2, legs
+    assert min(legs) > 0, legs
+    assert not Call.objects.exists()  # Hotline never heard of it: the edge's log has it

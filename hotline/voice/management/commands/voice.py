@@ -57,8 +57,8 @@ class Command(BaseCommand):
             rtpengine = shlex.join(rtpengine_command(edge))
             (out / "rtpengine.command").write_text(rtpengine + "\n")
             kamailio = shlex.join(kamailio_command(edge, cfg))
-        except FileNotFoundError as missing:
-            raise CommandError(str(missing)) from None
+        except (FileNotFoundError, ValueError) as problem:  # a program missing, a bad setting
+            raise CommandError(str(problem)) from None
         self.stdout.write(f"wrote {cfg} (queues: {', '.join(edge.queues) or 'none'})")
         self.stdout.write(f"start rtpengine first:\n  {rtpengine}\nthen Kamailio:\n  {kamailio}")
 
