@@ -10,3 +10,6 @@ class VoiceEntity(StrEnum):
 class SipCredentialAction(StrEnum):
     ISSUED = "issued"  # new: username, expires_at
     REVOKED = "revoked"  # a newer one was issued for the same agent
+
+
+ACTIONS: dict[VoiceEntity, type[StrEnum]] = {VoiceEntity.SIP_CREDENTIAL: SipCredentialAction}
