@@ -4,9 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests use: servers, the browser, message tools, CJK fonts, PDF to image,
-# and Pango for WeasyPrint's service reports.
+# Pango for WeasyPrint's service reports, and the SIP edge (hotline/voice): Kamailio with the
+# modules its generated config loads, rtpengine, SIPp (sip-tester) and baresip as phones and
+# callers, espeak-ng for prompts.
 TEST_PACKAGES := postgresql redis-server chromium gettext fonts-noto-cjk poppler-utils \
-	libpango-1.0-0 libpangoft2-1.0-0
+	libpango-1.0-0 libpangoft2-1.0-0 \
+	kamailio kamailio-websocket-modules kamailio-utils-modules kamailio-json-modules \
+	kamailio-extra-modules rtpengine-daemon sip-tester baresip-core espeak-ng
 MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore='*/tests/*' --ignore=conftest.py \
 	--ignore=tools --ignore=bench --ignore=build
 PYTEST := $(BIN)/pytest -p no:cacheprovider

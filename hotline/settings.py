@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "hotline.directory",
     "hotline.rulebook",
     "hotline.calls",
+    "hotline.voice",  # the SIP edge (Kamailio + rtpengine) the floor drives
     "hotline.tickets",
     "hotline.dispatch",
     "hotline.deadlines",
@@ -253,6 +254,35 @@ HOTLINE_NOTICE_LEASE = float(os.environ.get("HOTLINE_NOTICE_LEASE", "120"))
 # most an hour), HOTLINE_NOTICE_ATTEMPTS attempts in all; then the notice is failed.
 HOTLINE_NOTICE_RETRY = float(os.environ.get("HOTLINE_NOTICE_RETRY", "30"))
 HOTLINE_NOTICE_ATTEMPTS = int(os.environ.get("HOTLINE_NOTICE_ATTEMPTS", "6"))
+
+
+# --- the SIP edge (hotline/voice, README "Voice (SIP)"): what `hotline voice config` writes ---
+# Where Kamailio listens for SIP (UDP, from the trunk and desk phones) and SIP over WebSocket.
+HOTLINE_VOICE_SIP_ADDRESS = os.environ.get("HOTLINE_VOICE_SIP_ADDRESS", "127.0.0.1")
+HOTLINE_VOICE_SIP_PORT = int(os.environ.get("HOTLINE_VOICE_SIP_PORT", "5060"))
+HOTLINE_VOICE_WS_PORT = int(os.environ.get("HOTLINE_VOICE_WS_PORT", "8088"))
+# The address trunk calls come from (comma-separated); INVITEs from elsewhere are refused.
+HOTLINE_VOICE_TRUNK_ADDRESSES = [
+    address.strip()
+    for address in os.environ.get("HOTLINE_VOICE_TRUNK_ADDRESSES", "127.0.0.1").split(",")
+    if address.strip()
+]
+# rtpengine: its control (ng) port on loopback and the UDP ports it relays media on.
+HOTLINE_VOICE_RTPENGINE_PORT = int(os.environ.get("HOTLINE_VOICE_RTPENGINE_PORT", "2223"))
+HOTLINE_VOICE_MEDIA_PORTS = os.environ.get("HOTLINE_VOICE_MEDIA_PORTS", "30000-30999")
+# The address Kamailio asks Hotline's API at (routing, SIP credentials, call reports).
+HOTLINE_VOICE_HOTLINE_URL = os.environ.get(
+    "HOTLINE_VOICE_HOTLINE_URL", "http://127.0.0.1:8000"
+).rstrip("/")
+# The SIP digest realm agents' phones authenticate in.
+HOTLINE_VOICE_REALM = os.environ.get("HOTLINE_VOICE_REALM", "hotline")
+# How long an agent's SIP credential lives (hours) at most; logging out of the floor ends it.
+HOTLINE_VOICE_CREDENTIAL_HOURS = int(os.environ.get("HOTLINE_VOICE_CREDENTIAL_HOURS", "12"))
+# Where Kamailio sends a trunk call when Hotline does not answer (a SIP URI: a hunt group, a
+# desk phone); empty: the caller gets 503.
+HOTLINE_VOICE_FALLBACK_URI = os.environ.get("HOTLINE_VOICE_FALLBACK_URI", "")
+# How often Kamailio asks again for a caller who waits in the queue (milliseconds).
+HOTLINE_VOICE_POLL_MS = int(os.environ.get("HOTLINE_VOICE_POLL_MS", "500"))
 
 
 # --- sign-in, sessions and API tokens ---

@@ -161,6 +161,11 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "cti_call_ended": PBX,
     "cti_call_abandoned": PBX,
     "cti_call_callback": PBX,
+    # --- the SIP edge (Kamailio asks as the PBX; agents get their phone's credential) ---
+    "voice_route_call": PBX,
+    "voice_phone_unanswered": PBX,
+    "voice_sip_auth": PBX,
+    "voice_credential_issue": ON_THE_PHONES,
     # --- tickets (cases) ---
     "tickets_list": STAFF | CUSTOMERS,
     "ticket_get": STAFF | CUSTOMERS,

@@ -38,6 +38,7 @@ LAYERS: list[frozenset[str]] = [
     frozenset({"rulebook"}),  # the numbers in force, the calendars
     # the call floor; the clocks (deadlines) and messages (notices) the cases and orders use
     frozenset({"calls", "deadlines", "notices"}),
+    frozenset({"voice"}),  # the SIP edge: Kamailio and rtpengine driven by the floor's services
     frozenset({"tickets"}),  # cases
     frozenset({"dispatch"}),  # work orders and providers' portal
     frozenset({"followup", "workforce"}),

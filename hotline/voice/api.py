@@ -1,0 +1,156 @@
+"""The SIP edge's API: Kamailio's routing question and credential check (PBX role), and the
+agent's SIP credential for their phone (README, Voice (SIP))."""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+
+from hotline import clock
+from hotline.accounts.views import signed_in
+from hotline.calls.cti_api import EXTERNAL_ID, EXTERNAL_ID_LENGTH, CtiConflictOut, PbxCallId
+from hotline.calls.models import Call, Queue
+from hotline.voice.credentials import sip_credential_ha1, sip_credential_issue
+from hotline.voice.routing import (
+    EdgeAction,
+    EdgeDecision,
+    caller_number_from_sip,
+    phone_unanswered,
+    voice_route,
+)
+
+router = Router(tags=["Voice (SIP edge)"])
+
+SIP_USERNAME = r"^[A-Za-z0-9._-]+$"
+
+
+class RouteIn(Schema):
+    external_id: str = Field(
+        min_length=1,
+        max_length=EXTERNAL_ID_LENGTH,
+        pattern=EXTERNAL_ID,
+        description="The edge's id of the call (from the SIP Call-ID), kept as the call's PBX id.",
+    )
+    queue: str = Field(min_length=1, max_length=30, pattern=r"^[-a-zA-Z0-9_]+$")
+    caller: str = Field(
+        "", max_length=64, description="The SIP From user part; not a number: withheld."
+    )
+
+
+class RouteOut(Schema):
+    action: str = Field(json_schema_extra={"enum": [action.value for action in EdgeAction]})
+    external_id: str
+    state: str
+    offer_id: int | None = Field(description="The offer ringing now (report it on answer).")
+    target: str | None = Field(description="The SIP user name of the phone to ring.")
+    agent: str | None = Field(description="The agent whose phone rings (user name).")
+    ring_ms: int | None = Field(description="How long it may ring (the offer's time left).")
+    poll_ms: int = Field(description="Ask again after this long while the caller waits.")
+
+
+class UnansweredIn(Schema):
+    offer_id: int = Field(ge=1, le=2**31 - 1, description="The offer whose phone rang.")
+    refused: bool = Field(description="The phone refused (busy, declined); else it rang out.")
+
+
+class SipAuthIn(Schema):
+    username: str = Field(min_length=1, max_length=32, pattern=SIP_USERNAME)
+
+
+class SipAuthOut(Schema):
+    username: str
+    realm: str
+    ha1: str
+    expires_at: datetime
+
+
+class CredentialOut(Schema):
+    username: str
+    password: str = Field(description="Shown once; never the account password.")
+    realm: str
+    expires_at: datetime
+    registrar: str = Field(description="Where a SIP desk phone registers (UDP).")
+    websocket: str = Field(description="Where a browser softphone registers (SIP over WS).")
+
+
+@router.post(
+    "/route",
+    response={200: RouteOut, 201: RouteOut, 409: CtiConflictOut},
+    summary="A trunk call: arrive (201) or ask again (200) what to do with the caller (B9)",
+)
+def voice_route_call(request: HttpRequest, body: RouteIn) -> Status[Any]:
+    queue = get_object_or_404(Queue, code=body.queue)
+    now = clock.now()
+    decision = voice_route(
+        now=now,
+        external_id=body.external_id,
+        queue=queue,
+        caller_number=caller_number_from_sip(body.caller),
+    )
+    return Status(201 if decision.arrived else 200, _route_out(decision))
+
+
+def _route_out(decision: EdgeDecision) -> RouteOut:
+    return RouteOut(
+        action=decision.action.value,
+        external_id=decision.call.external_id or "",
+        state=decision.call.state,
+        offer_id=decision.offer_id,
+        target=decision.target,
+        agent=decision.agent,
+        ring_ms=decision.ring_ms,
+        poll_ms=settings.HOTLINE_VOICE_POLL_MS,
+    )
+
+
+@router.post(
+    "/route/{external_id}/unanswered",
+    response=RouteOut,
+    summary="The phone rung for an offer refused or rang out (B9); what to do with the caller",
+)
+def voice_phone_unanswered(
+    request: HttpRequest, external_id: PbxCallId, body: UnansweredIn
+) -> RouteOut:
+    get_object_or_404(Call, external_id=external_id)
+    decision = phone_unanswered(
+        now=clock.now(), external_id=external_id, offer_id=body.offer_id, refused=body.refused
+    )
+    return _route_out(decision)
+
+
+@router.post(
+    "/sip-auth",
+    response=SipAuthOut,
+    summary="The HA1 of a live SIP credential, for the edge's digest check (404: none)",
+)
+def voice_sip_auth(request: HttpRequest, body: SipAuthIn) -> SipAuthOut:
+    credential = sip_credential_ha1(username=body.username, now=clock.now())
+    if credential is None:
+        raise Http404  # unknown, expired, replaced, or its floor session ended
+    return SipAuthOut(
+        username=credential.username,
+        realm=credential.realm,
+        ha1=credential.ha1,
+        expires_at=credential.expires_at,
+    )
+
+
+@router.post(
+    "/credentials",
+    response={200: CredentialOut, 409: CtiConflictOut},
+    summary="A SIP credential for my phone, for this floor session (replaces the last one)",
+)
+def voice_credential_issue(request: HttpRequest) -> CredentialOut:
+    issued = sip_credential_issue(actor=signed_in(request), now=clock.now())
+    address = settings.HOTLINE_VOICE_SIP_ADDRESS
+    return CredentialOut(
+        username=issued.credential.username,
+        password=issued.password,
+        realm=issued.credential.realm,
+        expires_at=issued.credential.expires_at,
+        registrar=f"sip:{address}:{settings.HOTLINE_VOICE_SIP_PORT}",
+        websocket=f"ws://{address}:{settings.HOTLINE_VOICE_WS_PORT}",
+    )

@@ -1,0 +1,150 @@
+"""The SIP edge's configuration, from Hotline's settings and data: Kamailio's kamailio.cfg and
+rtpengine's command line (`hotline voice config` writes them; the tests start them)."""
+
+import glob
+import re
+import shutil
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from hotline.calls.models import Queue
+
+# The Debian packages that hold each program the edge runs (README, Voice (SIP)).
+PACKAGES = {
+    "kamailio": "kamailio (with kamailio-websocket-modules, kamailio-utils-modules, "
+    "kamailio-json-modules, kamailio-extra-modules)",
+    "rtpengine": "rtpengine-daemon",
+    "sipp": "sip-tester",
+}
+MODULES_GLOB = "/usr/lib/*/kamailio/modules"
+# A caller waits at most this long on the edge (the INVITE's lifetime); A2 acts well before.
+MAX_WAIT_MS = 30 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class VoiceEdge:
+    """Where the edge listens and whom it asks; `from_settings()` for the centre's."""
+
+    sip_address: str
+    sip_port: int
+    ws_port: int
+    rtpengine_port: int
+    media_ports: tuple[int, int]
+    api_url: str
+    realm: str
+    trunk_addresses: tuple[str, ...]
+    poll_ms: int
+    run_dir: Path
+    fallback_uri: str = ""  # where calls go when Hotline does not answer (empty: 503)
+    children: int = 4  # Kamailio's UDP workers; each waits for Hotline's answer in turn
+    queues: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def from_settings(cls, run_dir: Path) -> "VoiceEdge":
+        low, high = (int(port) for port in settings.HOTLINE_VOICE_MEDIA_PORTS.split("-"))
+        return cls(
+            sip_address=settings.HOTLINE_VOICE_SIP_ADDRESS,
+            sip_port=settings.HOTLINE_VOICE_SIP_PORT,
+            ws_port=settings.HOTLINE_VOICE_WS_PORT,
+            rtpengine_port=settings.HOTLINE_VOICE_RTPENGINE_PORT,
+            media_ports=(low, high),
+            api_url=settings.HOTLINE_VOICE_HOTLINE_URL,
+            realm=settings.HOTLINE_VOICE_REALM,
+            trunk_addresses=tuple(settings.HOTLINE_VOICE_TRUNK_ADDRESSES),
+            poll_ms=settings.HOTLINE_VOICE_POLL_MS,
+            run_dir=run_dir,
+            fallback_uri=settings.HOTLINE_VOICE_FALLBACK_URI,
+        )
+
+    def with_queues(self) -> "VoiceEdge":
+        """The same edge, answering the numbers of Hotline's queues as they are now."""
+        return replace(
+            self, queues=tuple(Queue.objects.order_by("code").values_list("code", flat=True))
+        )
+
+
+def program(name: str) -> str:
+    """The path of one of the edge's programs; a missing one names its Debian package."""
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
+    if not found:
+        raise FileNotFoundError(f"{name} is not installed: apt-get install {PACKAGES[name]}")
+    return found
+
+
+def kamailio_modules() -> str:
+    folders = sorted(glob.glob(MODULES_GLOB))
+    if not folders:
+        raise FileNotFoundError(f"no Kamailio modules: apt-get install {PACKAGES['kamailio']}")
+    return folders[0] + "/"
+
+
+def kamailio_cfg(edge: VoiceEdge, *, token: str, generated_at: datetime) -> str:
+    """kamailio.cfg for this edge; `token` is the PBX user's API token it sends Hotline."""
+    if edge.fallback_uri and not re.fullmatch(
+        r"sips?:[A-Za-z0-9._+-]+@[A-Za-z0-9.:-]+", edge.fallback_uri
+    ):
+        raise ValueError(f"HOTLINE_VOICE_FALLBACK_URI is not a SIP URI: {edge.fallback_uri!r}")
+    return render_to_string(
+        "voice/kamailio.cfg",
+        {
+            "generated_at": generated_at,
+            "api_url": edge.api_url,
+            "realm": edge.realm,
+            "token": token,
+            "children": edge.children,
+            "sip_address": edge.sip_address,
+            "sip_port": edge.sip_port,
+            "ws_port": edge.ws_port,
+            "rtpengine_port": edge.rtpengine_port,
+            "modules": kamailio_modules(),
+            "run_dir": edge.run_dir,
+            "poll_ms": edge.poll_ms,
+            "max_wait_ms": MAX_WAIT_MS,
+            "trunk_addresses": edge.trunk_addresses,
+            "queues": edge.queues,
+            "fallback_uri": edge.fallback_uri,
+        },
+    )
+
+
+def rtpengine_command(edge: VoiceEdge) -> list[str]:
+    """rtpengine in userspace (no kernel module: `--table=-1`), ignoring Debian's
+    /etc/rtpengine/rtpengine.conf, its control port on loopback only."""
+    low, high = edge.media_ports
+    return [
+        program("rtpengine"),
+        "--config-file=none",
+        "--table=-1",
+        f"--interface={edge.sip_address}",
+        f"--listen-ng=127.0.0.1:{edge.rtpengine_port}",
+        f"--port-min={low}",
+        f"--port-max={high}",
+        "--foreground",
+        "--log-stderr",
+        "--log-level=6",
+        f"--pidfile={edge.run_dir / 'rtpengine.pid'}",
+        "--num-threads=2",
+        "--delete-delay=0",
+    ]
+
+
+def kamailio_command(edge: VoiceEdge, cfg: Path) -> list[str]:
+    return [
+        program("kamailio"),
+        "-f",
+        str(cfg),
+        "-Y",
+        str(edge.run_dir),
+        "-P",
+        str(edge.run_dir / "kamailio.pid"),
+        "-DD",
+        "-E",
+        "-m",
+        "64",
+        "-M",
+        "8",
+    ]

@@ -1,0 +1,93 @@
+"""`hotline voice config`: write the SIP edge's configuration from Hotline's settings and queues;
+`hotline voice run`: write it and run rtpengine and Kamailio with it until interrupted."""
+
+import os
+import shlex
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from hotline import clock
+from hotline.accounts.choices import Role
+from hotline.accounts.models import User
+from hotline.accounts.services import api_token_create
+from hotline.voice.edge import VoiceEdge, kamailio_cfg, kamailio_command, rtpengine_command
+from hotline.voice.stack import EdgeDidNotStart, running_edge
+
+
+class Command(BaseCommand):
+    help = (
+        "The SIP edge (Kamailio + rtpengine): `hotline voice config --out DIR` writes "
+        "kamailio.cfg and rtpengine's command line from Hotline's settings and queues; "
+        "`hotline voice run --out DIR` writes them and runs both until interrupted."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        for name, text in (
+            ("config", "Write the configuration."),
+            ("run", "Write the configuration and run the edge until interrupted."),
+        ):
+            action = sub.add_parser(name, help=text)
+            action.add_argument("--out", required=True, help="The folder to write into.")
+            who = action.add_mutually_exclusive_group(required=True)
+            who.add_argument("--token", help="An API token of a PBX user for Kamailio to send.")
+            who.add_argument(
+                "--pbx-user", help="Make a new API token for this PBX user (see `hotline token`)."
+            )
+            action.add_argument("--days", type=int, default=None, help="Its lifetime, in days.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        out = Path(options["out"]).resolve()
+        out.mkdir(parents=True, exist_ok=True)
+        now = clock.now()
+        token = options["token"] or self._new_token(options["pbx_user"], options["days"])
+        edge = VoiceEdge.from_settings(out).with_queues()
+        try:
+            if options["action"] == "run":
+                self._run(edge, token)
+                return
+            cfg = out / "kamailio.cfg"
+            cfg.write_text(kamailio_cfg(edge, token=token, generated_at=now))
+            os.chmod(cfg, 0o600)  # it holds the token
+            rtpengine = shlex.join(rtpengine_command(edge))
+            (out / "rtpengine.command").write_text(rtpengine + "\n")
+            kamailio = shlex.join(kamailio_command(edge, cfg))
+        except (FileNotFoundError, ValueError) as problem:  # a program missing, a bad setting
+            raise CommandError(str(problem)) from None
+        self.stdout.write(f"wrote {cfg} (queues: {', '.join(edge.queues) or 'none'})")
+        self.stdout.write(f"start rtpengine first:\n  {rtpengine}\nthen Kamailio:\n  {kamailio}")
+
+    def _new_token(self, username: str, days: int | None) -> str:
+        user = User.objects.filter(username=username).first()
+        if user is None or user.role != Role.PBX:
+            raise CommandError(f"{username!r} is not a PBX user")
+        try:
+            return api_token_create(
+                actor=None, now=clock.now(), user=user, name="SIP edge", days=days
+            )[1]
+        except ValidationError as refused:
+            raise CommandError(refused.messages[0]) from None
+
+    def _run(self, edge: VoiceEdge, token: str) -> None:
+        stop = {"now": False}
+        signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+        try:
+            with running_edge(edge, token=token, now=clock.now()) as running:
+                self.stdout.write(
+                    f"SIP edge on udp:{edge.sip_address}:{edge.sip_port} and "
+                    f"ws://{edge.sip_address}:{edge.ws_port}; logs in {edge.run_dir}"
+                )
+                while not stop["now"]:
+                    for child in (running.kamailio, running.rtpengine):
+                        if child.poll() is not None:
+                            raise CommandError(f"a program of the edge stopped:\n{running.logs()}")
+                    time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        except EdgeDidNotStart as failed:
+            raise CommandError(str(failed)) from None

@@ -1,0 +1,79 @@
+"""Start and stop the SIP edge's programs (rtpengine, then Kamailio) for an edge's config:
+`hotline voice run` and the tests' fixture use it."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from hotline.processes import start_child, stop_child
+from hotline.voice.edge import VoiceEdge, kamailio_cfg, kamailio_command, rtpengine_command
+
+
+class EdgeDidNotStart(RuntimeError):
+    pass
+
+
+@dataclass
+class RunningEdge:
+    edge: VoiceEdge
+    kamailio: subprocess.Popen[bytes]
+    rtpengine: subprocess.Popen[bytes]
+    kamailio_log: Path
+    rtpengine_log: Path
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text(errors='replace')[-6000:]}"
+            for path in (self.kamailio_log, self.rtpengine_log)
+            if path.exists()
+        )
+
+
+def _udp_answers(port: int) -> bool:
+    """Something is bound to this UDP port on loopback (binding it ourselves fails)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def _wait(what: str, ready: Callable[[], bool], child: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            raise EdgeDidNotStart(f"{what} exited ({child.returncode}):\n{log.read_text()[-4000:]}")
+        if ready():
+            return
+        time.sleep(0.05)
+    raise EdgeDidNotStart(f"{what} did not start in 10 s:\n{log.read_text()[-4000:]}")
+
+
+@contextlib.contextmanager
+def running_edge(edge: VoiceEdge, *, token: str, now: datetime) -> Iterator[RunningEdge]:
+    """rtpengine and Kamailio running with the edge's config until the block ends."""
+    edge.run_dir.mkdir(parents=True, exist_ok=True)
+    cfg = edge.run_dir / "kamailio.cfg"
+    cfg.write_text(kamailio_cfg(edge, token=token, generated_at=now))
+    os.chmod(cfg, 0o600)
+    rtpengine_log, kamailio_log = edge.run_dir / "rtpengine.log", edge.run_dir / "kamailio.log"
+    with contextlib.ExitStack() as stack:
+        rtp_out = stack.enter_context(rtpengine_log.open("wb"))
+        rtpengine = start_child(rtpengine_command(edge), stdout=rtp_out, stderr=subprocess.STDOUT)
+        stack.callback(stop_child, rtpengine, 5)
+        # Kamailio pings rtpengine when it starts: rtpengine listens first.
+        _wait("rtpengine", lambda: _udp_answers(edge.rtpengine_port), rtpengine, rtpengine_log)
+        kam_out = stack.enter_context(kamailio_log.open("wb"))
+        kamailio = start_child(
+            kamailio_command(edge, cfg), stdout=kam_out, stderr=subprocess.STDOUT
+        )
+        stack.callback(stop_child, kamailio, 5)
+        _wait("kamailio", lambda: _udp_answers(edge.sip_port), kamailio, kamailio_log)
+        yield RunningEdge(edge, kamailio, rtpengine, kamailio_log, rtpengine_log)

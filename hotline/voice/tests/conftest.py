@@ -1,0 +1,48 @@
+"""The SIP edge for real: rtpengine and Kamailio on free loopback ports, configured by
+`hotline.voice.edge` as `hotline voice config` configures them, asking the live server."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hotline.testing.clock import MovingClock
+from hotline.testing.times import MONDAY_10_SOFIA
+from hotline.voice.edge import VoiceEdge
+from hotline.voice.stack import RunningEdge, running_edge
+from hotline.voice.tests.sipp import free_udp_port, free_udp_ports
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> MovingClock:
+    """Hotline's time (the live server's too: same process); the edge's timers run real time."""
+    moving = MovingClock(MONDAY_10_SOFIA)
+    monkeypatch.setattr("hotline.clock.now", moving)
+    return moving
+
+
+@pytest.fixture
+def edge(
+    live_server: Any, centre: dict[str, Any], token_for: Any, tmp_path: Path, clock: MovingClock
+) -> Iterator[RunningEdge]:
+    """rtpengine + Kamailio for the reference centre's queues, as the PBX user. A missing
+    program fails the test with the Debian package to install (never a skip)."""
+    run_dir = tmp_path / "edge"
+    low, high = free_udp_ports(20)
+    settings_edge = VoiceEdge.from_settings(run_dir)
+    edge = VoiceEdge(
+        sip_address="127.0.0.1",
+        sip_port=free_udp_port(),
+        ws_port=free_udp_port(),  # TCP: a UDP-free port is almost always TCP-free too
+        rtpengine_port=free_udp_port(),
+        media_ports=(low, high),
+        api_url=live_server.url,
+        realm=settings_edge.realm,
+        trunk_addresses=("127.0.0.1",),
+        poll_ms=200,
+        run_dir=run_dir,
+        children=4,
+    ).with_queues()
+    with running_edge(edge, token=token_for(centre["pbx"]), now=clock()) as running:
+        yield running

@@ -1,0 +1,151 @@
+"""SIPp as the trunk's callers and as agents' phones, on loopback (package sip-tester)."""
+
+import math
+import random
+import re
+import socket
+import struct
+import subprocess
+import wave
+from pathlib import Path
+
+from hotline.voice.edge import program
+
+SCENARIOS = Path(__file__).parent / "sipp"
+# One RTP leg's totals in rtpengine's log at level 6 (RTCP lines say "(RTCP)" before the comma).
+MEDIA_LEG = re.compile(r"Port\s+[\d.:]+ <>\s+[\d.:]+, SSRC [^,]+, (\d+) p")
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def free_udp_ports(count: int) -> tuple[int, int]:
+    """A run of `count` free UDP ports (rtpengine's media ports)."""
+    for _ in range(50):
+        low = random.randrange(20000, 60000 - count, 2)
+        probes = []
+        try:
+            for port in range(low, low + count):
+                probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                probes.append(probe)
+                probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+        return low, low + count - 1
+    raise RuntimeError("no run of free UDP ports")
+
+
+def alaw_tone(path: Path, seconds: float = 10, hertz: float = 440) -> Path:
+    """Raw 8 kHz A-law audio (a tone) for SIPp's rtp_stream: audio both ways, not silence."""
+    samples = (
+        int(8000 * math.sin(2 * math.pi * hertz * n / 8000)) for n in range(int(8000 * seconds))
+    )
+    path.write_bytes(bytes(_alaw(sample) for sample in samples))
+    return path
+
+
+def pcm_tone(path: Path, seconds: float = 10, hertz: float = 440) -> Path:
+    """The same tone as an 8 kHz 16-bit WAV (what baresip's aufile plays)."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(
+            b"".join(
+                struct.pack("<h", int(8000 * math.sin(2 * math.pi * hertz * n / 8000)))
+                for n in range(int(8000 * seconds))
+            )
+        )
+    return path
+
+
+def _alaw(sample: int) -> int:
+    """G.711 A-law of one 16-bit sample."""
+    sign = 0x80 if sample >= 0 else 0
+    magnitude = min(abs(sample) >> 3, 0xFFF)
+    if magnitude < 32:
+        code = magnitude >> 1
+    else:
+        exponent = magnitude.bit_length() - 5
+        code = (exponent << 4) | ((magnitude >> exponent) & 0x0F)
+    return (code | sign) ^ 0x55
+
+
+def sipp(
+    scenario: str,
+    *,
+    edge_port: int,
+    local_port: int,
+    media_port: int,
+    service: str,
+    logs: Path,
+    keys: dict[str, str] | None = None,
+    extra: tuple[str, ...] = (),
+    timeout_s: int = 20,
+) -> subprocess.Popen[bytes]:
+    """One SIPp call of `scenario` against the edge, started (wait on it, read `logs`).
+    `keys` are written into the scenario: SIPp reads attributes (rtp_stream's file, a pause)
+    as given, without its -key [keywords]."""
+    name = f"{scenario}-{local_port}"
+    script = (SCENARIOS / f"{scenario}.xml").read_text()
+    for key, value in (keys or {}).items():
+        script = script.replace(f"[{key}]", value)
+    scenario_file = logs / f"{name}.xml"
+    scenario_file.write_text(script)
+    command = [
+        program("sipp"),
+        f"127.0.0.1:{edge_port}",
+        "-sf",
+        str(scenario_file),
+        "-s",
+        service,
+        "-i",
+        "127.0.0.1",
+        "-p",
+        str(local_port),
+        "-mi",
+        "127.0.0.1",
+        "-mp",
+        str(media_port),
+        "-m",
+        "1",
+        "-l",
+        "1",
+        "-nostdin",
+        "-timeout",
+        f"{timeout_s}s",
+        "-timeout_error",
+        "-trace_msg",
+        "-message_file",
+        str(logs / f"{name}.msg"),
+        "-trace_err",
+        "-error_file",
+        str(logs / f"{name}.err"),
+        *extra,
+    ]
+    out = (logs / f"{name}.out").open("wb")
+    return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+
+
+def sipp_log(logs: Path, scenario: str, local_port: int) -> str:
+    parts = []
+    for suffix in ("out", "err", "msg"):
+        path = logs / f"{scenario}-{local_port}.{suffix}"
+        if path.exists():
+            parts.append(f"--- {path.name}\n{path.read_text(errors='replace')[-5000:]}")
+    return "\n".join(parts)
+
+
+def media_legs(rtpengine_log: str) -> list[int]:
+    """The packets rtpengine relayed on each leg of the calls it closed (its log at level 6:
+    "Port 127.0.0.1:a <> 127.0.0.1:b, SSRC ..., 123 p, ...")."""
+    return [
+        int(count)
+        for count in re.findall(r"Port\s+[\d.:]+ <>\s+[\d.:]+, SSRC [^,]+, (\d+) p", rtpengine_log)
+    ]
