@@ -1,7 +1,10 @@
+import functools
 from datetime import datetime, timedelta
 
 from django import template
+from django.utils import dateformat
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils.formats import get_format
 
 from hotline.formatting import duration_text
 
@@ -36,10 +39,33 @@ def percent(value: float | None) -> str:
 # page's time zone and the reader's language) without its general format machinery.
 
 
+# The reader's language's SHORT_DATETIME_FORMAT (hotline.formats) as a strftime pattern, when it
+# only has numeric parts; any other format goes through the date filter's machinery.
+_STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "H": "%H", "i": "%M"}
+
+
+@functools.cache
+def _strftime_pattern(django_format: str) -> str | None:
+    pattern = []
+    for char in django_format:
+        if char in _STRFTIME:
+            pattern.append(_STRFTIME[char])
+        elif char.isalpha() or char == "\\":
+            return None
+        else:
+            pattern.append(char.replace("%", "%%"))
+    return "".join(pattern)
+
+
 @register.filter(expects_localtime=True)
 def minute(value: datetime | None) -> str:
-    """`date:"Y-m-d H:i"`: 2026-12-07 09:30."""
-    return "" if value is None else f"{value:%Y-%m-%d %H:%M}"
+    """`date:"SHORT_DATETIME_FORMAT"`: 07.12.2026 09:30 in Bulgarian, 2026-12-07 09:30 in
+    English."""
+    if value is None:
+        return ""
+    short = get_format("SHORT_DATETIME_FORMAT")
+    pattern = _strftime_pattern(short)
+    return value.strftime(pattern) if pattern else dateformat.format(value, short)
 
 
 @register.filter(expects_localtime=True)

@@ -14,7 +14,7 @@ MOMENTS = [datetime(2026, 3, 29, 22, 30, tzinfo=UTC), datetime(2026, 7, 2, 6, 5,
 @pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
 @pytest.mark.parametrize("moment", MOMENTS)
 @pytest.mark.parametrize(
-    ("fast", "date_format"), [("minute", "Y-m-d H:i"), ("day_and_time", "D j M, H:i")]
+    ("fast", "date_format"), [("minute", "SHORT_DATETIME_FORMAT"), ("day_and_time", "D j M, H:i")]
 )
 def test_fast_filter_prints_what_the_date_filter_prints(language, moment, fast, date_format):
     source = (
