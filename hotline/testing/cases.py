@@ -15,9 +15,9 @@ from hotline.tickets.models import FaultCategory, Ticket
 
 
 def sofia_site(zone: str = Zone.URBAN) -> CustomerSite:
-    """The demo's first site in Sofia, in `zone`."""
+    """The reference centre's first site in Sofia, in `zone`."""
     site = CustomerSite.objects.filter(region__code="sofia").order_by("id").first()
-    assert site is not None, "the demo has a site in Sofia"
+    assert site is not None, "the reference centre has a site in Sofia"
     if site.zone != zone:
         site.zone = zone
         site.save(update_fields=["zone"])

@@ -4,9 +4,7 @@ codes or logins), and with one 24-hour date style per language."""
 
 import re
 import subprocess
-from html import unescape
 
-import polib  # type: ignore[import-untyped]  # ships no type stubs
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -21,7 +19,7 @@ from hotline.followup.choices import FollowUpState
 from hotline.notices.services import notify
 from hotline.portal.services import customer_record, record_html
 from hotline.portal.words import EVENT_WORDS, OTHER_CHANGE, WHO_WORDS
-from hotline.settings import PROJECT_DIR
+from hotline.testing.words import english_in, english_phrases, visible, without
 from hotline.tickets.choices import TicketState
 from hotline.tickets.events import TicketAction
 
@@ -35,12 +33,6 @@ BG_MOMENT = re.compile(r"\b\d{1,2} [а-яА-Я]+ \d{4} г\., \d{2}:\d{2}\b")
 OTHER_MOMENTS = re.compile(
     r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}|\d{1,2}:\d{2} ?(a\.m\.|p\.m\.|AM|PM)|преди обяд|след обяд"
 )
-
-
-def visible(html: str) -> str:
-    """The words a person reads: no markup, styles or scripts (a CSS class may hold a key)."""
-    html = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S)
-    return unescape(re.sub(r"<[^>]+>", " ", html))
 
 
 def reading(account, language: str) -> User:  # type: ignore[no-untyped-def]
@@ -70,12 +62,6 @@ def pending(language: str) -> list[str]:
     with translation.override(language):
         left = {msgid for msgid, w in zip(english, words, strict=True) if str(w) == msgid}
     return sorted(left, key=len, reverse=True)
-
-
-def without(text: str, phrases: list[str]) -> str:
-    for phrase in phrases:
-        text = text.replace(phrase, " ")
-    return text
 
 
 def keys_in(text: str) -> set[str]:
@@ -149,17 +135,6 @@ def test_c5_the_bg_service_report_counts_hours_on_a_24_hour_clock(account, tmp_p
     assert re.search(r"\d{2}:\d{2}", text)
 
 
-def english_phrases(language: str) -> dict[str, str]:
-    """The catalog's UI phrases of more than one word that `language` translates otherwise."""
-    folder = "zh_Hans" if language == "zh-hans" else language
-    po = polib.pofile(str(PROJECT_DIR / "locale" / folder / "LC_MESSAGES" / "django.po"))
-    return {
-        e.msgid: e.msgstr
-        for e in po.translated_entries()
-        if " " in e.msgid and "%" not in e.msgid and "{" not in e.msgid and e.msgstr != e.msgid
-    }
-
-
 @pytest.mark.parametrize("language", ["bg", "zh-hans"])
 def test_e5_customer_pages_hold_no_english_phrase(client, account, now, language):
     """Every page and document the customer reads, in their language: no phrase of the
@@ -181,10 +156,6 @@ def test_e5_customer_pages_hold_no_english_phrase(client, account, now, language
     reading(account, "en")
     english = " ".join(visible(portal_pages(client, account)["cases"]).split())
     assert len(english_in(english, phrases)) > 3
-
-
-def english_in(text: str, phrases: dict[str, str]) -> list[str]:
-    return [p for p in phrases if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
 
 
 def test_c3_the_customer_chooses_the_language_of_their_notices_in_the_portal(client, account, now):
