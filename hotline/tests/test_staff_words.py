@@ -19,7 +19,7 @@ from hotline.testing.words import english_in, english_phrases, visible, without
 
 pytestmark = pytest.mark.django_db
 
-PAGES = [
+PAGES: list[tuple[str, str, list[object]]] = [
     ("agent1", "calls:desk", []),
     ("lead", "calls:wallboard", []),
     ("dispatcher", "dispatch:board", []),
