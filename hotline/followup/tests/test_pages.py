@@ -225,3 +225,23 @@ def test_d12_due_time_is_business_time_after_completion(centre, now):
     followups_plan(now=friday + timedelta(minutes=1))
     due = FollowUp.objects.get(work_order=order).due_at
     assert due == now.replace(hour=13, minute=30)  # Mon 23 Nov 13:30 UTC = 15:30 Sofia
+
+
+def test_c6_the_follow_up_links_its_case_and_order_only_for_who_may_open_them(
+    client, centre, followup, at_due
+):
+    """The case's owner and a team lead follow the links; another agent reads the numbers
+    without links to pages that would refuse them."""
+    case = reverse("tickets:detail", args=[followup.ticket.pk])
+    order = reverse("dispatch:order", args=[followup.work_order_id])
+    owner = followup.ticket.owner
+    others = [u for u in centre.values() if u.role == "agent" and u != owner]
+    for user, linked in ((owner, True), (centre["lead"], True), (others[0], False)):
+        client.force_login(user)
+        page = client.get(reverse("followup:detail", args=[followup.pk])).content.decode()
+        assert followup.ticket.number in page
+        assert (f'href="{case}"' in page) is linked, user
+        assert (f'href="{order}"' in page) is linked, user
+        if linked:
+            assert client.get(case).status_code == 200
+            assert f'href="{case}"' in client.get(order).content.decode()  # the order's case
