@@ -106,12 +106,25 @@ def register_sentences() -> None:
     from django.utils.translation import gettext_lazy as _
 
     from hotline.audit.sentences import describe, entity_words, named_key, people_keys
-    from hotline.calls.choices import AgentStateChoices, CallbackFailure, CallbackState, CallState
+    from hotline.calls.choices import (
+        AgentStateChoices,
+        AlertKind,
+        CallbackFailure,
+        CallbackState,
+        CallState,
+        WrapUpCode,
+    )
     from hotline.core.agent_states import AgentEvent
 
     people_keys(AGENT, TO)
     named_key(QUEUE, _queue_names)
-    entity_words(CallsEntity.CALL, _("call"), states={"state": CallState}, filter="call")
+    entity_words(
+        CallsEntity.CALL,
+        _("call"),
+        states={"state": CallState, "code": WrapUpCode},
+        filter="call",
+    )
+    entity_words(CallsEntity.ALERT, _("alert"), states={"kind": AlertKind})
     entity_words(
         CallsEntity.CALLBACK,
         _("callback"),
@@ -148,6 +161,16 @@ def register_sentences() -> None:
             _("The transfer of call %(id)s to %(to)s was withdrawn"),
         ),
         (call, CallAction.TAKEN_OVER, _("%(actor)s took over call %(id)s")),
+        (
+            call,
+            CallAction.WRAP_UP_RECORDED,
+            _("%(actor)s wrapped up call %(id)s as: %(code)s"),
+        ),
+        (
+            CallsEntity.ALERT,
+            AlertAction.ACKNOWLEDGED,
+            _("%(actor)s acknowledged the alert about %(agent)s: %(kind)s"),
+        ),
         (
             callback,
             CallbackAction.SCHEDULED,

@@ -114,6 +114,7 @@ def register_sentences() -> None:
             _("%(actor)s refused the special request of case %(id)s"),
         ),
         (t, TicketAction.BOUNCED, _("%(actor)s sent case %(id)s back to %(owner)s")),
+        (t, TicketAction.CALL_LINKED, _("%(actor)s linked call #%(call)s to case %(id)s")),
         (t, TicketAction.SOLVED, _("%(actor)s solved case %(id)s (%(old)s → %(new)s)")),
         (
             t,

@@ -13,3 +13,18 @@ class SipCredentialAction(StrEnum):
 
 
 ACTIONS: dict[VoiceEntity, type[StrEnum]] = {VoiceEntity.SIP_CREDENTIAL: SipCredentialAction}
+
+
+def register_sentences() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from hotline.audit.sentences import describe, entity_words
+
+    entity_words(VoiceEntity.SIP_CREDENTIAL, _("SIP login"))
+    credential = VoiceEntity.SIP_CREDENTIAL
+    describe(
+        credential,
+        SipCredentialAction.ISSUED,
+        _("%(actor)s got a SIP login for their phone, valid until %(expires_at)s"),
+    )
+    describe(credential, SipCredentialAction.REVOKED, _("SIP login %(id)s gave way to a newer one"))

@@ -72,6 +72,7 @@ CROSSING: dict[str, dict[Role, str]] = {
     "floor_offer_accept": ON_THE_PHONES_REFUSED,
     "floor_offer_decline": ON_THE_PHONES_REFUSED,
     "floor_call_end": ON_THE_PHONES_REFUSED,
+    "floor_call_wrap_up": ON_THE_PHONES_REFUSED,
     "floor_transfer": ON_THE_PHONES_REFUSED,
     "floor_transfer_accept": ON_THE_PHONES_REFUSED,
     "floor_transfer_decline": ON_THE_PHONES_REFUSED,
@@ -162,6 +163,8 @@ PAGE_CROSSING: dict[str, dict[Role, str]] = {
     "calls:review_call": {Role.TEAM_LEAD: REFUSED},
     "calls:review": {Role.AGENT: REFUSED, Role.TEAM_LEAD: REFUSED},
     "calls:wallboard_acknowledge": {Role.TEAM_LEAD: REFUSED},
+    "calls:wrap_up": ON_THE_PHONES_REFUSED,  # another's call
+    "tickets:link_call": ON_THE_PHONES_REFUSED,  # another's call (the case is the caller's)
     "accounts:token_revoke": dict.fromkeys(OWNED_ROLES, OWN_THINGS_ONLY),
 }
 # Body fields that name another owner's object, tried one at a time.
@@ -407,6 +410,8 @@ PAGE_IDS = {
     "calls:review_call": "{call_id}",
     "calls:review": "{review_id}",
     "calls:wallboard_acknowledge": "{alert_id}",
+    "calls:wrap_up": "{call_id}",
+    "tickets:link_call": "{call_id}",
 }
 
 
@@ -418,6 +423,10 @@ def page_post(name: str, world: dict[str, Any]) -> dict[str, str]:
         return {f"c{world['complaint_case']}-outcome": "walk"}
     if name == "followup:act":
         return {"action": "take"}
+    if name == "calls:wrap_up":
+        return {"code": "resolved", "note": "walk"}
+    if name == "tickets:link_call":
+        return {"case": world["ids"]["{ticket_id}"]}
     return {}
 
 
