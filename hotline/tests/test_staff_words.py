@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from hotline.calls.models import Call
 from hotline.calls.tests.floor_http import answer, arrive, http_api, ready
+from hotline.directory.choices import ApplianceKind
 from hotline.testing.cases import make_ticket
 from hotline.testing.clock import MovingClock
 from hotline.testing.times import MONDAY_10_SOFIA
 from hotline.testing.words import english_in, english_phrases, visible, without
+from hotline.tickets.choices import TicketState
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +78,8 @@ def test_staff_pages_hold_no_english_phrase(client, centre, floor_in_a_call, lan
     for username, name, args in pages:
         text = without(_read(client, centre[username], language, name, args), typed)
         assert not english_in(text, phrases), (username, name)
+        codes = set(re.findall(r"[a-z_]+", text)) & {*ApplianceKind.values, *TicketState.values}
+        assert not codes, (username, name)  # stored codes read as words
     # not vacuous: the desk read in English holds the catalog's phrases
     english = _read(client, centre["agent1"], "en", "calls:desk", [])
     assert len(english_in(english, phrases)) > 5
