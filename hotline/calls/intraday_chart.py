@@ -79,34 +79,39 @@ def intraday_svg(chart: Intraday) -> SafeString:
             f'text-anchor="end" fill="#5b6776">{label}</text><text x="{WIDTH - RIGHT + 4}" '
             f'y="{yy + 3:.1f}" font-size="10" fill="#5b6776">{round(share * 100)} %</text>'
         )
+    # Words outside the f-strings: xgettext does not read a call inside an f-string.
+    left_axis, right_axis = _("calls · agents"), _("service level")
     parts.append(
-        f'<text x="4" y="12" font-size="10" fill="#5b6776">{escape(_("calls · agents"))}</text>'
+        f'<text x="4" y="12" font-size="10" fill="#5b6776">{escape(left_axis)}</text>'
         f'<text x="{WIDTH - 4}" y="12" font-size="10" text-anchor="end" fill="#5b6776">'
-        f"{escape(_('service level'))}</text>"
+        f"{escape(right_axis)}</text>"
     )
     target_y = y_share(chart.target / 100)
+    target_words = _("Service level target: %(target)s %%") % {"target": chart.target}
     parts.append(
         f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{target_y:.1f}" '
         f'y2="{target_y:.1f}" stroke="#1f7a3a" stroke-dasharray="6 4"><title>'
-        f"{escape(_('Service level target: %(target)s %%') % {'target': chart.target})}"
+        f"{escape(target_words)}"
         f"</title></line>"
     )
     bar_w = max(2.0, step * 0.7)
     for i, row in enumerate(rows):
         x = LEFT + i * step + (step - bar_w) / 2
         if row.forecast is not None:
+            forecast_words = _("%(n)s calls forecast") % {"n": row.forecast}
             parts.append(
                 f'<rect class="forecast" x="{x:.1f}" y="{y(row.forecast):.1f}" '
                 f'width="{bar_w:.1f}" height="{plot_h * row.forecast / top:.1f}" fill="none" '
                 f'stroke="#7f8fa6" stroke-dasharray="3 2"><title>'
-                f"{escape(_span(row))}: {escape(_('%(n)s calls forecast') % {'n': row.forecast})}"
+                f"{escape(_span(row))}: {escape(forecast_words)}"
                 f"</title></rect>"
             )
+        calls_words = _("%(n)s calls") % {"n": row.calls}
         parts.append(
             f'<rect class="calls" data-start="{_hhmm(row)}" data-calls="{row.calls}" '
             f'x="{x:.1f}" y="{y(row.calls):.1f}" width="{bar_w:.1f}" '
             f'height="{plot_h * row.calls / top:.1f}" fill="#2f6db5"><title>'
-            f"{escape(_span(row))}: {escape(_('%(n)s calls') % {'n': row.calls})}</title></rect>"
+            f"{escape(_span(row))}: {escape(calls_words)}</title></rect>"
         )
         if row.start.minute == 0 and (len(rows) <= 24 or row.start.hour % 2 == 0):
             parts.append(
