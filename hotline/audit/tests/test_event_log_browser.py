@@ -54,15 +54,15 @@ def test_the_event_log_reads_as_sentences_under_the_csp(watched, centre):  # noq
     sign_in(page, "manager")
     visit(page, "/events/")
     assert page.locator("table.event-log tbody tr").count() >= 8
-    assert page.locator("details").count() == 0  # the raw record is the admins'
+    assert page.locator("main details").count() == 0  # the raw record is the admins'
     assert "Ivan Petrov" in page.inner_text("table.event-log")
     _keep(screenshot(page, "event_log_manager_zh"))
     page.context.clear_cookies()
 
     sign_in(page, "admin")
     visit(page, "/events/?person=" + str(centre["agent1"].pk))
-    page.locator("details summary").first.click()
-    assert page.locator("details[open] pre").first.is_visible()
+    page.locator("main details summary").first.click()
+    assert page.locator("main details[open] pre").first.is_visible()
     _keep(screenshot(page, "event_log_admin"))
     visit(page, "/events/?day=2026-02-30&rule=Z9")
     assert page.locator(".flash.error").is_visible()

@@ -189,7 +189,7 @@ def test_c3_bulgarian_customer_reads_bulgarian_with_sofia_time(now, customer):
     )
     assert notice.language == "bg"
     assert notice.subject == IN_BULGARIAN
-    assert notice.body == "New time: 23 Ноември 2026 г., 10:00."  # 08:00 UTC is 10:00 in Sofia
+    assert notice.body == "New time: 23 ноември 2026 г., 10:00."  # 08:00 UTC is 10:00 in Sofia
 
 
 def test_the_same_notice_in_english_in_its_own_zone(now, customer):
@@ -417,10 +417,10 @@ def test_d3_logging_a_missing_notice_is_not_found(now, centre):
 @pytest.mark.parametrize(
     ("moment", "shown"),
     [
-        (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), "29 Март 2026 г., 02:30"),  # before the change
-        (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "29 Март 2026 г., 04:30"),  # summer time
-        (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "25 Октомври 2026 г., 03:30"),
-        (datetime(2026, 10, 25, 1, 30, tzinfo=UTC), "25 Октомври 2026 г., 03:30"),  # the hour again
+        (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), "29 март 2026 г., 02:30"),  # before the change
+        (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "29 март 2026 г., 04:30"),  # summer time
+        (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "25 октомври 2026 г., 03:30"),
+        (datetime(2026, 10, 25, 1, 30, tzinfo=UTC), "25 октомври 2026 г., 03:30"),  # the hour again
     ],
 )
 def test_c3_times_follow_the_customers_zone_across_dst(now, customer, moment, shown):
