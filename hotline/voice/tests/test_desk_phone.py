@@ -100,8 +100,9 @@ def ring_and_answer(page: Any, edge: RunningEdge, tmp_path: Path, scenario: str)
     expect(state).to_have_text("Phone offline: log in to the floor")
 
     page.click("#desk button[value=login]")
-    page.click("#desk button[value=ready]")
     expect(state).to_have_text("Phone ready", timeout=REGISTERED_MS)  # with its credential
+    page.click("#desk button[value=ready]")
+    expect(page.locator("#desk button[value=ready]")).to_be_hidden()
 
     port = free_udp_port()
     process = sipp(
