@@ -38,17 +38,12 @@ WEBRTC_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def webrtc_browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *WEBRTC_ARGS]
-        )
-        yield chromium
-        chromium.close()
+def webrtc_browser(playwright_driver: Any) -> Iterator[Any]:
+    chromium = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *WEBRTC_ARGS]
+    )
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture
