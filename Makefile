@@ -15,7 +15,7 @@ MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore='*/tests/*' --ignore=con
 	--ignore=tools --ignore=bench --ignore=build
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
-.PHONY: demo test lint types unit unit-postgres system-packages messages bench clean
+.PHONY: demo test lint types unit unit-postgres system-packages messages bench clean jssip
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,15 @@ bench: system-packages $(VENV)/.installed
 	$(BIN)/python bench/wfm.py
 	$(BIN)/python tools/testservers.py --postgres -- $(BIN)/python bench/cases.py
 	$(BIN)/python tools/testservers.py --postgres -- $(BIN)/python bench/reports.py
+
+# The desk's softphone library (README, Voice (SIP)): JsSIP from npm at the version pinned in
+# tools/jssip/package.json, bundled by esbuild into one committed file (no build step at runtime).
+JSSIP_VERSION := $(shell sed -n 's/.*"jssip": "\([0-9.]*\)".*/\1/p' tools/jssip/package.json)
+jssip:
+	cd tools/jssip && npm install --no-audit --no-fund
+	cd tools/jssip && ./node_modules/.bin/esbuild node_modules/jssip/lib/JsSIP.js --bundle \
+		--format=iife --global-name=JsSIP --minify --legal-comments=eof \
+		--outfile=../../hotline/static/vendor/jssip-$(JSSIP_VERSION).min.js
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -24,8 +24,21 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         page = response.get("Content-Type", "").startswith("text/html")
         if page and settings.CONTENT_SECURITY_POLICY:
-            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+            response.headers.setdefault("Content-Security-Policy", content_security_policy())
         return response
+
+
+def content_security_policy() -> str:
+    """settings.CONTENT_SECURITY_POLICY, its connect-src widened to the SIP edge's WebSocket
+    when the desk's softphone is on (HOTLINE_VOICE_WS_URL): that one address, nothing else."""
+    policy = settings.CONTENT_SECURITY_POLICY
+    edge = settings.HOTLINE_VOICE_WS_URL
+    if not edge or any(character in edge for character in " ;,'\"\r\n"):
+        return policy  # empty, or not one address: nothing is widened
+    return "; ".join(
+        f"{directive} {edge}" if directive.split(" ", 1)[0] == "connect-src" else directive
+        for directive in policy.split("; ")
+    )
 
 
 def development_key_refusal() -> str:

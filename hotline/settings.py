@@ -261,6 +261,11 @@ HOTLINE_NOTICE_ATTEMPTS = int(os.environ.get("HOTLINE_NOTICE_ATTEMPTS", "6"))
 HOTLINE_VOICE_SIP_ADDRESS = os.environ.get("HOTLINE_VOICE_SIP_ADDRESS", "127.0.0.1")
 HOTLINE_VOICE_SIP_PORT = int(os.environ.get("HOTLINE_VOICE_SIP_PORT", "5060"))
 HOTLINE_VOICE_WS_PORT = int(os.environ.get("HOTLINE_VOICE_WS_PORT", "8088"))
+# Where the desk's softphone reaches the edge (SIP over WebSocket), as the browser sees it:
+# ws://127.0.0.1:8088 on one machine, wss://edge.example.org:8443 behind TLS. Empty: no
+# softphone in the desk (agents use SIP desk phones, or a PBX drives the CTI API). The
+# Content-Security-Policy's connect-src allows this address (hotline/security.py).
+HOTLINE_VOICE_WS_URL = os.environ.get("HOTLINE_VOICE_WS_URL", "").strip()
 # The address trunk calls come from (comma-separated); INVITEs from elsewhere are refused.
 HOTLINE_VOICE_TRUNK_ADDRESSES = [
     address.strip()

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import aget_user
 from django.contrib.sessions.backends.base import SessionBase
@@ -75,6 +76,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         **_desk_context(signed_in(request), session=request.session),
         "desk_keys_json": _keys_json(),
         "drawn_from": drawn_from,
+        # The softphone (calls/_desk_phone.html) only when the SIP edge's WebSocket is set.
+        "softphone": bool(settings.HOTLINE_VOICE_WS_URL),
     }
     return render(request, "calls/desk.html", context)
 

@@ -152,5 +152,6 @@ def voice_credential_issue(request: HttpRequest) -> CredentialOut:
         realm=issued.credential.realm,
         expires_at=issued.credential.expires_at,
         registrar=f"sip:{address}:{settings.HOTLINE_VOICE_SIP_PORT}",
-        websocket=f"ws://{address}:{settings.HOTLINE_VOICE_WS_PORT}",
+        websocket=settings.HOTLINE_VOICE_WS_URL
+        or f"ws://{address}:{settings.HOTLINE_VOICE_WS_PORT}",
     )

@@ -11,7 +11,7 @@ from hotline.testing.clock import MovingClock
 from hotline.testing.times import MONDAY_10_SOFIA
 from hotline.voice.edge import VoiceEdge
 from hotline.voice.stack import RunningEdge, running_edge
-from hotline.voice.tests.sipp import free_udp_port, free_udp_ports
+from hotline.voice.tests.sipp import free_tcp_port, free_udp_port, free_udp_ports
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def edge(
     edge = VoiceEdge(
         sip_address="127.0.0.1",
         sip_port=free_udp_port(),
-        ws_port=free_udp_port(),  # TCP: a UDP-free port is almost always TCP-free too
+        ws_port=free_tcp_port(),
         rtpengine_port=free_udp_port(),
         media_ports=(low, high),
         api_url=live_server.url,

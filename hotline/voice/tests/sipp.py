@@ -22,6 +22,14 @@ def free_udp_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def free_tcp_port() -> int:
+    """A TCP port nothing listens on nor uses now (the edge's WebSocket port): a UDP-free one
+    may be a TCP client's ephemeral port (a browser's, the live server's)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def free_udp_ports(count: int) -> tuple[int, int]:
     """A run of `count` free UDP ports (rtpengine's media ports)."""
     for _ in range(50):

@@ -1,0 +1,201 @@
+// The desk's softphone (calls/_desk_phone.html; README, Voice (SIP)): JsSIP over the SIP edge's
+// WebSocket, registered with the SIP credential Hotline issues for this floor session.
+//
+// The floor decides who rings; this phone only rings, answers and hangs up. The desk keeps its
+// one Answer, Decline and Hang up: for the call ringing here (the edge names the offer in the
+// INVITE's X-Hotline-Offer header) they act on the phone, and the edge reports to Hotline what
+// happened through the CTI path (answered, ended, a refused offer) as any SIP phone's would.
+(function () {
+  "use strict";
+  var RETRY_MS = 5000;
+  var phone = document.getElementById("phone");
+  if (!phone || typeof JsSIP === "undefined") { return; }
+  var stateLine = phone.querySelector("[data-testid=phone-state]");
+  var remoteAudio = phone.querySelector("audio[data-phone=remote]");
+  var ua = null;
+  var session = null;   // the one call at a time
+  var offerId = "";     // the floor's offer the ringing call belongs to
+  var starting = false;
+  var retryAt = 0;
+
+  function word(name) {
+    var el = phone.querySelector('[data-word="' + name + '"]');
+    return el ? el.textContent : name;
+  }
+
+  function show(state) {
+    phone.dataset.state = state;
+    stateLine.textContent = word(state);
+    var ringing = state === "ringing", inCall = ["talking", "held", "muted"].indexOf(state) >= 0;
+    // One Answer for the agent: the desk's when it shows this call's offer, else the phone's.
+    button("answer").hidden = !(ringing && !deskOfferButton("accept"));
+    button("hangup").hidden = !inCall;
+    button("mute").hidden = !inCall;
+    button("hold").hidden = !inCall;
+    phone.querySelector("[data-phone=keypad]").hidden = !inCall;
+    button("mute").setAttribute("aria-pressed", state === "muted" ? "true" : "false");
+    button("hold").setAttribute("aria-pressed", state === "held" ? "true" : "false");
+  }
+
+  function button(name) { return phone.querySelector('button[data-phone="' + name + '"]'); }
+
+  function deskOfferButton(action) {
+    if (!offerId) { return null; }
+    var field = document.querySelector('#desk input[name=offer][value="' + CSS.escape(offerId) + '"]');
+    return field ? field.form.querySelector('button[value="' + action + '"]') : null;
+  }
+
+  function loggedOut() { return !!document.querySelector('#desk button[value="login"]'); }
+
+  function stop(state) {
+    if (ua) { ua.stop(); }
+    ua = null;
+    retryAt = Date.now() + RETRY_MS;
+    show(state);
+  }
+
+  // Register when the agent is on the floor; let go when they log out.
+  function check() {
+    if (loggedOut()) {
+      if (ua && !session) { stop("floor"); }
+      else if (!ua) { show("floor"); }
+      return;
+    }
+    if (ua || starting || Date.now() < retryAt) { return; }
+    starting = true;
+    show("connecting");
+    fetch(phone.dataset.credentials, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": phone.dataset.csrf, "Content-Type": "application/json" },
+      body: "{}"
+    }).then(function (answer) {
+      return answer.ok ? answer.json() : Promise.reject(answer.status);
+    }).then(register, function () {
+      retryAt = Date.now() + RETRY_MS;
+      show(loggedOut() ? "floor" : "offline");
+    }).then(function () { starting = false; });
+  }
+
+  function register(credential) {
+    ua = new JsSIP.UA({
+      sockets: [new JsSIP.WebSocketInterface(credential.websocket)],
+      uri: "sip:" + credential.username + "@" + credential.realm,
+      password: credential.password,
+      realm: credential.realm,
+      register: true,
+      register_expires: 300,
+      session_timers: false,
+      user_agent: "Hotline desk"
+    });
+    var mine = ua;
+    ua.on("registered", function () { if (ua === mine && !session) { show("registered"); } });
+    ua.on("registrationFailed", function (data) {
+      phone.dataset.cause = data.cause || "";  // for whoever looks into it
+      if (ua === mine) { stop("refused"); }
+    });
+    ua.on("disconnected", function () { if (ua === mine && !session) { stop("offline"); } });
+    ua.on("newRTCSession", function (data) {
+      if (data.originator !== "remote") { return; }
+      if (session) { data.session.terminate({ status_code: 486 }); return; }  // busy
+      ring(data.session, data.request.getHeader("X-Hotline-Offer") || "");
+    });
+    ua.start();
+  }
+
+  function ring(incoming, offer) {
+    session = incoming;
+    offerId = offer;
+    session.on("peerconnection", function (event) {
+      event.peerconnection.addEventListener("track", function (track) {
+        remoteAudio.srcObject = track.streams[0];
+      });
+    });
+    session.on("accepted", function () { show("talking"); });
+    session.on("hold", function () { show("held"); });
+    session.on("unhold", function () { show("talking"); });
+    session.on("muted", function () { show("muted"); });
+    session.on("unmuted", function () { show("talking"); });
+    session.on("ended", ended);
+    session.on("failed", ended);
+    show("ringing");
+  }
+
+  function ended() {
+    session = null;
+    offerId = "";
+    remoteAudio.srcObject = null;
+    show(ua ? "registered" : "offline");
+    check();
+  }
+
+  function answer() {
+    if (session && !session.isEstablished()) {
+      session.answer({ mediaConstraints: { audio: true, video: false } });
+    }
+  }
+
+  function hangUp() { if (session) { session.terminate(); } }
+
+  function dtmf(digit) {
+    if (!session || !session.isEstablished()) { return; }
+    try {
+      session.sendDTMF(digit, { transportType: JsSIP.C.DTMF_TRANSPORT.RFC2833 });
+    } catch (noTelephoneEvent) {  // the other side offered no telephone-event: SIP INFO
+      session.sendDTMF(digit, { transportType: JsSIP.C.DTMF_TRANSPORT.INFO });
+    }
+  }
+
+  phone.addEventListener("click", function (event) {
+    var pressed = event.target.closest("button");
+    if (!pressed) { return; }
+    if (pressed.dataset.digit) { dtmf(pressed.dataset.digit); return; }
+    var action = pressed.dataset.phone;
+    if (action === "answer") { answer(); }
+    if (action === "hangup") { hangUp(); }
+    if (action === "mute" && session) {
+      if (session.isMuted().audio) { session.unmute(); } else { session.mute(); }
+    }
+    if (action === "hold" && session) {
+      if (session.isOnHold().local) { session.unhold(); } else { session.hold(); }
+    }
+  });
+
+  // The desk's Answer / Decline for the offer ringing here, and its Hang up during the phone's
+  // call, act on the phone (capturing: before htmx posts them, also when a key presses them).
+  document.addEventListener("click", function (event) {
+    var pressed = event.target.closest && event.target.closest("#desk button[name=action]");
+    if (!pressed || !session) { return; }
+    var action = pressed.value;
+    var ours = pressed === deskOfferButton(action);
+    if (ours && action === "accept" && !session.isEstablished()) { answer(); }
+    else if (ours && action === "decline" && !session.isEstablished()) { session.terminate({ status_code: 603 }); }
+    else if (action === "end" && session.isEstablished()) { hangUp(); }
+    else { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }, true);
+
+  // What the call's media did so far (getStats), for the people who check a line.
+  window.hotlinePhone = {
+    stats: function () {
+      if (!session || !session.connection) { return Promise.resolve(null); }
+      return session.connection.getStats().then(function (report) {
+        var counts = { received: 0, sent: 0 };
+        report.forEach(function (entry) {
+          if (entry.type === "inbound-rtp" && entry.kind === "audio") { counts.received += entry.packetsReceived; }
+          if (entry.type === "outbound-rtp" && entry.kind === "audio") { counts.sent += entry.packetsSent; }
+        });
+        return counts;
+      });
+    }
+  };
+
+  var desk = document.getElementById("desk");
+  if (desk) {
+    new MutationObserver(function () { check(); if (session) { show(phone.dataset.state); } })
+      .observe(desk, { childList: true, subtree: true });
+  }
+  setInterval(check, RETRY_MS);
+  check();
+})();
