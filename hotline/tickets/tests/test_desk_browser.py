@@ -77,7 +77,7 @@ def test_e4_e2_ring_screen_pop_case_beside_the_call_read_back_end_wrap_up(
     pane = page.locator("#case-pane")
     expect(pane.locator("[data-testid=customer]")).to_have_text(customer.name)
     pane.locator("#id_category").select_option(str(category.pk))
-    pane.locator("[data-testid=script]").wait_for()
+    pane.locator("[data-testid=script]").wait_for(timeout=30_000)  # after the category's request
     for index in range(len(category.steps)):
         pane.locator(f"#id_step_{index}").check()
     pane.locator("#id_symptom").fill("Does not switch on: no light, no sound, since this morning")

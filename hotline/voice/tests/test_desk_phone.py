@@ -47,7 +47,10 @@ def webrtc_browser(playwright_driver: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def desk_page(webrtc_browser: Any, live_server: Any, edge: RunningEdge, settings: Any):
+def desk_page(
+    webrtc_browser: Any, live_server: Any, edge: RunningEdge, settings: Any, in_english: Any
+):
+    """agent1's desk in Chromium with fake media, reading English (the words asserted)."""
     settings.HOTLINE_VOICE_WS_URL = f"ws://127.0.0.1:{edge.edge.ws_port}"
     context = webrtc_browser.new_context(base_url=live_server.url)
     tab = context.new_page()
