@@ -38,6 +38,7 @@ from hotline.testing.clock import MovingClock
 from hotline.testing.people import installations_lead
 from hotline.tickets.choices import ComplaintState, TicketKind, TicketState
 from hotline.tickets.models import Complaint
+from hotline.voice.models import Recording
 from hotline.workforce.models import LeaveRequest, Roster, Shift
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +164,8 @@ PAGE_CROSSING: dict[str, dict[Role, str]] = {
     "calls:review": {Role.AGENT: REFUSED, Role.TEAM_LEAD: REFUSED},
     "calls:wallboard_acknowledge": {Role.TEAM_LEAD: REFUSED},
     "accounts:token_revoke": dict.fromkeys(OWNED_ROLES, OWN_THINGS_ONLY),
+    # another team's call's recording (B11's readers): nobody else listens
+    "voice:recording_audio": dict.fromkeys(OWNED_ROLES, REFUSED),
 }
 # Body fields that name another owner's object, tried one at a time.
 BODY_IDS: dict[str, list[tuple[str, str]]] = {
@@ -324,6 +327,9 @@ def world(centre, client, token_for, monkeypatch) -> dict[str, Any]:  # type: ig
         call=talking,
         raised_at=now(),
     )
+    recording = Recording.objects.create(
+        call=talking, path="walk/call.wav", duration=timedelta(seconds=5), size=44, created_at=now()
+    )
     own_site = CustomerSite.objects.filter(customer_id=mine).first()
     assert own_site is not None
     return {
@@ -369,6 +375,7 @@ def world(centre, client, token_for, monkeypatch) -> dict[str, Any]:  # type: ig
             shift,
             review,
             alert,
+            recording,
         ],
     }
 
@@ -407,6 +414,7 @@ PAGE_IDS = {
     "calls:review_call": "{call_id}",
     "calls:review": "{review_id}",
     "calls:wallboard_acknowledge": "{alert_id}",
+    "voice:recording_audio": "{call_id}",
 }
 
 
