@@ -10,6 +10,8 @@ the call by hashing the Call-ID in their names. The WAV replaces the pcap, which
 
 import hashlib
 import logging
+import os
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -38,6 +40,7 @@ RETENTION = "b11.recording_retention_days"
 SIP_PREFIX = "sip-"
 _META_PREFIX = "rtpengine-meta-"
 _FINISHED = "call end time:"
+LOST_AFTER_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,39 @@ def recording_make(*, now: datetime, call_id: int) -> Recording | None:
     spooled.pcap.unlink(missing_ok=True)  # the WAV is the recording now
     spooled.metadata.unlink(missing_ok=True)
     return recording
+
+
+def recordings_left_in_spool(*, lost_after: float = LOST_AFTER_SECONDS) -> int:
+    """The worker's tick: a finished pcap still in the spool `lost_after` seconds on (its task
+    was lost with a worker, or failed) gets a task again, once per `lost_after` (the metadata's
+    time is touched). Pcaps of calls Hotline does not know stay. How many tasks were queued."""
+    from hotline.voice.tasks import recording_make_task
+
+    folder = Path(settings.HOTLINE_VOICE_RECORDING_SPOOL) / "metadata"
+    queued, now = 0, time.time()
+    for metadata in folder.glob(f"{_META_PREFIX}*.txt"):
+        try:
+            if now - metadata.stat().st_mtime < lost_after:
+                continue
+            if _FINISHED not in metadata.read_text(errors="replace"):
+                continue
+            os.utime(metadata)
+        except OSError:
+            continue  # made and deleted meanwhile
+        name = metadata.name.removeprefix(_META_PREFIX).removesuffix(".txt")
+        call_id = (
+            Call.objects.filter(
+                external_id=sip_external_id(unquote(name.rpartition("-")[0])),
+                ended_at__isnull=False,
+                recording__isnull=True,
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if call_id is not None:
+            recording_make_task.enqueue(call_id)
+            queued += 1
+    return queued
 
 
 def recording_file(recording: Recording) -> Path:

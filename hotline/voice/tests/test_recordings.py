@@ -262,3 +262,43 @@ def test_b11_retention_out_of_bounds_is_refused(centre, now):
                 raw=raw,
                 reason="x",
             )
+
+
+def test_b11_the_agent_hears_their_call_on_their_review_and_the_event_log_says_who_listened(
+    client, in_english, recording: Recording, now
+):
+    from hotline.audit.sentences import sentence
+    from hotline.calls.tests.test_reviews import review
+
+    reviewed = review(in_english["lead"], recording.call, now + timedelta(hours=1))
+    client.force_login(in_english["agent1"])
+    page = client.get(reverse("calls:review", args=[reviewed.pk]))
+    assert audio_url(recording.call).encode() in page.content
+    assert client.get(audio_url(recording.call), HTTP_RANGE="bytes=0-").status_code == 206
+
+    played = Event.objects.get(entity=VoiceEntity.RECORDING, action=RecordingAction.PLAYED)
+    made = Event.objects.get(entity=VoiceEntity.RECORDING, action=RecordingAction.MADE)
+    assert sentence(played) == f"Ivan Petrov listened to call #{recording.call_id}"
+    assert sentence(made) == f"The recording of call #{recording.call_id} was made (2 s)"
+
+
+@pytest.mark.django_db(transaction=True)  # the task runner closes its connection when done
+def test_a_pcap_whose_task_was_lost_gets_a_task_again_from_the_worker_tick(
+    folders: Path, sip_call: Call
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from hotline.taskrunner import run_batch
+    from hotline.voice.recordings import recordings_left_in_spool
+
+    spool_call(folders / "spool", CALL_ID)
+    spool_call(folders / "spool", "unknown@127.0.0.1")  # a call Hotline never had: left alone
+    assert recordings_left_in_spool() == 0  # too recent: its own task is on its way
+    assert recordings_left_in_spool(lost_after=0) == 1
+    assert recordings_left_in_spool() == 0  # once per while, not every tick
+    assert DBTaskResult.objects.count() == 1
+
+    run_batch()
+    assert Recording.objects.get().call == sip_call
+    assert recordings_left_in_spool(lost_after=0) == 0  # made: the pcap is gone
+    assert len(list((folders / "spool" / "pcaps").iterdir())) == 1  # the unknown call's
