@@ -43,9 +43,9 @@ def audio(tmp_path: Path) -> Path:
     return alaw_tone(tmp_path / "tone.alaw")
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def recordings(settings: Any, tmp_path: Path) -> Path:
-    """The edge's spool and Hotline's recordings folder, in the test's own folder."""
+    """The edge's spool and Hotline's recordings folder, in the test's own folder (never var/)."""
     settings.HOTLINE_VOICE_RECORDING_SPOOL = tmp_path / "spool"
     settings.HOTLINE_RECORDINGS_DIR = tmp_path / "recordings"
     return tmp_path

@@ -67,10 +67,9 @@ def test_a_file_that_is_not_a_pcap_is_refused(tmp_path: Path):
 
 
 @pytest.fixture
-def folders(settings, tmp_path: Path) -> Path:
-    settings.HOTLINE_VOICE_RECORDING_SPOOL = tmp_path / "spool"
-    settings.HOTLINE_RECORDINGS_DIR = tmp_path / "recordings"
-    return tmp_path
+def folders(recordings: Path) -> Path:
+    """Where the spool and the recordings are (conftest: the test's own folder)."""
+    return recordings
 
 
 @pytest.fixture
