@@ -288,6 +288,14 @@ HOTLINE_VOICE_CREDENTIAL_HOURS = int(os.environ.get("HOTLINE_VOICE_CREDENTIAL_HO
 HOTLINE_VOICE_FALLBACK_URI = os.environ.get("HOTLINE_VOICE_FALLBACK_URI", "")
 # How often Kamailio asks again for a caller who waits in the queue (milliseconds).
 HOTLINE_VOICE_POLL_MS = int(os.environ.get("HOTLINE_VOICE_POLL_MS", "500"))
+# Where rtpengine writes each answered call's recording (pcap, with its metadata), and where
+# Hotline keeps the audio files it makes of them (WAV, one per call; README, Voice (SIP)).
+HOTLINE_VOICE_RECORDING_SPOOL = Path(
+    os.environ.get("HOTLINE_VOICE_RECORDING_SPOOL", VAR_DIR / "voice" / "spool")
+)
+HOTLINE_RECORDINGS_DIR = Path(
+    os.environ.get("HOTLINE_RECORDINGS_DIR", VAR_DIR / "media" / "recordings")
+)
 
 
 # --- sign-in, sessions and API tokens ---

@@ -14,6 +14,7 @@ urlpatterns = [
     path("rulebook/", include("hotline.rulebook.urls")),
     path("events/", include("hotline.audit.urls")),
     path("floor/", include("hotline.calls.urls")),
+    path("voice/", include("hotline.voice.urls")),
     path("tickets/", include("hotline.tickets.urls")),
     path("dispatch/", include("hotline.dispatch.urls")),
     path("provider/", include("hotline.dispatch.provider_urls")),

@@ -66,6 +66,9 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "calls:review_call": LEADS,
     "calls:review": AGENTS | SUPERVISORS,
     "calls:my_reviews": AGENTS,
+    # A call's recording: its agent, their lead, managers (the selector); everyone else finds
+    # no recording there (404), whatever their role.
+    "voice:recording_audio": EVERYONE,
     # --- tickets (cases) ---
     "tickets:list": STAFF,
     "tickets:new": ON_THE_PHONES,

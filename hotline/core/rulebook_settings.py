@@ -206,6 +206,18 @@ ROWS: tuple[Row, ...] = (
         _minutes(5),
         _hours(24),
     ),
+    # Not a bold number of POLICIES.md: how long a call's recording is kept for its quality
+    # review (B11) before the worker deletes it. Per queue, else team, else the centre.
+    _count(
+        "b11.recording_retention_days",
+        "B11",
+        90,
+        gettext_noop("Days a call recording is kept"),
+        1,
+        3650,
+        Q,
+        T,
+    ),
     _clock("d1.opens", "D1", time(8, 30), gettext_noop("The centre opens")),
     _clock("d1.closes", "D1", time(17, 0), gettext_noop("The centre closes")),
     _clock(

@@ -41,6 +41,8 @@ class VoiceEdge:
     run_dir: Path
     fallback_uri: str = ""  # where calls go when Hotline does not answer (empty: 503)
     children: int = 4  # Kamailio's UDP workers; each waits for Hotline's answer in turn
+    # rtpengine records every answered call there (pcap); None: no recording
+    recording_spool: Path | None = None
     queues: tuple[str, ...] = field(default=())
 
     @classmethod
@@ -58,6 +60,7 @@ class VoiceEdge:
             poll_ms=settings.HOTLINE_VOICE_POLL_MS,
             run_dir=run_dir,
             fallback_uri=settings.HOTLINE_VOICE_FALLBACK_URI,
+            recording_spool=settings.HOTLINE_VOICE_RECORDING_SPOOL,
         )
 
     def with_queues(self) -> "VoiceEdge":
@@ -107,6 +110,7 @@ def kamailio_cfg(edge: VoiceEdge, *, token: str, generated_at: datetime) -> str:
             "trunk_addresses": edge.trunk_addresses,
             "queues": edge.queues,
             "fallback_uri": edge.fallback_uri,
+            "recording": edge.recording_spool is not None,
         },
     )
 
@@ -129,6 +133,20 @@ def rtpengine_command(edge: VoiceEdge) -> list[str]:
         f"--pidfile={edge.run_dir / 'rtpengine.pid'}",
         "--num-threads=2",
         "--delete-delay=0",
+        *recording_options(edge),
+    ]
+
+
+def recording_options(edge: VoiceEdge) -> list[str]:
+    """rtpengine's recording in userspace: the pcap method (its recording daemon needs the
+    kernel module). Kamailio starts it on each answer; the pcap of a call is complete once
+    rtpengine closes the call, and Hotline makes the audio file from it (`recordings`)."""
+    if edge.recording_spool is None:
+        return []
+    return [
+        "--recording-method=pcap",
+        f"--recording-dir={edge.recording_spool}",
+        "--recording-format=raw",
     ]
 
 

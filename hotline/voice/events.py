@@ -5,6 +5,7 @@ from enum import StrEnum
 
 class VoiceEntity(StrEnum):
     SIP_CREDENTIAL = "voice.sip_credential"
+    RECORDING = "voice.recording"  # entity_id: the call's id
 
 
 class SipCredentialAction(StrEnum):
@@ -12,7 +13,16 @@ class SipCredentialAction(StrEnum):
     REVOKED = "revoked"  # a newer one was issued for the same agent
 
 
-ACTIONS: dict[VoiceEntity, type[StrEnum]] = {VoiceEntity.SIP_CREDENTIAL: SipCredentialAction}
+class RecordingAction(StrEnum):
+    MADE = "made"  # new: length_seconds, size
+    PLAYED = "played"  # someone listened (each audio request); new: range asked, if any
+    EXPIRED = "expired"  # B11 retention ran out: file and row deleted; old: created, days
+
+
+ACTIONS: dict[VoiceEntity, type[StrEnum]] = {
+    VoiceEntity.SIP_CREDENTIAL: SipCredentialAction,
+    VoiceEntity.RECORDING: RecordingAction,
+}
 
 
 def register_sentences() -> None:
@@ -20,11 +30,29 @@ def register_sentences() -> None:
 
     from hotline.audit.sentences import describe, entity_words
 
-    entity_words(VoiceEntity.SIP_CREDENTIAL, _("SIP login"))
-    credential = VoiceEntity.SIP_CREDENTIAL
-    describe(
-        credential,
-        SipCredentialAction.ISSUED,
-        _("%(actor)s got a SIP login for their phone, valid until %(expires_at)s"),
-    )
-    describe(credential, SipCredentialAction.REVOKED, _("SIP login %(id)s gave way to a newer one"))
+    entity_words(VoiceEntity.SIP_CREDENTIAL, _("SIP credential"))
+    entity_words(VoiceEntity.RECORDING, _("call recording"), filter="call")
+    for entity, action, template in (
+        (
+            VoiceEntity.SIP_CREDENTIAL,
+            SipCredentialAction.ISSUED,
+            _("%(actor)s was issued SIP credential %(username)s for their phone"),
+        ),
+        (
+            VoiceEntity.SIP_CREDENTIAL,
+            SipCredentialAction.REVOKED,
+            _("SIP credential %(id)s was replaced by a newer one"),
+        ),
+        (
+            VoiceEntity.RECORDING,
+            RecordingAction.MADE,
+            _("The recording of call %(id)s was made (%(length_seconds)s)"),
+        ),
+        (VoiceEntity.RECORDING, RecordingAction.PLAYED, _("%(actor)s listened to call %(id)s")),
+        (
+            VoiceEntity.RECORDING,
+            RecordingAction.EXPIRED,
+            _("The recording of call %(id)s was deleted after %(days)s days (B11 retention)"),
+        ),
+    ):
+        describe(entity, action, template)

@@ -30,3 +30,24 @@ class SipCredential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} ({self.agent})"
+
+
+class Recording(models.Model):
+    """The audio of one answered call through the SIP edge: a WAV Hotline made from rtpengine's
+    pcap once the call ended, kept under HOTLINE_RECORDINGS_DIR (`path` is relative to it)
+    until the retention of B11's reviews (`b11.recording_retention_days`) runs out."""
+
+    call = models.OneToOneField(
+        "calls.Call", on_delete=models.CASCADE, related_name="recording", verbose_name=_("call")
+    )
+    path = models.CharField(max_length=200, unique=True)
+    duration = models.DurationField(_("duration"))
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    created_at = models.DateTimeField(_("created"), db_index=True)
+
+    class Meta:
+        verbose_name = _("call recording")
+        verbose_name_plural = _("call recordings")
+
+    def __str__(self) -> str:
+        return f"{self.call_id}: {self.path}"

@@ -60,6 +60,8 @@ def _wait(what: str, ready: Callable[[], bool], child: subprocess.Popen[bytes], 
 def running_edge(edge: VoiceEdge, *, token: str, now: datetime) -> Iterator[RunningEdge]:
     """rtpengine and Kamailio running with the edge's config until the block ends."""
     edge.run_dir.mkdir(parents=True, exist_ok=True)
+    if edge.recording_spool is not None:
+        edge.recording_spool.mkdir(parents=True, exist_ok=True)
     cfg = edge.run_dir / "kamailio.cfg"
     cfg.write_text(kamailio_cfg(edge, token=token, generated_at=now))
     os.chmod(cfg, 0o600)

@@ -38,6 +38,7 @@ from hotline.testing.clock import MovingClock
 from hotline.testing.people import installations_lead
 from hotline.tickets.choices import ComplaintState, TicketKind, TicketState
 from hotline.tickets.models import Complaint
+from hotline.voice.models import Recording
 from hotline.workforce.models import LeaveRequest, Roster, Shift
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +167,8 @@ PAGE_CROSSING: dict[str, dict[Role, str]] = {
     "calls:wrap_up": ON_THE_PHONES_REFUSED,  # another's call
     "tickets:link_call": ON_THE_PHONES_REFUSED,  # another's call (the case is the caller's)
     "accounts:token_revoke": dict.fromkeys(OWNED_ROLES, OWN_THINGS_ONLY),
+    # another team's call's recording (B11's readers): nobody else listens
+    "voice:recording_audio": dict.fromkeys(OWNED_ROLES, REFUSED),
 }
 # Body fields that name another owner's object, tried one at a time.
 BODY_IDS: dict[str, list[tuple[str, str]]] = {
@@ -327,6 +330,9 @@ def world(centre, client, token_for, monkeypatch) -> dict[str, Any]:  # type: ig
         call=talking,
         raised_at=now(),
     )
+    recording = Recording.objects.create(
+        call=talking, path="walk/call.wav", duration=timedelta(seconds=5), size=44, created_at=now()
+    )
     own_site = CustomerSite.objects.filter(customer_id=mine).first()
     assert own_site is not None
     return {
@@ -372,6 +378,7 @@ def world(centre, client, token_for, monkeypatch) -> dict[str, Any]:  # type: ig
             shift,
             review,
             alert,
+            recording,
         ],
     }
 
@@ -412,6 +419,7 @@ PAGE_IDS = {
     "calls:wallboard_acknowledge": "{alert_id}",
     "calls:wrap_up": "{call_id}",
     "tickets:link_call": "{call_id}",
+    "voice:recording_audio": "{call_id}",
 }
 
 

@@ -17,6 +17,7 @@ from hotline.followup.services import followup_tick
 from hotline.notices.outbox import notices_requeue_lost
 from hotline.security import development_key_refusal
 from hotline.taskrunner import TaskRunners, run_batch, task_results_fail_dead
+from hotline.voice.recordings import recordings_expire, recordings_left_in_spool
 
 # On TERM, how long the task runners may finish the task in hand: less than the usual 10 s a
 # process manager waits before KILL. A send cut off comes back by its lease.
@@ -88,6 +89,8 @@ class Command(BaseCommand):
         dispatch_tick(now=now)  # D7: clearing at close, leftovers at opening
         followup_tick(now=now)  # D12: a follow-up decision for every completed order
         notices_requeue_lost(now)  # a sender that died mid-send: its notice is sent again
+        recordings_expire(now)  # B11: recordings past their retention, file and row
+        recordings_left_in_spool()  # a call's pcap whose task was lost gets one again
 
     @property
     def worker_name(self) -> str:

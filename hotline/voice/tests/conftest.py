@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
+from hotline.calls.tests.floor_http import http_api
 from hotline.testing.clock import MovingClock
 from hotline.testing.times import MONDAY_10_SOFIA
 from hotline.voice.edge import VoiceEdge
 from hotline.voice.stack import RunningEdge, running_edge
-from hotline.voice.tests.sipp import free_tcp_port, free_udp_port, free_udp_ports
+from hotline.voice.tests.sipp import alaw_tone, free_tcp_port, free_udp_port, free_udp_ports
 
 
 @pytest.fixture
@@ -23,8 +24,42 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> MovingClock:
 
 
 @pytest.fixture
+def api(client: Any, token_for: Any, clock: MovingClock) -> Any:
+    """The HTTP API as a user of the reference centre (a bearer token), at the test's time."""
+    return http_api(client, token_for)
+
+
+@pytest.fixture
+def logs(tmp_path: Path) -> Path:
+    """SIPp's scenarios and logs."""
+    folder = tmp_path / "sipp"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def audio(tmp_path: Path) -> Path:
+    """What callers and phones say: a tone, as raw A-law."""
+    return alaw_tone(tmp_path / "tone.alaw")
+
+
+@pytest.fixture(autouse=True)
+def recordings(settings: Any, tmp_path: Path) -> Path:
+    """The edge's spool and Hotline's recordings folder, in the test's own folder (never var/)."""
+    settings.HOTLINE_VOICE_RECORDING_SPOOL = tmp_path / "spool"
+    settings.HOTLINE_RECORDINGS_DIR = tmp_path / "recordings"
+    return tmp_path
+
+
+@pytest.fixture
 def edge(
-    live_server: Any, centre: dict[str, Any], token_for: Any, tmp_path: Path, clock: MovingClock
+    recordings: Path,
+    settings: Any,
+    live_server: Any,
+    centre: dict[str, Any],
+    token_for: Any,
+    tmp_path: Path,
+    clock: MovingClock,
 ) -> Iterator[RunningEdge]:
     """rtpengine + Kamailio for the reference centre's queues, as the PBX user. A missing
     program fails the test with the Debian package to install (never a skip)."""
@@ -43,6 +78,7 @@ def edge(
         poll_ms=200,
         run_dir=run_dir,
         children=4,
+        recording_spool=settings.HOTLINE_VOICE_RECORDING_SPOOL,
     ).with_queues()
     with running_edge(edge, token=token_for(centre["pbx"]), now=clock()) as running:
         yield running

@@ -12,12 +12,11 @@ import pytest
 from hotline.audit.models import Event
 from hotline.calls.choices import CallState
 from hotline.calls.models import AgentSession, Call, Queue
-from hotline.calls.tests.floor_http import http_api, ready
+from hotline.calls.tests.floor_http import ready
 from hotline.core.agent_states import AgentState
 from hotline.voice.edge import VoiceEdge, program
 from hotline.voice.stack import RunningEdge, running_edge
 from hotline.voice.tests.sipp import (
-    alaw_tone,
     free_udp_port,
     free_udp_ports,
     media_legs,
@@ -29,23 +28,6 @@ from hotline.voice.tests.sipp import (
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
 
 CALLER_NUMBER = "0888123456"
-
-
-@pytest.fixture
-def api(client, token_for, clock):
-    return http_api(client, token_for)
-
-
-@pytest.fixture
-def logs(tmp_path: Path) -> Path:
-    folder = tmp_path / "sipp"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
-def audio(tmp_path: Path) -> Path:
-    return alaw_tone(tmp_path / "tone.alaw")
 
 
 class Phone:

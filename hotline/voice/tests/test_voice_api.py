@@ -185,7 +185,12 @@ def test_voice_config_writes_a_kamailio_cfg_kamailio_accepts_for_the_centres_que
         assert f'case "{code}":' in text
     assert "HOTLINE_API/api/v1/voice/route" in text
     assert oct(cfg.stat().st_mode & 0o777) == "0o600"  # it holds the PBX's token
-    assert "--config-file=none" in (tmp_path / "rtpengine.command").read_text()
+    command = (tmp_path / "rtpengine.command").read_text()
+    assert "--config-file=none" in command
+    # Answered calls are recorded (pcap) into the spool, which is made ready for rtpengine.
+    assert f"--recording-method=pcap --recording-dir={tmp_path / 'spool'}" in command
+    assert (tmp_path / "spool").is_dir()
+    assert "start_recording();" in text
     checked = subprocess.run(
         [program("kamailio"), "-c", "-f", str(cfg)], capture_output=True, text=True, check=False
     )

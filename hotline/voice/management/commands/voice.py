@@ -54,6 +54,8 @@ class Command(BaseCommand):
             cfg = out / "kamailio.cfg"
             cfg.write_text(kamailio_cfg(edge, token=token, generated_at=now))
             os.chmod(cfg, 0o600)  # it holds the token
+            if edge.recording_spool is not None:  # rtpengine records there (pcap)
+                edge.recording_spool.mkdir(parents=True, exist_ok=True)
             rtpengine = shlex.join(rtpengine_command(edge))
             (out / "rtpengine.command").write_text(rtpengine + "\n")
             kamailio = shlex.join(kamailio_command(edge, cfg))

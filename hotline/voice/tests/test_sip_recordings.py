@@ -1,0 +1,77 @@
+"""A real call through the SIP edge is recorded: rtpengine's pcap, made into a WAV by the
+worker's task after the end, heard by the team lead and nobody outside the call's team, deleted
+when B11's retention runs out."""
+
+import time
+import wave
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from hotline.audit.models import Event
+from hotline.calls.tests.floor_http import ready
+from hotline.taskrunner import run_batch
+from hotline.voice.events import RecordingAction, VoiceEntity
+from hotline.voice.models import Recording
+from hotline.voice.recordings import recording_file, recordings_expire
+from hotline.voice.tests.test_sip_calls import Phone, call_in, finished, the_call
+
+pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
+
+
+def made_by_the_worker(seconds: float = 15) -> Recording:
+    """What `hotline worker` does with the queued task: run it (again) until it is done."""
+    deadline = time.monotonic() + seconds
+    while not Recording.objects.exists():
+        assert time.monotonic() < deadline, "no recording made"
+        run_batch()
+        time.sleep(0.1)
+    return Recording.objects.select_related("call").get()
+
+
+def plays() -> int:
+    return Event.objects.filter(entity=VoiceEntity.RECORDING, action=RecordingAction.PLAYED).count()
+
+
+def test_b11_an_answered_sip_call_is_recorded_heard_by_its_lead_and_deleted_after_retention(
+    api, edge, logs, audio, centre, clock, recordings
+):
+    ready(api, "agent1")
+    phone = Phone(api, edge, logs, audio, "agent1")
+    caller, port = call_in(edge, logs, audio, talk_ms="3000")
+    finished(caller, logs, "caller", port, edge)
+    phone.answered(edge)
+
+    recording = made_by_the_worker()
+    assert recording.call == the_call()
+    # About the 3 s of talk (both sides stream from the answer to the BYE).
+    assert timedelta(seconds=2.5) <= recording.duration <= timedelta(seconds=4.5), recording
+    path = recording_file(recording)
+    assert path.is_relative_to(recordings / "recordings")
+    with wave.open(str(path)) as heard:
+        assert (heard.getnchannels(), heard.getframerate()) == (2, 8000)
+        assert heard.getnframes() / 8000 == pytest.approx(recording.duration.total_seconds())
+        frames = heard.readframes(heard.getnframes())
+    assert recording.size == path.stat().st_size
+    assert any(frames[i] for i in range(0, len(frames), 997))  # the tone, not silence
+    assert not list((recordings / "spool" / "pcaps").iterdir())  # the pcap is gone
+
+    url = reverse("voice:recording_audio", args=[recording.call_id])
+    for who in ("agent5", "provider1", "customer1"):
+        outsider = Client()
+        outsider.force_login(centre[who])
+        assert outsider.get(url).status_code == 404, who
+    assert plays() == 0
+    lead = Client()
+    lead.force_login(centre["lead"])
+    heard_by_lead = lead.get(url)
+    assert (heard_by_lead.status_code, heard_by_lead["Content-Type"]) == (200, "audio/wav")
+    assert heard_by_lead.getvalue() == path.read_bytes()
+    assert plays() == 1
+
+    assert recordings_expire(clock.advance(days=89)) == 0
+    assert recordings_expire(clock.advance(days=1)) == 1
+    assert not Recording.objects.exists()
+    assert not path.exists()
