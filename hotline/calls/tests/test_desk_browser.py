@@ -4,13 +4,13 @@ text and focus through floor events and the 10 s poll, a key answers the call, a
 shown are the centre's (Europe/Sofia)."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
+from conftest import screenshot
 from hotline.calls.choices import OfferOutcome
 from hotline.calls.models import Offer, Queue
 from hotline.calls.services.agents import agent_leave_request, agent_log_in, agent_make_ready
@@ -22,8 +22,6 @@ from hotline.testing.times import SOFIA
 from hotline.workforce.models import Roster, RosterState, Shift
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path(__file__).resolve().parents[3] / "shots"  # looked at, not committed
 
 
 def is_panel(response) -> bool:  # type: ignore[no-untyped-def]
@@ -137,8 +135,7 @@ def test_desk_keeps_what_the_agent_does_across_live_updates(page, centre, me, la
     expect(reason).to_be_focused()
     expect(to_agent).to_have_value(str(colleague.pk))
     expect(refusal).to_be_visible()  # through every update
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"desk-{language}-typing.png"), full_page=True)
+    screenshot(page, f"desk-{language}-typing")
 
     # The refusal goes when the agent dismisses it, and stays gone.
     refusal.locator("button[data-dismiss]").click()
@@ -174,8 +171,7 @@ def test_b3_break_refused_at_wrap_up_end_stays_on_the_desk_until_dismissed(page,
     expect(notice).to_have_attribute("data-rule", "B3")
     expect(notice).to_contain_text("No break while customers wait")
     expect(page.locator("[data-testid=offer]")).to_be_visible()  # ready: the waiting call rings
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / "desk-en-refused-after-call.png"), full_page=True)
+    screenshot(page, "desk-en-refused-after-call")
     with page.expect_response(is_panel, timeout=15_000):
         pass
     page.wait_for_timeout(300)

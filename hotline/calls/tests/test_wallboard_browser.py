@@ -3,7 +3,6 @@ keeps following the floor live afterwards; a waiting caller turns from "waiting 
 the limit" (A2) as the timer runs, in colour and in words, without a reload."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -20,13 +19,9 @@ from hotline.rulebook.services import rule_value_set
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[3] / "shots"  # the worktree's, for people to look at
-
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     screenshot(page, name)
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_a1_lead_acknowledges_an_alert_and_the_wallboard_stays_live(page, centre):

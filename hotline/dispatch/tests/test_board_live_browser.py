@@ -2,7 +2,6 @@
 while the dispatcher is typing a send-back or has a provider chosen: what they typed stays."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -14,13 +13,9 @@ from hotline.testing.cases import make_ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[3] / "shots"  # the worktree's, for people to look at
-
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     screenshot(page, name)
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def refresh_every_two_seconds(page) -> None:  # type: ignore[no-untyped-def]
