@@ -120,8 +120,11 @@ def api(client, centre, token_for):  # type: ignore[no-untyped-def]
 def playwright_driver() -> Iterator[object]:
     """One Playwright per test session: its sync API runs an event loop, and a second one
     started beside it fails. Browsers with other flags launch from this one."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A page's assertions wait as long as its actions (10 s, not Playwright's 5 s): on a
+    # loaded two-core machine a live update can take longer than 5 s to land.
+    expect.set_options(timeout=10_000)
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium")
     with sync_playwright() as playwright:
@@ -150,3 +153,14 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in on the page as `username` of the reference centre; wait for the page it opens."""
+    from hotline.testing.reference_centre import PASSWORD
+
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1")

@@ -3,17 +3,10 @@
 import pytest
 from django.utils import translation
 
-from conftest import screenshot
+from conftest import screenshot, sign_in
 from hotline.accounts.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "hotline-demo")
-    page.click("button[type=submit]")
 
 
 def translated(language: str, message: str) -> str:

@@ -6,6 +6,7 @@ Swagger UI runs from Hotline's static files."""
 import pytest
 from playwright.sync_api import expect
 
+from conftest import sign_in
 from hotline.clock import now as clock_now
 from hotline.dispatch.services import work_order_dispatch
 from hotline.testing.cases import make_ticket
@@ -40,14 +41,6 @@ def watched(page):  # type: ignore[no-untyped-def]
     )
     page.on("pageerror", lambda error: problems.append(str(error)))
     return page, problems
-
-
-def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "hotline-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
 
 
 def visit(page, path: str) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import screenshot
+from conftest import screenshot, sign_in
 from hotline.calls.choices import OfferOutcome
 from hotline.calls.models import Offer, Queue
 from hotline.calls.services.agents import agent_log_in, agent_make_ready
@@ -16,7 +16,7 @@ from hotline.calls.services.calls import call_arrive, call_end, offer_accept
 from hotline.clock import now as clock_now
 from hotline.dispatch.services import work_order_dispatch
 from hotline.testing.cases import make_ticket
-from hotline.tests.test_csp_browser import sign_in, visit, watched  # noqa: F401  (a fixture)
+from hotline.tests.test_csp_browser import visit, watched  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,12 +10,11 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from conftest import screenshot
+from conftest import screenshot, sign_in
 from hotline.calls.choices import OfferOutcome
 from hotline.calls.models import Offer, Queue
 from hotline.calls.services.agents import agent_leave_request, agent_log_in, agent_make_ready
 from hotline.calls.services.calls import call_arrive, offer_accept
-from hotline.calls.tests.test_floor_browser import sign_in
 from hotline.clock import now as clock_now
 from hotline.core.breaks import LeaveKind
 from hotline.testing.times import SOFIA

@@ -4,21 +4,13 @@ team lead's wallboard follows the floor live (Server-Sent Events, no reload)."""
 import pytest
 from playwright.sync_api import expect
 
-from conftest import screenshot
+from conftest import screenshot, sign_in
 from hotline.calls.models import Queue
 from hotline.calls.services.agents import agent_log_in, agent_make_ready
 from hotline.calls.services.calls import call_arrive
 from hotline.clock import now as clock_now
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "hotline-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
 
 
 def press(page, action: str) -> None:

@@ -5,9 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import screenshot
+from conftest import screenshot, sign_in
 from hotline.calls.models import CallReview
-from hotline.calls.tests.test_floor_browser import sign_in
 from hotline.calls.tests.test_reviews import answered_call
 from hotline.clock import now as clock_now
 from hotline.core.scorecard import SCORECARD

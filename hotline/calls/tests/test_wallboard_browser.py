@@ -7,13 +7,12 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from conftest import screenshot
+from conftest import screenshot, sign_in
 from hotline.accounts.models import User
 from hotline.calls.models import Alert, Queue
 from hotline.calls.services.agents import agent_log_in, agent_make_ready
 from hotline.calls.services.calls import call_arrive, offer_accept
 from hotline.calls.services.tick import floor_tick
-from hotline.calls.tests.test_floor_browser import sign_in
 from hotline.clock import now as clock_now
 from hotline.rulebook.services import rule_value_set
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import screenshot
+from conftest import screenshot, sign_in
 from hotline.clock import now as clock_now
 from hotline.dispatch.choices import WorkOrderState
 from hotline.dispatch.services import work_order_dispatch
@@ -15,14 +15,6 @@ from hotline.tickets.choices import TicketState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SOFIA = ZoneInfo("Europe/Sofia")
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "hotline-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
 
 
 def test_d3_dispatcher_dispatches_from_the_board(page, centre):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import screenshot
+from conftest import screenshot, sign_in
 from hotline.clock import now as clock_now
 from hotline.directory.models import Provider
 from hotline.notices.choices import NoticeState
@@ -10,14 +10,6 @@ from hotline.notices.services import notify
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TRANSLATED = "Your role cannot use this operation."  # a string the bg catalog already has
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "hotline-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
 
 
 def test_c3_customer_reads_their_notice_from_the_menu(page, centre):

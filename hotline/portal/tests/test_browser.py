@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import screenshot
+from conftest import screenshot, sign_in
 from hotline.audit.models import Event
 from hotline.clock import now as clock_now
 from hotline.dispatch.models import WorkOrder
@@ -14,14 +14,6 @@ from hotline.followup.services import followups_plan
 from hotline.testing.cases import completed_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "hotline-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
 
 
 @pytest.fixture

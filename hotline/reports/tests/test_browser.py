@@ -3,20 +3,12 @@ opens the daily report. Screenshots in var/screenshots/ for people to look at.""
 
 import pytest
 
-from conftest import screenshot
+from conftest import screenshot, sign_in
 from hotline.reports.tests.test_floor_reports import monday as monday
 from hotline.reports.tests.test_monthly import october as october
 from hotline.reports.tests.test_monthly import planted as planted
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "hotline-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
 
 
 def test_d13_monthly_page_shows_charts_and_the_fault_alert(page, centre, october, planted) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import screenshot
+from conftest import screenshot, sign_in
 from hotline.calls.choices import CallState
 from hotline.calls.models import Call, Queue
 from hotline.testing.cases import sofia_site
@@ -36,14 +36,6 @@ def screen(request, browser, live_server):
     tab.set_default_timeout(10_000)
     yield request.param, tab
     context.close()
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "hotline-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
 
 
 def test_e2_e3_e4_agent_takes_a_ticket_from_the_desk_to_dispatch(screen, centre, now):

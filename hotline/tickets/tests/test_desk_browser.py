@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from conftest import screenshot
+from conftest import screenshot, sign_in
 from hotline.calls.models import Call, Queue
 from hotline.calls.services.calls import call_arrive
 from hotline.testing.cases import make_ticket, sofia_site
@@ -25,14 +25,6 @@ AGENTS = {"en": ("agent8", "installations"), "bg": ("agent1", "repairs")}
 def frozen(monkeypatch, now):
     """Monday 10:00 in Sofia, for the pages the live server renders (same process)."""
     monkeypatch.setattr("hotline.clock.now", lambda: now)
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "hotline-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
 
 
 def call_controls_in_sight(page) -> None:

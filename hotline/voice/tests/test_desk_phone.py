@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from conftest import CHROMIUM, CHROMIUM_ARGS
+from conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
 from hotline.calls.choices import CallState
 from hotline.calls.models import Queue
 from hotline.voice.stack import RunningEdge
@@ -66,14 +66,6 @@ def desk_page(
     yield tab, problems
     context.close()
     print(edge.logs())  # shown when the test failed: what Kamailio and rtpengine saw
-
-
-def sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "hotline-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
 
 
 @dataclass

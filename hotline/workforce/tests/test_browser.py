@@ -3,19 +3,11 @@ staffing chart, and publishes it."""
 
 import pytest
 
-from conftest import screenshot
+from conftest import screenshot, sign_in
 from hotline.workforce.models import Roster, RosterState
 from hotline.workforce.tests.conftest import FIRST_MONDAY, call_history
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "hotline-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
 
 
 def test_d14_lead_generates_checks_and_publishes_a_roster(page, centre, in_english):  # type: ignore[no-untyped-def]
