@@ -73,13 +73,17 @@ def recording_when_call_ends(event: Event) -> None:
     recording made by a task once the end is committed; the report of the end stays fast."""
     if event.action != CallAction.ENDED:
         return
-    external_id = Call.objects.filter(pk=event.entity_id).values_list("external_id", flat=True)
-    if not (external_id.first() or "").startswith(SIP_PREFIX):
-        return
-    from hotline.voice.tasks import recording_make_task
-
     call_id = int(event.entity_id)
-    transaction.on_commit(lambda: recording_make_task.enqueue(call_id))
+
+    def queue_if_sip() -> None:
+        # After the commit: the floor's end of call (its hot path, holding the team's lock)
+        # takes no extra statement for calls the SIP edge did not carry.
+        if Call.objects.filter(pk=call_id, external_id__startswith=SIP_PREFIX).exists():
+            from hotline.voice.tasks import recording_make_task
+
+            recording_make_task.enqueue(call_id)
+
+    transaction.on_commit(queue_if_sip)
 
 
 class NotYet(Exception):
