@@ -60,6 +60,20 @@ def _english_after_each_test() -> Iterator[None]:
         translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: on PostgreSQL runs the cache is a Redis that
+    outlives the test's rolled-back database (a cached rulebook, plan or page of the test
+    before must not answer for this one)."""
+    yield
+    from django.conf import settings
+
+    if settings.configured:
+        from django.core.cache import cache
+
+        cache.clear()
+
+
 @pytest.fixture
 def now() -> datetime:
     """A fixed instant: Monday 2026-11-23 10:00 in Sofia."""
