@@ -81,6 +81,18 @@ def now() -> datetime:
 
 
 @pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The running system's time (`hotline.clock.now`, the live server's too: same process),
+    Monday 10:00 in Sofia until the test moves it (`clock.advance(minutes=...)`)."""
+    from hotline.testing.clock import MovingClock
+    from hotline.testing.times import MONDAY_10_SOFIA
+
+    moving = MovingClock(MONDAY_10_SOFIA)
+    monkeypatch.setattr("hotline.clock.now", moving)
+    return moving
+
+
+@pytest.fixture
 def centre(db: None) -> dict[str, object]:
     """The tests' reference centre (hotline.testing.reference_centre), its users by user name."""
     from hotline.accounts.models import User

@@ -14,8 +14,6 @@ from hotline.calls.models import Call
 from hotline.calls.tests.floor_http import answer, arrive, http_api, ready
 from hotline.directory.choices import ApplianceKind
 from hotline.testing.cases import make_ticket
-from hotline.testing.clock import MovingClock
-from hotline.testing.times import MONDAY_10_SOFIA
 from hotline.testing.words import english_in, english_phrases, visible, without
 from hotline.tickets.choices import TicketState
 
@@ -28,13 +26,6 @@ PAGES: list[tuple[str, str, list[object]]] = [
     ("manager", "audit:list", []),
     ("agent1", "tickets:list", []),
 ]
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> MovingClock:
-    moving = MovingClock(MONDAY_10_SOFIA)
-    monkeypatch.setattr("hotline.clock.now", moving)
-    return moving
 
 
 @pytest.fixture

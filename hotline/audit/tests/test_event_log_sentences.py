@@ -15,20 +15,12 @@ from hotline.audit.models import Event
 from hotline.audit.services import event_append
 from hotline.calls.models import Call
 from hotline.calls.tests.floor_http import arrive, http_api, ready
-from hotline.testing.clock import MovingClock
 from hotline.testing.times import MONDAY_10_SOFIA
 from hotline.tickets.choices import TicketKind
 from hotline.tickets.tests.test_api import repair_body
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("audit:list")
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> MovingClock:
-    moving = MovingClock(MONDAY_10_SOFIA)
-    monkeypatch.setattr("hotline.clock.now", moving)
-    return moving
 
 
 @pytest.fixture

@@ -18,14 +18,6 @@ from hotline.calls.services.calls import call_arrive, offer_accept
 from hotline.calls.tests.floor_http import http_api
 from hotline.testing.clock import MovingClock
 from hotline.testing.people import installations_lead
-from hotline.testing.times import MONDAY_10_SOFIA
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> MovingClock:
-    moving = MovingClock(MONDAY_10_SOFIA)
-    monkeypatch.setattr("hotline.clock.now", moving)
-    return moving
 
 
 @pytest.fixture

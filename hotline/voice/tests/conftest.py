@@ -9,18 +9,9 @@ import pytest
 
 from hotline.calls.tests.floor_http import http_api
 from hotline.testing.clock import MovingClock
-from hotline.testing.times import MONDAY_10_SOFIA
 from hotline.voice.edge import VoiceEdge
 from hotline.voice.stack import RunningEdge, running_edge
 from hotline.voice.tests.sipp import alaw_tone, free_tcp_port, free_udp_port, free_udp_ports
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> MovingClock:
-    """Hotline's time (the live server's too: same process); the edge's timers run real time."""
-    moving = MovingClock(MONDAY_10_SOFIA)
-    monkeypatch.setattr("hotline.clock.now", moving)
-    return moving
 
 
 @pytest.fixture
