@@ -190,3 +190,13 @@ def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_selector("h1")
+
+
+def htmx_settled(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until htmx has finished its requests and swaps. New content shows before htmx binds
+    its attributes (at the settle, 20 ms later): a test acting faster than a person, in that
+    window, would change a field htmx does not listen to yet or submit a form it has not boosted."""
+    from playwright.sync_api import expect
+
+    # A locator, not wait_for_function: the pages' CSP forbids evaluating strings.
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)

@@ -3,13 +3,12 @@ writes the case beside the call (the desk's case pane), reads it back, ends the 
 records the wrap-up. The call's timer and its end button stay in sight while the case is
 written, and what is typed is never lost to the desk's live updates."""
 
-import os
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import screenshot, sign_in
+from conftest import htmx_settled, screenshot, sign_in
 from hotline.calls.models import Call, Queue
 from hotline.calls.services.calls import call_arrive
 from hotline.testing.cases import make_ticket, sofia_site
@@ -34,13 +33,6 @@ def call_controls_in_sight(page) -> None:
     expect(call.locator("button[value=end]")).to_be_in_viewport()
 
 
-# Quarantined on PostgreSQL runs only: there, after the wallboard's browser tests in the same
-# session, the case pane's category request never brings the script (passes alone and on
-# SQLite); being looked into, see the README's Tests section.
-@pytest.mark.skipif(
-    os.environ.get("HOTLINE_DATABASE_URL", "").startswith("postgres"),
-    reason="case pane after the wallboard tests on PostgreSQL: under investigation",
-)
 @pytest.mark.parametrize("language", list(AGENTS))
 def test_e4_e2_ring_screen_pop_case_beside_the_call_read_back_end_wrap_up(
     page, centre, now, language
@@ -76,8 +68,10 @@ def test_e4_e2_ring_screen_pop_case_beside_the_call_read_back_end_wrap_up(
     page.click("[data-testid=new-ticket]")
     pane = page.locator("#case-pane")
     expect(pane.locator("[data-testid=customer]")).to_have_text(customer.name)
+    htmx_settled(page)
     pane.locator("#id_category").select_option(str(category.pk))
-    pane.locator("[data-testid=script]").wait_for(timeout=30_000)  # after the category's request
+    pane.locator("[data-testid=script]").wait_for()  # after the category's request
+    htmx_settled(page)
     for index in range(len(category.steps)):
         pane.locator(f"#id_step_{index}").check()
     pane.locator("#id_symptom").fill("Does not switch on: no light, no sound, since this morning")
@@ -87,6 +81,7 @@ def test_e4_e2_ring_screen_pop_case_beside_the_call_read_back_end_wrap_up(
 
     # The case, still beside the call: facts, window, then the read-back.
     pane.locator("[data-testid=promises]").wait_for()
+    htmx_settled(page)
     ticket = Ticket.objects.get(call=call)
     assert page.url.endswith("/floor/desk/")  # the desk never left
     pane.locator("#id_steps_tried").fill("Another socket")
@@ -98,8 +93,10 @@ def test_e4_e2_ring_screen_pop_case_beside_the_call_read_back_end_wrap_up(
     pane.locator("#id_chosen_0").check()
     pane.locator("[data-testid=save-facts]").click()
     pane.locator("[data-testid=window]").wait_for()
+    htmx_settled(page)
     pane.locator("[data-testid=read-back-button]").click()
     pane.locator("[data-testid=read-back]").wait_for()
+    htmx_settled(page)
     call_controls_in_sight(page)
     screenshot(page, f"desk-case-read-back-{language}")
     pane.locator("[data-testid=confirm]").click()
