@@ -311,9 +311,21 @@ def work_order_for(user: User, order_id: int) -> WorkOrder:
     own), dispatchers, team leads and managers any, a provider its own, a customer theirs.
 
     Anything else raises DoesNotExist, so a stranger can't tell a hidden order from none."""
-    query = WorkOrder.objects.select_related(
-        "ticket__customer", "ticket__site", "provider", "region", "dispatched_by"
+    query = _orders_visible_to(
+        user,
+        WorkOrder.objects.select_related(
+            "ticket__customer", "ticket__site", "provider", "region", "dispatched_by"
+        ),
     )
+    return query.get(pk=order_id)
+
+
+def work_order_visible(user: User, order_id: int) -> bool:
+    """Whether this user may open the order (`work_order_for`), without loading it."""
+    return _orders_visible_to(user, WorkOrder.objects.filter(pk=order_id)).exists()
+
+
+def _orders_visible_to(user: User, query: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
     if user.role == Role.PROVIDER and user.provider_id is not None:
         query = query.filter(provider_id=user.provider_id)
     elif user.role == Role.CUSTOMER and user.customer_id is not None:
@@ -323,4 +335,4 @@ def work_order_for(user: User, order_id: int) -> WorkOrder:
         query = query.filter(ticket__in=tickets_for(user).values("pk"))
     elif user.role not in DISPATCHERS:
         query = query.none()
-    return query.get(pk=order_id)
+    return query

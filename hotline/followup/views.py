@@ -19,8 +19,7 @@ from hotline.accounts.views import signed_in
 from hotline.core.followup import SCORES
 from hotline.core.refusal import PolicyRefusal
 from hotline.dispatch.bounds import NOTE_MAX
-from hotline.dispatch.models import WorkOrder
-from hotline.dispatch.selectors import work_order_for
+from hotline.dispatch.selectors import work_order_visible
 from hotline.followup.models import FollowUp
 from hotline.followup.selectors import FILTERS, followup_for, followup_list
 from hotline.followup.services import followup_record, followup_release, followup_take
@@ -73,7 +72,7 @@ def _page(
         "copy": found.work_order.ticket_copy,
         # links only where the reader may go: an agent opens their own cases only
         "case_link": tickets_for(user).filter(pk=found.ticket.pk).exists(),
-        "order_link": _may_read_order(user, found.work_order_id),
+        "order_link": work_order_visible(user, found.work_order_id),
         "may_act": may_open_view(user.role, "followup:act"),
         "mine": found.taken_by_id == user.pk,
         "scores": list(SCORES),
@@ -158,11 +157,3 @@ def act(request: HttpRequest, followup_id: int) -> HttpResponse:
     except FollowUp.DoesNotExist:
         raise Http404 from None
     return redirect("followup:detail", followup_id=found.pk)
-
-
-def _may_read_order(user: User, order_id: int) -> bool:
-    try:
-        work_order_for(user, order_id)
-    except WorkOrder.DoesNotExist:
-        return False
-    return True
