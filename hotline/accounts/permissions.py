@@ -169,6 +169,9 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "voice_phone_unanswered": PBX,
     "voice_sip_auth": PBX,
     "voice_credential_issue": ON_THE_PHONES,
+    "voice_listen_start": SUPERVISORS,
+    "voice_listen_answer": SUPERVISORS,
+    "voice_listen_stop": SUPERVISORS,
     # --- tickets (cases) ---
     "tickets_list": STAFF | CUSTOMERS,
     "ticket_get": STAFF | CUSTOMERS,

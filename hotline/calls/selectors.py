@@ -139,6 +139,16 @@ class AgentRow:
     taken_over_today: int  # B10: calls the agent (a team lead) took over today
 
 
+def calls_in_progress(board: "Wallboard") -> dict[int, int]:
+    """The call each of the board's agents is talking on now: agent id to call id."""
+    agents = [row.session.agent_id for row in board.agents]
+    return dict(
+        Call.objects.filter(agent_id__in=agents, state=CallState.CONNECTED).values_list(
+            "agent_id", "pk"
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Wallboard:
     team: Team

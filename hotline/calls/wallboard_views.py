@@ -3,6 +3,7 @@ per half hour against the workforce plan, and the alerts to acknowledge. The pan
 the floor signals a change (and every 15 s, so the waiting times' levels and the chart move on).
 """
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -13,7 +14,7 @@ from hotline.accounts.views import signed_in
 from hotline.calls.board_status import SERVICE_LEVEL_NEAR, WAIT_WARNING_SHARE, board_extras
 from hotline.calls.intraday_chart import intraday_svg
 from hotline.calls.models import Alert
-from hotline.calls.selectors import wallboard
+from hotline.calls.selectors import calls_in_progress, wallboard
 from hotline.calls.services.alerts import alert_acknowledge, alerts_for
 
 
@@ -21,7 +22,11 @@ def _board_context(lead: User) -> dict[str, object]:
     now = clock.now()
     board = wallboard(lead.team, now) if lead.team else None
     extras = board_extras(board, now) if board else None
+    # With the SIP edge, the lead may listen live to the calls in progress (hotline/voice).
+    listening = bool(settings.HOTLINE_VOICE_WS_URL) and board is not None
     return {
+        "listening": listening,
+        "listen_calls": calls_in_progress(board) if board and listening else {},
         "board": board,
         "now": now,
         "extras": extras,

@@ -6,6 +6,7 @@ from enum import StrEnum
 class VoiceEntity(StrEnum):
     SIP_CREDENTIAL = "voice.sip_credential"
     RECORDING = "voice.recording"  # entity_id: the call's id
+    LISTENING = "voice.listening"  # a lead listening live to a call; entity_id: the call's id
 
 
 class SipCredentialAction(StrEnum):
@@ -19,9 +20,15 @@ class RecordingAction(StrEnum):
     EXPIRED = "expired"  # B11 retention ran out: file and row deleted; old: created, days
 
 
+class ListeningAction(StrEnum):
+    STARTED = "started"  # new: the agent on the call
+    STOPPED = "stopped"
+
+
 ACTIONS: dict[VoiceEntity, type[StrEnum]] = {
     VoiceEntity.SIP_CREDENTIAL: SipCredentialAction,
     VoiceEntity.RECORDING: RecordingAction,
+    VoiceEntity.LISTENING: ListeningAction,
 }
 
 
@@ -32,6 +39,7 @@ def register_sentences() -> None:
 
     entity_words(VoiceEntity.SIP_CREDENTIAL, _("SIP credential"))
     entity_words(VoiceEntity.RECORDING, _("call recording"), filter="call")
+    entity_words(VoiceEntity.LISTENING, _("live listening"), filter="call")
     for entity, action, template in (
         (
             VoiceEntity.SIP_CREDENTIAL,
@@ -53,6 +61,16 @@ def register_sentences() -> None:
             VoiceEntity.RECORDING,
             RecordingAction.EXPIRED,
             _("The recording of call %(id)s was deleted after %(days)s days (B11 retention)"),
+        ),
+        (
+            VoiceEntity.LISTENING,
+            ListeningAction.STARTED,
+            _("%(actor)s started listening live to call %(id)s"),
+        ),
+        (
+            VoiceEntity.LISTENING,
+            ListeningAction.STOPPED,
+            _("%(actor)s stopped listening to call %(id)s"),
         ),
     ):
         describe(entity, action, template)
