@@ -9,9 +9,9 @@ class VoiceConfig(AppConfig):
 
     def ready(self) -> None:
         from hotline.audit.services import on_event_written
+        from hotline.voice.call_end import when_call_ends
         from hotline.voice.events import register_sentences
-        from hotline.voice.recordings import recording_when_call_ends
 
         register_sentences()  # the event log's words for our events (audit sits below us)
-        # An answered SIP call that ends gets its recording made, by a task after the commit.
-        on_event_written("calls.call", recording_when_call_ends)
+        # A SIP call that ends gets its recording made and its live listeners let go.
+        on_event_written("calls.call", when_call_ends)

@@ -21,8 +21,9 @@ class RecordingAction(StrEnum):
 
 
 class ListeningAction(StrEnum):
-    STARTED = "started"  # new: the agent on the call
-    STOPPED = "stopped"
+    STARTED = "started"  # new: the agent on the call, rtpengine's call id, tag and sides
+    STOPPED = "stopped"  # new: the tag
+    ENDED = "ended"  # the call ended while they listened; new: the tag
 
 
 ACTIONS: dict[VoiceEntity, type[StrEnum]] = {
@@ -71,6 +72,11 @@ def register_sentences() -> None:
             VoiceEntity.LISTENING,
             ListeningAction.STOPPED,
             _("%(actor)s stopped listening to call %(id)s"),
+        ),
+        (
+            VoiceEntity.LISTENING,
+            ListeningAction.ENDED,
+            _("Listening live to call %(id)s ended with the call"),
         ),
     ):
         describe(entity, action, template)

@@ -8,6 +8,7 @@ The browser answers that offer (`subscribe answer`) and the audio flows until it
 no SIP credential. Who listened, to which call, and when they stopped, are events.
 """
 
+import contextlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,7 @@ from django.db.models import QuerySet
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
+from hotline.audit.models import Event
 from hotline.audit.services import event_append
 from hotline.calls.choices import CallState
 from hotline.calls.conflicts import CallConflict
@@ -112,7 +114,7 @@ def listening_start(*, actor: User, now: datetime, call_id: int) -> Listening:
         entity=VoiceEntity.LISTENING,
         entity_id=call.pk,
         action=ListeningAction.STARTED,
-        new={"agent": call.agent_id},
+        new={"agent": call.agent_id, "sip": found, "tag": listener, "sides": len(offers)},
     )
     ticket = signing.dumps(
         {"call": call.pk, "by": actor.pk, "sip": found, "tag": listener, "sides": len(offers)},
@@ -148,25 +150,69 @@ def listening_answer(*, actor: User, ticket: str, side: int, sdp: str) -> None:
     )
 
 
-def listening_stop(*, actor: User, now: datetime, ticket: str) -> None:
-    """Stop listening (the call may have ended already: rtpengine then has nothing to stop)."""
-    found = _open(ticket, actor)
-    ended = Call.objects.filter(pk=found["call"]).exclude(state=CallState.CONNECTED).exists()
-    for side in range(int(found["sides"]) if not ended else 0):
+def _unsubscribe(sip: str, tag: str, sides: int) -> None:
+    for side in range(sides):
         try:
             ng_command(
                 settings.HOTLINE_VOICE_RTPENGINE_PORT,
                 "unsubscribe",
-                call_id=found["sip"],
-                to_tag=f"{found['tag']}-{side}",
+                call_id=sip,
+                to_tag=f"{tag}-{side}",
             )
         except NgError:
-            # A side never answered has no subscription to stop; the other is stopped anyway.
+            # A side never answered has no subscription, a call rtpengine freed none at all.
             continue
+
+
+def _listening_events(call_id: object) -> QuerySet[Event]:
+    return Event.objects.filter(entity=VoiceEntity.LISTENING, entity_id=str(call_id))
+
+
+def listening_stop(*, actor: User, now: datetime, ticket: str) -> None:
+    """Stop listening; once (the call's end may have let the listener go already)."""
+    found = _open(ticket, actor)
+    let_go = _listening_events(found["call"]).exclude(action=ListeningAction.STARTED)
+    if let_go.filter(new__tag=found["tag"]).exists():
+        return
+    _unsubscribe(found["sip"], found["tag"], int(found["sides"]))
     event_append(
         actor=actor,
         now=now,
         entity=VoiceEntity.LISTENING,
         entity_id=found["call"],
         action=ListeningAction.STOPPED,
+        new={"tag": found["tag"]},
     )
+
+
+def listeners_let_go(*, call_id: int, now: datetime) -> int:
+    """The call ended: everyone still listening to it is let go (a closed browser never said
+    stop), and rtpengine is told to free the whole call. Its listeners' parties outlive their
+    subscriptions, so the edge's own delete (the caller's side) would leave the call, and its
+    recording, open. How many listeners were still there."""
+    # Every listening event carries its tag (`new`); the start, rtpengine's ids as well.
+    events: list[tuple[str, dict[str, Any]]] = [
+        (action, new or {})
+        for action, new in _listening_events(call_id).values_list("action", "new")
+    ]
+    if not events:
+        return 0
+    done = {new.get("tag") for action, new in events if action != ListeningAction.STARTED}
+    still = [
+        new
+        for action, new in events
+        if action == ListeningAction.STARTED and new["tag"] not in done
+    ]
+    for new in still:
+        event_append(
+            actor=None,
+            now=now,
+            entity=VoiceEntity.LISTENING,
+            entity_id=call_id,
+            action=ListeningAction.ENDED,
+            new={"tag": new["tag"]},
+        )
+    sip = next(new["sip"] for action, new in events if action == ListeningAction.STARTED)
+    with contextlib.suppress(NgError):  # rtpengine freed it already (it was down, or restarted)
+        ng_command(settings.HOTLINE_VOICE_RTPENGINE_PORT, "delete", call_id=sip)
+    return len(still)

@@ -77,8 +77,10 @@ def ng_command(port: int, command: str, host: str = "127.0.0.1", **keys: Any) ->
     cookie = secrets.token_hex(8)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.settimeout(TIMEOUT_S)
-        sock.sendto(cookie.encode() + b" " + bencode(message), (host, port))
         try:
+            # Connected: a port nobody listens on is refused at once, not after the timeout.
+            sock.connect((host, port))
+            sock.send(cookie.encode() + b" " + bencode(message))
             while True:
                 data = sock.recv(MAX_REPLY)
                 answered, _, body = data.partition(b" ")

@@ -24,9 +24,7 @@ from django.db.models import QuerySet
 
 from hotline.accounts.choices import Role
 from hotline.accounts.models import User
-from hotline.audit.models import Event
 from hotline.audit.services import event_append
-from hotline.calls.events import CallAction
 from hotline.calls.models import Call, Queue
 from hotline.calls.selectors import reviewable_calls
 from hotline.core.rulebook import Rulebook
@@ -66,24 +64,6 @@ def spooled_call(spool: Path, external_id: str) -> SpooledCall | None:
         pcap = Path(text.splitlines()[0].strip()) if text.strip() else spool / "pcaps" / name
         return SpooledCall(pcap=pcap, metadata=metadata, finished=_FINISHED in text)
     return None
-
-
-def recording_when_call_ends(event: Event) -> None:
-    """Listener of the calls' events: a SIP call that ended (it was answered) gets its
-    recording made by a task once the end is committed; the report of the end stays fast."""
-    if event.action != CallAction.ENDED:
-        return
-    call_id = int(event.entity_id)
-
-    def queue_if_sip() -> None:
-        # After the commit: the floor's end of call (its hot path, holding the team's lock)
-        # takes no extra statement for calls the SIP edge did not carry.
-        if Call.objects.filter(pk=call_id, external_id__startswith=SIP_PREFIX).exists():
-            from hotline.voice.tasks import recording_make_task
-
-            recording_make_task.enqueue(call_id)
-
-    transaction.on_commit(queue_if_sip)
 
 
 class NotYet(Exception):

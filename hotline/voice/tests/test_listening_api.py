@@ -5,6 +5,7 @@ import pytest
 from django.core import signing
 
 from hotline.audit.models import Event
+from hotline.audit.services import event_append
 from hotline.calls.models import Call
 from hotline.calls.tests.floor_http import answer, arrive, ready
 from hotline.testing.people import installations_lead
@@ -118,3 +119,33 @@ def test_b11_the_wallboard_offers_listening_to_calls_in_progress_with_the_edge(
     assert f'data-listen-call="{talking.pk}"' in page
     assert 'id="listen"' in page
     assert "listen.js" in page
+
+
+def test_b11_a_call_that_ends_lets_go_whoever_still_listens(
+    api, talking, centre, settings, now, django_capture_on_commit_callbacks
+):
+    """A lead who closed the page never said stop: the call's end lets them go (an event), not
+    one who did stop; rtpengine being gone by then changes nothing."""
+    settings.HOTLINE_VOICE_RTPENGINE_PORT = free_udp_port()
+    for tag in ("listen-a", "listen-b"):
+        event_append(
+            actor=centre["lead"],
+            now=now,
+            entity="voice.listening",
+            entity_id=talking.pk,
+            action="started",
+            new={"agent": centre["agent1"].pk, "sip": "1-2345@127.0.0.1", "tag": tag, "sides": 2},
+        )
+    event_append(
+        actor=centre["lead"],
+        now=now,
+        entity="voice.listening",
+        entity_id=talking.pk,
+        action="stopped",
+        new={"tag": "listen-b"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ended = api("pbx", "post", f"/cti/calls/{SIP_ID}/ended", {})
+    assert ended.status_code == 200, ended.content
+    let_go = Event.objects.filter(entity="voice.listening", action="ended")
+    assert [(e.actor_id, e.new) for e in let_go] == [(None, {"tag": "listen-a"})]
