@@ -1,5 +1,6 @@
 """`hotline voice config`: write the SIP edge's configuration from Hotline's settings and queues;
-`hotline voice run`: write it and run rtpengine and Kamailio with it until interrupted."""
+`hotline voice run`: write it and run rtpengine and Kamailio with it until interrupted;
+`hotline voice prompts`: make the prompts and hold music waiting callers hear."""
 
 import os
 import shlex
@@ -8,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -16,6 +18,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.accounts.services import api_token_create
 from hotline.voice.edge import VoiceEdge, kamailio_cfg, kamailio_command, rtpengine_command
+from hotline.voice.prompts import generate_prompts
 from hotline.voice.stack import EdgeDidNotStart, running_edge
 
 
@@ -40,8 +43,25 @@ class Command(BaseCommand):
                 "--pbx-user", help="Make a new API token for this PBX user (see `hotline token`)."
             )
             action.add_argument("--days", type=int, default=None, help="Its lifetime, in days.")
+        prompts = sub.add_parser(
+            "prompts", help="Speak the waiting callers' prompts (espeak-ng) and the hold music."
+        )
+        prompts.add_argument(
+            "--out",
+            default=None,
+            help="The folder to write into (default: HOTLINE_VOICE_PROMPTS_DIR).",
+        )
+        prompts.add_argument(
+            "--language",
+            action="append",
+            choices=[code for code, _ in settings.LANGUAGES],
+            help="Only this language (repeat for more; default: all of Hotline's).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "prompts":
+            self._prompts(options["out"], options["language"])
+            return
         out = Path(options["out"]).resolve()
         out.mkdir(parents=True, exist_ok=True)
         now = clock.now()
@@ -63,6 +83,17 @@ class Command(BaseCommand):
             raise CommandError(str(problem)) from None
         self.stdout.write(f"wrote {cfg} (queues: {', '.join(edge.queues) or 'none'})")
         self.stdout.write(f"start rtpengine first:\n  {rtpengine}\nthen Kamailio:\n  {kamailio}")
+
+    def _prompts(self, out: str | None, languages: list[str] | None) -> None:
+        folder = Path(out).resolve() if out else settings.HOTLINE_VOICE_PROMPTS_DIR
+        try:
+            written = generate_prompts(folder, languages=languages)
+        except FileNotFoundError as missing:
+            raise CommandError(str(missing)) from None
+        self.stdout.write(
+            f"wrote {len(written)} prompts in {folder}; replace one for a queue with "
+            f"{folder}/<queue code>/<name>.wav"
+        )
 
     def _new_token(self, username: str, days: int | None) -> str:
         user = User.objects.filter(username=username).first()
