@@ -104,6 +104,7 @@ API_BODIES: dict[str, dict[str, object]] = {
     "voice_route_call": {"external_id": "sip-walk-1", "queue": "repairs", "caller": "0888"},
     "voice_sip_auth": {"username": "h000000000000"},
     "voice_phone_unanswered": {"offer_id": 1, "refused": True},
+    "voice_caller_pressed": {"digit": "1"},
     "work_order_dispatch": {"ticket_id": 1},
     "work_order_urge": {},
     "provider_order_delay": {},
