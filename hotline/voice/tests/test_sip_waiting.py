@@ -11,7 +11,7 @@ import pytest
 
 from hotline.calls.choices import CallState
 from hotline.calls.models import Callback
-from hotline.voice.prompts import generate_prompts
+from hotline.voice.prompts import duration_ms, generate_prompts
 from hotline.voice.stack import RunningEdge
 from hotline.voice.tests.rtp_caller import RtpCaller
 from hotline.voice.tests.sipp import free_udp_port, sipp, sipp_log
@@ -72,6 +72,7 @@ def test_a2_sip_waiting_caller_hears_the_welcome_then_hold_music_as_early_media(
     # The welcome is about 8 s long; the hold music follows it, and the caller keeps hearing.
     until(lambda: kamailio_said(edge, "hold music for"), 15)
     heard = media.packets()
+    assert heard >= 0.9 * duration_ms(spoken / "en" / "welcome.wav") / 20  # all of it first
     until(lambda: media.packets() >= heard + 50, 5)
     assert media.loudness(since=heard) > 300
     assert caller.poll() is None, sipp_log(logs, "caller_waits", port)  # still waiting
