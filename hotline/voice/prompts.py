@@ -13,6 +13,7 @@ import subprocess
 import wave
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -92,9 +93,13 @@ def _texts(longest_wait: int) -> dict[str, Callable[[], str]]:
     texts[wait_prompt(longer, callback=True)] = lambda: f"{_wait_longer()} {_offer()}"
     texts[wait_prompt(longer, callback=False)] = lambda: f"{_wait_longer()} {_stay()}"
     for minutes in range(1, longest_wait + 1):
-        texts[wait_prompt(minutes, callback=True)] = lambda n=minutes: f"{_wait(n)} {_offer()}"
-        texts[wait_prompt(minutes, callback=False)] = lambda n=minutes: f"{_wait(n)} {_stay()}"
+        texts[wait_prompt(minutes, callback=True)] = partial(_waiting, minutes, _offer)
+        texts[wait_prompt(minutes, callback=False)] = partial(_waiting, minutes, _stay)
     return texts
+
+
+def _waiting(minutes: int, then: Callable[[], str]) -> str:
+    return f"{_wait(minutes)} {then()}"
 
 
 @dataclass(frozen=True)

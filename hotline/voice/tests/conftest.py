@@ -55,8 +55,9 @@ def recordings(settings: Any, tmp_path: Path) -> Path:
 def prompts(settings: Any, tmp_path: Path) -> Path:
     """The prompts folder, empty (callers hear ringing, 180): a test that wants the prompts
     generates them there (never var/)."""
-    settings.HOTLINE_VOICE_PROMPTS_DIR = tmp_path / "prompts"
-    return settings.HOTLINE_VOICE_PROMPTS_DIR
+    folder = tmp_path / "prompts"
+    settings.HOTLINE_VOICE_PROMPTS_DIR = folder
+    return folder
 
 
 @pytest.fixture
