@@ -11,6 +11,7 @@ import pytest
 
 from hotline.calls.choices import CallState
 from hotline.calls.models import Callback
+from hotline.calls.tests.floor_http import ready
 from hotline.voice.prompts import duration_ms, generate_prompts
 from hotline.voice.stack import RunningEdge
 from hotline.voice.tests.rtp_caller import RtpCaller
@@ -144,3 +145,34 @@ def test_b9_sip_prompts_stop_when_the_agents_phone_answers(
     assert call.state == CallState.WRAP_UP
     assert call_events(call) == ["arrived", "offered", "answered", "ended"]
     assert kamailio_said(edge, "prompts stop for")
+
+
+def test_b9_sip_caller_keeps_hearing_hold_music_after_a_phone_refuses_and_the_next_answers(
+    api: Any, edge: RunningEdge, logs: Path, media: RtpCaller, spoken: Path, audio: Path, centre
+) -> None:
+    ready(api, "agent1")
+    busy = Phone(api, edge, logs, audio, "agent1", scenario="phone_refuses")
+    assert api("agent2", "post", "/floor/login").status_code == 200
+    phone2 = Phone(api, edge, logs, audio, "agent2")
+
+    # The caller hears ringing first (an agent is ready): no early media yet...
+    caller, port = waiting_caller(edge, logs, media, "caller_early_or_ringing", talk_ms="1500")
+    busy.answered(edge)  # its scenario: refuse the call
+    until(lambda: the_call().state == CallState.WAITING)
+    # ...then waits: the welcome and the hold music as early media.
+    until(lambda: media.packets() >= 50, 10)
+    assert media.loudness() > 300
+
+    assert api("agent2", "post", "/floor/ready").status_code == 200
+    finished(caller, logs, "caller_early_or_ringing", port, edge)
+    phone2.answered(edge)
+    call = the_call()
+    assert (call.state, call.agent) == (CallState.WRAP_UP, centre["agent2"])
+    assert call_events(call) == [
+        "arrived",
+        "offered",
+        "offer_declined",
+        "offered",
+        "answered",
+        "ended",
+    ]
