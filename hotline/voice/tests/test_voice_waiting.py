@@ -4,12 +4,13 @@ overflow), a queue's own recordings, the caller's language, and DTMF 1 accepting
 offer through the API (bad input, wrong role)."""
 
 import json
+import socket
 import wave
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from hotline.calls.choices import CallState
 from hotline.calls.models import Call, Callback, Queue
@@ -235,3 +236,18 @@ def test_a2_rtpengine_dtmf_report_names_the_call_as_kamailio_does_and_the_key():
     assert key_of(json.dumps({**report, "source_label": "callee"}).encode()) is None
     assert key_of(json.dumps({**report, "event": 16}).encode()) is None  # not a key
     assert key_of(b"not json") is None
+
+
+def test_a2_voice_config_says_to_start_the_key_relay_and_it_refuses_a_taken_port(
+    centre, tmp_path, settings
+):
+    out = StringIO()
+    call_command("voice", "config", "--out", str(tmp_path), "--pbx-user", "pbx", stdout=out)
+    assert "hotline voice dtmf" in out.getvalue()
+    command = (tmp_path / "rtpengine.command").read_text()
+    assert f"--dtmf-log-dest=127.0.0.1:{settings.HOTLINE_VOICE_DTMF_PORT}" in command
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        settings.HOTLINE_VOICE_DTMF_PORT = taken.getsockname()[1]
+        with pytest.raises(CommandError):
+            call_command("voice", "dtmf", "--pbx-user", "pbx", stdout=StringIO())
