@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from hotline.calls.choices import CallState
-from hotline.calls.models import Callback
+from hotline.calls.models import Callback, Queue
 from hotline.calls.tests.floor_http import ready
 from hotline.voice.prompts import duration_ms, generate_prompts
 from hotline.voice.stack import RunningEdge
@@ -176,3 +176,27 @@ def test_b9_sip_caller_keeps_hearing_hold_music_after_a_phone_refuses_and_the_ne
         "answered",
         "ended",
     ]
+
+
+def test_a2_sip_caller_past_the_maximum_wait_overflows_hears_the_notice_and_keeps_waiting(
+    api: Any, edge: RunningEdge, logs: Path, media: RtpCaller, spoken: Path, clock: Any
+) -> None:
+    queue = Queue.objects.get(code="repairs")
+    queue.overflow_to = Queue.objects.exclude(pk=queue.pk).first()
+    queue.save()
+    caller, port = waiting_caller(
+        edge, logs, media, "caller_waits_hangs_up", wait_ms="7000", **WHILE_WAITING
+    )
+    until(lambda: media.packets() >= 10, 10)
+    clock.tick()  # A2's offer first...
+    until(lambda: kamailio_said(edge, "announce callback_offer"), 5)
+    clock.advance(hours=1)
+    clock.tick()  # ...then past the maximum wait: to the overflow queue
+    assert the_call().queue_id == queue.overflow_to_id
+    until(lambda: kamailio_said(edge, "announce overflow"), 5)
+    heard = media.packets()
+    until(lambda: media.packets() >= heard + 50, 5)
+    assert media.loudness(since=heard) > 300  # the notice
+    assert the_call().state == CallState.WAITING
+    finished(caller, logs, "caller_waits_hangs_up", port, edge)
+    assert call_events(the_call()) == ["arrived", "callback_offered", "overflowed", "abandoned"]
