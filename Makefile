@@ -15,7 +15,7 @@ MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore='*/tests/*' --ignore=con
 	--ignore=tools --ignore=bench --ignore=build
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
-.PHONY: demo test lint types unit unit-postgres system-packages messages bench clean jssip
+.PHONY: demo prompts test lint types unit unit-postgres system-packages messages bench clean jssip
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,15 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed prompts
 	$(BIN)/hotline demo
+
+# What waiting callers hear on the SIP edge (README, Voice (SIP)): prompts spoken by espeak-ng in
+# every language, and the hold music; made again when their texts or translations change.
+PROMPTS := var/voice/prompts/hold_music.wav
+prompts: $(PROMPTS)
+$(PROMPTS): $(VENV)/.installed hotline/voice/prompts.py $(wildcard locale/*/LC_MESSAGES/django.mo)
+	$(BIN)/hotline voice prompts --out var/voice/prompts
 
 test: system-packages $(VENV)/.installed lint types unit unit-postgres
 

@@ -275,6 +275,8 @@ HOTLINE_VOICE_TRUNK_ADDRESSES = [
 # rtpengine: its control (ng) port on loopback and the UDP ports it relays media on.
 HOTLINE_VOICE_RTPENGINE_PORT = int(os.environ.get("HOTLINE_VOICE_RTPENGINE_PORT", "2223"))
 HOTLINE_VOICE_MEDIA_PORTS = os.environ.get("HOTLINE_VOICE_MEDIA_PORTS", "30000-30999")
+# The loopback UDP port rtpengine reports callers' keys (DTMF) to, for the edge's listener.
+HOTLINE_VOICE_DTMF_PORT = int(os.environ.get("HOTLINE_VOICE_DTMF_PORT", "2226"))
 # The address Kamailio asks Hotline's API at (routing, SIP credentials, call reports).
 HOTLINE_VOICE_HOTLINE_URL = os.environ.get(
     "HOTLINE_VOICE_HOTLINE_URL", "http://127.0.0.1:8000"
@@ -292,6 +294,11 @@ HOTLINE_VOICE_POLL_MS = int(os.environ.get("HOTLINE_VOICE_POLL_MS", "500"))
 # Hotline keeps the audio files it makes of them (WAV, one per call; README, Voice (SIP)).
 HOTLINE_VOICE_RECORDING_SPOOL = Path(
     os.environ.get("HOTLINE_VOICE_RECORDING_SPOOL", VAR_DIR / "voice" / "spool")
+)
+# The prompts and hold music a waiting caller hears (`hotline voice prompts --out` this folder;
+# the edge's rtpengine reads the files Hotline names, so both see this folder at this path).
+HOTLINE_VOICE_PROMPTS_DIR = Path(
+    os.environ.get("HOTLINE_VOICE_PROMPTS_DIR", VAR_DIR / "voice" / "prompts")
 )
 HOTLINE_RECORDINGS_DIR = Path(
     os.environ.get("HOTLINE_RECORDINGS_DIR", VAR_DIR / "media" / "recordings")

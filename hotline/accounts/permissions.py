@@ -167,6 +167,7 @@ API_ROLES: dict[str, frozenset[Role]] = {
     # --- the SIP edge (Kamailio asks as the PBX; agents get their phone's credential) ---
     "voice_route_call": PBX,
     "voice_phone_unanswered": PBX,
+    "voice_caller_pressed": PBX,
     "voice_sip_auth": PBX,
     "voice_credential_issue": ON_THE_PHONES,
     "voice_listen_start": SUPERVISORS,

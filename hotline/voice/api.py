@@ -2,7 +2,7 @@
 agent's SIP credential for their phone (README, Voice (SIP))."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
@@ -13,11 +13,13 @@ from hotline import clock
 from hotline.accounts.views import signed_in
 from hotline.calls.cti_api import EXTERNAL_ID, EXTERNAL_ID_LENGTH, CtiConflictOut, PbxCallId
 from hotline.calls.models import Call, Queue
+from hotline.voice import waiting
 from hotline.voice.credentials import sip_credential_ha1, sip_credential_issue
 from hotline.voice.routing import (
     EdgeAction,
     EdgeDecision,
     caller_number_from_sip,
+    edge_decision,
     phone_unanswered,
     voice_route,
 )
@@ -49,6 +51,24 @@ class RouteOut(Schema):
     agent: str | None = Field(description="The agent whose phone rings (user name).")
     ring_ms: int | None = Field(description="How long it may ring (the offer's time left).")
     poll_ms: int = Field(description="Ask again after this long while the caller waits.")
+    announce: str | None = Field(
+        json_schema_extra={"enum": [announce.value for announce in waiting.Announcement]},
+        description="What the caller should be hearing now; the edge plays it once, when it "
+        "differs from the last it played (null: nothing, the call is answered or gone).",
+    )
+    announce_file: str = Field(description="The prompt's WAV file (empty: none generated).")
+    announce_ms: int = Field(ge=0, description="Its length: the hold music follows it.")
+    wait_minutes: int | None = Field(description="The expected wait announced (A2).")
+    hold_music: str = Field(description="The hold music's WAV file, looped (empty: none).")
+    callback_by_dtmf: bool = Field(
+        description="DTMF 1 now accepts a callback to the caller's number (A2, B8)."
+    )
+
+
+class DtmfIn(Schema):
+    digit: Literal["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"] = Field(
+        description="A key the caller pressed (RFC 4733 telephone-event, via rtpengine)."
+    )
 
 
 class UnansweredIn(Schema):
@@ -94,6 +114,7 @@ def voice_route_call(request: HttpRequest, body: RouteIn) -> Status[Any]:
 
 
 def _route_out(decision: EdgeDecision) -> RouteOut:
+    heard = waiting.what_the_caller_hears(decision.call)
     return RouteOut(
         action=decision.action.value,
         external_id=decision.call.external_id or "",
@@ -103,7 +124,25 @@ def _route_out(decision: EdgeDecision) -> RouteOut:
         agent=decision.agent,
         ring_ms=decision.ring_ms,
         poll_ms=settings.HOTLINE_VOICE_POLL_MS,
+        announce=heard.announce.value if heard else None,
+        announce_file=heard.file if heard else "",
+        announce_ms=heard.duration_ms if heard else 0,
+        wait_minutes=heard.wait_minutes if heard else None,
+        hold_music=heard.hold_music if heard else "",
+        callback_by_dtmf=heard.callback_by_dtmf if heard else False,
     )
+
+
+@router.post(
+    "/route/{external_id}/dtmf",
+    response=RouteOut,
+    summary="A key the waiting caller pressed: 1 after A2's offer makes the call a callback",
+)
+def voice_caller_pressed(request: HttpRequest, external_id: PbxCallId, body: DtmfIn) -> RouteOut:
+    call = get_object_or_404(Call, external_id=external_id)
+    now = clock.now()
+    waiting.caller_pressed(now=now, call=call, digit=body.digit)
+    return _route_out(edge_decision(call=call, now=now))
 
 
 @router.post(

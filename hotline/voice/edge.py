@@ -44,6 +44,9 @@ class VoiceEdge:
     # rtpengine records every answered call there (pcap); None: no recording
     recording_spool: Path | None = None
     queues: tuple[str, ...] = field(default=())
+    # rtpengine reports the keys callers press to this loopback UDP port (hotline/voice/dtmf.py);
+    # 0: nobody listens (no callback by DTMF)
+    dtmf_port: int = 0
 
     @classmethod
     def from_settings(cls, run_dir: Path) -> "VoiceEdge":
@@ -61,6 +64,7 @@ class VoiceEdge:
             run_dir=run_dir,
             fallback_uri=settings.HOTLINE_VOICE_FALLBACK_URI,
             recording_spool=settings.HOTLINE_VOICE_RECORDING_SPOOL,
+            dtmf_port=settings.HOTLINE_VOICE_DTMF_PORT,
         )
 
     def with_queues(self) -> "VoiceEdge":
@@ -106,6 +110,8 @@ def kamailio_cfg(edge: VoiceEdge, *, token: str, generated_at: datetime) -> str:
             "modules": kamailio_modules(),
             "run_dir": edge.run_dir,
             "poll_ms": edge.poll_ms,
+            "poll_us": edge.poll_ms * 1000,
+            "calls_expire_s": MAX_WAIT_MS // 1000 + 3600,
             "max_wait_ms": MAX_WAIT_MS,
             "trunk_addresses": edge.trunk_addresses,
             "queues": edge.queues,
@@ -134,6 +140,7 @@ def rtpengine_command(edge: VoiceEdge) -> list[str]:
         "--num-threads=2",
         "--delete-delay=0",
         *recording_options(edge),
+        *([f"--dtmf-log-dest=127.0.0.1:{edge.dtmf_port}"] if edge.dtmf_port else []),
     ]
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hotline.processes import start_child, stop_child
+from hotline.voice.dtmf import listening
 from hotline.voice.edge import VoiceEdge, kamailio_cfg, kamailio_command, rtpengine_command
 
 
@@ -78,4 +79,6 @@ def running_edge(edge: VoiceEdge, *, token: str, now: datetime) -> Iterator[Runn
         )
         stack.callback(stop_child, kamailio, 5)
         _wait("kamailio", lambda: _udp_answers(edge.sip_port), kamailio, kamailio_log)
+        if edge.dtmf_port:
+            stack.enter_context(listening(port=edge.dtmf_port, api_url=edge.api_url, token=token))
         yield RunningEdge(edge, kamailio, rtpengine, kamailio_log, rtpengine_log)

@@ -107,6 +107,7 @@ API_BODIES: dict[str, dict[str, object]] = {
     "voice_listen_start": {"call_id": 1},
     "voice_listen_answer": {"ticket": "t", "side": 0, "sdp": "v=0"},
     "voice_listen_stop": {"ticket": "t"},
+    "voice_caller_pressed": {"digit": "1"},
     "work_order_dispatch": {"ticket_id": 1},
     "work_order_urge": {},
     "provider_order_delay": {},

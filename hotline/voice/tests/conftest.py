@@ -42,6 +42,15 @@ def recordings(settings: Any, tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def prompts(settings: Any, tmp_path: Path) -> Path:
+    """The prompts folder, empty (callers hear ringing, 180): a test that wants the prompts
+    generates them there (never var/)."""
+    folder = tmp_path / "prompts"
+    settings.HOTLINE_VOICE_PROMPTS_DIR = folder
+    return folder
+
+
 @pytest.fixture
 def edge(
     recordings: Path,
@@ -70,6 +79,7 @@ def edge(
         run_dir=run_dir,
         children=4,
         recording_spool=settings.HOTLINE_VOICE_RECORDING_SPOOL,
+        dtmf_port=free_udp_port(),
     ).with_queues()
     with running_edge(edge, token=token_for(centre["pbx"]), now=clock()) as running:
         yield running
