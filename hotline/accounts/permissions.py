@@ -168,6 +168,7 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "voice_route_call": PBX,
     "voice_phone_unanswered": PBX,
     "voice_sip_auth": PBX,
+    "voice_dial_out": PBX,
     "voice_credential_issue": ON_THE_PHONES,
     # --- tickets (cases) ---
     "tickets_list": STAFF | CUSTOMERS,
