@@ -2,6 +2,7 @@
 phone dial this number now?) for callbacks (B8) and follow-up calls (C6), what it records, and
 its bad input and wrong role."""
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
 from hotline.followup.services import followup_take, followups_plan
 from hotline.testing.cases import completed_order
+from hotline.voice.edge import VoiceEdge, kamailio_cfg
 from hotline.voice.outbound import followup_number
 
 pytestmark = pytest.mark.django_db
@@ -282,3 +284,46 @@ def test_c6_a_follow_up_not_due_yet_is_not_dialled(api, centre, clock):
     refused = dial(api, sip_user, followup_number(found))
     assert refused.status_code == 409
     assert snapshot() == before
+
+
+# The trunk's setting (HOTLINE_VOICE_TRUNK_URI) in the edge's configuration ------------------
+
+
+def edge_with_trunk(tmp_path, trunk_uri: str) -> VoiceEdge:
+    return replace(VoiceEdge.from_settings(tmp_path), trunk_uri=trunk_uri)
+
+
+@pytest.mark.parametrize(
+    ("trunk_uri", "relayed_to"),
+    [("sip:carrier.example:5060", "carrier.example:5060"), ("sip:10.0.0.7", "10.0.0.7")],
+)
+def test_b8_the_edge_relays_dialled_numbers_to_the_configured_trunk(
+    tmp_path, clock, trunk_uri, relayed_to
+):
+    cfg = kamailio_cfg(edge_with_trunk(tmp_path, trunk_uri), token="t", generated_at=clock.now)
+    assert f'$ru = "sip:" + $rU + "@{relayed_to}";' in cfg
+    assert "HOTLINE_API/api/v1/voice/dial" in cfg
+    assert "No Outbound Calls Here" not in cfg
+
+
+def test_b8_without_a_trunk_the_edge_refuses_every_outbound_call(tmp_path, clock):
+    cfg = kamailio_cfg(edge_with_trunk(tmp_path, ""), token="t", generated_at=clock.now)
+    assert 'sl_send_reply("403", "No Outbound Calls Here");' in cfg
+    assert "HOTLINE_API/api/v1/voice/dial" not in cfg
+
+
+@pytest.mark.parametrize(
+    "trunk_uri",
+    [
+        "carrier.example",  # no scheme
+        "sip:0888@carrier.example",  # a user part: the dialled number goes there
+        "sip:carrier.example:5060;transport=tcp",  # parameters: not written into the config
+        'sip:carrier.example"\n',
+        "sip:carrier.example:99999",
+        "sips:carrier.example",
+        "sip:" + "c" * 254,
+    ],
+)
+def test_b8_a_trunk_uri_that_is_not_sip_host_port_is_refused(tmp_path, clock, trunk_uri):
+    with pytest.raises(ValueError, match="HOTLINE_VOICE_TRUNK_URI"):
+        kamailio_cfg(edge_with_trunk(tmp_path, trunk_uri), token="t", generated_at=clock.now)
