@@ -39,10 +39,10 @@ NUMBER = "+359881000000"
 class Carrier:
     """The carrier behind the trunk: a SIPp UAS that answers what reaches it and talks."""
 
-    def __init__(self, logs: Path, audio: Path):
-        self.port, self.logs = free_udp_port(), logs
+    def __init__(self, logs: Path, audio: Path, scenario: str = "phone"):
+        self.port, self.logs, self.scenario = free_udp_port(), logs, scenario
         self.process = sipp(
-            "phone",
+            scenario,
             edge_port=free_udp_port(),  # a UAS: it answers whoever sends the INVITE
             local_port=self.port,
             media_port=free_udp_port(),
@@ -53,11 +53,11 @@ class Carrier:
         )
 
     def messages(self) -> str:
-        path = self.logs / f"phone-{self.port}.msg"
+        path = self.logs / f"{self.scenario}-{self.port}.msg"
         return path.read_text(errors="replace") if path.exists() else ""
 
     def log(self) -> str:
-        return sipp_log(self.logs, "phone", self.port)
+        return sipp_log(self.logs, self.scenario, self.port)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -66,8 +66,14 @@ class Carrier:
 
 
 @pytest.fixture
-def carrier(logs: Path, audio: Path) -> Iterator[Carrier]:
-    standing = Carrier(logs, audio)
+def carrier_scenario() -> str:
+    """What the carrier does: answers (a test may parametrize "phone_refuses": 486 Busy)."""
+    return "phone"
+
+
+@pytest.fixture
+def carrier(carrier_scenario: str, logs: Path, audio: Path) -> Iterator[Carrier]:
+    standing = Carrier(logs, audio, carrier_scenario)
     yield standing
     standing.stop()
 
@@ -194,6 +200,34 @@ def test_b8_sip_phone_dials_its_callback_through_the_trunk_and_the_carrier_answe
     outcome = f"/floor/callbacks/{callback.pk}/outcome"
     done = api("agent1", "post", outcome, {"outcome": "completed"})
     assert done.status_code == 200, done.content
+
+
+@pytest.mark.parametrize("carrier_scenario", ["phone_refuses"])
+def test_b8_sip_callback_dialled_to_a_busy_line_ends_its_attempt_for_the_agent_to_record(
+    api, outbound_edge, carrier, logs, audio, centre, clock
+):
+    ready(api, "agent1")
+    phone = credential(api, "agent1")
+    callback = callback_ringing(api, clock)
+
+    dialler, port = dial_out(
+        outbound_edge, logs, audio, phone, NUMBER, "dialler_refused", final="486"
+    )
+    assert dialler.wait(20) == 0, sipp_log(logs, "dialler_refused", port) + outbound_edge.logs()
+    assert carrier.process.wait(10) == 0, carrier.log() + outbound_edge.logs()
+
+    # The attempt is over (its call in wrap-up); the agent says how it went (B8): busy, later.
+    call = Call.objects.get(callback=callback)
+    until(lambda: Call.objects.get(pk=call.pk).state == CallState.WRAP_UP)
+    retry_at = clock.now + timedelta(minutes=10)
+    failed = api(
+        "agent1",
+        "post",
+        f"/floor/callbacks/{callback.pk}/outcome",
+        {"outcome": "failed", "reason": "busy", "retry_at": retry_at.isoformat()},
+    )
+    assert failed.status_code == 200, failed.content
+    assert failed.json()["state"] == CallbackState.SCHEDULED
 
 
 def test_b8_sip_dialling_a_number_that_is_not_the_agents_callback_is_refused_403(
