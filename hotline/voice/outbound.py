@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
@@ -51,6 +52,21 @@ class Dial:
     target_id: int  # the callback's or the follow-up's id
     agent: User
     external_id: str  # the Hotline call the edge reports the end of ("": none, a follow-up)
+
+
+def desk_dialling() -> str:
+    """What the desk offers for a callback's number: "on", a Call button (its softphone dials
+    through the trunk); "off", a softphone but no trunk (the desk says to dial elsewhere); "",
+    no softphone (the desk as before)."""
+    if not settings.HOTLINE_VOICE_WS_URL:
+        return ""
+    return "on" if settings.HOTLINE_VOICE_TRUNK_URI else "off"
+
+
+def requested_dial(raw: str) -> str:
+    """The number a page asks the desk's phone to dial (`?dial=`), if it is one, else ""."""
+    number = dial_number(raw[:64])
+    return number if re.fullmatch(DIALLED_NUMBER, number) else ""
 
 
 def dial_number(written: str) -> str:
