@@ -7,7 +7,7 @@ agent dial this number now? Yes when the number is that of
   desk's own Answer: the callback is in progress, its attempt counted, its call connected), or a
   callback they took and whose call is still connected (the desk's Answer came first);
 - a follow-up call they took (`followup_take`, the follow-up page's "Take this call"), or one due
-  now for the customer of that number (dialling it takes it).
+  now whose customer or case contact has that number (dialling it takes it).
 Anything else is refused (a PolicyRefusal; the edge answers 403 with its text) and changes
 nothing. Each dial allowed is an event (`voice.outbound` dialled, by the agent); how the call
 went is recorded after it as today (callback outcome, follow-up result or put back).
@@ -133,8 +133,8 @@ def _callback_dial(agent: User, now: datetime, number: str) -> Dial | None:
         .first()
     )
     if ringing is not None and ringing.callback and dial_number(ringing.callback.number) == number:
-        call = offer_accept(actor=agent, now=now, offer_id=ringing.pk)  # the desk's Answer
-        return Dial(DialKind.CALLBACK, ringing.callback.pk, agent, call.external_id or "")
+        answered = offer_accept(actor=agent, now=now, offer_id=ringing.pk)  # the desk's Answer
+        return Dial(DialKind.CALLBACK, ringing.callback.pk, agent, answered.external_id or "")
     for callback in Callback.objects.filter(agent=agent, state=CallbackState.IN_PROGRESS):
         if dial_number(callback.number) != number:
             continue

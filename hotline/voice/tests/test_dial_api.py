@@ -242,6 +242,7 @@ def test_c6_dialling_a_due_follow_up_takes_it_and_records_the_attempt(api, centr
     )
     assert taken.actor == centre["agent1"]
     dialled = Event.objects.get(entity="voice.outbound", entity_id="sip-f1")
+    assert isinstance(dialled.new, dict)
     assert (dialled.rule, dialled.new["kind"], dialled.new["target"]) == (
         "C6",
         "followup",
