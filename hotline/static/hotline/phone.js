@@ -208,6 +208,10 @@
     var pressed = event.target.closest && event.target.closest("#desk button[name=action]");
     if (!pressed || !session) { return; }
     var action = pressed.value;
+    if (action === "end" && session.direction === "outgoing" && !session.isEstablished()) {
+      session.terminate();  // still dialling: stop it, and the desk ends the call as well
+      return;
+    }
     var ours = pressed === deskOfferButton(action);
     if (ours && action === "accept" && !session.isEstablished()) { answer(); }
     else if (ours && action === "decline" && !session.isEstablished()) { session.terminate({ status_code: 603 }); }

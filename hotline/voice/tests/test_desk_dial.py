@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import sign_in
+from hotline.audit.models import Event
 from hotline.calls.choices import CallbackState, CallState
 from hotline.calls.models import Call, Callback
 from hotline.calls.tests.floor_http import worker
@@ -108,4 +109,28 @@ def test_b8_desk_call_button_dials_the_callback_through_the_trunk_and_end_call_h
     legs = media_legs(outbound_edge.rtpengine_log.read_text(errors="replace"))
     assert len(legs) == 2, legs
     assert min(legs) >= 50, legs
+    assert problems == []
+
+
+def test_b8_desk_phone_shows_the_edges_refusal_of_a_number_not_the_agents_to_dial(
+    dial_page,
+    outbound_edge,  # noqa: F811
+    carrier: Carrier,  # noqa: F811
+    centre,
+):
+    """A desk opened to dial a number (a follow-up page's link) that is no callback or
+    follow-up call of this agent's: the edge refuses it, the phone says why, nothing rings."""
+    page, problems = dial_page
+    sign_in(page, "agent1")
+    page.goto("/floor/desk/?dial=%2B359881000001")
+    state = page.get_by_test_id("phone-state")
+    page.click("#desk button[value=login]")
+    expect(state).to_have_text("Phone ready", timeout=REGISTERED_MS)
+
+    page.get_by_test_id("phone").get_by_test_id("dial").click()
+    expect(state).to_have_text(
+        "Not dialled: +359881000001 is not a callback or follow-up call of yours to dial now."
+    )
+    assert "INVITE" not in carrier.messages()
+    assert not Event.objects.filter(entity="voice.outbound").exists()
     assert problems == []
