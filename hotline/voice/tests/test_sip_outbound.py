@@ -122,6 +122,7 @@ def dial_out(
     number: str,
     scenario: str = "dialler",
     password: str | None = None,
+    from_user: str | None = None,
     **keys: str,
 ) -> tuple[Any, int]:
     port = free_udp_port()
@@ -130,7 +131,7 @@ def dial_out(
         edge_port=edge.edge.sip_port,
         local_port=port,
         media_port=free_udp_port(),
-        service=phone["username"],
+        service=from_user or phone["username"],
         logs=logs,
         keys={"audio": str(audio), "number": number, **keys},
         extra=("-au", phone["username"], "-ap", password or phone["password"]),
@@ -268,6 +269,34 @@ def test_b8_sip_an_invite_without_a_valid_credential_is_challenged_and_refused(
         final="407",
     )
     assert dialler.wait(20) == 0, sipp_log(logs, "dialler_refused", port) + outbound_edge.logs()
+    assert snapshot() == before
+    assert "INVITE" not in carrier.messages()
+
+
+def test_b8_sip_a_phone_dialling_under_a_colleagues_name_is_refused(
+    api, outbound_edge, carrier, logs, audio, centre, clock
+):
+    """agent2's phone, with its own valid credential, sends From agent1's SIP user name."""
+    ready(api, "agent1")
+    victim = credential(api, "agent1")
+    callback_ringing(api, clock)
+    assert api("agent2", "post", "/floor/login").status_code == 200
+    phone = credential(api, "agent2")
+    before = snapshot()
+
+    dialler, port = dial_out(
+        outbound_edge,
+        logs,
+        audio,
+        phone,
+        NUMBER,
+        "dialler_refused",
+        from_user=victim["username"],
+        final="403",
+    )
+    assert dialler.wait(20) == 0, sipp_log(logs, "dialler_refused", port) + outbound_edge.logs()
+    refused = (logs / f"dialler_refused-{port}.msg").read_text(errors="replace")
+    assert "SIP/2.0 403 Dial As Yourself" in refused
     assert snapshot() == before
     assert "INVITE" not in carrier.messages()
 
