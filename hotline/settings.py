@@ -288,6 +288,10 @@ HOTLINE_VOICE_CREDENTIAL_HOURS = int(os.environ.get("HOTLINE_VOICE_CREDENTIAL_HO
 # Where Kamailio sends a trunk call when Hotline does not answer (a SIP URI: a hunt group, a
 # desk phone); empty: the caller gets 503.
 HOTLINE_VOICE_FALLBACK_URI = os.environ.get("HOTLINE_VOICE_FALLBACK_URI", "")
+# Where Kamailio sends the calls agents dial from their phones (B8 callbacks, C6 follow-up
+# calls; README, Voice (SIP), outbound): the carrier's SIP trunk, `sip:host` or `sip:host:port`
+# (sip:carrier.example:5060). Empty: no outbound calls through the edge (the desk says so).
+HOTLINE_VOICE_TRUNK_URI = os.environ.get("HOTLINE_VOICE_TRUNK_URI", "").strip()
 # How often Kamailio asks again for a caller who waits in the queue (milliseconds).
 HOTLINE_VOICE_POLL_MS = int(os.environ.get("HOTLINE_VOICE_POLL_MS", "500"))
 # Where rtpengine writes each answered call's recording (pcap, with its metadata), and where

@@ -169,6 +169,7 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "voice_phone_unanswered": PBX,
     "voice_caller_pressed": PBX,
     "voice_sip_auth": PBX,
+    "voice_dial_out": PBX,
     "voice_credential_issue": ON_THE_PHONES,
     "voice_listen_start": SUPERVISORS,
     "voice_listen_answer": SUPERVISORS,

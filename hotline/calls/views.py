@@ -65,6 +65,7 @@ from hotline.core.scorecard import MARK_LABELS, SCORECARD, Mark, mark_label
 from hotline.i18n import conflict_text, refusal_text
 from hotline.paging import page_number
 from hotline.rulebook.selectors import centre_time_zone
+from hotline.voice.outbound import desk_dialling, requested_dial
 
 STREAM_LIFETIME_SECONDS = 300.0
 EVENT_ID_DIGITS = 18  # a bigint; a longer `after` or Last-Event-ID is ignored
@@ -78,6 +79,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         "drawn_from": drawn_from,
         # The softphone (calls/_desk_phone.html) only when the SIP edge's WebSocket is set.
         "softphone": bool(settings.HOTLINE_VOICE_WS_URL),
+        # A follow-up page's Call (?dial=): the number, for the phone's Call button.
+        "dial_request": requested_dial(request.GET.get("dial", "")),
     }
     return render(request, "calls/desk.html", context)
 
@@ -130,6 +133,7 @@ def _desk_context(
         "reason_max": TRANSFER_REASON_LENGTH,
         "leave_choices": LEAVE_CHOICES,
         "after_call_choices": AFTER_CALL_CHOICES,
+        "dialling": desk_dialling(),  # a callback's Call button (voice/_dial.html)
     }
 
 

@@ -27,6 +27,7 @@ from hotline.i18n import refusal_text
 from hotline.paging import page_number
 from hotline.rulebook.selectors import centre_time_zone
 from hotline.tickets.selectors import tickets_for
+from hotline.voice.outbound import desk_dialling, followup_number
 
 
 def followups(request: HttpRequest) -> HttpResponse:
@@ -82,6 +83,9 @@ def _page(
         "refusal": refusal,
         "refusal_text": refusal_text(refusal) if refusal else "",
         "centre_tz": centre_time_zone(),
+        # Its number dialled by the desk's softphone through the trunk (C6; voice/_dial.html).
+        "dialling": desk_dialling(),
+        "dial_number": followup_number(found),
     }
     return render(request, "followup/detail.html", context, status=status)
 

@@ -15,6 +15,7 @@ from hotline.calls.cti_api import EXTERNAL_ID, EXTERNAL_ID_LENGTH, CtiConflictOu
 from hotline.calls.models import Call, Queue
 from hotline.voice import waiting
 from hotline.voice.credentials import sip_credential_ha1, sip_credential_issue
+from hotline.voice.outbound import DIALLED_NUMBER, DialKind, voice_dial
 from hotline.voice.routing import (
     EdgeAction,
     EdgeDecision,
@@ -174,6 +175,51 @@ def voice_sip_auth(request: HttpRequest, body: SipAuthIn) -> SipAuthOut:
         realm=credential.realm,
         ha1=credential.ha1,
         expires_at=credential.expires_at,
+    )
+
+
+class DialIn(Schema):
+    username: str = Field(
+        min_length=1, max_length=32, pattern=SIP_USERNAME, description="The phone's SIP user."
+    )
+    number: str = Field(
+        min_length=1,
+        max_length=32,
+        pattern=DIALLED_NUMBER,
+        description="The number dialled: digits, a leading + (the INVITE's user part).",
+    )
+    dialog: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=EXTERNAL_ID,
+        description="The edge's id of this call (from the SIP Call-ID); asked again, same answer.",
+    )
+
+
+class DialOut(Schema):
+    kind: DialKind = Field(description="A callback (B8) or a follow-up call (C6).")
+    target_id: int = Field(description="The callback's or the follow-up's id.")
+    agent: str = Field(description="Who dials (user name).")
+    external_id: str = Field(
+        description="Hotline's call the edge reports the end of (CTI `ended`); empty: none."
+    )
+
+
+@router.post(
+    "/dial",
+    response={200: DialOut, 409: CtiConflictOut},
+    summary="May this agent's phone dial this number now (B8 callback, C6 follow-up)? "
+    "Allowed: the attempt is recorded; refused: 409 with the rule, nothing changes",
+)
+def voice_dial_out(request: HttpRequest, body: DialIn) -> DialOut:
+    dial = voice_dial(
+        now=clock.now(), username=body.username, number=body.number, dialog=body.dialog
+    )
+    return DialOut(
+        kind=dial.kind,
+        target_id=dial.target_id,
+        agent=dial.agent.username,
+        external_id=dial.external_id,
     )
 
 

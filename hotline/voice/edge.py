@@ -40,6 +40,7 @@ class VoiceEdge:
     poll_ms: int
     run_dir: Path
     fallback_uri: str = ""  # where calls go when Hotline does not answer (empty: 503)
+    trunk_uri: str = ""  # where agents' outbound calls go (empty: none; README, outbound)
     children: int = 4  # Kamailio's UDP workers; each waits for Hotline's answer in turn
     # rtpengine records every answered call there (pcap); None: no recording
     recording_spool: Path | None = None
@@ -63,6 +64,7 @@ class VoiceEdge:
             poll_ms=settings.HOTLINE_VOICE_POLL_MS,
             run_dir=run_dir,
             fallback_uri=settings.HOTLINE_VOICE_FALLBACK_URI,
+            trunk_uri=settings.HOTLINE_VOICE_TRUNK_URI,
             recording_spool=settings.HOTLINE_VOICE_RECORDING_SPOOL,
             dtmf_port=settings.HOTLINE_VOICE_DTMF_PORT,
         )
@@ -87,6 +89,21 @@ def kamailio_modules() -> str:
     if not folders:
         raise FileNotFoundError(f"no Kamailio modules: apt-get install {PACKAGES['kamailio']}")
     return folders[0] + "/"
+
+
+# The carrier's trunk: a host (name or IPv4) and an optional port, nothing else (the dialled
+# number becomes the user part; no parameters or headers reach kamailio.cfg).
+TRUNK_URI = re.compile(r"sip:(?P<host>[A-Za-z0-9][A-Za-z0-9.-]{0,252})(?::(?P<port>[0-9]{1,5}))?")
+
+
+def trunk_host_port(trunk_uri: str) -> str:
+    """`host` or `host:port` of HOTLINE_VOICE_TRUNK_URI, checked; "" when none is set."""
+    if not trunk_uri:
+        return ""
+    found = TRUNK_URI.fullmatch(trunk_uri)
+    if found is None or (found["port"] and not 1 <= int(found["port"]) <= 65535):
+        raise ValueError(f"HOTLINE_VOICE_TRUNK_URI is not sip:host or sip:host:port: {trunk_uri!r}")
+    return found["host"] + (f":{int(found['port'])}" if found["port"] else "")
 
 
 def kamailio_cfg(edge: VoiceEdge, *, token: str, generated_at: datetime) -> str:
@@ -116,6 +133,7 @@ def kamailio_cfg(edge: VoiceEdge, *, token: str, generated_at: datetime) -> str:
             "trunk_addresses": edge.trunk_addresses,
             "queues": edge.queues,
             "fallback_uri": edge.fallback_uri,
+            "trunk": trunk_host_port(edge.trunk_uri),
             "recording": edge.recording_spool is not None,
         },
     )

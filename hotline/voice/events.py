@@ -7,6 +7,7 @@ class VoiceEntity(StrEnum):
     SIP_CREDENTIAL = "voice.sip_credential"
     RECORDING = "voice.recording"  # entity_id: the call's id
     LISTENING = "voice.listening"  # a lead listening live to a call; entity_id: the call's id
+    OUTBOUND = "voice.outbound"  # entity_id: the edge's id of the dialled call (sip-...)
 
 
 class SipCredentialAction(StrEnum):
@@ -26,10 +27,17 @@ class ListeningAction(StrEnum):
     ENDED = "ended"  # the call ended while they listened; new: the tag
 
 
+class OutboundAction(StrEnum):
+    # An agent's phone dialled a callback (B8) or follow-up call (C6) through the trunk;
+    # new: kind, target (the callback's or follow-up's id), number, call (Hotline's, if any)
+    DIALLED = "dialled"
+
+
 ACTIONS: dict[VoiceEntity, type[StrEnum]] = {
     VoiceEntity.SIP_CREDENTIAL: SipCredentialAction,
     VoiceEntity.RECORDING: RecordingAction,
     VoiceEntity.LISTENING: ListeningAction,
+    VoiceEntity.OUTBOUND: OutboundAction,
 }
 
 
@@ -41,6 +49,12 @@ def register_sentences() -> None:
     entity_words(VoiceEntity.SIP_CREDENTIAL, _("SIP credential"))
     entity_words(VoiceEntity.RECORDING, _("call recording"), filter="call")
     entity_words(VoiceEntity.LISTENING, _("live listening"), filter="call")
+    kinds = {"callback": _("callback"), "followup": _("follow-up call")}
+    entity_words(
+        VoiceEntity.OUTBOUND,
+        _("outbound call"),
+        words={"kind": lambda kind: str(kinds.get(kind, kind))},
+    )
     for entity, action, template in (
         (
             VoiceEntity.SIP_CREDENTIAL,
@@ -58,6 +72,11 @@ def register_sentences() -> None:
             _("The recording of call %(id)s was made (%(length_seconds)s)"),
         ),
         (VoiceEntity.RECORDING, RecordingAction.PLAYED, _("%(actor)s listened to call %(id)s")),
+        (
+            VoiceEntity.OUTBOUND,
+            OutboundAction.DIALLED,
+            _("%(actor)s dialled %(number)s through the trunk (%(kind)s %(target)s)"),
+        ),
         (
             VoiceEntity.RECORDING,
             RecordingAction.EXPIRED,

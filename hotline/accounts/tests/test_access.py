@@ -103,6 +103,7 @@ API_BODIES: dict[str, dict[str, object]] = {
     "cti_call_answered": {"agent": "agent1"},
     "voice_route_call": {"external_id": "sip-walk-1", "queue": "repairs", "caller": "0888"},
     "voice_sip_auth": {"username": "h000000000000"},
+    "voice_dial_out": {"username": "h000000000000", "number": "0888", "dialog": "sip-walk-1"},
     "voice_phone_unanswered": {"offer_id": 1, "refused": True},
     "voice_listen_start": {"call_id": 1},
     "voice_listen_answer": {"ticket": "t", "side": 0, "sdp": "v=0"},

@@ -5,6 +5,9 @@
 // one Answer, Decline and Hang up: for the call ringing here (the edge names the offer in the
 // INVITE's X-Hotline-Offer header) they act on the phone, and the edge reports to Hotline what
 // happened through the CTI path (answered, ended, a refused offer) as any SIP phone's would.
+// A Call button ([data-dial], voice/_dial.html: a callback's or follow-up call's number) dials
+// out through the edge's trunk; the edge asks Hotline whether it is this agent's to dial now,
+// and a refusal's reason shows here.
 (function () {
   "use strict";
   var RETRY_MS = 5000;
@@ -15,6 +18,7 @@
   var ua = null;
   var session = null;   // the one call at a time
   var offerId = "";     // the floor's offer the ringing call belongs to
+  var realm = "";       // the SIP domain numbers are dialled in
   var starting = false;
   var retryAt = 0;
 
@@ -27,9 +31,10 @@
     phone.dataset.state = state;
     stateLine.textContent = word(state);
     var ringing = state === "ringing", inCall = ["talking", "held", "muted"].indexOf(state) >= 0;
+    var dialling = state === "dialling";
     // One Answer for the agent: the desk's when it shows this call's offer, else the phone's.
     button("answer").hidden = !(ringing && !deskOfferButton("accept"));
-    button("hangup").hidden = !inCall;
+    button("hangup").hidden = !(inCall || dialling);
     button("mute").hidden = !inCall;
     button("hold").hidden = !inCall;
     phone.querySelector("[data-phone=keypad]").hidden = !inCall;
@@ -78,6 +83,7 @@
   }
 
   function register(credential) {
+    realm = credential.realm;
     ua = new JsSIP.UA({
       sockets: [new JsSIP.WebSocketInterface(credential.websocket)],
       uri: "sip:" + credential.username + "@" + credential.realm,
@@ -119,6 +125,41 @@
     session.on("ended", ended);
     session.on("failed", ended);
     show("ringing");
+  }
+
+  // Dial a number through the edge's trunk (a Call button): one call at a time, when registered.
+  function dial(number) {
+    if (!ua || session || phone.dataset.state !== "registered") { return; }
+    var digits = number.replace(/[\s().-]/g, "");
+    var outgoing = ua.call("sip:" + digits + "@" + realm, {
+      mediaConstraints: { audio: true, video: false },
+      pcConfig: { iceServers: [] },
+      eventHandlers: {
+        peerconnection: function (event) {
+          event.peerconnection.addEventListener("track", function (track) {
+            remoteAudio.srcObject = track.streams[0];
+          });
+        }
+      }
+    });
+    session = outgoing;
+    offerId = "";
+    outgoing.on("accepted", function () { show("talking"); });
+    outgoing.on("hold", function () { show("held"); });
+    outgoing.on("unhold", function () { show("talking"); });
+    outgoing.on("muted", function () { show("muted"); });
+    outgoing.on("unmuted", function () { show("talking"); });
+    outgoing.on("ended", ended);
+    outgoing.on("failed", function (event) {
+      // The edge's refusal says why (its reason phrase: Hotline's words).
+      var reason = event.message && event.message.reason_phrase;
+      phone.dataset.cause = event.cause || "";
+      ended();
+      if (reason && event.message.status_code === 403) {
+        stateLine.textContent = word("not-dialled") + " " + reason;
+      }
+    });
+    show("dialling");
   }
 
   function ended() {
@@ -167,6 +208,10 @@
     var pressed = event.target.closest && event.target.closest("#desk button[name=action]");
     if (!pressed || !session) { return; }
     var action = pressed.value;
+    if (action === "end" && session.direction === "outgoing" && !session.isEstablished()) {
+      session.terminate();  // still dialling: stop it, and the desk ends the call as well
+      return;
+    }
     var ours = pressed === deskOfferButton(action);
     if (ours && action === "accept" && !session.isEstablished()) { answer(); }
     else if (ours && action === "decline" && !session.isEstablished()) { session.terminate({ status_code: 603 }); }
@@ -175,6 +220,14 @@
     event.preventDefault();
     event.stopImmediatePropagation();
   }, true);
+
+  // A Call button anywhere on the page (the desk's callback, a follow-up's number).
+  document.addEventListener("click", function (event) {
+    var pressed = event.target.closest && event.target.closest("button[data-dial]");
+    if (!pressed) { return; }
+    event.preventDefault();
+    dial(pressed.dataset.dial);
+  });
 
   // What the call's media did so far (getStats), for the people who check a line.
   window.hotlinePhone = {
