@@ -266,6 +266,16 @@ HOTLINE_VOICE_WS_PORT = int(os.environ.get("HOTLINE_VOICE_WS_PORT", "8088"))
 # softphone in the desk (agents use SIP desk phones, or a PBX drives the CTI API). The
 # Content-Security-Policy's connect-src allows this address (hotline/security.py).
 HOTLINE_VOICE_WS_URL = os.environ.get("HOTLINE_VOICE_WS_URL", "").strip()
+# TLS on the edge (README, Voice (SIP), production): with a certificate and its key (PEM
+# files), Kamailio also listens on this port for SIP over TLS (desk phones) and secure
+# WebSocket (wss://, the browsers' softphone: pages served over https may only open wss).
+HOTLINE_VOICE_TLS_PORT = int(os.environ.get("HOTLINE_VOICE_TLS_PORT", "5061"))
+HOTLINE_VOICE_TLS_CERT = os.environ.get("HOTLINE_VOICE_TLS_CERT", "").strip()
+HOTLINE_VOICE_TLS_KEY = os.environ.get("HOTLINE_VOICE_TLS_KEY", "").strip()
+# The address phones, the trunk and browsers reach the edge at when it sits behind NAT (its
+# SIP_ADDRESS is then a private one): Kamailio advertises it in Via and Record-Route, rtpengine
+# in the SDP. Empty: the SIP address is public itself.
+HOTLINE_VOICE_PUBLIC_ADDRESS = os.environ.get("HOTLINE_VOICE_PUBLIC_ADDRESS", "").strip()
 # The address trunk calls come from (comma-separated); INVITEs from elsewhere are refused.
 HOTLINE_VOICE_TRUNK_ADDRESSES = [
     address.strip()

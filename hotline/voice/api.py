@@ -94,6 +94,9 @@ class CredentialOut(Schema):
     realm: str
     expires_at: datetime
     registrar: str = Field(description="Where a SIP desk phone registers (UDP).")
+    registrar_tls: str | None = Field(
+        None, description="Where it registers over TLS, when the edge has a certificate."
+    )
     websocket: str = Field(description="Where a browser softphone registers (SIP over WS).")
 
 
@@ -230,13 +233,16 @@ def voice_dial_out(request: HttpRequest, body: DialIn) -> DialOut:
 )
 def voice_credential_issue(request: HttpRequest) -> CredentialOut:
     issued = sip_credential_issue(actor=signed_in(request), now=clock.now())
-    address = settings.HOTLINE_VOICE_SIP_ADDRESS
+    # Behind NAT, phones reach the edge at its public address.
+    address = settings.HOTLINE_VOICE_PUBLIC_ADDRESS or settings.HOTLINE_VOICE_SIP_ADDRESS
+    tls = bool(settings.HOTLINE_VOICE_TLS_CERT)
     return CredentialOut(
         username=issued.credential.username,
         password=issued.password,
         realm=issued.credential.realm,
         expires_at=issued.credential.expires_at,
         registrar=f"sip:{address}:{settings.HOTLINE_VOICE_SIP_PORT}",
+        registrar_tls=f"sips:{address}:{settings.HOTLINE_VOICE_TLS_PORT}" if tls else None,
         websocket=settings.HOTLINE_VOICE_WS_URL
         or f"ws://{address}:{settings.HOTLINE_VOICE_WS_PORT}",
     )

@@ -13,7 +13,13 @@ from pathlib import Path
 
 from hotline.processes import start_child, stop_child
 from hotline.voice.dtmf import listening
-from hotline.voice.edge import VoiceEdge, kamailio_cfg, kamailio_command, rtpengine_command
+from hotline.voice.edge import (
+    VoiceEdge,
+    kamailio_cfg,
+    kamailio_command,
+    rtpengine_command,
+    tls_cfg,
+)
 
 
 class EdgeDidNotStart(RuntimeError):
@@ -66,6 +72,8 @@ def running_edge(edge: VoiceEdge, *, token: str, now: datetime) -> Iterator[Runn
     cfg = edge.run_dir / "kamailio.cfg"
     cfg.write_text(kamailio_cfg(edge, token=token, generated_at=now))
     os.chmod(cfg, 0o600)
+    if edge.tls:
+        (edge.run_dir / "tls.cfg").write_text(tls_cfg(edge))
     rtpengine_log, kamailio_log = edge.run_dir / "rtpengine.log", edge.run_dir / "kamailio.log"
     with contextlib.ExitStack() as stack:
         rtp_out = stack.enter_context(rtpengine_log.open("wb"))

@@ -1,6 +1,7 @@
 """The SIP edge for real: rtpengine and Kamailio on free loopback ports, configured by
 `hotline.voice.edge` as `hotline voice config` configures them, asking the live server."""
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,27 @@ def prompts(settings: Any, tmp_path: Path) -> Path:
     return folder
 
 
+def loopback_edge(settings: Any, live_server: Any, run_dir: Path, **more: Any) -> VoiceEdge:
+    """An edge for the reference centre's queues on free loopback ports, asking the live
+    server; `more` sets other fields (TLS, a public address)."""
+    low, high = free_udp_ports(20)
+    return VoiceEdge(
+        sip_address="127.0.0.1",
+        sip_port=free_udp_port(),
+        ws_port=free_tcp_port(),
+        rtpengine_port=free_udp_port(),
+        media_ports=(low, high),
+        api_url=live_server.url,
+        realm=VoiceEdge.from_settings(run_dir).realm,
+        trunk_addresses=("127.0.0.1",),
+        poll_ms=200,
+        run_dir=run_dir,
+        children=4,
+        recording_spool=settings.HOTLINE_VOICE_RECORDING_SPOOL,
+        **{"dtmf_port": free_udp_port(), **more},
+    ).with_queues()
+
+
 @pytest.fixture
 def edge(
     recordings: Path,
@@ -63,23 +85,58 @@ def edge(
 ) -> Iterator[RunningEdge]:
     """rtpengine + Kamailio for the reference centre's queues, as the PBX user. A missing
     program fails the test with the Debian package to install (never a skip)."""
-    run_dir = tmp_path / "edge"
-    low, high = free_udp_ports(20)
-    settings_edge = VoiceEdge.from_settings(run_dir)
-    edge = VoiceEdge(
-        sip_address="127.0.0.1",
-        sip_port=free_udp_port(),
-        ws_port=free_tcp_port(),
-        rtpengine_port=free_udp_port(),
-        media_ports=(low, high),
-        api_url=live_server.url,
-        realm=settings_edge.realm,
-        trunk_addresses=("127.0.0.1",),
-        poll_ms=200,
-        run_dir=run_dir,
-        children=4,
-        recording_spool=settings.HOTLINE_VOICE_RECORDING_SPOOL,
-        dtmf_port=free_udp_port(),
-    ).with_queues()
+    edge = loopback_edge(settings, live_server, tmp_path / "edge")
+    with running_edge(edge, token=token_for(centre["pbx"]), now=clock()) as running:
+        yield running
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key (PEM), made by openssl as an admin would."""
+    cert, key = folder / "edge.crt", folder / "edge.key"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.fixture
+def tls_edge(
+    recordings: Path,
+    settings: Any,
+    live_server: Any,
+    centre: dict[str, Any],
+    token_for: Any,
+    tmp_path: Path,
+    clock: MovingClock,
+) -> Iterator[RunningEdge]:
+    """The same edge with TLS: SIP over TLS and wss:// on its TLS port (a self-signed cert)."""
+    cert, key = self_signed_certificate(tmp_path)
+    edge = loopback_edge(
+        settings,
+        live_server,
+        tmp_path / "edge",
+        tls_port=free_tcp_port(),
+        tls_cert=cert,
+        tls_key=key,
+    )
     with running_edge(edge, token=token_for(centre["pbx"]), now=clock()) as running:
         yield running

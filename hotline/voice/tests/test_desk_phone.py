@@ -46,13 +46,11 @@ def webrtc_browser(playwright_driver: Any) -> Iterator[Any]:
     chromium.close()
 
 
-@pytest.fixture
-def desk_page(
-    webrtc_browser: Any, live_server: Any, edge: RunningEdge, settings: Any, in_english: Any
-):
-    """agent1's desk in Chromium with fake media, reading English (the words asserted)."""
-    settings.HOTLINE_VOICE_WS_URL = f"ws://127.0.0.1:{edge.edge.ws_port}"
-    context = webrtc_browser.new_context(base_url=live_server.url)
+def open_desk(webrtc_browser: Any, live_server: Any, settings: Any, url: str):
+    """agent1's desk in Chromium with fake media, its phone registering at `url`."""
+    settings.HOTLINE_VOICE_WS_URL = url
+    # The TLS edge of the tests has a self-signed certificate (a centre's is a real one).
+    context = webrtc_browser.new_context(base_url=live_server.url, ignore_https_errors=True)
     tab = context.new_page()
     tab.set_default_timeout(15_000)
     problems: list[str] = []
@@ -63,9 +61,31 @@ def desk_page(
             problems.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
+    return context, tab, problems
+
+
+@pytest.fixture
+def desk_page(
+    webrtc_browser: Any, live_server: Any, edge: RunningEdge, settings: Any, in_english: Any
+):
+    """agent1's desk, reading English (the words asserted), its phone on ws://."""
+    url = f"ws://127.0.0.1:{edge.edge.ws_port}"
+    context, tab, problems = open_desk(webrtc_browser, live_server, settings, url)
     yield tab, problems
     context.close()
     print(edge.logs())  # shown when the test failed: what Kamailio and rtpengine saw
+
+
+@pytest.fixture
+def wss_desk_page(
+    webrtc_browser: Any, live_server: Any, tls_edge: RunningEdge, settings: Any, in_english: Any
+):
+    """The same desk, its phone on the TLS edge's secure WebSocket (wss://)."""
+    url = f"wss://127.0.0.1:{tls_edge.edge.tls_port}"
+    context, tab, problems = open_desk(webrtc_browser, live_server, settings, url)
+    yield tab, problems
+    context.close()
+    print(tls_edge.logs())
 
 
 @dataclass
@@ -192,4 +212,23 @@ def test_b9_desk_softphone_mutes_holds_sends_a_digit_and_hangs_up_from_the_phone
     caller.finished()
 
     ended_like_a_cti_call(edge, centre)
+    assert problems == []
+
+
+def test_b9_desk_softphone_over_tls_registers_with_wss_and_answers(
+    wss_desk_page, tls_edge, centre, tmp_path, callers
+):
+    """Pages served over https may only open wss://: the edge's TLS port takes it."""
+    page, problems = wss_desk_page
+    caller = ring_and_answer(page, tls_edge, tmp_path, "caller_agent_hangs_up")
+    callers.append(caller)
+    time.sleep(2.5)
+    stats = page.evaluate("window.hotlinePhone.stats()")
+    assert stats["received"] >= 50, stats
+    assert stats["sent"] >= 50, stats
+    page.click("#desk button[value=end]")
+    expect(page.get_by_test_id("phone-state")).to_have_text("Phone ready")
+    caller.finished()
+    ended_like_a_cti_call(tls_edge, centre)
+    assert " registered over wss" in tls_edge.kamailio_log.read_text()
     assert problems == []

@@ -18,13 +18,11 @@ from hotline.followup.models import FollowUp
 from hotline.followup.services import followups_plan
 from hotline.testing.cases import completed_order
 from hotline.testing.clock import MovingClock
-from hotline.voice.edge import VoiceEdge
 from hotline.voice.outbound import followup_number
 from hotline.voice.stack import RunningEdge, running_edge
+from hotline.voice.tests.conftest import loopback_edge
 from hotline.voice.tests.sipp import (
-    free_tcp_port,
     free_udp_port,
-    free_udp_ports,
     media_legs,
     sipp,
     sipp_log,
@@ -90,20 +88,13 @@ def outbound_edge(
 ) -> Iterator[RunningEdge]:
     """The edge with a trunk to the carrier. Trunk calls come from 127.0.0.2 here, so the
     agents' phones on 127.0.0.1 are phones, not the trunk."""
-    low, high = free_udp_ports(20)
-    edge = VoiceEdge(
-        sip_address="127.0.0.1",
-        sip_port=free_udp_port(),
-        ws_port=free_tcp_port(),
-        rtpengine_port=free_udp_port(),
-        media_ports=(low, high),
-        api_url=live_server.url,
-        realm=settings.HOTLINE_VOICE_REALM,
+    edge = loopback_edge(
+        settings,
+        live_server,
+        tmp_path / "edge",
         trunk_addresses=("127.0.0.2",),
-        poll_ms=200,
-        run_dir=tmp_path / "edge",
         trunk_uri=f"sip:127.0.0.1:{carrier.port}",
-    ).with_queues()
+    )
     with running_edge(edge, token=token_for(centre["pbx"]), now=clock()) as running:
         yield running
 

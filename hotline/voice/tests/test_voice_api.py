@@ -214,3 +214,59 @@ def test_voice_config_refuses_a_user_who_is_not_the_pbx(centre, tmp_path):
     with pytest.raises(CommandError, match="not a PBX user"):
         call_command("voice", "config", "--out", str(tmp_path), "--pbx-user", "agent1")
     assert not (tmp_path / "kamailio.cfg").exists()
+
+
+def test_voice_config_with_tls_and_a_public_address_is_one_kamailio_accepts(
+    centre, tmp_path, settings
+):
+    """Production: TLS for desk phones and wss://, the edge behind NAT at a public address."""
+    from hotline.voice.tests.conftest import self_signed_certificate
+
+    cert, key = self_signed_certificate(tmp_path)
+    settings.HOTLINE_VOICE_TLS_CERT, settings.HOTLINE_VOICE_TLS_KEY = str(cert), str(key)
+    settings.HOTLINE_VOICE_PUBLIC_ADDRESS = "203.0.113.7"
+    out = tmp_path / "edge"
+    call_command("voice", "config", "--out", str(out), "--pbx-user", "pbx", stdout=StringIO())
+    text = (out / "kamailio.cfg").read_text()
+    assert "listen=tls:127.0.0.1:5061 advertise 203.0.113.7:5061" in text
+    assert "listen=udp:127.0.0.1:5060 advertise 203.0.113.7:5060" in text
+    assert f"certificate = {cert}" in (out / "tls.cfg").read_text()
+    assert "--interface=127.0.0.1!203.0.113.7" in (out / "rtpengine.command").read_text()
+    checked = subprocess.run(
+        [program("kamailio"), "-c", "-f", str(out / "kamailio.cfg")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr[-3000:]
+
+
+@pytest.mark.parametrize(
+    ("cert", "key", "public", "problem"),
+    [
+        ("edge.crt", "", "", "needs both"),
+        ("missing.crt", "missing.key", "", "no such file"),
+        ("", "", "203.0.113.7; evil", "not an address"),
+    ],
+)
+def test_voice_config_refuses_half_a_tls_setting_or_a_bad_address(
+    centre, tmp_path, settings, cert, key, public, problem
+):
+    (tmp_path / "edge.crt").write_text("x")
+    settings.HOTLINE_VOICE_TLS_CERT = str(tmp_path / cert) if cert else ""
+    settings.HOTLINE_VOICE_TLS_KEY = str(tmp_path / key) if key else ""
+    settings.HOTLINE_VOICE_PUBLIC_ADDRESS = public
+    with pytest.raises(CommandError, match=problem):
+        call_command("voice", "config", "--out", str(tmp_path / "edge"), "--pbx-user", "pbx")
+    assert not (tmp_path / "edge" / "kamailio.cfg").exists()
+
+
+def test_b9_sip_credential_names_the_public_and_tls_registrars(api, centre, settings):
+    settings.HOTLINE_VOICE_PUBLIC_ADDRESS = "203.0.113.7"
+    settings.HOTLINE_VOICE_TLS_CERT = "/etc/ssl/edge.crt"
+    assert api("agent1", "post", "/floor/login").status_code == 200
+    issued = api("agent1", "post", "/voice/credentials").json()
+    assert (issued["registrar"], issued["registrar_tls"]) == (
+        "sip:203.0.113.7:5060",
+        "sips:203.0.113.7:5061",
+    )

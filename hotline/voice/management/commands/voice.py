@@ -19,7 +19,13 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.accounts.services import api_token_create
 from hotline.voice.dtmf import listening
-from hotline.voice.edge import VoiceEdge, kamailio_cfg, kamailio_command, rtpengine_command
+from hotline.voice.edge import (
+    VoiceEdge,
+    kamailio_cfg,
+    kamailio_command,
+    rtpengine_command,
+    tls_cfg,
+)
 from hotline.voice.prompts import generate_prompts
 from hotline.voice.stack import EdgeDidNotStart, running_edge
 
@@ -80,8 +86,11 @@ class Command(BaseCommand):
         out = Path(options["out"]).resolve()
         out.mkdir(parents=True, exist_ok=True)
         now = clock.now()
+        try:  # a bad setting stops it before a token is made
+            edge = VoiceEdge.from_settings(out).with_queues()
+        except ValueError as problem:
+            raise CommandError(str(problem)) from None
         token = options["token"] or self._new_token(options["pbx_user"], options["days"])
-        edge = VoiceEdge.from_settings(out).with_queues()
         try:
             if options["action"] == "run":
                 self._run(edge, token)
@@ -89,6 +98,8 @@ class Command(BaseCommand):
             cfg = out / "kamailio.cfg"
             cfg.write_text(kamailio_cfg(edge, token=token, generated_at=now))
             os.chmod(cfg, 0o600)  # it holds the token
+            if edge.tls:
+                (out / "tls.cfg").write_text(tls_cfg(edge))
             if edge.recording_spool is not None:  # rtpengine records there (pcap)
                 edge.recording_spool.mkdir(parents=True, exist_ok=True)
             rtpengine = shlex.join(rtpengine_command(edge))
