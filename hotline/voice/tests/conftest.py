@@ -56,21 +56,22 @@ def loopback_edge(settings: Any, live_server: Any, run_dir: Path, **more: Any) -
     """An edge for the reference centre's queues on free loopback ports, asking the live
     server; `more` sets other fields (TLS, a public address)."""
     low, high = free_udp_ports(20)
-    return VoiceEdge(
-        sip_address="127.0.0.1",
-        sip_port=free_udp_port(),
-        ws_port=free_tcp_port(),
-        rtpengine_port=free_udp_port(),
-        media_ports=(low, high),
-        api_url=live_server.url,
-        realm=VoiceEdge.from_settings(run_dir).realm,
-        trunk_addresses=("127.0.0.1",),
-        poll_ms=200,
-        run_dir=run_dir,
-        children=4,
-        recording_spool=settings.HOTLINE_VOICE_RECORDING_SPOOL,
-        **{"dtmf_port": free_udp_port(), **more},
-    ).with_queues()
+    fields: dict[str, Any] = {
+        "sip_address": "127.0.0.1",
+        "sip_port": free_udp_port(),
+        "ws_port": free_tcp_port(),
+        "rtpengine_port": free_udp_port(),
+        "media_ports": (low, high),
+        "api_url": live_server.url,
+        "realm": VoiceEdge.from_settings(run_dir).realm,
+        "trunk_addresses": ("127.0.0.1",),
+        "poll_ms": 200,
+        "run_dir": run_dir,
+        "children": 4,
+        "recording_spool": settings.HOTLINE_VOICE_RECORDING_SPOOL,
+        "dtmf_port": free_udp_port(),
+    }
+    return VoiceEdge(**{**fields, **more}).with_queues()
 
 
 @pytest.fixture
