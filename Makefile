@@ -24,11 +24,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-demo: $(VENV)/.installed prompts
+demo: $(VENV)/.installed
 	$(BIN)/hotline demo
 
 # What waiting callers hear on the SIP edge (README, Voice (SIP)): prompts spoken by espeak-ng in
-# every language, and the hold music; made again when their texts or translations change.
+# every language, and the hold music; made again when their texts or translations change. Not a
+# step of `make demo` (no SIP edge there, and espeak-ng is a system package): `hotline voice run`
+# makes them when they are missing.
 PROMPTS := var/voice/prompts/hold_music.wav
 prompts: $(PROMPTS)
 $(PROMPTS): $(VENV)/.installed hotline/voice/prompts.py $(wildcard locale/*/LC_MESSAGES/django.mo)

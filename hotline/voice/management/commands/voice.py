@@ -26,7 +26,7 @@ from hotline.voice.edge import (
     rtpengine_command,
     tls_cfg,
 )
-from hotline.voice.prompts import generate_prompts
+from hotline.voice.prompts import HOLD_MUSIC, generate_prompts
 from hotline.voice.stack import EdgeDidNotStart, running_edge
 
 
@@ -149,6 +149,13 @@ class Command(BaseCommand):
             raise CommandError(refused.messages[0]) from None
 
     def _run(self, edge: VoiceEdge, token: str) -> None:
+        folder = settings.HOTLINE_VOICE_PROMPTS_DIR
+        if not (folder / f"{HOLD_MUSIC}.wav").exists():
+            try:  # once: `hotline voice prompts` (or `make prompts`) makes them again
+                self.stdout.write(f"no prompts in {folder} yet: making them (espeak-ng)")
+                generate_prompts(folder)
+            except FileNotFoundError as missing:
+                self.stderr.write(f"{missing}: waiting callers hear ringing, no prompts")
         stop = {"now": False}
         signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
         try:
