@@ -163,6 +163,7 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "cti_call_answered": PBX,
     "cti_call_ended": PBX,
     "cti_call_abandoned": PBX,
+    "cti_call_held": PBX,
     "cti_call_callback": PBX,
     # --- the SIP edge (Kamailio asks as the PBX; agents get their phone's credential) ---
     "voice_route_call": PBX,

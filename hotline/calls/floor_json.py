@@ -13,6 +13,7 @@ from django.urls import reverse
 from ninja import Schema
 
 from hotline.calls.board_status import BoardExtras, ServiceLevel, WaitingLine
+from hotline.calls.choices import ON_HOLD_LABEL
 from hotline.calls.day_plan import DayPlan
 from hotline.calls.desk_notices import DeskNotice
 from hotline.calls.models import AgentSession, Alert, Call, Offer, Transfer
@@ -311,6 +312,8 @@ class WallboardAgentOut(FloorStateOut):
     handled_today: int  # A3: calls the agent answered today
     daily_target: int
     taken_over_today: int  # B10: calls the agent (a team lead) took over today
+    on_hold: bool = False  # on a call whose line is on hold (state_label says "On hold")
+    held_since: datetime | None = None
 
 
 class AlertOut(Schema):
@@ -470,11 +473,16 @@ def wallboard_json(
         ],
         agents=[
             WallboardAgentOut(
-                **_state(row.session, zone).model_dump(),
+                **{
+                    **_state(row.session, zone).model_dump(),
+                    **({"state_label": str(ON_HOLD_LABEL)} if row.held_since else {}),
+                },
                 in_state_s=int(row.in_state.total_seconds()),
                 handled_today=row.handled_today,
                 daily_target=row.target,
                 taken_over_today=row.taken_over_today,
+                on_hold=row.held_since is not None,
+                held_since=_local(row.held_since, zone),
             )
             for row in board.agents
         ],

@@ -137,6 +137,9 @@ class AgentRow:
     handled_today: int  # A3: calls the agent answered today
     target: int
     taken_over_today: int  # B10: calls the agent (a team lead) took over today
+    # On a call whose line is on hold (the SIP edge's re-INVITE): shown "On hold" since then;
+    # the agent's state stays "on a call" (the state machine has no hold: the talk goes on).
+    held_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,11 @@ def wallboard(team: Team, now: datetime) -> Wallboard:
     members = [s.agent_id for s in sessions]
     handled = handled_by_agent(members, day_start)
     taken = taken_over_by(members, day_start)
+    held = dict(
+        Call.objects.filter(
+            agent__in=members, state=CallState.CONNECTED, held_since__isnull=False
+        ).values_list("agent_id", "held_since")
+    )
     return Wallboard(
         team=team,
         zone=team_zone(team),
@@ -178,7 +186,12 @@ def wallboard(team: Team, now: datetime) -> Wallboard:
         ],
         agents=[
             AgentRow(
-                s, now - s.state_since, handled.get(s.agent_id, 0), target, taken.get(s.agent_id, 0)
+                s,
+                now - s.state_since,
+                handled.get(s.agent_id, 0),
+                target,
+                taken.get(s.agent_id, 0),
+                held.get(s.agent_id),
             )
             for s in sessions
         ],
@@ -190,7 +203,12 @@ def wallboard(team: Team, now: datetime) -> Wallboard:
         ).count(),
         late_logins=_late_logins(team, day_start),
         alerts=list(
-            Alert.objects.filter(team=team, acknowledged_at__isnull=True, raised_at__gte=day_start)
+            Alert.objects.filter(
+                team=team,
+                acknowledged_at__isnull=True,
+                cleared_at__isnull=True,
+                raised_at__gte=day_start,
+            )
             .select_related("agent", "call")
             .order_by("-raised_at")[:ALERTS_SHOWN]
         ),

@@ -101,6 +101,7 @@ API_BODIES: dict[str, dict[str, object]] = {
     "review_create": {"call_id": 1, "marks": {"greeting": "met"}},
     "cti_call_arrived": {"external_id": "walk-1", "queue": "repairs", "caller_number": "+359 2 1"},
     "cti_call_answered": {"agent": "agent1"},
+    "cti_call_held": {"on_hold": True},
     "voice_route_call": {"external_id": "sip-walk-1", "queue": "repairs", "caller": "0888"},
     "voice_sip_auth": {"username": "h000000000000"},
     "voice_phone_unanswered": {"offer_id": 1, "refused": True},
