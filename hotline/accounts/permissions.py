@@ -170,6 +170,8 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "voice_phone_unanswered": PBX,
     "voice_sip_auth": PBX,
     "voice_credential_issue": ON_THE_PHONES,
+    "voice_phone_state": ON_THE_PHONES,
+    "voice_failure": PBX,
     # --- tickets (cases) ---
     "tickets_list": STAFF | CUSTOMERS,
     "ticket_get": STAFF | CUSTOMERS,

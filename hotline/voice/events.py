@@ -6,6 +6,8 @@ from enum import StrEnum
 class VoiceEntity(StrEnum):
     SIP_CREDENTIAL = "voice.sip_credential"
     RECORDING = "voice.recording"  # entity_id: the call's id
+    PHONE = "voice.phone"  # entity_id: the agent's id (their desk's softphone)
+    FAILURE = "voice.failure"  # entity_id: the VoiceFailure's id
 
 
 class SipCredentialAction(StrEnum):
@@ -19,9 +21,22 @@ class RecordingAction(StrEnum):
     EXPIRED = "expired"  # B11 retention ran out: file and row deleted; old: created, days
 
 
+class PhoneAction(StrEnum):
+    REGISTERED = "registered"  # the desk's phone is registered at the edge (again)
+    OFFLINE = "offline"  # registration failed or lost, WebSocket down; new: reason
+
+
+class FailureAction(StrEnum):
+    # A trunk call the edge could not hand to the floor, recorded once Hotline answered again;
+    # new: external_id, queue, status (Hotline's answer then, 0: none), outcome, failed_at
+    RECORDED = "recorded"
+
+
 ACTIONS: dict[VoiceEntity, type[StrEnum]] = {
     VoiceEntity.SIP_CREDENTIAL: SipCredentialAction,
     VoiceEntity.RECORDING: RecordingAction,
+    VoiceEntity.PHONE: PhoneAction,
+    VoiceEntity.FAILURE: FailureAction,
 }
 
 
@@ -32,6 +47,8 @@ def register_sentences() -> None:
 
     entity_words(VoiceEntity.SIP_CREDENTIAL, _("SIP credential"))
     entity_words(VoiceEntity.RECORDING, _("call recording"), filter="call")
+    entity_words(VoiceEntity.PHONE, _("agent's phone"))
+    entity_words(VoiceEntity.FAILURE, _("SIP edge failure"))
     for entity, action, template in (
         (
             VoiceEntity.SIP_CREDENTIAL,
@@ -53,6 +70,24 @@ def register_sentences() -> None:
             VoiceEntity.RECORDING,
             RecordingAction.EXPIRED,
             _("The recording of call %(id)s was deleted after %(days)s days (B11 retention)"),
+        ),
+        (
+            VoiceEntity.PHONE,
+            PhoneAction.REGISTERED,
+            _("The phone of %(actor)s is registered at the SIP edge"),
+        ),
+        (
+            VoiceEntity.PHONE,
+            PhoneAction.OFFLINE,
+            _("The phone of %(actor)s went offline: %(reason)s"),
+        ),
+        (
+            VoiceEntity.FAILURE,
+            FailureAction.RECORDED,
+            _(
+                "The SIP edge could not hand call %(external_id)s to the floor "
+                "(Hotline answered %(status)s): %(outcome)s"
+            ),
         ),
     ):
         describe(entity, action, template)

@@ -102,6 +102,13 @@ API_BODIES: dict[str, dict[str, object]] = {
     "cti_call_arrived": {"external_id": "walk-1", "queue": "repairs", "caller_number": "+359 2 1"},
     "cti_call_answered": {"agent": "agent1"},
     "cti_call_held": {"on_hold": True},
+    "voice_phone_state": {"registered": False, "reason": "walk"},
+    "voice_failure": {
+        "external_id": "sip-walk-1",
+        "status": 0,
+        "outcome": "refused",
+        "failed_at": 1790000000,
+    },
     "voice_route_call": {"external_id": "sip-walk-1", "queue": "repairs", "caller": "0888"},
     "voice_sip_auth": {"username": "h000000000000"},
     "voice_phone_unanswered": {"offer_id": 1, "refused": True},

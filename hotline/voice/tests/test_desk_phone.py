@@ -19,7 +19,13 @@ from hotline.calls.choices import CallState
 from hotline.calls.models import Queue
 from hotline.voice.stack import RunningEdge
 from hotline.voice.tests.sipp import alaw_tone, free_udp_port, sipp, sipp_log
-from hotline.voice.tests.test_sip_calls import CALLER_NUMBER, call_events, relayed_media, the_call
+from hotline.voice.tests.test_sip_calls import (
+    CALLER_NUMBER,
+    call_events,
+    relayed_media,
+    the_call,
+    until,
+)
 
 pytestmark = [pytest.mark.voice, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -125,14 +131,19 @@ def callers() -> Iterator[list[Caller]]:
             caller.process.wait(5)
 
 
-def ended_like_a_cti_call(edge: RunningEdge, centre: dict[str, Any]) -> None:
+CTI_EVENTS = ["arrived", "offered", "answered", "ended"]
+
+
+def ended_like_a_cti_call(
+    edge: RunningEdge, centre: dict[str, Any], events: list[str] = CTI_EVENTS
+) -> None:
     call = the_call()
     assert (call.state, call.agent, call.caller_number) == (
         CallState.WRAP_UP,
         centre["agent1"],
         CALLER_NUMBER,
     )
-    assert call_events(call) == ["arrived", "offered", "answered", "ended"]  # the CTI path's
+    assert call_events(call) == events  # the CTI path's
     legs = relayed_media(edge)
     assert len(legs) == 2, legs
     assert min(legs) >= 50, legs  # rtpengine relayed the caller's and the browser's audio
@@ -178,8 +189,10 @@ def test_b9_desk_softphone_mutes_holds_sends_a_digit_and_hangs_up_from_the_phone
     # checks the SDP's direction and protocol).
     phone.locator("button[data-phone=hold]").click()
     expect(state).to_have_text("On hold")
+    until(lambda: the_call().held_since is not None)  # the edge told Hotline (live states)
     phone.locator("button[data-phone=hold]").click()
     expect(state).to_have_text("On the phone")
+    until(lambda: the_call().held_since is None)
 
     phone.locator("button[data-digit='5']").click()  # INFO Signal=5, checked by the caller
     time.sleep(1.5)
@@ -191,5 +204,7 @@ def test_b9_desk_softphone_mutes_holds_sends_a_digit_and_hangs_up_from_the_phone
     expect(state).to_have_text("Phone ready")
     caller.finished()
 
-    ended_like_a_cti_call(edge, centre)
+    ended_like_a_cti_call(
+        edge, centre, ["arrived", "offered", "answered", "held", "resumed", "ended"]
+    )
     assert problems == []

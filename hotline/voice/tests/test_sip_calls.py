@@ -41,6 +41,7 @@ class Phone:
         audio: Path,
         username: str,
         scenario: str = "phone",
+        **keys: str,
     ):
         issued = api(username, "post", "/voice/credentials")
         assert issued.status_code == 200, issued.content
@@ -54,7 +55,8 @@ class Phone:
             media_port=free_udp_port(),
             service=self.credential["username"],
             logs=logs,
-            keys={"audio": str(audio)},
+            keys={"audio": str(audio), **keys},
+            timeout_s=30,
         )
         register_port = free_udp_port()
         registering = sipp(
