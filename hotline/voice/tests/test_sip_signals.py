@@ -10,10 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
-from hotline.calls.choices import CallState
-from hotline.calls.models import Call, Queue
+from hotline.accounts.choices import Role
+from hotline.accounts.models import Team
+from hotline.calls.choices import AlertKind, CallState
+from hotline.calls.models import Alert, Call, Queue
 from hotline.calls.tests.floor_http import ready
+from hotline.testing.people import installations_lead
+from hotline.voice.edge_watch import edge_check, edge_down_now
 from hotline.voice.models import VoiceFailure
 from hotline.voice.tests.sipp import free_udp_port, sipp, sipp_log
 from hotline.voice.tests.test_sip_calls import (
@@ -213,3 +218,37 @@ def test_sip_call_survives_a_kamailio_restart_and_phones_register_again(
     assert "has no phone registered: the caller waits" in after, after[-3000:]
     phone2.process.kill()
     phone2.process.wait(5)
+
+
+def test_sip_edge_down_alerts_every_team_lead_once_and_its_recovery_clears_it(
+    edge, settings, centre, clock, client, in_english
+):
+    settings.HOTLINE_VOICE_RTPENGINE_PORT = edge.edge.rtpengine_port
+    settings.HOTLINE_VOICE_SIP_ADDRESS = "127.0.0.1"
+    settings.HOTLINE_VOICE_SIP_PORT = edge.edge.sip_port
+    assert edge_down_now() == []  # rtpengine's pong and Kamailio's 200 to OPTIONS
+    assert edge_check(clock()) == 0
+
+    lead2 = installations_lead()  # a second team with a lead: each is told
+    edge.stop_kamailio()
+    assert edge_down_now() == ["kamailio"]
+    teams = set(Team.objects.filter(members__role=Role.TEAM_LEAD).values_list("pk", flat=True))
+    assert len(teams) >= 2
+    assert edge_check(clock.advance(seconds=10)) == len(teams)
+    assert edge_check(clock.advance(seconds=10)) == 0  # once, while it stays down
+    down = Alert.objects.filter(kind=AlertKind.EDGE_DOWN)
+    assert set(down.values_list("team_id", flat=True)) == teams
+    client.force_login(centre["lead"])
+    assert "SIP edge down" in client.get(reverse("calls:wallboard_panel")).text
+    client.force_login(lead2)
+    assert "SIP edge down" in client.get(reverse("calls:wallboard_panel")).text
+
+    edge.start_kamailio()
+    assert edge_check(clock.advance(seconds=10)) == len(teams)  # cleared, each
+    assert not down.filter(cleared_at__isnull=True).exists()
+    panel = client.get(reverse("calls:wallboard_panel")).text
+    assert 'data-testid="alert"' not in panel  # no longer waiting for the lead...
+    assert "Over at" in panel  # ...shown as over
+
+    settings.HOTLINE_VOICE_RTPENGINE_PORT = free_udp_port()  # nothing answers there
+    assert edge_down_now() == ["rtpengine"]
