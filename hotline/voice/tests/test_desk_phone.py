@@ -12,11 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import OperationalError
 from playwright.sync_api import expect
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
-from hotline.calls.choices import CallState
-from hotline.calls.models import Queue
+from hotline.calls.choices import AlertKind, CallState
+from hotline.calls.models import Alert, Queue
+from hotline.voice.models import PhoneState
+from hotline.voice.phones import phones_offline_alert
 from hotline.voice.stack import RunningEdge
 from hotline.voice.tests.sipp import alaw_tone, free_udp_port, sipp, sipp_log
 from hotline.voice.tests.test_sip_calls import (
@@ -207,4 +210,46 @@ def test_b9_desk_softphone_mutes_holds_sends_a_digit_and_hangs_up_from_the_phone
     ended_like_a_cti_call(
         edge, centre, ["arrived", "offered", "answered", "held", "resumed", "ended"]
     )
+    assert problems == []
+
+
+def phone_registered(agent: Any, registered: bool) -> bool:
+    """What the desk last told Hotline; the live server may be writing it right now (SQLite's
+    shared in-memory database then says the table is locked: not yet)."""
+    try:
+        return PhoneState.objects.filter(agent=agent, registered=registered).exists()
+    except OperationalError:
+        return False
+
+
+def test_desk_softphone_offline_when_the_edge_goes_tells_hotline_and_the_lead_is_alerted(
+    desk_page, edge, centre, clock, settings
+):
+    """Kamailio stops: the WebSocket drops, the desk shows the phone offline and says so to
+    Hotline; the lead is alerted after the setting's time; back, the phone registers again
+    (a new REGISTER: registrations lived in Kamailio's memory) and the alert is cleared."""
+    settings.HOTLINE_VOICE_PHONE_OFFLINE_SECONDS = 30
+    page, problems = desk_page
+    agent = centre["agent1"]
+    sign_in(page, "agent1")
+    page.goto("/floor/desk/")
+    state = page.get_by_test_id("phone-state")
+    page.click("#desk button[value=login]")
+    expect(state).to_have_text("Phone ready", timeout=REGISTERED_MS)
+    page.click("#desk button[value=ready]")
+    expect(page.locator("#desk button[value=ready]")).to_be_hidden()
+    until(lambda: phone_registered(agent, True))
+
+    edge.stop_kamailio()
+    expect(state).to_have_text("Phone offline")  # the WebSocket dropped
+    until(lambda: phone_registered(agent, False))
+    assert phones_offline_alert(clock.advance(seconds=30)) == 1
+    alert = Alert.objects.get(kind=AlertKind.PHONE_OFFLINE)
+    assert (alert.agent, alert.team) == (agent, centre["lead"].team)
+
+    edge.start_kamailio()
+    expect(state).to_have_text("Phone ready", timeout=REGISTERED_MS)  # its next try
+    until(lambda: phone_registered(agent, True))
+    alert.refresh_from_db()
+    assert alert.cleared_at is not None
     assert problems == []

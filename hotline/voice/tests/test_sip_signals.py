@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 
 from hotline.accounts.choices import Role
@@ -31,10 +32,23 @@ from hotline.voice.tests.test_sip_calls import (
     finished,
     relayed_media,
     the_call,
-    until,
 )
+from hotline.voice.tests.test_sip_calls import until as until_true
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
+
+
+def until(predicate: Any, seconds: float = 10) -> None:
+    """Until the predicate holds; a read that meets the live server's write (SQLite's shared
+    in-memory database: "table is locked") is a "not yet"."""
+
+    def settled() -> bool:
+        try:
+            return bool(predicate())
+        except OperationalError:
+            return False
+
+    until_true(settled, seconds)
 
 
 def board_state(api: Any, username: str = "agent1") -> str:
