@@ -203,6 +203,12 @@ def test_sip_call_survives_a_kamailio_restart_and_phones_register_again(
     phone2 = Phone(api, edge, logs, audio, "agent2")  # registered before the restart
     caller, port = call_in(edge, logs, audio, talk_ms="6000")
     until(lambda: Call.objects.filter(state=CallState.CONNECTED).exists())
+    talk = Call.objects.get()
+    # A second caller waits in the queue (agent2 is not ready) across the restart.
+    waiting, waiting_port = call_in(
+        edge, logs, audio, scenario="caller_cancel_lost", wait_ms="4000"
+    )
+    until(lambda: Call.objects.filter(state=CallState.WAITING).exists())
 
     first = edge.kamailio
     edge.stop_kamailio()  # mid-call: rtpengine goes on relaying the media
@@ -214,12 +220,17 @@ def test_sip_call_survives_a_kamailio_restart_and_phones_register_again(
 
     finished(caller, logs, "caller", port, edge)  # its BYE after the restart
     phone1.answered(edge)
-    call = the_call()
+    call = Call.objects.get(pk=talk.pk)
     assert call.state == CallState.WRAP_UP  # the BYE through the new Kamailio ended it
     assert call_events(call) == ["arrived", "offered", "answered", "ended"]
     legs = relayed_media(edge)
     assert len(legs) == 2, legs
     assert min(legs) >= 250, legs  # 6 s of 20 ms packets each way, the restart included
+
+    # The waiting caller's transaction died with the old Kamailio; hanging up after the
+    # restart (CANCEL, answered 481) still abandons the call in Hotline: it does not wait on.
+    finished(waiting, logs, "caller_cancel_lost", waiting_port, edge)
+    assert Call.objects.exclude(pk=talk.pk).get().state == CallState.ABANDONED
 
     # Registrations lived in Kamailio's memory (usrloc db_mode 0): agent2's phone must
     # REGISTER again; until then a call offered to agent2 does not ring it.
