@@ -200,7 +200,12 @@ def test_the_edge_watch_checks_every_so_often(settings, centre, clock, monkeypat
     settings.HOTLINE_VOICE_EDGE_CHECK_SECONDS = 3600
     monkeypatch.setattr("hotline.voice.edge_watch._last_check", None)
     checks: list[object] = []
-    monkeypatch.setattr("hotline.voice.edge_watch.edge_check", lambda now: checks.append(now) or 0)
+
+    def check(now: object) -> int:
+        checks.append(now)
+        return 0
+
+    monkeypatch.setattr("hotline.voice.edge_watch.edge_check", check)
     edge_watch(clock())
     edge_watch(clock() + timedelta(seconds=1))
     assert len(checks) == 1  # the second tick comes too soon

@@ -54,7 +54,7 @@ def until(predicate: Any, seconds: float = 10) -> None:
 def board_state(api: Any, username: str = "agent1") -> str:
     """What the team lead's wallboard says the agent is doing."""
     board = api("lead", "get", "/floor/wallboard").json()
-    return next(row["state_label"] for row in board["agents"] if row["agent"] == username)
+    return str(next(row["state_label"] for row in board["agents"] if row["agent"] == username))
 
 
 def test_a1_sip_phone_holding_the_caller_shows_ringing_talking_on_hold_and_counts_the_talk(
