@@ -327,6 +327,7 @@ class AlertOut(Schema):
     raised_at: datetime
     acknowledged_at: datetime | None = None  # seen by the team lead (or a manager), then who
     acknowledged_by: str | None = None
+    cleared_at: datetime | None = None  # what it warned of is over (a phone back, the edge up)
 
 
 class KpisOut(Schema):
@@ -371,12 +372,12 @@ class WallboardOut(Schema):
     agents: list[WallboardAgentOut]
     callbacks_due: int
     late_logins: int  # B1
-    alerts: list[AlertOut]  # today's, not yet acknowledged, newest first (A1, A2, B2, overrides)
+    alerts: list[AlertOut]  # today's, not yet acknowledged nor over, newest first
     kpis: KpisOut
     service_level: ServiceLevelOut | None = None
     queues: list[ServiceLevelOut] = []
     intraday: list[IntervalOut] = []
-    acknowledged_alerts: list[AlertOut] = []  # today's, newest acknowledged first
+    acknowledged_alerts: list[AlertOut] = []  # today's seen or over (cleared_at), newest first
 
 
 def _kpis(k: FloorKpis) -> KpisOut:
@@ -408,6 +409,7 @@ def alert_json(alert: Alert, zone: ZoneInfo) -> AlertOut:
         raised_at=alert.raised_at.astimezone(zone),
         acknowledged_at=alert.acknowledged_at.astimezone(zone) if alert.acknowledged_at else None,
         acknowledged_by=alert.acknowledged_by.username if alert.acknowledged_by else None,
+        cleared_at=_local(alert.cleared_at, zone),
     )
 
 

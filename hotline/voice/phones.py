@@ -67,9 +67,14 @@ def phones_offline_alert(now: datetime) -> int:
     agent left the phones. Returns how many alerts were raised or cleared."""
     since = now - timedelta(seconds=settings.HOTLINE_VOICE_PHONE_OFFLINE_SECONDS)
     on_phones = AgentSession.objects.filter(state__in=PHONE_NEEDED_STATES).values("agent_id")
+    # Counted from the floor session's start too: a phone offline since yesterday's session
+    # gets its time to register after today's log-in.
+    long_on_phones = AgentSession.objects.filter(
+        state__in=PHONE_NEEDED_STATES, logged_in_at__lte=since
+    ).values("agent_id")
     fired = 0
     offline = PhoneState.objects.filter(
-        registered=False, since__lte=since, agent__in=on_phones
+        registered=False, since__lte=since, agent__in=long_on_phones
     ).select_related("agent")
     for state in offline:
         fired += _raise(state, now)

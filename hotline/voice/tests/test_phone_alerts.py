@@ -75,6 +75,9 @@ def test_phone_offline_long_enough_alerts_the_lead_once_and_back_clears_it(
     alert.refresh_from_db()
     assert alert.cleared_at is not None
     assert open_alerts_on_wallboard(api) == []
+    seen = api("lead", "get", "/floor/wallboard").json()["acknowledged_alerts"]
+    assert [(a["kind"], a["acknowledged_by"]) for a in seen] == [("phone_offline", None)]
+    assert seen[0]["cleared_at"] is not None
     assert Event.objects.filter(entity="calls.alert", action="cleared").count() == 1
     assert list(
         Event.objects.filter(entity="voice.phone").order_by("pk").values_list("action", flat=True)
@@ -84,6 +87,19 @@ def test_phone_offline_long_enough_alerts_the_lead_once_and_back_clears_it(
     phone_state(api, False, "Phone offline")
     phones_offline_alert(clock.advance(seconds=OFFLINE_AFTER))
     assert len(offline_alerts()) == 2
+
+
+def test_phone_left_offline_in_a_past_session_gets_its_time_after_the_next_log_in(
+    api, centre, clock
+):
+    ready(api, "agent1", "agent2")
+    phone_state(api, False, "Phone offline")
+    assert api("agent1", "post", "/floor/leave", {"kind": "away"}).status_code == 200
+    assert api("agent1", "post", "/floor/logout").status_code == 200
+    clock.advance(hours=12)
+    ready(api, "agent1")  # a new floor session; the phone is still connecting
+    assert phones_offline_alert(clock.advance(seconds=OFFLINE_AFTER - 2)) == 0
+    assert phones_offline_alert(clock.advance(seconds=2)) == 1
 
 
 def test_phone_offline_of_an_agent_not_on_the_phones_alerts_nobody(api, centre, clock):
