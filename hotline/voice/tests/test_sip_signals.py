@@ -3,8 +3,11 @@ holds the caller (re-INVITEs) makes the call "On hold" in Hotline and on the wal
 batch of trunk calls each ends in Hotline as a call in an end state or a recorded failure; a
 call goes on through a restart of Kamailio."""
 
+import contextlib
 import hashlib
 import re
+import socket
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -19,9 +22,11 @@ from hotline.calls.choices import AlertKind, CallState
 from hotline.calls.models import Alert, Call, Queue
 from hotline.calls.tests.floor_http import ready
 from hotline.testing.people import installations_lead
+from hotline.voice.edge import VoiceEdge
 from hotline.voice.edge_watch import edge_check, edge_down_now
 from hotline.voice.models import VoiceFailure
-from hotline.voice.tests.sipp import free_udp_port, sipp, sipp_log
+from hotline.voice.stack import running_edge
+from hotline.voice.tests.sipp import free_tcp_port, free_udp_port, free_udp_ports, sipp, sipp_log
 from hotline.voice.tests.test_sip_calls import (
     CALLER_NUMBER,
     WHILE_RINGING,
@@ -277,3 +282,85 @@ def test_sip_edge_down_alerts_every_team_lead_once_and_its_recovery_clears_it(
 
     settings.HOTLINE_VOICE_RTPENGINE_PORT = free_udp_port()  # nothing answers there
     assert edge_down_now() == ["rtpengine"]
+
+
+class Gate:
+    """A TCP relay to the live server that can be shut: Hotline unreachable, then back."""
+
+    def __init__(self, upstream: tuple[str, int]):
+        self.upstream, self.open = upstream, False
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            if not self.open:
+                client.close()  # no answer at all
+                continue
+            server = socket.create_connection(self.upstream)
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_a_call_refused_while_hotline_is_down_is_recorded_when_it_is_back(
+    live_server, centre, token_for, logs, audio, tmp_path, clock
+):
+    host, port = live_server.url.removeprefix("http://").split(":")
+    gate = Gate((host, int(port)))
+    low, high = free_udp_ports(20)
+    edge = VoiceEdge(
+        sip_address="127.0.0.1",
+        sip_port=free_udp_port(),
+        ws_port=free_tcp_port(),
+        rtpengine_port=free_udp_port(),
+        media_ports=(low, high),
+        api_url=gate.url,
+        realm="hotline",
+        trunk_addresses=("127.0.0.1",),
+        poll_ms=200,
+        run_dir=tmp_path / "edge",
+    ).with_queues()
+    try:
+        with running_edge(edge, token=token_for(centre["pbx"]), now=clock()) as running:
+            caller_port = free_udp_port()
+            caller = sipp(
+                "caller_refused",
+                edge_port=edge.sip_port,
+                local_port=caller_port,
+                media_port=free_udp_port(),
+                service="repairs",
+                logs=logs,
+                keys={"audio": str(audio), "caller": CALLER_NUMBER, "final": "503"},
+            )
+            assert caller.wait(20) == 0, sipp_log(logs, "caller_refused", caller_port)
+            until(lambda: "not recorded yet" in running.kamailio_log.read_text(), 8)
+            assert not VoiceFailure.objects.exists()  # Hotline down: the edge keeps it
+
+            gate.open = True  # Hotline is back
+            until(lambda: VoiceFailure.objects.exists(), 8)
+            (sent,) = invites_sent(logs)
+    finally:
+        gate.close()
+    failure = VoiceFailure.objects.get()
+    assert (failure.external_id, failure.status, failure.outcome) == (
+        external_id(sent),
+        0,  # no answer at all
+        "refused",
+    )
+    assert not Call.objects.exists()
