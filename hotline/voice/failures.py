@@ -4,9 +4,11 @@ When Hotline does not answer Kamailio's routing question (down, or refusing it),
 gets the fallback group or a 503 (route[HOTLINE_DOWN]); Kamailio keeps the failure and posts it
 here every 2 s until it is recorded (route[REPORT_FAILURES]). So every INVITE from the trunk
 ends in Hotline as a call (answered, abandoned, overflowed, a callback) or as one of these:
-nothing is lost silently. The same failure posted twice is one record.
+nothing is lost silently. The same failure posted twice is one record. A failure of a call the
+floor already has (Hotline failed after a phone did not pick up) abandons it there.
 """
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +16,10 @@ from django.db import IntegrityError, transaction
 
 from hotline.audit.payload import payload
 from hotline.audit.services import event_append
+from hotline.calls.choices import CallState
+from hotline.calls.conflicts import CallConflict
+from hotline.calls.models import Call
+from hotline.calls.services.cti import cti_call_abandon
 from hotline.voice.events import FailureAction, VoiceEntity
 from hotline.voice.models import VoiceFailure
 
@@ -60,4 +66,17 @@ def voice_failure_record(*, now: datetime, failure: EdgeFailure) -> tuple[VoiceF
             )
     except IntegrityError:  # posted twice at once: the other request recorded it
         return VoiceFailure.objects.get(external_id=failure.external_id), False
+    _release(failure.external_id, now)
     return made, True
+
+
+def _release(external_id: str, now: datetime) -> None:
+    """The edge gave up on a call the floor has (Hotline failed to answer after a phone did not
+    pick up): the caller is gone from the queue (503 or the fallback group), so the call is
+    abandoned rather than offered on to agents whose phones would ring for nobody."""
+    call = Call.objects.filter(
+        external_id=external_id, state__in=[CallState.WAITING, CallState.OFFERED]
+    ).first()
+    if call is not None:
+        with contextlib.suppress(CallConflict):  # moved on meanwhile: the floor knows better
+            cti_call_abandon(now=now, call_id=call.pk)

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 
 from hotline.audit.models import Event
-from hotline.calls.choices import AlertKind
-from hotline.calls.models import Alert
+from hotline.calls.choices import AlertKind, CallState
+from hotline.calls.models import AgentSession, Alert, Call
 from hotline.calls.tests.floor_http import http_api, ready
 from hotline.voice.edge_watch import edge_watch
 from hotline.voice.models import PhoneState, VoiceFailure
@@ -177,6 +177,22 @@ def test_a_failure_posted_twice_is_recorded_once_with_an_event(api):
     assert (failure.status, failure.outcome) == (0, "refused")
     assert failure.failed_at.timestamp() == 1795000000
     assert Event.objects.filter(entity="voice.failure", action="recorded").count() == 1
+
+
+def test_a_failure_of_a_call_the_floor_has_abandons_it(api, centre):
+    ready(api, "agent1")
+    routed = api(
+        "pbx",
+        "post",
+        "/voice/route",
+        {"external_id": FAILURE["external_id"], "queue": "repairs", "caller": "0888123456"},
+    )
+    assert routed.json()["state"] == "offered"  # agent1's desk rings...
+    # ...then Hotline did not answer the edge (the phone's refusal unreported): 503 to the caller.
+    assert api("pbx", "post", "/voice/failures", FAILURE).status_code == 201
+    call = Call.objects.get(external_id=FAILURE["external_id"])
+    assert call.state == CallState.ABANDONED
+    assert AgentSession.objects.get(agent=centre["agent1"]).state == "ready"  # rang for nobody
 
 
 @pytest.mark.parametrize(
