@@ -304,6 +304,15 @@ HOTLINE_VOICE_FALLBACK_URI = os.environ.get("HOTLINE_VOICE_FALLBACK_URI", "")
 HOTLINE_VOICE_TRUNK_URI = os.environ.get("HOTLINE_VOICE_TRUNK_URI", "").strip()
 # How often Kamailio asks again for a caller who waits in the queue (milliseconds).
 HOTLINE_VOICE_POLL_MS = int(os.environ.get("HOTLINE_VOICE_POLL_MS", "500"))
+# An agent on the floor whose desk says their phone is not registered this long (seconds):
+# the team lead is alerted ("agent's phone offline"), cleared when it registers again.
+HOTLINE_VOICE_PHONE_OFFLINE_SECONDS = int(
+    os.environ.get("HOTLINE_VOICE_PHONE_OFFLINE_SECONDS", "30")
+)
+# The worker checks the SIP edge (rtpengine's ng ping, an OPTIONS to Kamailio) this often
+# (seconds) when HOTLINE_VOICE_EDGE_CHECK is on; down, every team lead is alerted once.
+HOTLINE_VOICE_EDGE_CHECK = os.environ.get("HOTLINE_VOICE_EDGE_CHECK", "") not in ("", "0")
+HOTLINE_VOICE_EDGE_CHECK_SECONDS = float(os.environ.get("HOTLINE_VOICE_EDGE_CHECK_SECONDS", "10"))
 # Where rtpengine writes each answered call's recording (pcap, with its metadata), and where
 # Hotline keeps the audio files it makes of them (WAV, one per call; README, Voice (SIP)).
 HOTLINE_VOICE_RECORDING_SPOOL = Path(

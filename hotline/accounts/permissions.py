@@ -163,6 +163,7 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "cti_call_answered": PBX,
     "cti_call_ended": PBX,
     "cti_call_abandoned": PBX,
+    "cti_call_held": PBX,
     "cti_call_callback": PBX,
     # --- the SIP edge (Kamailio asks as the PBX; agents get their phone's credential) ---
     "voice_route_call": PBX,
@@ -174,6 +175,8 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "voice_listen_start": SUPERVISORS,
     "voice_listen_answer": SUPERVISORS,
     "voice_listen_stop": SUPERVISORS,
+    "voice_phone_state": ON_THE_PHONES,
+    "voice_failure": PBX,
     # --- tickets (cases) ---
     "tickets_list": STAFF | CUSTOMERS,
     "ticket_get": STAFF | CUSTOMERS,

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from hotline.accounts.models import Team
 from hotline.audit.models import Event
@@ -147,7 +148,7 @@ class BoardExtras:
     queues: list[ServiceLevel]
     waiting: list[WaitingLine]
     chart: Intraday
-    acknowledged: list[Alert]  # today's, newest first
+    acknowledged: list[Alert]  # today's, seen or over, newest first
 
 
 def board_extras(board: Wallboard, now: datetime) -> BoardExtras:
@@ -163,11 +164,12 @@ def board_extras(board: Wallboard, now: datetime) -> BoardExtras:
         chart=chart,
         acknowledged=list(
             Alert.objects.filter(
+                Q(acknowledged_at__isnull=False) | Q(cleared_at__isnull=False),
                 team=team,
-                acknowledged_at__isnull=False,
                 raised_at__gte=local_day_start(team, now),
             )
             .select_related("agent", "acknowledged_by", "call")
-            .order_by("-acknowledged_at")[:ACKNOWLEDGED_SHOWN]
+            # Seen, or over before anyone saw it (a phone back, the edge up again): newest first.
+            .order_by(Coalesce("acknowledged_at", "cleared_at").desc())[:ACKNOWLEDGED_SHOWN]
         ),
     )

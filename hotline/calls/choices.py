@@ -16,6 +16,11 @@ class AgentStateChoices(models.TextChoices):
     AWAY = "away", _("Not ready")
 
 
+# Not a state of the agent state machine: an agent "on a call" whose line is on hold (the
+# desk and the wallboard show it so; the talk goes on counting, A1).
+ON_HOLD_LABEL = _("On hold")
+
+
 class CallState(models.TextChoices):
     WAITING = "waiting", _("Waiting")
     OFFERED = "offered", _("Ringing")
@@ -94,6 +99,8 @@ class AlertKind(models.TextChoices):
     BREAK_OVERRUN = "break_overrun", _("Break over its allowed length")
     OVERRIDE = "override", _("Rule overridden by the team lead")
     CALLBACK_MISSED = "callback_missed", _("Callback not dialled in its window")
+    PHONE_OFFLINE = "phone_offline", _("Agent's phone offline")
+    EDGE_DOWN = "edge_down", _("SIP edge down")
 
 
 class StateReason(models.TextChoices):

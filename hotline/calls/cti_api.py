@@ -33,6 +33,7 @@ from hotline.calls.services.cti import (
     cti_call_abandon,
     cti_call_answer,
     cti_call_end,
+    cti_call_hold,
     cti_call_to_callback,
 )
 from hotline.core.i18n import gettext_noop
@@ -114,6 +115,10 @@ class AnsweredIn(Schema):
         return self
 
 
+class HoldIn(Schema):
+    on_hold: bool = Field(description="true: the line was put on hold; false: taken off it.")
+
+
 class CallbackWindowIn(Schema):
     """When the caller wants to be called back: times with their UTC offset."""
 
@@ -146,6 +151,8 @@ class CtiCallOut(Schema):
     arrived_at: datetime
     answered_at: datetime | None
     ended_at: datetime | None
+    held_since: datetime | None = Field(description="On hold since (the talk goes on: A1).")
+    hold_seconds: int = Field(description="Time on hold before this hold, in seconds.")
 
 
 class CtiConflictOut(Schema):
@@ -188,6 +195,8 @@ def _cti_call(call: Call) -> CtiCallOut:
         arrived_at=localtime(call.arrived_at, zone),
         answered_at=_when(call.answered_at, zone),
         ended_at=_when(call.ended_at, zone),
+        held_since=_when(call.held_since, zone),
+        hold_seconds=call.hold_seconds,
     )
 
 
@@ -289,6 +298,16 @@ def cti_call_answered(request: HttpRequest, external_id: PbxCallId, body: Answer
 )
 def cti_call_ended(request: HttpRequest, external_id: PbxCallId) -> CtiCallOut:
     return _cti_call(cti_call_end(now=clock.now(), call_id=_pbx_call(external_id).pk))
+
+
+@cti.post(
+    "/calls/{external_id}/hold",
+    response={200: CtiCallOut, 409: CtiConflictOut},
+    summary="The line was put on hold or taken off it (the talk goes on counting, A1)",
+)
+def cti_call_held(request: HttpRequest, external_id: PbxCallId, body: HoldIn) -> CtiCallOut:
+    call = cti_call_hold(now=clock.now(), call_id=_pbx_call(external_id).pk, on_hold=body.on_hold)
+    return _cti_call(call)
 
 
 @cti.post(

@@ -41,6 +41,8 @@ class CallAction(StrEnum):
     TRANSFER_EXPIRED = "transfer_expired"  # A4, new: TO
     TRANSFER_WITHDRAWN = "transfer_withdrawn"  # A4, new: TO
     TAKEN_OVER = "taken_over"  # B10, old: the agent (an id); new: AGENT (the lead), LEAD_WAS
+    HELD = "held"  # the line was put on hold (SIP re-INVITE, or the PBX said so); new: AGENT
+    RESUMED = "resumed"  # off hold; new: AGENT, HELD_SECONDS (this hold's length)
 
 
 class CallbackAction(StrEnum):
@@ -69,6 +71,10 @@ class ReviewAction(StrEnum):
 
 class AlertAction(StrEnum):
     ACKNOWLEDGED = "acknowledged"  # old: None; new: AGENT (whom it named), kind, raised_at
+    # The SIP edge's alerts (phone offline, edge down) are events of their own (the others are
+    # the events of what they warn of): new: AGENT (or none), kind, team, and why.
+    RAISED = "raised"
+    CLEARED = "cleared"  # what it warned of is over; new: AGENT, kind
 
 
 # Payload keys the readers rely on (the `new` of the events noted above).
@@ -76,6 +82,7 @@ QUEUE = "queue"  # the queue id: the KPIs per queue (calls.figures), A2 legs
 AGENT = "agent"  # a user id: A3 credit (answered), the desk to ring (CTI), reviews per agent
 TO = "to"  # a user id: the colleague a transfer goes to (CTI)
 OFFER = "offer"  # an Offer id (CTI `offer_id`)
+HELD_SECONDS = "held_seconds"  # resumed: how long this hold lasted
 TALK_SECONDS = "talk_seconds"  # ended: the talk time, A1 long calls (calls.limits)
 LATE_SECONDS = "late_seconds"  # first_ready: B1 lateness (0 when on time)
 REFUSAL_MESSAGE = "message"  # leave_refused (old): the refusal's msgid, for the desk (B5)
@@ -161,6 +168,14 @@ def register_sentences() -> None:
             _("The transfer of call %(id)s to %(to)s was withdrawn"),
         ),
         (call, CallAction.TAKEN_OVER, _("%(actor)s took over call %(id)s")),
+        (call, CallAction.HELD, _("Call %(id)s of %(agent)s was put on hold")),
+        (
+            call,
+            CallAction.RESUMED,
+            _("Call %(id)s of %(agent)s was taken off hold after %(held_seconds)s"),
+        ),
+        (CallsEntity.ALERT, AlertAction.RAISED, _("Alert raised: %(kind)s")),
+        (CallsEntity.ALERT, AlertAction.CLEARED, _("Alert cleared: %(kind)s")),
         (
             call,
             CallAction.WRAP_UP_RECORDED,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from ninja import Schema
 
 from hotline.calls.board_status import BoardExtras, ServiceLevel, WaitingLine
+from hotline.calls.choices import ON_HOLD_LABEL
 from hotline.calls.day_plan import DayPlan
 from hotline.calls.desk_notices import DeskNotice
 from hotline.calls.models import AgentSession, Alert, Call, Offer, Transfer
@@ -311,6 +312,8 @@ class WallboardAgentOut(FloorStateOut):
     handled_today: int  # A3: calls the agent answered today
     daily_target: int
     taken_over_today: int  # B10: calls the agent (a team lead) took over today
+    on_hold: bool = False  # on a call whose line is on hold (state_label says "On hold")
+    held_since: datetime | None = None
 
 
 class AlertOut(Schema):
@@ -324,6 +327,7 @@ class AlertOut(Schema):
     raised_at: datetime
     acknowledged_at: datetime | None = None  # seen by the team lead (or a manager), then who
     acknowledged_by: str | None = None
+    cleared_at: datetime | None = None  # what it warned of is over (a phone back, the edge up)
 
 
 class KpisOut(Schema):
@@ -368,12 +372,12 @@ class WallboardOut(Schema):
     agents: list[WallboardAgentOut]
     callbacks_due: int
     late_logins: int  # B1
-    alerts: list[AlertOut]  # today's, not yet acknowledged, newest first (A1, A2, B2, overrides)
+    alerts: list[AlertOut]  # today's, not yet acknowledged nor over, newest first
     kpis: KpisOut
     service_level: ServiceLevelOut | None = None
     queues: list[ServiceLevelOut] = []
     intraday: list[IntervalOut] = []
-    acknowledged_alerts: list[AlertOut] = []  # today's, newest acknowledged first
+    acknowledged_alerts: list[AlertOut] = []  # today's seen or over (cleared_at), newest first
 
 
 def _kpis(k: FloorKpis) -> KpisOut:
@@ -405,6 +409,7 @@ def alert_json(alert: Alert, zone: ZoneInfo) -> AlertOut:
         raised_at=alert.raised_at.astimezone(zone),
         acknowledged_at=alert.acknowledged_at.astimezone(zone) if alert.acknowledged_at else None,
         acknowledged_by=alert.acknowledged_by.username if alert.acknowledged_by else None,
+        cleared_at=_local(alert.cleared_at, zone),
     )
 
 
@@ -470,11 +475,16 @@ def wallboard_json(
         ],
         agents=[
             WallboardAgentOut(
-                **_state(row.session, zone).model_dump(),
+                **{
+                    **_state(row.session, zone).model_dump(),
+                    **({"state_label": str(ON_HOLD_LABEL)} if row.held_since else {}),
+                },
                 in_state_s=int(row.in_state.total_seconds()),
                 handled_today=row.handled_today,
                 daily_target=row.target,
                 taken_over_today=row.taken_over_today,
+                on_hold=row.held_since is not None,
+                held_since=_local(row.held_since, zone),
             )
             for row in board.agents
         ],

@@ -128,6 +128,10 @@ class Call(models.Model):
         related_name="attempt_calls",
         help_text=_("Set when this call is an agent calling a customer back (B8)."),
     )
+    # On hold now (the SIP edge saw a re-INVITE with a=sendonly/inactive, or a PBX said so):
+    # the talk goes on counting (A1), the hold time is added up in `hold_seconds` when it ends.
+    held_since = models.DateTimeField(_("on hold since"), null=True, blank=True)
+    hold_seconds = models.PositiveIntegerField(_("time on hold (s)"), default=0)
     talk_warned_at = models.DateTimeField(null=True, blank=True)  # A1 80 %
     talk_alerted_at = models.DateTimeField(null=True, blank=True)  # A1 limit
     # Recorded by the agent in the wrap-up (calls.services.wrap_up): how the call ended.
@@ -314,6 +318,9 @@ class Alert(models.Model):
         Call, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
     )
     raised_at = models.DateTimeField(db_index=True)
+    # What it warned of is over (the agent's phone is back, the SIP edge answers again): no
+    # longer waiting for the lead, whether seen or not.
+    cleared_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -137,16 +137,10 @@ class AgentRow:
     handled_today: int  # A3: calls the agent answered today
     target: int
     taken_over_today: int  # B10: calls the agent (a team lead) took over today
-
-
-def calls_in_progress(board: "Wallboard") -> dict[int, int]:
-    """The call each of the board's agents is talking on now: agent id to call id."""
-    agents = [row.session.agent_id for row in board.agents]
-    return dict(
-        Call.objects.filter(agent_id__in=agents, state=CallState.CONNECTED).values_list(
-            "agent_id", "pk"
-        )
-    )
+    call_id: int | None = None  # the call they talk on now (the lead may listen to it)
+    # On a call whose line is on hold (the SIP edge's re-INVITE): shown "On hold" since then;
+    # the agent's state stays "on a call" (the state machine has no hold: the talk goes on).
+    held_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +174,12 @@ def wallboard(team: Team, now: datetime) -> Wallboard:
     members = [s.agent_id for s in sessions]
     handled = handled_by_agent(members, day_start)
     taken = taken_over_by(members, day_start)
+    talking = {
+        agent: (call, held_since)
+        for agent, call, held_since in Call.objects.filter(
+            agent__in=members, state=CallState.CONNECTED
+        ).values_list("agent_id", "pk", "held_since")
+    }
     return Wallboard(
         team=team,
         zone=team_zone(team),
@@ -188,7 +188,12 @@ def wallboard(team: Team, now: datetime) -> Wallboard:
         ],
         agents=[
             AgentRow(
-                s, now - s.state_since, handled.get(s.agent_id, 0), target, taken.get(s.agent_id, 0)
+                s,
+                now - s.state_since,
+                handled.get(s.agent_id, 0),
+                target,
+                taken.get(s.agent_id, 0),
+                *talking.get(s.agent_id, (None, None)),
             )
             for s in sessions
         ],
@@ -200,7 +205,12 @@ def wallboard(team: Team, now: datetime) -> Wallboard:
         ).count(),
         late_logins=_late_logins(team, day_start),
         alerts=list(
-            Alert.objects.filter(team=team, acknowledged_at__isnull=True, raised_at__gte=day_start)
+            Alert.objects.filter(
+                team=team,
+                acknowledged_at__isnull=True,
+                cleared_at__isnull=True,
+                raised_at__gte=day_start,
+            )
             .select_related("agent", "call")
             .order_by("-raised_at")[:ALERTS_SHOWN]
         ),

@@ -14,7 +14,7 @@ from hotline.accounts.views import signed_in
 from hotline.calls.board_status import SERVICE_LEVEL_NEAR, WAIT_WARNING_SHARE, board_extras
 from hotline.calls.intraday_chart import intraday_svg
 from hotline.calls.models import Alert
-from hotline.calls.selectors import calls_in_progress, wallboard
+from hotline.calls.selectors import wallboard
 from hotline.calls.services.alerts import alert_acknowledge, alerts_for
 
 
@@ -26,7 +26,6 @@ def _board_context(lead: User) -> dict[str, object]:
     listening = bool(settings.HOTLINE_VOICE_WS_URL) and board is not None
     return {
         "listening": listening,
-        "listen_calls": calls_in_progress(board) if board and listening else {},
         "board": board,
         "now": now,
         "extras": extras,

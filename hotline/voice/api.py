@@ -1,7 +1,7 @@
 """The SIP edge's API: Kamailio's routing question and credential check (PBX role), and the
 agent's SIP credential for their phone (README, Voice (SIP))."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from django.conf import settings
@@ -15,7 +15,9 @@ from hotline.calls.cti_api import EXTERNAL_ID, EXTERNAL_ID_LENGTH, CtiConflictOu
 from hotline.calls.models import Call, Queue
 from hotline.voice import waiting
 from hotline.voice.credentials import sip_credential_ha1, sip_credential_issue
+from hotline.voice.failures import EdgeFailure, voice_failure_record
 from hotline.voice.outbound import DIALLED_NUMBER, DialKind, voice_dial
+from hotline.voice.phones import phone_state_report
 from hotline.voice.routing import (
     EdgeAction,
     EdgeDecision,
@@ -246,3 +248,70 @@ def voice_credential_issue(request: HttpRequest) -> CredentialOut:
         websocket=settings.HOTLINE_VOICE_WS_URL
         or f"ws://{address}:{settings.HOTLINE_VOICE_WS_PORT}",
     )
+
+
+class PhoneStateIn(Schema):
+    registered: bool = Field(description="The desk's phone is registered at the SIP edge now.")
+    reason: str = Field(
+        "", max_length=100, description="Why not (registration failed, connection lost...)."
+    )
+
+
+class PhoneStateOut(Schema):
+    registered: bool
+    reason: str
+    since: datetime
+
+
+@router.post(
+    "/phone-state",
+    response={200: PhoneStateOut, 409: CtiConflictOut},
+    summary="My desk's phone is registered, or offline (the team lead is alerted if it stays so)",
+)
+def voice_phone_state(request: HttpRequest, body: PhoneStateIn) -> PhoneStateOut:
+    state = phone_state_report(
+        actor=signed_in(request), now=clock.now(), registered=body.registered, reason=body.reason
+    )
+    return PhoneStateOut(registered=state.registered, reason=state.reason, since=state.since)
+
+
+class FailureIn(Schema):
+    external_id: str = Field(min_length=1, max_length=EXTERNAL_ID_LENGTH, pattern=EXTERNAL_ID)
+    queue: str = Field("", max_length=30, pattern=r"^[-a-zA-Z0-9_]*$")
+    caller: str = Field("", max_length=64, pattern=r"^\+?[0-9]*$")
+    status: int = Field(ge=0, le=999, description="What Hotline answered the edge (0: nothing).")
+    outcome: Literal["refused", "fallback"] = Field(
+        description="The caller got 503 (refused) or was put through to the fallback group."
+    )
+    failed_at: int = Field(
+        ge=1_000_000_000, le=4_102_444_800, description="When (Unix time, the edge's clock)."
+    )
+
+
+class FailureOut(Schema):
+    id: int
+    external_id: str
+    recorded_at: datetime
+
+
+@router.post(
+    "/failures",
+    response={200: FailureOut, 201: FailureOut},
+    summary="A trunk call the edge could not hand to the floor (201; 200 when posted again)",
+)
+def voice_failure(request: HttpRequest, body: FailureIn) -> Status[Any]:
+    failure, created = voice_failure_record(
+        now=clock.now(),
+        failure=EdgeFailure(
+            external_id=body.external_id,
+            queue=body.queue,
+            caller=body.caller,
+            status=body.status,
+            outcome=body.outcome,
+            failed_at=datetime.fromtimestamp(body.failed_at, tz=UTC),
+        ),
+    )
+    out = FailureOut(
+        id=failure.pk, external_id=failure.external_id, recorded_at=failure.recorded_at
+    )
+    return Status(201 if created else 200, out)

@@ -8,6 +8,8 @@ class VoiceEntity(StrEnum):
     RECORDING = "voice.recording"  # entity_id: the call's id
     LISTENING = "voice.listening"  # a lead listening live to a call; entity_id: the call's id
     OUTBOUND = "voice.outbound"  # entity_id: the edge's id of the dialled call (sip-...)
+    PHONE = "voice.phone"  # entity_id: the agent's id (their desk's softphone)
+    FAILURE = "voice.failure"  # entity_id: the VoiceFailure's id
 
 
 class SipCredentialAction(StrEnum):
@@ -33,11 +35,24 @@ class OutboundAction(StrEnum):
     DIALLED = "dialled"
 
 
+class PhoneAction(StrEnum):
+    REGISTERED = "registered"  # the desk's phone is registered at the edge (again)
+    OFFLINE = "offline"  # registration failed or lost, WebSocket down; new: reason
+
+
+class FailureAction(StrEnum):
+    # A trunk call the edge could not hand to the floor, recorded once Hotline answered again;
+    # new: external_id, queue, status (Hotline's answer then, 0: none), outcome, failed_at
+    RECORDED = "recorded"
+
+
 ACTIONS: dict[VoiceEntity, type[StrEnum]] = {
     VoiceEntity.SIP_CREDENTIAL: SipCredentialAction,
     VoiceEntity.RECORDING: RecordingAction,
     VoiceEntity.LISTENING: ListeningAction,
     VoiceEntity.OUTBOUND: OutboundAction,
+    VoiceEntity.PHONE: PhoneAction,
+    VoiceEntity.FAILURE: FailureAction,
 }
 
 
@@ -55,6 +70,8 @@ def register_sentences() -> None:
         _("outbound call"),
         words={"kind": lambda kind: str(kinds.get(kind, kind))},
     )
+    entity_words(VoiceEntity.PHONE, _("agent's phone"))
+    entity_words(VoiceEntity.FAILURE, _("SIP edge failure"))
     for entity, action, template in (
         (
             VoiceEntity.SIP_CREDENTIAL,
@@ -96,6 +113,24 @@ def register_sentences() -> None:
             VoiceEntity.LISTENING,
             ListeningAction.ENDED,
             _("Listening live to call %(id)s ended with the call"),
+        ),
+        (
+            VoiceEntity.PHONE,
+            PhoneAction.REGISTERED,
+            _("The phone of %(actor)s is registered at the SIP edge"),
+        ),
+        (
+            VoiceEntity.PHONE,
+            PhoneAction.OFFLINE,
+            _("The phone of %(actor)s went offline: %(reason)s"),
+        ),
+        (
+            VoiceEntity.FAILURE,
+            FailureAction.RECORDED,
+            _(
+                "The SIP edge could not hand call %(external_id)s to the floor "
+                "(Hotline answered %(status)s): %(outcome)s"
+            ),
         ),
     ):
         describe(entity, action, template)

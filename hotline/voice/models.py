@@ -51,3 +51,46 @@ class Recording(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id}: {self.path}"
+
+
+class PhoneState(models.Model):
+    """What the agent's desk last said of its softphone: registered at the SIP edge, or not
+    (registration refused or lost, the WebSocket down). The worker's tick alerts the team lead
+    when an agent on the floor has had no registered phone for a while
+    (HOTLINE_VOICE_PHONE_OFFLINE_SECONDS)."""
+
+    agent = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phone_state"
+    )
+    registered = models.BooleanField(_("registered"))
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+    since = models.DateTimeField(_("since"))  # in this state (registered or not) since
+    reported_at = models.DateTimeField(_("reported"))
+
+    class Meta:
+        verbose_name = _("phone state")
+        verbose_name_plural = _("phone states")
+
+    def __str__(self) -> str:
+        return f"{self.agent_id}: {'registered' if self.registered else 'offline'}"
+
+
+class VoiceFailure(models.Model):
+    """A trunk call the SIP edge could not hand to the floor (Hotline unreachable or refusing
+    the routing question): the caller got 503 or the fallback group. Kamailio keeps it and
+    posts it once Hotline answers again, so no INVITE is lost silently."""
+
+    external_id = models.CharField(_("SIP call id"), max_length=100, unique=True)
+    queue = models.CharField(_("queue"), max_length=30, blank=True)
+    caller = models.CharField(_("caller"), max_length=64, blank=True)
+    status = models.PositiveSmallIntegerField(_("Hotline's answer"))  # 0: no answer at all
+    outcome = models.CharField(_("outcome"), max_length=20)  # "refused" (503) or "fallback"
+    failed_at = models.DateTimeField(_("failed"))  # as the edge saw it (its clock)
+    recorded_at = models.DateTimeField(_("recorded"), db_index=True)
+
+    class Meta:
+        verbose_name = _("SIP edge failure")
+        verbose_name_plural = _("SIP edge failures")
+
+    def __str__(self) -> str:
+        return f"{self.external_id}: {self.outcome} ({self.status})"

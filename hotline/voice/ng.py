@@ -70,13 +70,15 @@ def _decode(data: bytes, at: int) -> tuple[Any, int]:
     raise ValueError(f"not bencode at byte {at}")
 
 
-def ng_command(port: int, command: str, host: str = "127.0.0.1", **keys: Any) -> dict[str, Any]:
+def ng_command(
+    port: int, command: str, host: str = "127.0.0.1", timeout_s: float = TIMEOUT_S, **keys: Any
+) -> dict[str, Any]:
     """Send one command to rtpengine's ng port; its reply, or NgError for an error or silence.
     Keys use rtpengine's spelling with `_` for `-` (call_id= is "call-id")."""
     message = {"command": command, **{key.replace("_", "-"): value for key, value in keys.items()}}
     cookie = secrets.token_hex(8)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.settimeout(TIMEOUT_S)
+        sock.settimeout(timeout_s)
         try:
             # Connected: a port nobody listens on is refused at once, not after the timeout.
             sock.connect((host, port))

@@ -34,6 +34,24 @@ class RunningEdge:
     kamailio_log: Path
     rtpengine_log: Path
 
+    def stop_kamailio(self) -> None:
+        """Kamailio stops (TERM); rtpengine goes on relaying the calls it has."""
+        stop_child(self.kamailio, 5)
+
+    def start_kamailio(self) -> None:
+        """Kamailio again with the same config, its log appended to. It keeps no dialog state
+        (record-routed dialogs go on) and registrations live in memory (usrloc db_mode 0):
+        every phone must REGISTER again."""
+        with self.kamailio_log.open("ab") as out:
+            self.kamailio = start_child(
+                kamailio_command(self.edge, self.edge.run_dir / "kamailio.cfg"),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        _wait(
+            "kamailio", lambda: _udp_answers(self.edge.sip_port), self.kamailio, self.kamailio_log
+        )
+
     def logs(self) -> str:
         return "\n".join(
             f"--- {path.name}\n{path.read_text(errors='replace')[-6000:]}"
@@ -85,8 +103,10 @@ def running_edge(edge: VoiceEdge, *, token: str, now: datetime) -> Iterator[Runn
         kamailio = start_child(
             kamailio_command(edge, cfg), stdout=kam_out, stderr=subprocess.STDOUT
         )
-        stack.callback(stop_child, kamailio, 5)
+        running = RunningEdge(edge, kamailio, rtpengine, kamailio_log, rtpengine_log)
+        # The Kamailio running at the end (a test may have restarted it).
+        stack.callback(lambda: stop_child(running.kamailio, 5))
         _wait("kamailio", lambda: _udp_answers(edge.sip_port), kamailio, kamailio_log)
         if edge.dtmf_port:
             stack.enter_context(listening(port=edge.dtmf_port, api_url=edge.api_url, token=token))
-        yield RunningEdge(edge, kamailio, rtpengine, kamailio_log, rtpengine_log)
+        yield running

@@ -1,6 +1,5 @@
 import functools
 from datetime import datetime, timedelta
-from typing import Any
 
 from django import template
 from django.utils import dateformat
@@ -10,12 +9,6 @@ from django.utils.formats import get_format
 from hotline.formatting import duration_text
 
 register = template.Library()
-
-
-@register.filter
-def item(mapping: dict[Any, Any] | None, key: Any) -> Any:
-    """`mapping|item:key`: the value for key, or None (templates cannot index by a variable)."""
-    return (mapping or {}).get(key)
 
 
 @register.filter

@@ -14,6 +14,7 @@ from hotline.accounts.choices import Role
 from hotline.accounts.models import User
 from hotline.audit.payload import iso
 from hotline.audit.services import event_append
+from hotline.calls.choices import AlertKind
 from hotline.calls.events import AGENT, AlertAction, CallsEntity
 from hotline.calls.models import Alert
 
@@ -47,3 +48,40 @@ def alert_acknowledge(*, actor: User, now: datetime, alert: Alert) -> Alert:
         rule=locked.rule,
     )
     return locked
+
+
+def alert_raise(
+    *, now: datetime, kind: AlertKind, team_id: int, agent: User | None, why: dict[str, object]
+) -> Alert:
+    """An alert about something outside the floor's own events (an agent's phone offline, the
+    SIP edge down): the alert and its own event (`why` says what was seen)."""
+    alert = Alert.objects.create(kind=kind, rule="", team_id=team_id, agent=agent, raised_at=now)
+    event_append(
+        actor=None,
+        now=now,
+        entity=CallsEntity.ALERT,
+        entity_id=alert.pk,
+        action=AlertAction.RAISED,
+        new={AGENT: agent.pk if agent else None, "kind": alert.kind, "team": team_id, **why},
+    )
+    return alert
+
+
+def alerts_clear(*, now: datetime, alerts: QuerySet[Alert]) -> int:
+    """What these alerts warned of is over: the open ones among them are cleared (off the
+    wallboard's list to acknowledge), one event each. Returns how many."""
+    cleared = 0
+    with transaction.atomic():
+        for alert in alerts.select_for_update(of=("self",)).filter(cleared_at__isnull=True):
+            alert.cleared_at = now
+            alert.save(update_fields=["cleared_at"])
+            event_append(
+                actor=None,
+                now=now,
+                entity=CallsEntity.ALERT,
+                entity_id=alert.pk,
+                action=AlertAction.CLEARED,
+                new={AGENT: alert.agent_id, "kind": alert.kind},
+            )
+            cleared += 1
+    return cleared

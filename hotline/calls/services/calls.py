@@ -241,7 +241,11 @@ def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
         if actor is not None and actor.pk != call.agent_id:
             raise PolicyRefusal("B10", gettext_noop("This is another agent's call."))
         call.state, call.ended_at = CallState.WRAP_UP, now
-        call.save(update_fields=["state", "ended_at"])
+        if call.held_since is not None:  # hung up on hold: the hold ends with the talk
+            call.hold_seconds += max(int((now - call.held_since).total_seconds()), 0)
+            call.held_since = None
+        # One statement still (the hot path's count is pinned): the hold fields go with it.
+        call.save(update_fields=["state", "ended_at", "held_since", "hold_seconds"])
         colleague_freed = withdraw_transfers(call, actor=actor, now=now, why=StateReason.CALL_ENDED)
         move_agent_if(
             call.agent_id,

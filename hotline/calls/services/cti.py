@@ -10,8 +10,10 @@ from datetime import datetime
 
 from django.db import transaction
 
+from hotline.audit.services import event_append
 from hotline.calls.choices import CallbackState, CallState, OfferOutcome
 from hotline.calls.conflicts import CallConflict
+from hotline.calls.events import AGENT, HELD_SECONDS, CallAction, CallsEntity
 from hotline.calls.models import Call, Callback, Offer
 from hotline.calls.services.calls import (
     ENDED_CALL_STATES,
@@ -131,3 +133,32 @@ def cti_call_to_callback(
         return call_to_callback(
             now=now, call_id=call_id, window_start=window_start, window_end=window_end
         )
+
+
+def cti_call_hold(*, now: datetime, call_id: int, on_hold: bool) -> Call:
+    """The line was put on hold or taken off it (the SIP edge saw the re-INVITE's a=sendonly,
+    a=inactive or a=sendrecv). The talk goes on counting for A1: hold is part of the talk; the
+    hold's length is added up on the call. The same news twice changes nothing."""
+    with transaction.atomic():
+        call = lock_call(call_id)
+        if call.state != CallState.CONNECTED:
+            if call.state in ENDED_CALL_STATES and not on_hold:
+                return call  # the off-hold re-INVITE came after the BYE: nothing to do
+            raise CallConflict(call, gettext_noop("The call is %(state)s: it is not in progress."))
+        if (call.held_since is not None) == on_hold:
+            return call  # said twice (a re-INVITE refreshed, or retried)
+        new: dict[str, object] = {AGENT: call.agent_id}
+        if on_hold:
+            call.held_since = now
+            action = CallAction.HELD
+        else:
+            assert call.held_since is not None
+            held = max(int((now - call.held_since).total_seconds()), 0)
+            call.held_since, call.hold_seconds = None, call.hold_seconds + held
+            new[HELD_SECONDS] = held
+            action = CallAction.RESUMED
+        call.save(update_fields=["held_since", "hold_seconds"])
+        event_append(
+            actor=None, now=now, entity=CallsEntity.CALL, entity_id=call.pk, action=action, new=new
+        )
+        return call

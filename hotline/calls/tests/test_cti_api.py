@@ -435,6 +435,7 @@ OPERATIONS = [
     ("post", "/cti/calls/pbx-1/answered", {"agent": "agent1"}),
     ("post", "/cti/calls/pbx-1/ended", None),
     ("post", "/cti/calls/pbx-1/abandoned", None),
+    ("post", "/cti/calls/pbx-1/hold", {"on_hold": True}),
     (
         "post",
         "/cti/calls/pbx-1/callback",

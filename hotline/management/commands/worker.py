@@ -17,6 +17,8 @@ from hotline.followup.services import followup_tick
 from hotline.notices.outbox import notices_requeue_lost
 from hotline.security import development_key_refusal
 from hotline.taskrunner import TaskRunners, run_batch, task_results_fail_dead
+from hotline.voice.edge_watch import edge_watch
+from hotline.voice.phones import phones_offline_alert
 from hotline.voice.recordings import recordings_expire, recordings_left_in_spool
 
 # On TERM, how long the task runners may finish the task in hand: less than the usual 10 s a
@@ -91,6 +93,8 @@ class Command(BaseCommand):
         notices_requeue_lost(now)  # a sender that died mid-send: its notice is sent again
         recordings_expire(now)  # B11: recordings past their retention, file and row
         recordings_left_in_spool()  # a call's pcap whose task was lost gets one again
+        phones_offline_alert(now)  # an agent on the phones without a registered phone: the lead
+        edge_watch(now)  # rtpengine and Kamailio answer (when watched), else every lead is told
 
     @property
     def worker_name(self) -> str:

@@ -21,6 +21,22 @@
   var realm = "";       // the SIP domain numbers are dialled in
   var starting = false;
   var retryAt = 0;
+  var reported = null;  // what Hotline was last told: true registered, false offline
+
+  // Hotline hears when the phone goes offline or comes back (POST /voice/phone-state): an
+  // agent on the floor without a phone for a while gets their team lead alerted.
+  function report(registered, state) {
+    if (reported === registered || !phone.dataset.phoneState) { return; }
+    reported = registered;
+    fetch(phone.dataset.phoneState, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": phone.dataset.csrf, "Content-Type": "application/json" },
+      body: JSON.stringify({ registered: registered, reason: registered ? "" : word(state).slice(0, 100) })
+    }).then(function (answer) {
+      if (!answer.ok) { reported = null; }  // say it again at the next change or check
+    }, function () { reported = null; });
+  }
 
   function word(name) {
     var el = phone.querySelector('[data-word="' + name + '"]');
@@ -57,6 +73,7 @@
     ua = null;
     retryAt = Date.now() + RETRY_MS;
     show(state);
+    if (state !== "floor") { report(false, state); }  // off the floor: nothing to alert about
   }
 
   // Register when the agent is on the floor; let go when they log out.
@@ -79,6 +96,7 @@
     }).then(register, function () {
       retryAt = Date.now() + RETRY_MS;
       show(loggedOut() ? "floor" : "offline");
+      if (!loggedOut()) { report(false, "offline"); }
     }).then(function () { starting = false; });
   }
 
@@ -95,7 +113,13 @@
       user_agent: "Hotline desk"
     });
     var mine = ua;
-    ua.on("registered", function () { if (ua === mine && !session) { show("registered"); } });
+    ua.on("registered", function () {
+      if (ua !== mine) { return; }
+      if (!session) { show("registered"); }
+      report(true, "registered");
+    });
+    // The registration ran out and was not renewed: no call can ring here.
+    ua.on("unregistered", function () { if (ua === mine && !session) { stop("offline"); } });
     ua.on("registrationFailed", function (data) {
       phone.dataset.cause = data.cause || "";  // for whoever looks into it
       if (ua === mine) { stop("refused"); }
