@@ -94,6 +94,10 @@ def running_edge(edge: VoiceEdge, *, token: str, now: datetime) -> Iterator[Runn
         (edge.run_dir / "tls.cfg").write_text(tls_cfg(edge))
     rtpengine_log, kamailio_log = edge.run_dir / "rtpengine.log", edge.run_dir / "kamailio.log"
     with contextlib.ExitStack() as stack:
+        if edge.dtmf_port:
+            # Bound first: Kamailio's and rtpengine's own sockets take ephemeral UDP ports,
+            # and one could be the port chosen for the keys.
+            stack.enter_context(listening(port=edge.dtmf_port, api_url=edge.api_url, token=token))
         rtp_out = stack.enter_context(rtpengine_log.open("wb"))
         rtpengine = start_child(rtpengine_command(edge), stdout=rtp_out, stderr=subprocess.STDOUT)
         stack.callback(stop_child, rtpengine, 5)
@@ -107,6 +111,4 @@ def running_edge(edge: VoiceEdge, *, token: str, now: datetime) -> Iterator[Runn
         # The Kamailio running at the end (a test may have restarted it).
         stack.callback(lambda: stop_child(running.kamailio, 5))
         _wait("kamailio", lambda: _udp_answers(edge.sip_port), kamailio, kamailio_log)
-        if edge.dtmf_port:
-            stack.enter_context(listening(port=edge.dtmf_port, api_url=edge.api_url, token=token))
         yield running
