@@ -3,10 +3,12 @@
 conftest.py (hotline.testing.clock.MovingClock)."""
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from hotline.accounts.models import User
-from hotline.calls.models import AgentSession
+from hotline.calls.choices import CallbackState
+from hotline.calls.models import AgentSession, Callback
 from hotline.testing.clock import MovingClock
 
 
@@ -90,3 +92,26 @@ def pbx_answered(api, external_id):
 
     offer = Offer.objects.get(call__external_id=external_id, outcome=OfferOutcome.PENDING)
     return api("pbx", "post", f"/cti/calls/{external_id}/answered", {"offer_id": offer.pk})
+
+
+def callback_ringing(
+    api: Any, clock: MovingClock, username: str = "agent1", number: str = "+359 88 1000000"
+) -> Any:
+    """A callback the agent promised (B8), due a minute on: the worker rings it on their desk."""
+    start = clock.now + timedelta(minutes=1)
+    made = api(
+        username,
+        "post",
+        "/floor/callbacks",
+        {
+            "queue": "repairs",
+            "number": number,
+            "window_start": start.isoformat(),
+            "window_end": (start + timedelta(minutes=30)).isoformat(),
+        },
+    )
+    assert made.status_code == 200, made.content
+    worker(clock, 2)
+    callback = Callback.objects.get(pk=made.json()["id"])
+    assert callback.state == CallbackState.OFFERED
+    return callback

@@ -4,7 +4,6 @@ rtpengine (ICE, DTLS-SRTP on the browser's side, plain RTP to the trunk); the de
 hangs up and the callback's call ends, for the agent to record how it went."""
 
 import time
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,8 +12,8 @@ from playwright.sync_api import expect
 from conftest import sign_in
 from hotline.audit.models import Event
 from hotline.calls.choices import CallbackState, CallState
-from hotline.calls.models import Call, Callback
-from hotline.calls.tests.floor_http import worker
+from hotline.calls.models import Call
+from hotline.calls.tests.floor_http import callback_ringing
 from hotline.voice.stack import RunningEdge
 from hotline.voice.tests.sipp import media_legs
 from hotline.voice.tests.test_desk_phone import REGISTERED_MS, webrtc_browser  # noqa: F401
@@ -69,26 +68,13 @@ def test_b8_desk_call_button_dials_the_callback_through_the_trunk_and_end_call_h
     page.click("#desk button[value=ready]")
     expect(page.locator("#desk button[value=ready]")).to_be_hidden()
 
-    start = clock.now + timedelta(minutes=1)
-    made = api(
-        "agent1",
-        "post",
-        "/floor/callbacks",
-        {
-            "queue": "repairs",
-            "number": "+359 88 1000000",
-            "window_start": start.isoformat(),
-            "window_end": (start + timedelta(minutes=30)).isoformat(),
-        },
-    )
-    assert made.status_code == 200, made.content
-    worker(clock, 2)  # the callback is due: it rings on agent1's desk
+    callback = callback_ringing(api, clock)  # due: it rings on agent1's desk
     offer = page.get_by_test_id("offer")
     expect(offer).to_be_visible(timeout=SHOWN_MS)
     offer.get_by_test_id("dial").click()  # "Call +359 88 1000000"
 
     expect(state).to_have_text("On the phone", timeout=10_000)  # the carrier answered
-    callback = Callback.objects.get(pk=made.json()["id"])
+    callback.refresh_from_db()
     assert (callback.state, callback.agent, callback.attempts) == (
         CallbackState.IN_PROGRESS,
         centre["agent1"],

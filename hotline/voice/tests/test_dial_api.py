@@ -11,7 +11,7 @@ import pytest
 from hotline.audit.models import Event
 from hotline.calls.choices import CallbackState, CallState, OfferOutcome
 from hotline.calls.models import Call, Callback, Offer
-from hotline.calls.tests.floor_http import http_api, ready, worker
+from hotline.calls.tests.floor_http import callback_ringing, http_api, ready
 from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
 from hotline.followup.services import followup_take, followups_plan
@@ -41,27 +41,6 @@ def dial(api, sip_user: str, number: str, dialog: str = "sip-1", user: str = "pb
     return api(user, "post", "/voice/dial", body)
 
 
-def callback_ringing(api, clock, username: str = "agent1") -> Callback:
-    """A callback the agent promised, due now, ringing on their desk (B8)."""
-    start = clock.now + timedelta(minutes=1)
-    made = api(
-        username,
-        "post",
-        "/floor/callbacks",
-        {
-            "queue": "repairs",
-            "number": WRITTEN,
-            "window_start": start.isoformat(),
-            "window_end": (start + timedelta(minutes=30)).isoformat(),
-        },
-    )
-    assert made.status_code == 200, made.content
-    worker(clock, 2)
-    callback = Callback.objects.get(pk=made.json()["id"])
-    assert callback.state == CallbackState.OFFERED
-    return callback
-
-
 def snapshot() -> tuple[Any, ...]:
     return (
         list(Callback.objects.values_list("pk", "state", "attempts", "agent")),
@@ -80,7 +59,7 @@ def test_b8_dialling_the_callback_ringing_on_the_desk_answers_it_and_records_the
 ):
     ready(api, "agent1")
     sip_user = phone_of(api, "agent1")
-    callback = callback_ringing(api, clock)
+    callback = callback_ringing(api, clock, number=WRITTEN)
 
     allowed = dial(api, sip_user, NUMBER, dialog="sip-abc")
     assert allowed.status_code == 200, allowed.content
@@ -121,7 +100,7 @@ def test_b8_a_callback_answered_at_the_desk_is_dialled_while_its_call_lasts_not_
 ):
     ready(api, "agent1")
     sip_user = phone_of(api, "agent1")
-    callback = callback_ringing(api, clock)
+    callback = callback_ringing(api, clock, number=WRITTEN)
     offer = Offer.objects.get(callback=callback, outcome=OfferOutcome.PENDING)
     call = api("agent1", "post", f"/floor/offers/{offer.pk}/accept").json()
 
@@ -144,7 +123,7 @@ def test_b8_dialling_a_number_that_is_not_the_agents_callback_is_refused_and_cha
 ):
     ready(api, "agent1")
     sip_user = phone_of(api, "agent1")
-    callback_ringing(api, clock)
+    callback_ringing(api, clock, number=WRITTEN)
     assert api("agent2", "post", "/floor/login").status_code == 200
     colleague = phone_of(api, "agent2")
     before = snapshot()
@@ -160,7 +139,7 @@ def test_b8_dialling_a_number_that_is_not_the_agents_callback_is_refused_and_cha
 def test_b8_a_phone_whose_credential_is_not_live_may_not_dial(api, centre, clock):
     ready(api, "agent1")
     sip_user = phone_of(api, "agent1")
-    callback_ringing(api, clock)
+    callback_ringing(api, clock, number=WRITTEN)
     phone_of(api, "agent1")  # a newer credential replaces the first
     before = snapshot()
 
@@ -197,7 +176,7 @@ def test_b8_dial_bad_input_is_a_clear_422_and_changes_nothing(api, centre, clock
 def test_b8_only_the_pbx_asks_whether_a_phone_may_dial(api, centre, clock, user):
     ready(api, "agent1")
     sip_user = phone_of(api, "agent1")
-    callback_ringing(api, clock)
+    callback_ringing(api, clock, number=WRITTEN)
     before = snapshot()
 
     refused = dial(api, sip_user, NUMBER, user=user)

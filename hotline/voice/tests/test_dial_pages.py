@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from hotline.calls.choices import OfferOutcome
-from hotline.calls.models import Callback, Offer
-from hotline.calls.tests.floor_http import http_api, ready, worker
+from hotline.calls.models import Offer
+from hotline.calls.tests.floor_http import callback_ringing, http_api, ready
 from hotline.followup.models import FollowUp
 from hotline.followup.services import followup_take, followups_plan
 from hotline.testing.cases import completed_order
@@ -29,24 +29,6 @@ SETUPS = [  # (softphone, trunk): what the page shows
 @pytest.fixture
 def api(client, in_english, token_for, clock):
     return http_api(client, token_for, clock)
-
-
-def callback_ringing(api, clock) -> Callback:
-    start = clock.now + timedelta(minutes=1)
-    made = api(
-        "agent1",
-        "post",
-        "/floor/callbacks",
-        {
-            "queue": "repairs",
-            "number": "+359 88 1000000",
-            "window_start": start.isoformat(),
-            "window_end": (start + timedelta(minutes=30)).isoformat(),
-        },
-    )
-    assert made.status_code == 200, made.content
-    worker(clock, 2)
-    return Callback.objects.get(pk=made.json()["id"])
 
 
 def shows(html: str, number: str, expected: str) -> None:
@@ -97,7 +79,7 @@ def test_b8_an_inbound_call_on_the_desk_has_no_call_button(api, client, centre, 
 
 @pytest.mark.parametrize(("ws", "trunk", "expected"), SETUPS)
 def test_c6_a_taken_follow_up_links_its_number_to_the_desks_phone(
-    client, centre, clock, settings, ws, trunk, expected
+    client, in_english, centre, clock, settings, ws, trunk, expected
 ):
     settings.HOTLINE_VOICE_WS_URL, settings.HOTLINE_VOICE_TRUNK_URI = ws, trunk
     order = completed_order(centre, clock.now - timedelta(days=7))

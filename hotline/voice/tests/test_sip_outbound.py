@@ -12,7 +12,7 @@ import pytest
 from hotline.audit.models import Event
 from hotline.calls.choices import CallbackState, CallState
 from hotline.calls.models import Call, Callback
-from hotline.calls.tests.floor_http import ready, worker
+from hotline.calls.tests.floor_http import callback_ringing, ready
 from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
 from hotline.followup.services import followups_plan
@@ -128,26 +128,6 @@ def dial_out(
         extra=("-au", phone["username"], "-ap", password or phone["password"]),
     )
     return process, port
-
-
-def callback_ringing(api: Any, clock: MovingClock) -> Callback:
-    start = clock.now + timedelta(minutes=1)
-    made = api(
-        "agent1",
-        "post",
-        "/floor/callbacks",
-        {
-            "queue": "repairs",
-            "number": "+359 88 1000000",
-            "window_start": start.isoformat(),
-            "window_end": (start + timedelta(minutes=30)).isoformat(),
-        },
-    )
-    assert made.status_code == 200, made.content
-    worker(clock, 2)
-    callback = Callback.objects.get(pk=made.json()["id"])
-    assert callback.state == CallbackState.OFFERED
-    return callback
 
 
 def snapshot() -> tuple[Any, ...]:
