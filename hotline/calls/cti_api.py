@@ -116,7 +116,9 @@ class AnsweredIn(Schema):
 
 
 class HoldIn(Schema):
-    on_hold: bool = Field(description="true: the line was put on hold; false: taken off it.")
+    on_hold: bool = Field(
+        strict=True, description="true: the line was put on hold; false: taken off it."
+    )
 
 
 class CallbackWindowIn(Schema):

@@ -75,8 +75,12 @@ class DtmfIn(Schema):
 
 
 class UnansweredIn(Schema):
-    offer_id: int = Field(ge=1, le=2**31 - 1, description="The offer whose phone rang.")
-    refused: bool = Field(description="The phone refused (busy, declined); else it rang out.")
+    offer_id: int = Field(
+        strict=True, ge=1, le=2**31 - 1, description="The offer whose phone rang."
+    )
+    refused: bool = Field(
+        strict=True, description="The phone refused (busy, declined); else it rang out."
+    )
 
 
 class SipAuthIn(Schema):
@@ -251,7 +255,9 @@ def voice_credential_issue(request: HttpRequest) -> CredentialOut:
 
 
 class PhoneStateIn(Schema):
-    registered: bool = Field(description="The desk's phone is registered at the SIP edge now.")
+    registered: bool = Field(
+        strict=True, description="The desk's phone is registered at the SIP edge now."
+    )
     reason: str = Field(
         "", max_length=100, description="Why not (registration failed, connection lost...)."
     )
@@ -279,12 +285,17 @@ class FailureIn(Schema):
     external_id: str = Field(min_length=1, max_length=EXTERNAL_ID_LENGTH, pattern=EXTERNAL_ID)
     queue: str = Field("", max_length=30, pattern=r"^[-a-zA-Z0-9_]*$")
     caller: str = Field("", max_length=64, pattern=r"^\+?[0-9]*$")
-    status: int = Field(ge=0, le=999, description="What Hotline answered the edge (0: nothing).")
+    status: int = Field(
+        strict=True, ge=0, le=999, description="What Hotline answered the edge (0: nothing)."
+    )
     outcome: Literal["refused", "fallback"] = Field(
         description="The caller got 503 (refused) or was put through to the fallback group."
     )
     failed_at: int = Field(
-        ge=1_000_000_000, le=4_102_444_800, description="When (Unix time, the edge's clock)."
+        strict=True,
+        ge=1_000_000_000,
+        le=4_102_444_800,
+        description="When (Unix time, the edge's clock).",
     )
 
 

@@ -21,7 +21,9 @@ TICKET_MAX = 400
 
 
 class ListenIn(Schema):
-    call_id: int = Field(ge=1, le=2**31 - 1, description="The call in progress to listen to.")
+    call_id: int = Field(
+        strict=True, ge=1, le=2**31 - 1, description="The call in progress to listen to."
+    )
 
 
 class ListenOut(Schema):
@@ -34,7 +36,9 @@ class ListenOut(Schema):
 
 class AnswerIn(Schema):
     ticket: str = Field(min_length=1, max_length=TICKET_MAX)
-    side: int = Field(ge=0, le=1, description="Which offer this answers (0: the caller's).")
+    side: int = Field(
+        strict=True, ge=0, le=1, description="Which offer this answers (0: the caller's)."
+    )
     sdp: str = Field(min_length=1, max_length=SDP_MAX, description="The browser's answer.")
 
 

@@ -82,7 +82,8 @@ def test_b11_a_call_from_the_cti_path_has_no_audio_to_listen_to(api, centre):
     answer(api, "agent1")
     response = api("lead", "post", "/voice/listen", {"call_id": Call.objects.get().pk})
     assert response.status_code == 409, response.content
-    assert "SIP edge" in response.json()["detail"]
+    assert response.json()["detail"]  # in the lead's language
+    assert response.json()["state"] == "connected"
     assert listened() == 0
 
 
@@ -90,7 +91,7 @@ def test_b11_listening_with_the_media_relay_down_says_so(api, talking, settings)
     settings.HOTLINE_VOICE_RTPENGINE_PORT = free_udp_port()  # nothing listens there
     response = api("manager", "post", "/voice/listen", {"call_id": talking.pk})
     assert response.status_code == 503, response.content
-    assert "media relay" in response.json()["detail"]
+    assert response.json()["detail"]  # in the manager's language
     assert listened() == 0
 
 
