@@ -184,8 +184,22 @@ def hotline_calls(since: Any) -> dict[str, int]:
     return counts
 
 
+def idle_cpu(roots: dict[str, int], seconds: float = 5) -> float:
+    """CPU seconds a second the processes use with no call (the worker's ticks, PostgreSQL's
+    background work): the part of the cost that does not grow with calls."""
+    before = voice_sip.tree_cpu(roots)
+    time.sleep(seconds)
+    after = voice_sip.tree_cpu(roots)
+    return sum(after[name] - before[name] for name in roots) / seconds
+
+
 def load(
-    folder: Path, edge_port: int, rate: float, args: argparse.Namespace, roots: dict[str, int]
+    folder: Path,
+    edge_port: int,
+    rate: float,
+    args: argparse.Namespace,
+    roots: dict[str, int],
+    idle_per_s: float,
 ) -> dict[str, Any]:
     """One rate: the callers' run, its failures, post-dial delays and CPU per call."""
     folder.mkdir(parents=True)
@@ -206,22 +220,28 @@ def load(
         caller.kill()
         code = caller.wait()
     wall = time.monotonic() - started
-    used = {
-        name: round(after - before[name], 2) for name, after in voice_sip.tree_cpu(roots).items()
-    }
+    after = voice_sip.tree_cpu(roots)
+    used = {name: after[name] - before[name] for name in roots}
     totals = voice_sip.caller_totals(folder)
-    delays = voice_sip.post_dial_delays(folder)
-    cpu = sum(used.values())
+    trace = voice_sip.caller_trace(folder)
+    cpu, answered = sum(used.values()), max(totals["successful"], 1)
     return {
         "rate_per_s": rate,
         "sipp_exit": code,
         **totals,
         "failed_calls": totals["failed"] + (calls - totals["successful"] - totals["failed"]),
-        "post_dial_delay_ms": {**voice_sip.percentiles(delays), "measured_calls": len(delays)},
+        "final_replies_300_plus": trace.refusals,
+        "calls_queued_first": trace.queued,
+        "post_dial_delay_ms": {
+            **voice_sip.percentiles(trace.delays_ms),
+            "measured_calls": len(trace.delays_ms),
+        },
         "wall_s": round(wall, 1),
-        "cpu_s": used,
-        "cpu_ms_per_call": round(cpu * 1000 / max(totals["successful"], 1), 1),
-        "load_average_1m_after": os.getloadavg()[0],
+        "cpu_s": {name: round(value, 2) for name, value in used.items()},
+        "cpu_ms_per_call": round(cpu * 1000 / answered, 2),
+        "idle_cpu_s_per_s": round(idle_per_s, 3),
+        "cpu_ms_per_call_above_idle": round((cpu - idle_per_s * wall) * 1000 / answered, 2),
+        "load_average_1m_after": round(os.getloadavg()[0], 2),
     }
 
 
@@ -272,10 +292,14 @@ def full_stack(folder: Path, args: argparse.Namespace, rates: list[float]) -> di
                     "hotline_worker": worker.pid,
                     "postgresql": postmaster_pid(),
                 }
+                floor_ready(args.agents)
+                idle = idle_cpu(roots)
                 for rate in rates:
                     not_ready = floor_ready(args.agents)
                     since = clock.now()
-                    figures = load(folder / f"full-{rate:g}", edge.sip_port, rate, args, roots)
+                    figures = load(
+                        folder / f"full-{rate:g}", edge.sip_port, rate, args, roots, idle
+                    )
                     time.sleep(2)  # the last calls' ends reach Hotline
                     figures["agents_not_ready_before"] = not_ready
                     figures["hotline"] = hotline_calls(since)
@@ -301,10 +325,10 @@ def bare_forwarding(folder: Path, args: argparse.Namespace, rates: list[float]) 
         time.sleep(1)
         if kamailio.poll() is not None:
             sys.exit((folder / "bare-kamailio.log").read_text(errors="replace")[-3000:])
+        roots = {"kamailio": kamailio.pid}
+        idle = idle_cpu(roots)
         for rate in rates:
-            figures = load(
-                folder / f"bare-{rate:g}", sip_port, rate, args, {"kamailio": kamailio.pid}
-            )
+            figures = load(folder / f"bare-{rate:g}", sip_port, rate, args, roots, idle)
             results["rates"].append(figures)
             print(json.dumps(figures), flush=True)
             time.sleep(2)
@@ -325,9 +349,9 @@ def main() -> None:
     full = full_stack(folder, args, rates)
     bare = bare_forwarding(folder, args, rates)
     for whole, floor in zip(full["rates"], bare["rates"], strict=True):
-        whole["ratio_to_bare_forwarding"] = round(
-            whole["cpu_ms_per_call"] / max(floor["cpu_ms_per_call"], 0.1), 1
-        )
+        for figure in ("cpu_ms_per_call", "cpu_ms_per_call_above_idle"):
+            name = "ratio_to_bare_forwarding" + figure.removeprefix("cpu_ms_per_call")
+            whole[name] = round(whole[figure] / floor[figure], 1) if floor[figure] > 0 else None
     goal = next((r for r in full["rates"] if r["rate_per_s"] == GOAL_RATE), None)
     result = {
         "benchmark": "SIP calls through Kamailio + rtpengine + Hotline (issue 18)",

@@ -6,6 +6,8 @@ import os
 import re
 import statistics
 import subprocess
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -174,13 +176,24 @@ def _stamp(day: str, time_of_day: str) -> float:
     return datetime.fromisoformat(f"{day} {time_of_day}").timestamp()
 
 
-def post_dial_delays(folder: Path) -> list[float]:
+@dataclass
+class CallerTrace:
+    """What SIPp's message trace says of the callers' calls."""
+
+    delays_ms: list[float]  # INVITE to the agent's phone's 180, per call that rang a phone
+    queued: int  # calls that heard the edge's "Queued" 180 first (no agent was free)
+    refusals: dict[str, int]  # final replies >= 300 to the INVITEs, by code
+
+
+def caller_trace(folder: Path) -> CallerTrace:
     """Per call, ms from the caller's first INVITE to the first 180 from the agent's phone
-    (its To-tag), from SIPp's message trace."""
+    (its To-tag), and the edge's other answers, from SIPp's message trace."""
     text = (folder / "callers.msg").read_text(errors="replace")
     heads = list(MESSAGE_HEAD.finditer(text))
     invited: dict[str, float] = {}
     ringing: dict[str, float] = {}
+    queued: set[str] = set()
+    refusals: Counter[str] = Counter()
     for n, head in enumerate(heads):
         end = heads[n + 1].start() if n + 1 < len(heads) else len(text)
         body = text[head.end() : end]
@@ -189,11 +202,22 @@ def post_dial_delays(folder: Path) -> list[float]:
             continue
         at = _stamp(head.group(1), head.group(2))
         key = call_id.group(1)
-        if re.search(r"^INVITE ", body, re.M) and "message sent" in body[:200]:
-            invited.setdefault(key, at)
-        elif re.search(r"^SIP/2.0 180 ", body, re.M) and PHONE_TAG in body:
-            ringing.setdefault(key, at)
-    return [(ringing[key] - invited[key]) * 1000 for key in ringing if key in invited]
+        status = re.search(r"^SIP/2.0 (\d{3}) ", body, re.M)
+        if status is None:
+            if re.search(r"^INVITE ", body, re.M) and "message sent" in body[:200]:
+                invited.setdefault(key, at)
+        elif status.group(1) == "180":
+            if PHONE_TAG in body:
+                ringing.setdefault(key, at)
+            elif key not in ringing:
+                queued.add(key)
+        elif status.group(1) >= "300" and re.search(r"^CSeq:\s*\d+ INVITE", body, re.M | re.I):
+            refusals[status.group(1)] += 1
+    return CallerTrace(
+        delays_ms=[(ringing[key] - invited[key]) * 1000 for key in ringing if key in invited],
+        queued=len(queued),
+        refusals=dict(refusals),
+    )
 
 
 def percentiles(values: list[float]) -> dict[str, float | None]:
