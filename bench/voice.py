@@ -151,20 +151,44 @@ def postmaster_pid() -> int:
     return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
-def floor_ready(agents: int, seconds: float = 30) -> int:
-    """Wait until every agent is ready again; how many are not."""
+def floor_ready(agents: int, seconds: float = 30) -> dict[str, int]:
+    """Wait until every agent is ready again. Those still not ready then, and calls still
+    waiting in Hotline that no caller waits for any more (the edge refused the caller, as a
+    failed call), are reset through the floor's services, so each rate starts from the same
+    floor; how many is part of the figures."""
     from django.db import connection
 
-    from hotline.calls.models import AgentSession
+    from hotline import clock
+    from hotline.accounts.models import User
+    from hotline.calls.choices import CallState
+    from hotline.calls.models import AgentSession, Call
+    from hotline.calls.services.agents import agent_make_ready
+    from hotline.calls.services.calls import agent_wrap_up_end, call_abandon
     from hotline.core.agent_states import AgentState
+    from hotline.core.refusal import PolicyRefusal
 
     deadline = time.monotonic() + seconds
-    while True:
-        ready = AgentSession.objects.filter(state=AgentState.READY).count()
-        if ready >= agents or time.monotonic() > deadline:
-            connection.close()
-            return agents - ready
+    while AgentSession.objects.filter(state=AgentState.READY).count() < agents:
+        if time.monotonic() > deadline:
+            break
         time.sleep(0.5)
+    reset = {"calls_abandoned": 0, "agents_made_ready": 0}
+    stale = Call.objects.filter(state__in=(CallState.WAITING, CallState.OFFERED))
+    for call_id in stale.values_list("pk", flat=True):
+        call_abandon(now=clock.now(), call_id=call_id)
+        reset["calls_abandoned"] += 1
+    for session in AgentSession.objects.exclude(state=AgentState.READY).select_related("agent"):
+        agent: User = session.agent
+        try:
+            if session.state == AgentState.WRAP_UP:
+                agent_wrap_up_end(actor=agent, now=clock.now(), agent=agent)
+            else:
+                agent_make_ready(actor=agent, now=clock.now())
+            reset["agents_made_ready"] += 1
+        except PolicyRefusal:
+            pass
+    connection.close()
+    return reset
 
 
 def hotline_calls(since: Any) -> dict[str, int]:
@@ -295,13 +319,13 @@ def full_stack(folder: Path, args: argparse.Namespace, rates: list[float]) -> di
                 floor_ready(args.agents)
                 idle = idle_cpu(roots)
                 for rate in rates:
-                    not_ready = floor_ready(args.agents)
+                    reset = floor_ready(args.agents)
                     since = clock.now()
                     figures = load(
                         folder / f"full-{rate:g}", edge.sip_port, rate, args, roots, idle
                     )
                     time.sleep(2)  # the last calls' ends reach Hotline
-                    figures["agents_not_ready_before"] = not_ready
+                    figures["floor_reset_before"] = reset
                     figures["hotline"] = hotline_calls(since)
                     results["rates"].append(figures)
                     print(json.dumps(figures), flush=True)
