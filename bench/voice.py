@@ -24,6 +24,7 @@ and p99 INVITE-to-ringing < 150 ms.
 import argparse
 import json
 import os
+import resource
 import secrets
 import socket
 import subprocess
@@ -224,10 +225,14 @@ def load(
     args: argparse.Namespace,
     roots: dict[str, int],
     idle_per_s: float,
+    phones_pid: int,
 ) -> dict[str, Any]:
-    """One rate: the callers' run, its failures, post-dial delays and CPU per call."""
+    """One rate: the callers' run, its failures, post-dial delays and CPU per call (of the
+    `roots`; SIPp's own, callers and phones, is reported beside it, not counted)."""
     folder.mkdir(parents=True)
     calls = int(rate * args.seconds)
+    phones_before = voice_sip.tree_cpu({"phones": phones_pid})["phones"]
+    reaped_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, started = voice_sip.tree_cpu(roots), time.monotonic()
     caller = voice_sip.callers(
         folder,
@@ -245,6 +250,13 @@ def load(
         code = caller.wait()
     wall = time.monotonic() - started
     after = voice_sip.tree_cpu(roots)
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)  # the callers' SIPp, reaped by wait()
+    sipp_cpu = {
+        "callers": round(
+            reaped.ru_utime + reaped.ru_stime - reaped_before.ru_utime - reaped_before.ru_stime, 2
+        ),
+        "phones": round(voice_sip.tree_cpu({"phones": phones_pid})["phones"] - phones_before, 2),
+    }
     used = {name: after[name] - before[name] for name in roots}
     totals = voice_sip.caller_totals(folder)
     trace = voice_sip.caller_trace(folder)
@@ -262,6 +274,7 @@ def load(
         },
         "wall_s": round(wall, 1),
         "cpu_s": {name: round(value, 2) for name, value in used.items()},
+        "sipp_cpu_s_not_counted": sipp_cpu,
         "cpu_ms_per_call": round(cpu * 1000 / answered, 2),
         "idle_cpu_s_per_s": round(idle_per_s, 3),
         "cpu_ms_per_call_above_idle": round((cpu - idle_per_s * wall) * 1000 / answered, 2),
@@ -322,7 +335,13 @@ def full_stack(folder: Path, args: argparse.Namespace, rates: list[float]) -> di
                     reset = floor_ready(args.agents)
                     since = clock.now()
                     figures = load(
-                        folder / f"full-{rate:g}", edge.sip_port, rate, args, roots, idle
+                        folder / f"full-{rate:g}",
+                        edge.sip_port,
+                        rate,
+                        args,
+                        roots,
+                        idle,
+                        phones.pid,
                     )
                     time.sleep(2)  # the last calls' ends reach Hotline
                     figures["floor_reset_before"] = reset
@@ -352,7 +371,7 @@ def bare_forwarding(folder: Path, args: argparse.Namespace, rates: list[float]) 
         roots = {"kamailio": kamailio.pid}
         idle = idle_cpu(roots)
         for rate in rates:
-            figures = load(folder / f"bare-{rate:g}", sip_port, rate, args, roots, idle)
+            figures = load(folder / f"bare-{rate:g}", sip_port, rate, args, roots, idle, phones.pid)
             results["rates"].append(figures)
             print(json.dumps(figures), flush=True)
             time.sleep(2)
