@@ -1,9 +1,9 @@
 """Voice benchmark (issue 18): real SIP calls through the whole stack on this machine.
 
-    python tools/testservers.py --postgres -- python bench/voice.py [--agents 200]
+    python tools/testservers.py --postgres --redis -- python bench/voice.py [--agents 200]
 
 Hotline runs as in production (`hotline serve`, uvicorn, and `hotline worker`, each its own
-process) on a throwaway PostgreSQL; the SIP edge (rtpengine + Kamailio, configured by
+process) on a throwaway PostgreSQL and Redis; the SIP edge (rtpengine + Kamailio, configured by
 `hotline.voice.edge` as `hotline voice config` does) asks it where each call goes. The agents
 are seeded as the tests' reference centre's people, log in, make ready and get their SIP
 credential through the floor's services; one SIPp UAS is every agent's phone (all registered
@@ -13,12 +13,12 @@ makes the agent ready again, within its 1 s interval).
 
 Measured per rate: failed calls (SIPp's count, and Hotline's calls not answered), post-dial
 delay from the caller's INVITE to the 180 of the agent's phone (p50/p99, from SIPp's message
-trace), and CPU per call (Kamailio, rtpengine, the server, the worker and PostgreSQL, each with
-its children, from /proc). The same callers then go through a bare Kamailio that forwards every
-INVITE to the phones' SIPp: the floor of the cost, and the ratio to it. No RTP is sent (SDP goes
-through rtpengine, which opens the media ports) and recording is off: the bench measures
-signalling and routing. Writes bench/results/voice.json. Goal: 0 failed calls at 20 calls/s
-and p99 INVITE-to-ringing < 150 ms.
+trace), and CPU per call (Kamailio, rtpengine, the server, the worker, PostgreSQL and Redis,
+each with its children, from /proc). The same callers then go through a bare Kamailio that
+forwards every INVITE to the phones' SIPp: the floor of the cost, and the ratio to it. No RTP
+is sent (SDP goes through rtpengine, which opens the media ports) and recording is off: the
+bench measures signalling and routing. Writes bench/results/voice.json. Goal: 0 failed calls
+at 20 calls/s and p99 INVITE-to-ringing < 150 ms.
 """
 
 import argparse
@@ -150,6 +150,17 @@ def postmaster_pid() -> int:
         backend = cursor.fetchone()[0]
     connection.close()  # the bench's own backend is not part of what is measured
     return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def redis_root() -> dict[str, int]:
+    """Redis, where Hotline uses it (production: live events between the server and the
+    worker); its CPU counts with the rest."""
+    url = os.environ.get("HOTLINE_REDIS_URL", "")
+    if not url:
+        return {}
+    import redis
+
+    return {"redis": int(redis.Redis.from_url(url).info("server")["process_id"])}
 
 
 def floor_ready(agents: int, seconds: float = 30) -> dict[str, int]:
@@ -328,6 +339,7 @@ def full_stack(folder: Path, args: argparse.Namespace, rates: list[float]) -> di
                     "hotline_server": server.pid,
                     "hotline_worker": worker.pid,
                     "postgresql": postmaster_pid(),
+                    **redis_root(),
                 }
                 floor_ready(args.agents)
                 idle = idle_cpu(roots)
