@@ -400,7 +400,7 @@ def main() -> None:
     setup()
     folder = Path(tempfile.mkdtemp(prefix="hotline-voice-bench-"))
     print(f"logs in {folder}", flush=True)
-    started = time.time()
+    started, load_at_start = time.time(), os.getloadavg()[0]
     full = full_stack(folder, args, rates)
     bare = bare_forwarding(folder, args, rates)
     for whole, floor in zip(full["rates"], bare["rates"], strict=True):
@@ -414,7 +414,7 @@ def main() -> None:
         "machine": {
             "cpus": os.cpu_count(),
             "shared": "SIPp (callers and phones) runs on the same cores; other work may share them",
-            "load_average_1m_at_start": os.getloadavg()[0],
+            "load_average_1m_at_start": round(load_at_start, 2),
         },
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "agents_registered": args.agents,
