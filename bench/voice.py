@@ -286,7 +286,8 @@ def load(
         "wall_s": round(wall, 1),
         "cpu_s": {name: round(value, 2) for name, value in used.items()},
         "sipp_cpu_s_not_counted": sipp_cpu,
-        "cpu_ms_per_call": round(cpu * 1000 / answered, 2),
+        "cpu_ms_per_call": round(cpu * 1000 / answered, 2),  # per answered call
+        "cpu_ms_per_placed_call": round(cpu * 1000 / max(totals["placed"], 1), 2),
         "idle_cpu_s_per_s": round(idle_per_s, 3),
         "cpu_ms_per_call_above_idle": round((cpu - idle_per_s * wall) * 1000 / answered, 2),
         "load_average_1m_after": round(os.getloadavg()[0], 2),
