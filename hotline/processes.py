@@ -5,6 +5,7 @@ so neither `kill` nor `kill -9` of the parent leaves it running under init, and 
 TERM handler stops it cleanly. Elsewhere the parent's own shutdown terminates it.
 """
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -36,10 +37,23 @@ def start_child(command: Sequence[str], **popen: Any) -> subprocess.Popen[bytes]
 
 
 def stop_child(child: subprocess.Popen[bytes], grace: float = 10) -> None:
-    """TERM, then KILL if it has not stopped within `grace` seconds."""
+    """TERM, then KILL if it has not stopped within `grace` seconds. A child started in a
+    session of its own (`start_new_session=True`: a program that forks workers, as Kamailio
+    does) is stopped with its whole group, so no worker outlives a main process killed."""
+    group = child.pid if _leads_its_group(child) else None
     child.terminate()
     try:
         child.wait(timeout=grace)
     except subprocess.TimeoutExpired:
         child.kill()
         child.wait()
+    if group is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
+
+
+def _leads_its_group(child: subprocess.Popen[bytes]) -> bool:
+    try:
+        return os.getpgid(child.pid) == child.pid
+    except ProcessLookupError:
+        return False

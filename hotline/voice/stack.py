@@ -47,6 +47,7 @@ class RunningEdge:
                 kamailio_command(self.edge, self.edge.run_dir / "kamailio.cfg"),
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # its workers are stopped with it (stop_child)
             )
         _wait(
             "kamailio", lambda: _udp_answers(self.edge.sip_port), self.kamailio, self.kamailio_log
@@ -105,7 +106,10 @@ def running_edge(edge: VoiceEdge, *, token: str, now: datetime) -> Iterator[Runn
         _wait("rtpengine", lambda: _udp_answers(edge.rtpengine_port), rtpengine, rtpengine_log)
         kam_out = stack.enter_context(kamailio_log.open("wb"))
         kamailio = start_child(
-            kamailio_command(edge, cfg), stdout=kam_out, stderr=subprocess.STDOUT
+            kamailio_command(edge, cfg),
+            stdout=kam_out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its workers are stopped with it (stop_child)
         )
         running = RunningEdge(edge, kamailio, rtpengine, kamailio_log, rtpengine_log)
         # The Kamailio running at the end (a test may have restarted it).
