@@ -31,6 +31,7 @@ from hotline.calls.conflicts import CallConflict
 from hotline.calls.day_plan import day_plan
 from hotline.calls.desk_notices import dismiss as dismiss_notice
 from hotline.calls.desk_notices import refused_after_call
+from hotline.calls.dialling import desk_dialling, requested_dial
 from hotline.calls.models import (
     CALLBACK_NUMBER_LENGTH,
     TRANSFER_REASON_LENGTH,
@@ -65,7 +66,6 @@ from hotline.core.scorecard import MARK_LABELS, SCORECARD, Mark, mark_label
 from hotline.i18n import conflict_text, refusal_text
 from hotline.paging import page_number
 from hotline.rulebook.selectors import centre_time_zone
-from hotline.voice.outbound import desk_dialling, requested_dial
 
 STREAM_LIFETIME_SECONDS = 300.0
 EVENT_ID_DIGITS = 18  # a bigint; a longer `after` or Last-Event-ID is ignored

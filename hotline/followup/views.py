@@ -16,18 +16,19 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.permissions import may_open_view
 from hotline.accounts.views import signed_in
+from hotline.calls.dialling import desk_dialling
 from hotline.core.followup import SCORES
 from hotline.core.refusal import PolicyRefusal
 from hotline.dispatch.bounds import NOTE_MAX
 from hotline.dispatch.selectors import work_order_visible
 from hotline.followup.models import FollowUp
+from hotline.followup.numbers import followup_number
 from hotline.followup.selectors import FILTERS, followup_for, followup_list
 from hotline.followup.services import followup_record, followup_release, followup_take
 from hotline.i18n import refusal_text
 from hotline.paging import page_number
 from hotline.rulebook.selectors import centre_time_zone
 from hotline.tickets.selectors import tickets_for
-from hotline.voice.outbound import desk_dialling, followup_number
 
 
 def followups(request: HttpRequest) -> HttpResponse:

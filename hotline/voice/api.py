@@ -12,11 +12,12 @@ from ninja import Field, Router, Schema, Status
 from hotline import clock
 from hotline.accounts.views import signed_in
 from hotline.calls.cti_api import EXTERNAL_ID, EXTERNAL_ID_LENGTH, CtiConflictOut, PbxCallId
+from hotline.calls.dialling import DIALLED_NUMBER
 from hotline.calls.models import Call, Queue
 from hotline.voice import waiting
 from hotline.voice.credentials import sip_credential_ha1, sip_credential_issue
 from hotline.voice.failures import EdgeFailure, voice_failure_record
-from hotline.voice.outbound import DIALLED_NUMBER, DialKind, voice_dial
+from hotline.voice.outbound import DialKind, voice_dial
 from hotline.voice.phones import phone_state_report
 from hotline.voice.routing import (
     EdgeAction,

@@ -13,12 +13,10 @@ nothing. Each dial allowed is an event (`voice.outbound` dialled, by the agent);
 went is recorded after it as today (callback outcome, follow-up result or put back).
 """
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
@@ -26,6 +24,7 @@ from hotline.accounts.models import User
 from hotline.audit.models import Event
 from hotline.audit.services import event_append
 from hotline.calls.choices import CallbackState, CallState, OfferOutcome
+from hotline.calls.dialling import dial_number
 from hotline.calls.models import Call, Callback, Offer
 from hotline.calls.services.calls import offer_accept
 from hotline.core.i18n import gettext_noop
@@ -33,12 +32,12 @@ from hotline.core.refusal import PolicyRefusal
 from hotline.directory.models import phone_key
 from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
+from hotline.followup.numbers import followup_number
 from hotline.followup.services import followup_take
 from hotline.voice.credentials import sip_credential_ha1
 from hotline.voice.events import OutboundAction, VoiceEntity
 
 # What a dialled number may be: digits with a leading + (the SIP user part the phone sent).
-DIALLED_NUMBER = r"^\+?[0-9]{1,31}$"
 
 
 class DialKind(StrEnum):
@@ -52,32 +51,6 @@ class Dial:
     target_id: int  # the callback's or the follow-up's id
     agent: User
     external_id: str  # the Hotline call the edge reports the end of ("": none, a follow-up)
-
-
-def desk_dialling() -> str:
-    """What the desk offers for a callback's number: "on", a Call button (its softphone dials
-    through the trunk); "off", a softphone but no trunk (the desk says to dial elsewhere); "",
-    no softphone (the desk as before)."""
-    if not settings.HOTLINE_VOICE_WS_URL:
-        return ""
-    return "on" if settings.HOTLINE_VOICE_TRUNK_URI else "off"
-
-
-def requested_dial(raw: str) -> str:
-    """The number a page asks the desk's phone to dial (`?dial=`), if it is one, else ""."""
-    number = dial_number(raw[:64])
-    return number if re.fullmatch(DIALLED_NUMBER, number) else ""
-
-
-def dial_number(written: str) -> str:
-    """A number as a phone dials it: digits and a leading +, without spaces, dashes, brackets."""
-    return re.sub(r"[\s().-]", "", written)
-
-
-def followup_number(followup: FollowUp) -> str:
-    """The number the follow-up page shows: the case's contact's, else the customer's."""
-    contact = (followup.work_order.ticket_copy or {}).get("contact") or {}
-    return dial_number(contact.get("phone") or followup.ticket.customer.phone)
 
 
 def _followup_numbers(followup: FollowUp) -> set[str]:

@@ -38,10 +38,12 @@ LAYERS: list[frozenset[str]] = [
     frozenset({"rulebook"}),  # the numbers in force, the calendars
     # the call floor; the clocks (deadlines) and messages (notices) the cases and orders use
     frozenset({"calls", "deadlines", "notices"}),
-    frozenset({"voice"}),  # the SIP edge: Kamailio and rtpengine driven by the floor's services
     frozenset({"tickets"}),  # cases
     frozenset({"dispatch"}),  # work orders and providers' portal
     frozenset({"followup", "workforce"}),
+    # the SIP edge: Kamailio and rtpengine driven by the floor's services (and the follow-ups'
+    # calls it dials out, C6)
+    frozenset({"voice"}),
     frozenset({"reports", "portal", "backup"}),
     # what puts it all together: pages that read every app, the API, the demo, the commands
     frozenset(

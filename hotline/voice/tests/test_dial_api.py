@@ -14,10 +14,10 @@ from hotline.calls.models import Call, Callback, Offer
 from hotline.calls.tests.floor_http import callback_ringing, http_api, ready
 from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
+from hotline.followup.numbers import followup_number
 from hotline.followup.services import followup_take, followups_plan
 from hotline.testing.cases import completed_order
 from hotline.voice.edge import VoiceEdge, kamailio_cfg
-from hotline.voice.outbound import followup_number
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from hotline.calls.choices import OfferOutcome
 from hotline.calls.models import Offer
 from hotline.calls.tests.floor_http import callback_ringing, http_api, ready
 from hotline.followup.models import FollowUp
+from hotline.followup.numbers import followup_number
 from hotline.followup.services import followup_take, followups_plan
 from hotline.testing.cases import completed_order
-from hotline.voice.outbound import followup_number
 
 pytestmark = pytest.mark.django_db
 

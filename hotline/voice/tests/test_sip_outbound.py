@@ -15,10 +15,10 @@ from hotline.calls.models import Call, Callback
 from hotline.calls.tests.floor_http import callback_ringing, ready
 from hotline.followup.choices import FollowUpState
 from hotline.followup.models import FollowUp
+from hotline.followup.numbers import followup_number
 from hotline.followup.services import followups_plan
 from hotline.testing.cases import completed_order
 from hotline.testing.clock import MovingClock
-from hotline.voice.outbound import followup_number
 from hotline.voice.stack import RunningEdge, running_edge
 from hotline.voice.tests.conftest import loopback_edge
 from hotline.voice.tests.sipp import (
