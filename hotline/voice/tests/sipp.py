@@ -22,6 +22,12 @@ def free_udp_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def free_media_port() -> int:
+    """SIPp's media port: it binds it and the next three (RTCP, video and its RTCP), so the run
+    of four must be free, not the first alone."""
+    return free_udp_ports(4)[0]
+
+
 def free_tcp_port() -> int:
     """A TCP port nothing listens on nor uses now (the edge's WebSocket port): a UDP-free one
     may be a TCP client's ephemeral port (a browser's, the live server's)."""

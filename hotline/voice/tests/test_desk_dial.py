@@ -16,7 +16,11 @@ from hotline.calls.models import Call
 from hotline.calls.tests.floor_http import callback_ringing
 from hotline.voice.stack import RunningEdge
 from hotline.voice.tests.sipp import media_legs
-from hotline.voice.tests.test_desk_phone import REGISTERED_MS, webrtc_browser  # noqa: F401
+from hotline.voice.tests.test_desk_phone import (  # noqa: F401 (a fixture)
+    REGISTERED_MS,
+    open_desk,
+    webrtc_browser,
+)
 from hotline.voice.tests.test_sip_calls import until
 from hotline.voice.tests.test_sip_outbound import (  # noqa: F401
     NUMBER,
@@ -39,13 +43,9 @@ def dial_page(
     settings: Any,
     in_english: Any,
 ):
-    settings.HOTLINE_VOICE_WS_URL = f"ws://127.0.0.1:{outbound_edge.edge.ws_port}"
     settings.HOTLINE_VOICE_TRUNK_URI = outbound_edge.edge.trunk_uri
-    context = webrtc_browser.new_context(base_url=live_server.url)
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    problems: list[str] = []
-    tab.on("pageerror", lambda error: problems.append(str(error)))
+    url = f"ws://127.0.0.1:{outbound_edge.edge.ws_port}"
+    context, tab, problems = open_desk(webrtc_browser, live_server, settings, url)
     yield tab, problems
     context.close()
     print(outbound_edge.logs())  # shown when the test failed

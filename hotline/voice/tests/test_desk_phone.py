@@ -21,7 +21,7 @@ from hotline.calls.models import Alert, Queue
 from hotline.voice.models import PhoneState
 from hotline.voice.phones import phones_offline_alert
 from hotline.voice.stack import RunningEdge
-from hotline.voice.tests.sipp import alaw_tone, free_udp_port, sipp, sipp_log
+from hotline.voice.tests.sipp import alaw_tone, free_media_port, free_udp_port, sipp, sipp_log
 from hotline.voice.tests.test_sip_calls import (
     CALLER_NUMBER,
     call_events,
@@ -56,7 +56,8 @@ def webrtc_browser(playwright_driver: Any) -> Iterator[Any]:
 
 
 def open_desk(webrtc_browser: Any, live_server: Any, settings: Any, url: str):
-    """agent1's desk in Chromium with fake media, its phone registering at `url`."""
+    """A tab in Chromium with fake media, the edge's WebSocket at `url` (the desk's phone
+    registers there); the page's errors and CSP refusals are collected."""
     settings.HOTLINE_VOICE_WS_URL = url
     # The TLS edge of the tests has a self-signed certificate (a centre's is a real one).
     context = webrtc_browser.new_context(base_url=live_server.url, ignore_https_errors=True)
@@ -128,7 +129,7 @@ def ring_and_answer(page: Any, edge: RunningEdge, tmp_path: Path, scenario: str)
         scenario,
         edge_port=edge.edge.sip_port,
         local_port=port,
-        media_port=free_udp_port(),
+        media_port=free_media_port(),
         service="repairs",
         logs=logs,
         keys={"audio": str(alaw_tone(tmp_path / "tone.alaw")), "caller": CALLER_NUMBER},

@@ -14,7 +14,10 @@ from hotline.audit.models import Event
 from hotline.calls.choices import CallState
 from hotline.calls.models import Call
 from hotline.calls.tests.floor_http import ready
-from hotline.voice.tests.test_desk_phone import webrtc_browser  # noqa: F401 (a fixture)
+from hotline.voice.tests.test_desk_phone import (  # noqa: F401 (a fixture)
+    open_desk,
+    webrtc_browser,
+)
 from hotline.voice.tests.test_sip_calls import Phone, call_in, finished, relayed_media, until
 
 pytestmark = [pytest.mark.voice, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,13 +25,9 @@ pytestmark = [pytest.mark.voice, pytest.mark.browser, pytest.mark.django_db(tran
 
 @pytest.fixture
 def wallboard(webrtc_browser, live_server, edge, settings, in_english):  # noqa: F811
-    settings.HOTLINE_VOICE_WS_URL = f"ws://127.0.0.1:{edge.edge.ws_port}"
     settings.HOTLINE_VOICE_RTPENGINE_PORT = edge.edge.rtpengine_port
-    context = webrtc_browser.new_context(base_url=live_server.url)
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    problems: list[str] = []
-    tab.on("pageerror", lambda error: problems.append(str(error)))
+    url = f"ws://127.0.0.1:{edge.edge.ws_port}"  # the edge in use: the wallboard offers Listen
+    context, tab, problems = open_desk(webrtc_browser, live_server, settings, url)
     yield tab, problems
     context.close()
     print(edge.logs())

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db.utils import OperationalError
 
 from hotline.audit.models import Event
 from hotline.calls.choices import CallState
@@ -17,6 +18,7 @@ from hotline.core.agent_states import AgentState
 from hotline.voice.edge import VoiceEdge, program
 from hotline.voice.stack import RunningEdge, running_edge
 from hotline.voice.tests.sipp import (
+    free_media_port,
     free_udp_port,
     free_udp_ports,
     media_legs,
@@ -52,7 +54,7 @@ class Phone:
             scenario,
             edge_port=edge.edge.sip_port,
             local_port=self.port,
-            media_port=free_udp_port(),
+            media_port=free_media_port(),
             service=self.credential["username"],
             logs=logs,
             keys={"audio": str(audio), **keys},
@@ -63,7 +65,7 @@ class Phone:
             "register",
             edge_port=edge.edge.sip_port,
             local_port=register_port,
-            media_port=free_udp_port(),
+            media_port=free_media_port(),
             service=self.credential["username"],
             logs=logs,
             keys={"contact_port": str(self.port)},
@@ -88,7 +90,7 @@ def call_in(edge: RunningEdge, logs: Path, audio: Path, scenario: str = "caller"
         scenario,
         edge_port=edge.edge.sip_port,
         local_port=port,
-        media_port=free_udp_port(),
+        media_port=free_media_port(),
         service="repairs",
         logs=logs,
         keys={"audio": str(audio), "caller": CALLER_NUMBER, **keys},
@@ -113,10 +115,19 @@ def call_events(call: Call) -> list[str]:
 
 
 def until(predicate: Any, seconds: float = 10) -> None:
+    """Until the predicate holds; a read that meets the live server's write (SQLite's shared
+    in-memory database: "table is locked") is a "not yet"."""
     deadline = time.monotonic() + seconds
-    while not predicate():
+    while not _holds(predicate):
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def _holds(predicate: Any) -> bool:
+    try:
+        return bool(predicate())
+    except OperationalError:
+        return False
 
 
 def relayed_media(edge: RunningEdge) -> list[int]:
@@ -342,7 +353,7 @@ def test_sip_edge_sends_calls_to_the_fallback_when_hotline_does_not_answer(
             "phone",
             edge_port=edge.sip_port,
             local_port=fallback_port,
-            media_port=free_udp_port(),
+            media_port=free_media_port(),
             service="fallback",
             logs=logs,
             keys={"audio": str(audio)},

@@ -22,6 +22,7 @@ from hotline.testing.clock import MovingClock
 from hotline.voice.stack import RunningEdge, running_edge
 from hotline.voice.tests.conftest import loopback_edge
 from hotline.voice.tests.sipp import (
+    free_media_port,
     free_udp_port,
     media_legs,
     sipp,
@@ -43,7 +44,7 @@ class Carrier:
             scenario,
             edge_port=free_udp_port(),  # a UAS: it answers whoever sends the INVITE
             local_port=self.port,
-            media_port=free_udp_port(),
+            media_port=free_media_port(),
             service="carrier",
             logs=logs,
             keys={"audio": str(audio)},
@@ -121,7 +122,7 @@ def dial_out(
         scenario,
         edge_port=edge.edge.sip_port,
         local_port=port,
-        media_port=free_udp_port(),
+        media_port=free_media_port(),
         service=from_user or phone["username"],
         logs=logs,
         keys={"audio": str(audio), "number": number, **keys},

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import OperationalError
 from django.urls import reverse
 
 from hotline.accounts.choices import Role
@@ -26,7 +25,14 @@ from hotline.voice.edge import VoiceEdge
 from hotline.voice.edge_watch import edge_check, edge_down_now
 from hotline.voice.models import VoiceFailure
 from hotline.voice.stack import running_edge
-from hotline.voice.tests.sipp import free_tcp_port, free_udp_port, free_udp_ports, sipp, sipp_log
+from hotline.voice.tests.sipp import (
+    free_media_port,
+    free_tcp_port,
+    free_udp_port,
+    free_udp_ports,
+    sipp,
+    sipp_log,
+)
 from hotline.voice.tests.test_sip_calls import (
     CALLER_NUMBER,
     WHILE_RINGING,
@@ -37,23 +43,10 @@ from hotline.voice.tests.test_sip_calls import (
     finished,
     relayed_media,
     the_call,
+    until,
 )
-from hotline.voice.tests.test_sip_calls import until as until_true
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
-
-
-def until(predicate: Any, seconds: float = 10) -> None:
-    """Until the predicate holds; a read that meets the live server's write (SQLite's shared
-    in-memory database: "table is locked") is a "not yet"."""
-
-    def settled() -> bool:
-        try:
-            return bool(predicate())
-        except OperationalError:
-            return False
-
-    until_true(settled, seconds)
 
 
 def board_state(api: Any, username: str = "agent1") -> str:
@@ -146,7 +139,7 @@ def test_every_invite_ends_answered_abandoned_or_as_a_recorded_failure(
         "caller_refused",
         edge_port=edge.edge.sip_port,
         local_port=refused_port,
-        media_port=free_udp_port(),
+        media_port=free_media_port(),
         service="closing",
         logs=logs,
         keys={"audio": str(audio), "caller": CALLER_NUMBER, "final": "503"},
@@ -343,7 +336,7 @@ def test_a_call_refused_while_hotline_is_down_is_recorded_when_it_is_back(
                 "caller_refused",
                 edge_port=edge.sip_port,
                 local_port=caller_port,
-                media_port=free_udp_port(),
+                media_port=free_media_port(),
                 service="repairs",
                 logs=logs,
                 keys={"audio": str(audio), "caller": CALLER_NUMBER, "final": "503"},

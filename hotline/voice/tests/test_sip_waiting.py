@@ -15,7 +15,7 @@ from hotline.calls.tests.floor_http import ready
 from hotline.voice.prompts import duration_ms, generate_prompts
 from hotline.voice.stack import RunningEdge
 from hotline.voice.tests.rtp_caller import RtpCaller
-from hotline.voice.tests.sipp import free_udp_port, sipp, sipp_log
+from hotline.voice.tests.sipp import free_media_port, free_udp_port, sipp, sipp_log
 from hotline.voice.tests.test_sip_calls import (
     CALLER_NUMBER,
     WHILE_WAITING,
@@ -49,7 +49,7 @@ def waiting_caller(edge: RunningEdge, logs: Path, media: RtpCaller, scenario: st
         scenario,
         edge_port=edge.edge.sip_port,
         local_port=port,
-        media_port=free_udp_port(),
+        media_port=free_media_port(),
         service="repairs",
         logs=logs,
         keys={"caller": CALLER_NUMBER, "rtp_port": str(media.port), **keys},
