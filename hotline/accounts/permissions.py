@@ -177,6 +177,10 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "voice_listen_stop": SUPERVISORS,
     "voice_phone_state": ON_THE_PHONES,
     "voice_failure": PBX,
+    "voice_transfer_refer": ON_THE_PHONES,
+    "voice_transfer_ring": PBX,
+    "voice_transfer_answered": PBX,
+    "voice_transfer_unanswered": PBX,
     # --- tickets (cases) ---
     "tickets_list": STAFF | CUSTOMERS,
     "ticket_get": STAFF | CUSTOMERS,

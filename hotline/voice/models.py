@@ -94,3 +94,25 @@ class VoiceFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_id}: {self.outcome} ({self.status})"
+
+
+class TransferLeg(models.Model):
+    """A SIP call moved to a colleague's phone (A4): the trunk, asked by the first agent's phone
+    (REFER), called again and the colleague answered. The call's PBX id is the new dialog's from
+    then on; the dialog the first agent answered is kept here, so that its late BYE is known for
+    what it is and its audio joins the call's recording."""
+
+    transfer = models.OneToOneField(
+        "calls.Transfer", on_delete=models.CASCADE, related_name="sip_leg"
+    )
+    call = models.ForeignKey("calls.Call", on_delete=models.CASCADE, related_name="sip_legs")
+    from_external_id = models.CharField(_("first dialog's PBX id"), max_length=100, unique=True)
+    to_external_id = models.CharField(_("new dialog's PBX id"), max_length=100, unique=True)
+    created_at = models.DateTimeField(_("moved"))
+
+    class Meta:
+        verbose_name = _("transferred SIP dialog")
+        verbose_name_plural = _("transferred SIP dialogs")
+
+    def __str__(self) -> str:
+        return f"{self.call_id}: {self.from_external_id} -> {self.to_external_id}"
