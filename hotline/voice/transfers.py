@@ -53,7 +53,11 @@ def refer_target(*, actor: User, transfer_id: int) -> str:
             "A4",
             gettext_noop("This call did not come through the SIP edge: your exchange moves it."),
         )
-    return f"{TARGET_PREFIX}{transfer.pk}-{_signature(transfer.pk)}"
+    return transfer_address(transfer.pk)
+
+
+def transfer_address(transfer_id: int) -> str:
+    return f"{TARGET_PREFIX}{transfer_id}-{_signature(transfer_id)}"
 
 
 def transfer_from_target(user: str) -> int | None:

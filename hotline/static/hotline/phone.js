@@ -3,8 +3,12 @@
 //
 // The floor decides who rings; this phone only rings, answers and hangs up. The desk keeps its
 // one Answer, Decline and Hang up: for the call ringing here (the edge names the offer in the
-// INVITE's X-Hotline-Offer header) they act on the phone, and the edge reports to Hotline what
-// happened through the CTI path (answered, ended, a refused offer) as any SIP phone's would.
+// INVITE's X-Hotline-Offer header, a colleague's transfer in X-Hotline-Transfer) they act on the
+// phone, and the edge reports to Hotline what happened through the CTI path (answered, ended, a
+// refused offer) as any SIP phone's would.
+// A4: once the desk shows this agent's transfer waiting on a colleague, the phone refers the
+// caller (REFER) to the address Hotline gives; the trunk calls the colleague's phone, and when
+// it is answered this phone lets go of its dialog. Refused or unanswered, the call stays here.
 // A Call button ([data-dial], voice/_dial.html: a callback's or follow-up call's number) dials
 // out through the edge's trunk; the edge asks Hotline whether it is this agent's to dial now,
 // and a refusal's reason shows here.
@@ -18,6 +22,8 @@
   var ua = null;
   var session = null;   // the one call at a time
   var offerId = "";     // the floor's offer the ringing call belongs to
+  var transferId = "";  // or the colleague's transfer (A4) it belongs to
+  var referred = {};    // transfers this phone referred its caller for
   var realm = "";       // the SIP domain numbers are dialled in
   var starting = false;
   var retryAt = 0;
@@ -49,7 +55,7 @@
     var ringing = state === "ringing", inCall = ["talking", "held", "muted"].indexOf(state) >= 0;
     var dialling = state === "dialling";
     // One Answer for the agent: the desk's when it shows this call's offer, else the phone's.
-    button("answer").hidden = !(ringing && !deskOfferButton("accept"));
+    button("answer").hidden = !(ringing && !deskRingButton("accept"));
     button("hangup").hidden = !(inCall || dialling);
     button("mute").hidden = !inCall;
     button("hold").hidden = !inCall;
@@ -60,10 +66,14 @@
 
   function button(name) { return phone.querySelector('button[data-phone="' + name + '"]'); }
 
-  function deskOfferButton(action) {
-    if (!offerId) { return null; }
-    var field = document.querySelector('#desk input[name=offer][value="' + CSS.escape(offerId) + '"]');
-    return field ? field.form.querySelector('button[value="' + action + '"]') : null;
+  // The desk's button for the call ringing here: "accept" or "decline", of its offer's form
+  // (accept, decline) or its transfer's (transfer_accept, transfer_decline).
+  function deskRingButton(action) {
+    var name = offerId ? "offer" : "transfer", id = offerId || transferId;
+    if (!id) { return null; }
+    var field = document.querySelector('#desk input[name=' + name + '][value="' + CSS.escape(id) + '"]');
+    var value = offerId ? action : "transfer_" + action;
+    return field ? field.form.querySelector('button[value="' + value + '"]') : null;
   }
 
   function loggedOut() { return !!document.querySelector('#desk button[value="login"]'); }
@@ -128,14 +138,16 @@
     ua.on("newRTCSession", function (data) {
       if (data.originator !== "remote") { return; }
       if (session) { data.session.terminate({ status_code: 486 }); return; }  // busy
-      ring(data.session, data.request.getHeader("X-Hotline-Offer") || "");
+      var request = data.request;
+      ring(data.session, request.getHeader("X-Hotline-Offer") || "", request.getHeader("X-Hotline-Transfer") || "");
     });
     ua.start();
   }
 
-  function ring(incoming, offer) {
+  function ring(incoming, offer, transfer) {
     session = incoming;
     offerId = offer;
+    transferId = offer ? "" : transfer;
     session.on("peerconnection", function (event) {
       event.peerconnection.addEventListener("track", function (track) {
         remoteAudio.srcObject = track.streams[0];
@@ -167,7 +179,7 @@
       }
     });
     session = outgoing;
-    offerId = "";
+    offerId = transferId = "";
     outgoing.on("accepted", function () { show("talking"); });
     outgoing.on("hold", function () { show("held"); });
     outgoing.on("unhold", function () { show("talking"); });
@@ -188,7 +200,7 @@
 
   function ended() {
     session = null;
-    offerId = "";
+    offerId = transferId = "";
     remoteAudio.srcObject = null;
     show(ua ? "registered" : "offline");
     check();
@@ -236,9 +248,10 @@
       session.terminate();  // still dialling: stop it, and the desk ends the call as well
       return;
     }
-    var ours = pressed === deskOfferButton(action);
-    if (ours && action === "accept" && !session.isEstablished()) { answer(); }
-    else if (ours && action === "decline" && !session.isEstablished()) { session.terminate({ status_code: 603 }); }
+    var ours = pressed === deskRingButton("accept") || pressed === deskRingButton("decline");
+    var accepting = action === "accept" || action === "transfer_accept";
+    if (ours && accepting && !session.isEstablished()) { answer(); }
+    else if (ours && !accepting && !session.isEstablished()) { session.terminate({ status_code: 603 }); }
     else if (action === "end" && session.isEstablished()) { hangUp(); }
     else { return; }
     event.preventDefault();
@@ -268,9 +281,45 @@
     }
   };
 
+  // A4: the desk shows this agent's transfer waiting: refer the caller where Hotline says, once.
+  function referIfAsked() {
+    var asked = document.querySelector("#desk [data-transfer-out]");
+    if (!asked || !session || !session.isEstablished() || !phone.dataset.refer) { return; }
+    var id = asked.dataset.transferOut, mine = session;
+    if (referred[id]) { return; }
+    referred[id] = true;
+    fetch(phone.dataset.refer.replace("/0/", "/" + encodeURIComponent(id) + "/"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": phone.dataset.csrf, "Content-Type": "application/json" },
+      body: "{}"
+    }).then(function (answer) {
+      return answer.ok ? answer.json() : Promise.reject(answer.status);
+    }).then(function (address) {
+      if (session !== mine) { return; }
+      stateLine.textContent = word("transferring");
+      mine.refer(address.refer_to, {
+        eventHandlers: {
+          // The colleague's phone answered the trunk's new call: this dialog is over.
+          accepted: function () { if (session === mine) { mine.terminate(); } },
+          failed: function () {
+            if (session === mine) { stateLine.textContent = word("not-transferred"); }
+          },
+          requestFailed: function () {
+            if (session === mine) { stateLine.textContent = word("not-transferred"); }
+          }
+        }
+      });
+    }, function () { referred[id] = false; });  // try again at the desk's next update
+  }
+
   var desk = document.getElementById("desk");
   if (desk) {
-    new MutationObserver(function () { check(); if (session) { show(phone.dataset.state); } })
+    new MutationObserver(function () {
+      check();
+      if (session) { show(phone.dataset.state); }
+      referIfAsked();
+    })
       .observe(desk, { childList: true, subtree: true });
   }
   setInterval(check, RETRY_MS);

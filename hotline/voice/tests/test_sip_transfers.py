@@ -22,8 +22,27 @@ from hotline.voice.tests.test_sip_calls import (
     the_call,
     until,
 )
+from hotline.voice.transfers import transfer_address
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
+
+
+def ask_transfer(api: Any) -> tuple[Transfer, str]:
+    """agent1 asks at the desk to transfer their call to agent2, and gets the address their
+    phone refers the caller to."""
+    asked = api(
+        "agent1",
+        "post",
+        f"/floor/calls/{the_call().pk}/transfer",
+        {"to_agent": "agent2", "reason": "a boiler question"},
+    )
+    assert asked.status_code == 200, asked.content
+    transfer_id = asked.json()["id"]
+    refer = api("agent1", "post", f"/voice/transfers/{transfer_id}/refer")
+    assert refer.status_code == 200, refer.content
+    refer_to = refer.json()["refer_to"]
+    assert refer_to.startswith(f"sip:xfer-{transfer_id}-")
+    return Transfer.objects.get(pk=transfer_id), refer_to
 
 
 class Talk:
@@ -55,22 +74,10 @@ class Talk:
 
     def transfer_to_agent2(self, api: Any) -> Transfer:
         """agent1 asks at the desk, then their phone refers the caller where Hotline says."""
-        call = the_call()
-        asked = api(
-            "agent1",
-            "post",
-            f"/floor/calls/{call.pk}/transfer",
-            {"to_agent": "agent2", "reason": "a boiler question"},
-        )
-        assert asked.status_code == 200, asked.content
-        transfer_id = asked.json()["id"]
-        refer = api("agent1", "post", f"/voice/transfers/{transfer_id}/refer")
-        assert refer.status_code == 200, refer.content
-        refer_to = refer.json()["refer_to"]
-        assert refer_to.startswith(f"sip:xfer-{transfer_id}-")
+        transfer, refer_to = ask_transfer(api)
         done = self.phone.command("transfer", refer_to)
         assert done.get("ok"), (done, self.logs())
-        return Transfer.objects.get(pk=transfer_id)
+        return transfer
 
     def stop(self) -> None:
         self.caller.stop()
@@ -123,31 +130,47 @@ def test_a4_sip_transfer_answered_on_the_colleagues_phone_moves_the_call(
     assert events[3:] == ["transfer_requested", "transferred", "ended"], events
 
 
+@pytest.mark.django_db(transaction=True, reset_sequences=True)  # the first transfer is #1
 def test_a4_sip_transfer_refused_on_the_colleagues_phone_leaves_the_caller_with_the_first_agent(
-    api, edge, logs, audio, centre, talk
+    api, edge, logs, audio, centre, tmp_path, settings
 ):
-    first = the_call()
-    ready(api, "agent2")
+    # SIPp as the first agent's phone (baresip 1.0 hangs up after a failed transfer): it
+    # refers the caller to the first transfer's address once the desk has asked for it.
+    settings.HOTLINE_VOICE_SIP_PORT = port = edge.edge.sip_port
+    address = f"sip:{transfer_address(1)}@127.0.0.1:{port}"
+    assert api("agent2", "post", "/floor/login").status_code == 200
     colleague = Phone(api, edge, logs, audio, "agent2", scenario="phone_refuses")
-
-    transfer = talk.transfer_to_agent2(api)
-
-    until(lambda: Transfer.objects.get(pk=transfer.pk).outcome != TransferOutcome.PENDING, 15)
-    colleague.answered(edge)  # it refused
-    transfer.refresh_from_db()
-    assert transfer.outcome == TransferOutcome.DECLINED
-    call = the_call()
-    assert (call.state, call.agent, call.external_id) == (
-        CallState.CONNECTED,
-        centre["agent1"],
-        first.external_id,
+    ready(api, "agent1")
+    first_phone = Phone(
+        api, edge, logs, audio, "agent1", "phone_refers", refer_to=address, refer_after_ms="3000"
     )
-    assert not TransferLeg.objects.exists()
-    # No place lost for saying no (A4): agent2 is ready again.
-    assert AgentSession.objects.get(agent=centre["agent2"]).state == AgentState.READY
+    caller = Baresip(tmp_path / "caller", f"<sip:{CALLER_NUMBER}@127.0.0.1>;regint=0")
+    try:
+        caller.command("dial", f"sip:repairs@127.0.0.1:{port}")
+        until(lambda: Call.objects.filter(state=CallState.CONNECTED).exists(), 15)
+        first = the_call()
+        assert api("agent2", "post", "/floor/ready").status_code == 200
+        transfer, refer_to = ask_transfer(api)
+        assert refer_to == address
 
-    talk.caller.command("hangup")  # still agent1's call: its end is theirs
-    until(lambda: the_call().state == CallState.WRAP_UP, 10)
+        until(lambda: Transfer.objects.get(pk=transfer.pk).outcome != TransferOutcome.PENDING, 15)
+        colleague.answered(edge)  # it refused
+        transfer.refresh_from_db()
+        assert transfer.outcome == TransferOutcome.DECLINED
+        call = the_call()
+        assert (call.state, call.agent, call.external_id) == (
+            CallState.CONNECTED,
+            centre["agent1"],
+            first.external_id,
+        )
+        assert not TransferLeg.objects.exists()
+        # No place lost for saying no (A4): agent2 is ready again.
+        assert AgentSession.objects.get(agent=centre["agent2"]).state == AgentState.READY
+
+        caller.command("hangup")  # still agent1's call: its end is theirs
+        first_phone.answered(edge)  # the phone took the caller's BYE
+    finally:
+        caller.stop()
     call = the_call()
-    assert call.agent == centre["agent1"]
+    assert (call.state, call.agent) == (CallState.WRAP_UP, centre["agent1"])
     assert call_events(call)[3:] == ["transfer_requested", "transfer_declined", "ended"]
