@@ -13,6 +13,7 @@ import struct
 import sys
 import wave
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,10 +124,11 @@ def call_audio_flows(data: bytes) -> list[_Flow]:
     return sorted(flows.values(), key=lambda flow: flow.first_arrival)
 
 
-def pcap_to_wav(pcap: Path, wav: Path) -> CallAudio:
+def pcap_to_wav(pcaps: Sequence[Path], wav: Path) -> CallAudio:
     """Write the call's audio as a 16-bit 8 kHz WAV: the first side heard on the left, the
-    other on the right (a third flow, a phone that changed its port, joins its side by turns)."""
-    flows = call_audio_flows(pcap.read_bytes())
+    other on the right (a third flow, a phone that changed its port, joins its side by turns).
+    A call moved to another phone (A4) has a pcap a dialog, each on the clock they share."""
+    flows = [flow for pcap in pcaps for flow in call_audio_flows(pcap.read_bytes())]
     start = min((flow.first_arrival for flow in flows), default=0.0)
     channels: list[array[int]] = [array("h"), array("h")]
     for index, flow in enumerate(flows):

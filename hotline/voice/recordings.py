@@ -30,7 +30,7 @@ from hotline.calls.selectors import reviewable_calls
 from hotline.core.rulebook import Rulebook
 from hotline.rulebook.selectors import current_rulebook
 from hotline.voice.events import RecordingAction, VoiceEntity
-from hotline.voice.models import Recording
+from hotline.voice.models import Recording, TransferLeg
 from hotline.voice.pcap_audio import NotAPcap, pcap_to_wav
 
 logger = logging.getLogger(__name__)
@@ -78,17 +78,24 @@ def recording_make(*, now: datetime, call_id: int) -> Recording | None:
         return made
     call = Call.objects.get(pk=call_id)
     spool: Path = settings.HOTLINE_VOICE_RECORDING_SPOOL
-    spooled = spooled_call(spool, call.external_id or "")
-    if spooled is None:
+    # A call moved to a colleague's phone (A4) had a dialog before its own: both are its audio.
+    dialogs = [
+        *TransferLeg.objects.filter(call=call)
+        .order_by("created_at", "pk")
+        .values_list("from_external_id", flat=True),
+        call.external_id or "",
+    ]
+    spooled = [found for found in (spooled_call(spool, d) for d in dialogs) if found is not None]
+    if not spooled:
         return None
-    if not spooled.finished:
+    if not all(found.finished for found in spooled):
         raise NotYet(call_id)
     folder: Path = settings.HOTLINE_RECORDINGS_DIR
     relative = f"{now:%Y/%m}/call-{call.pk}.wav"
     wav = folder / relative
     wav.parent.mkdir(parents=True, exist_ok=True)
     try:
-        audio = pcap_to_wav(spooled.pcap, wav)
+        audio = pcap_to_wav([found.pcap for found in spooled], wav)
     except (OSError, NotAPcap, ValueError):
         logger.exception("the recording of call %s could not be made", call.pk)
         wav.unlink(missing_ok=True)
@@ -110,8 +117,9 @@ def recording_make(*, now: datetime, call_id: int) -> Recording | None:
             action=RecordingAction.MADE,
             new={"length_seconds": round(audio.seconds), "size": size, "sides": audio.flows},
         )
-    spooled.pcap.unlink(missing_ok=True)  # the WAV is the recording now
-    spooled.metadata.unlink(missing_ok=True)
+    for found in spooled:  # the WAV is the recording now
+        found.pcap.unlink(missing_ok=True)
+        found.metadata.unlink(missing_ok=True)
     return recording
 
 

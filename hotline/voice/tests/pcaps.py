@@ -37,11 +37,14 @@ def write_pcap(path: Path, packets: list[tuple[float, bytes]]) -> Path:
     return path
 
 
-def call_pcap(path: Path, *, seconds: float = 2.0, gap: tuple[float, float] | None = None):
+def call_pcap(
+    path: Path, *, seconds: float = 2.0, gap: tuple[float, float] | None = None, later: float = 0
+):
     """A call's pcap: the caller (A-law tone, 20 ms packets) from t=0, the phone (mu-law
-    silence) from t=0.5 s; `gap` = (from, to) seconds of the caller's stream never sent."""
+    silence) from t=0.5 s; `gap` = (from, to) seconds of the caller's stream never sent; the
+    call starts `later` seconds on."""
     packets: list[tuple[float, bytes]] = []
-    start = 1_800_000_000.0
+    start = 1_800_000_000.0 + later
     codes = tone_codes(seconds, 440)
     for n in range(int(seconds / 0.02)):
         if gap and gap[0] <= n * 0.02 < gap[1]:
@@ -59,14 +62,21 @@ def call_pcap(path: Path, *, seconds: float = 2.0, gap: tuple[float, float] | No
     return write_pcap(path, packets)
 
 
-def spool_call(spool: Path, call_id_header: str, *, finished: bool = True, seconds: float = 2.0):
+def spool_call(
+    spool: Path,
+    call_id_header: str,
+    *,
+    finished: bool = True,
+    seconds: float = 2.0,
+    later: float = 0,
+):
     """rtpengine's files for one recorded call, as its pcap method leaves them."""
     from urllib.parse import quote
 
     name = f"{quote(call_id_header, safe='')}-0123456789abcdef"
     (spool / "pcaps").mkdir(parents=True, exist_ok=True)
     (spool / "metadata").mkdir(parents=True, exist_ok=True)
-    pcap = call_pcap(spool / "pcaps" / f"{name}.pcap", seconds=seconds)
+    pcap = call_pcap(spool / "pcaps" / f"{name}.pcap", seconds=seconds, later=later)
     text = f"{pcap}\n\n\nTimestamp terminated ms(first monologue): 1.0\n\n"
     if finished:
         text += "call start time: 2026-12-07T17:56:24\ncall end time: 2026-12-07T17:56:26\n"

@@ -10,13 +10,13 @@ from django.urls import reverse
 
 from hotline.accounts.models import User
 from hotline.audit.models import Event
-from hotline.calls.models import Call, Queue
+from hotline.calls.models import Call, Queue, Transfer
 from hotline.calls.tests.test_reviews import answered_call
 from hotline.core.rulebook import Scope
 from hotline.rulebook.services import rule_value_set
 from hotline.testing.clock import MovingClock
 from hotline.voice.events import RecordingAction, VoiceEntity
-from hotline.voice.models import Recording
+from hotline.voice.models import Recording, TransferLeg
 from hotline.voice.pcap_audio import RATE, NotAPcap, pcap_to_wav
 from hotline.voice.recordings import (
     NotYet,
@@ -35,7 +35,7 @@ CALL_ID = "1-4242@127.0.0.1"
 
 def test_pcap_of_a_call_becomes_a_two_channel_wav_in_step(tmp_path: Path):
     pcap = call_pcap(tmp_path / "call.pcap", seconds=2.0, gap=(1.0, 1.2))
-    audio = pcap_to_wav(pcap, tmp_path / "call.wav")
+    audio = pcap_to_wav([pcap], tmp_path / "call.wav")
 
     assert (audio.flows, audio.channels) == (2, 2)
     with wave.open(str(tmp_path / "call.wav")) as heard:
@@ -60,7 +60,7 @@ def test_a_file_that_is_not_a_pcap_is_refused(tmp_path: Path):
     bad = tmp_path / "bad.pcap"
     bad.write_bytes(b"RIFF....WAVEfmt " + bytes(40))
     with pytest.raises(NotAPcap):
-        pcap_to_wav(bad, tmp_path / "out.wav")
+        pcap_to_wav([bad], tmp_path / "out.wav")
 
 
 # --- made from the spool -------------------------------------------------------------------------
@@ -106,6 +106,40 @@ def test_recording_is_made_from_the_spool_once_rtpengine_closed_the_call(
     assert made.entity_id == str(sip_call.pk)
     assert not pcap.exists()  # the WAV replaced it
     assert recording_make(now=now, call_id=sip_call.pk) == recording  # once
+
+
+def test_a4_a_transferred_calls_recording_holds_both_dialogs_in_turn(
+    folders: Path, sip_call: Call, now
+):
+    """Moved to a colleague's phone, the call had the first agent's dialog, then its own: one
+    recording, the first dialog's two seconds and the second's three after them."""
+    first = spool_call(folders / "spool", "first-dialog@127.0.0.1")
+    TransferLeg.objects.create(
+        transfer=Transfer.objects.create(
+            call=sip_call,
+            from_agent=sip_call.agent,
+            to_agent=User.objects.get(username="agent2"),
+            reason="a boiler question",
+            requested_at=now,
+            expires_at=now,
+        ),
+        call=sip_call,
+        from_external_id=sip_external_id("first-dialog@127.0.0.1"),
+        to_external_id=sip_call.external_id,
+        created_at=now,
+    )
+    second = spool_call(folders / "spool", CALL_ID, finished=False, seconds=3, later=2)
+    with pytest.raises(NotYet):  # the second dialog is still open
+        recording_make(now=now, call_id=sip_call.pk)
+
+    spool_call(folders / "spool", CALL_ID, seconds=3, later=2)
+    recording = recording_make(now=now, call_id=sip_call.pk)
+    assert recording is not None
+    assert recording.duration == timedelta(seconds=5)
+    made = Event.objects.get(entity=VoiceEntity.RECORDING, action=RecordingAction.MADE)
+    assert made.new["sides"] == 4  # caller and first agent, caller and colleague
+    assert not first.exists()
+    assert not second.exists()
 
 
 def test_a_call_the_edge_did_not_record_has_no_recording(folders: Path, sip_call: Call, now):
