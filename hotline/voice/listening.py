@@ -48,7 +48,7 @@ _WEBRTC_OFFER: dict[str, Any] = {
 @dataclass(frozen=True)
 class Listening:
     call: Call
-    ticket: str  # signed: the call, the listener, rtpengine's ids (answer and stop with it)
+    ticket: str  # signed: the call, the listener, its tag (answer and stop with it)
     offers: list[str]  # rtpengine's offers, the caller's side and the agent's, to be answered
 
 
@@ -116,9 +116,10 @@ def listening_start(*, actor: User, now: datetime, call_id: int) -> Listening:
         action=ListeningAction.STARTED,
         new={"agent": call.agent_id, "sip": found, "tag": listener, "sides": len(offers)},
     )
+    # The Call-ID stays out of the ticket (SIP bounds it not, a ticket is bounded): answer and
+    # stop read it from this start's event.
     ticket = signing.dumps(
-        {"call": call.pk, "by": actor.pk, "sip": found, "tag": listener, "sides": len(offers)},
-        salt=_SALT,
+        {"call": call.pk, "by": actor.pk, "tag": listener, "sides": len(offers)}, salt=_SALT
     )
     return Listening(call=call, ticket=ticket, offers=offers)
 
@@ -135,6 +136,19 @@ def _open(ticket: str, actor: User) -> dict[str, Any]:
     return dict(found)
 
 
+def _sip_call_id(found: dict[str, Any]) -> str:
+    """The SIP Call-ID of the ticket's listening, as its start recorded it."""
+    started = (
+        _listening_events(found["call"])
+        .filter(action=ListeningAction.STARTED, new__tag=found["tag"])
+        .values_list("new", flat=True)
+        .first()
+    )
+    if not started:
+        raise Call.DoesNotExist
+    return str(started["sip"])
+
+
 def listening_answer(*, actor: User, ticket: str, side: int, sdp: str) -> None:
     """The listener's browser answered rtpengine's offer for one side: its audio flows."""
     found = _open(ticket, actor)
@@ -143,7 +157,7 @@ def listening_answer(*, actor: User, ticket: str, side: int, sdp: str) -> None:
     ng_command(
         settings.HOTLINE_VOICE_RTPENGINE_PORT,
         "subscribe answer",
-        call_id=found["sip"],
+        call_id=_sip_call_id(found),
         to_tag=f"{found['tag']}-{side}",
         sdp=sdp,
         flags=["allow transcoding"],
@@ -174,7 +188,7 @@ def listening_stop(*, actor: User, now: datetime, ticket: str) -> None:
     let_go = _listening_events(found["call"]).exclude(action=ListeningAction.STARTED)
     if let_go.filter(new__tag=found["tag"]).exists():
         return
-    _unsubscribe(found["sip"], found["tag"], int(found["sides"]))
+    _unsubscribe(_sip_call_id(found), found["tag"], int(found["sides"]))
     event_append(
         actor=actor,
         now=now,
