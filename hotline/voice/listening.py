@@ -28,14 +28,12 @@ from hotline.calls.models import Call
 from hotline.calls.selectors import reviewable_calls
 from hotline.core.i18n import gettext_noop
 from hotline.voice.events import ListeningAction, VoiceEntity
-from hotline.voice.ng import NgError, ng_command
+from hotline.voice.ng import NgError, ng_calls, ng_command
 from hotline.voice.recordings import SIP_PREFIX, sip_external_id
 
 _SALT = "hotline.voice.listening"
 # A listening ticket is good for the length of a long call; the call's end ends it anyway.
 TICKET_MAX_AGE_S = 4 * 3600
-# rtpengine's calls are listed to find the one whose Call-ID the edge hashed (kamailio.cfg).
-LIST_LIMIT = 10_000
 # The offer the browser answers: WebRTC's transport, one port per section, its own mid.
 _WEBRTC_OFFER: dict[str, Any] = {
     "ICE": "force",
@@ -64,9 +62,8 @@ def calls_listened_by(user: User) -> QuerySet[Call]:
 
 def _rtpengine_call_id(external_id: str) -> str | None:
     """The SIP Call-ID rtpengine knows the call by, from the hash the edge made of it."""
-    reply = ng_command(settings.HOTLINE_VOICE_RTPENGINE_PORT, "list", limit=LIST_LIMIT)
-    for call_id in reply.get("calls", []):
-        if isinstance(call_id, str) and sip_external_id(call_id) == external_id:
+    for call_id in ng_calls(settings.HOTLINE_VOICE_RTPENGINE_PORT):
+        if sip_external_id(call_id) == external_id:
             return call_id
     return None
 

@@ -9,6 +9,8 @@ from hotline.voice.udp import udp_ask
 
 Bencodable = int | str | bytes | list[Any] | dict[str, Any]
 TIMEOUT_S = 2.0
+# `list` names at most this many of rtpengine's calls (its default is 32).
+LIST_LIMIT = 10_000
 
 
 class NgError(RuntimeError):
@@ -93,3 +95,9 @@ def ng_command(
         reason = reply.get("error-reason", reply) if isinstance(reply, dict) else reply
         raise NgError(f"rtpengine refused {command!r}: {reason}")
     return reply
+
+
+def ng_calls(port: int, host: str = "127.0.0.1") -> list[str]:
+    """The SIP Call-IDs of the calls rtpengine has open (NgError: it does not answer)."""
+    reply = ng_command(port, "list", host=host, limit=LIST_LIMIT)
+    return [call_id for call_id in reply.get("calls", []) if isinstance(call_id, str)]
