@@ -234,7 +234,9 @@ def test_b11_a_long_sip_call_id_listening_ticket_goes_from_start_to_answer_and_s
     stopped = api("lead", "post", "/voice/listen/stop", {"ticket": ticket})
     assert stopped.status_code == 204, stopped.content
 
-    tag = Event.objects.get(entity="voice.listening", action="started").new["tag"]
+    started_event = Event.objects.get(entity="voice.listening", action="started")
+    assert started_event.new is not None
+    tag = started_event.new["tag"]
     asked = [
         (m["command"], m.get("call-id"), m.get("to-tag"))
         for m in rtpengine.asked

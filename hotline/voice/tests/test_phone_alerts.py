@@ -184,7 +184,8 @@ def test_a_failure_posted_twice_is_recorded_once_with_an_event(api):
 def test_a_failure_posted_twice_at_once_is_recorded_once_with_an_event(api, monkeypatch):
     """The second post's look-up finds nothing, then the first one's row lands before its own
     insert: it answers with that row, and writes no event (the first one writes it)."""
-    real_get, raced = QuerySet.get, []
+    real_get = QuerySet.get
+    raced: list[VoiceFailure] = []
 
     def the_other_post_lands_meanwhile(queryset: QuerySet[Any], *args: Any, **kwargs: Any) -> Any:
         try:

@@ -2,8 +2,10 @@
 rtpengine's spool, who may listen (B11's readers), and the retention the worker applies."""
 
 import wave
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -317,7 +319,9 @@ def recording_tasks() -> list[list[object]]:
     ]
 
 
-def end_through_the_api(api, external_id: str, capture) -> tuple[Event, list]:
+def end_through_the_api(
+    api: Any, external_id: str, capture: Any
+) -> tuple[Event, list[Callable[[], object]]]:
     """agent1 answers a call that arrived as `external_id`, and the PBX says it ended: its
     event, and what waits for the commit (not run yet)."""
     ready(api, "agent1")
