@@ -13,7 +13,6 @@ from django.urls import reverse
 from hotline.audit.models import Event
 from hotline.calls.tests.floor_http import ready
 from hotline.taskrunner import run_batch
-from hotline.voice.edge import VoiceEdge
 from hotline.voice.events import RecordingAction, VoiceEntity
 from hotline.voice.models import Recording
 from hotline.voice.ng import ng_calls, ng_command
@@ -24,7 +23,7 @@ from hotline.voice.recordings import (
     spooled_call,
 )
 from hotline.voice.stack import running_edge
-from hotline.voice.tests.sipp import free_udp_port, free_udp_ports
+from hotline.voice.tests.sipp import free_tcp_port, unserved_edge
 from hotline.voice.tests.test_sip_calls import Phone, call_in, finished, the_call
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
@@ -97,20 +96,11 @@ def test_the_edge_stops_cleanly_with_a_recorded_call_still_open(recordings, tmp_
     """rtpengine 10.5 dumps core when stopped with a recorded call open (a centre stopping its
     edge mid-call): the edge deletes its open calls first, so it exits cleanly and the call's
     recording is closed, ready to be made into audio."""
-    low, high = free_udp_ports(20)
-    edge = VoiceEdge(
-        sip_address="127.0.0.1",
-        sip_port=free_udp_port(),
-        ws_port=free_udp_port(),
-        rtpengine_port=free_udp_port(),
-        media_ports=(low, high),
-        api_url=f"http://127.0.0.1:{free_udp_port()}",  # nothing there: not asked
-        realm="hotline",
-        trunk_addresses=("127.0.0.1",),
-        poll_ms=200,
-        run_dir=tmp_path / "edge",
+    edge = unserved_edge(
+        tmp_path / "edge",
+        f"http://127.0.0.1:{free_tcp_port()}",  # nothing there: not asked
         recording_spool=recordings / "spool",
-    ).with_queues()
+    )
     call_id = "still-open@127.0.0.1"
     with running_edge(edge, token="unused", now=clock()) as running:
         port = edge.rtpengine_port
