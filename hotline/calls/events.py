@@ -26,7 +26,7 @@ class CallAction(StrEnum):
     OFFER_EXPIRED = "offer_expired"  # new: AGENT, OFFER
     OFFER_DECLINED = "offer_declined"  # new: AGENT, OFFER
     ANSWERED = "answered"  # new: AGENT (who keeps the A3 credit), callback
-    ENDED = "ended"  # new: TALK_SECONDS (A1 long calls)
+    ENDED = "ended"  # new: TALK_SECONDS (A1 long calls), EXTERNAL_ID
     WRAPPED_UP = "wrapped_up"
     WRAP_UP_RECORDED = "wrap_up_recorded"  # old/new: code, note (the agent's wrap-up)
     ABANDONED = "abandoned"  # new: waited_seconds
@@ -84,6 +84,9 @@ TO = "to"  # a user id: the colleague a transfer goes to (CTI)
 OFFER = "offer"  # an Offer id (CTI `offer_id`)
 HELD_SECONDS = "held_seconds"  # resumed: how long this hold lasted
 TALK_SECONDS = "talk_seconds"  # ended: the talk time, A1 long calls (calls.limits)
+# ended: the PBX's id of the call (None: none), so that what the end means to the PBX side
+# (the SIP edge's recording, its live listeners) is known without asking the database.
+EXTERNAL_ID = "external_id"
 LATE_SECONDS = "late_seconds"  # first_ready: B1 lateness (0 when on time)
 REFUSAL_MESSAGE = "message"  # leave_refused (old): the refusal's msgid, for the desk (B5)
 REFUSAL_PARAMS = "params"  # leave_refused (old): its parameters

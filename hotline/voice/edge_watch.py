@@ -7,7 +7,6 @@ HOTLINE_VOICE_EDGE_CHECK_SECONDS; a program is "down" when it failed to answer t
 within CHECK_TIMEOUT_S (a busy edge answers in milliseconds)."""
 
 import secrets
-import socket
 import time
 from datetime import datetime
 
@@ -19,23 +18,21 @@ from hotline.calls.choices import AlertKind
 from hotline.calls.models import Alert
 from hotline.calls.services.alerts import alert_raise, alerts_clear
 from hotline.voice.ng import NgError, ng_command
+from hotline.voice.udp import udp_ask
 
 CHECK_TIMEOUT_S = 0.5
 TRIES = 2
 _last_check: float | None = None  # time.monotonic() of this process's last check
 
 
-def _ask_udp(address: str, port: int, message: bytes, expect: bytes) -> bool:
+def _answers(address: str, port: int, message: bytes, expect: bytes) -> bool:
     for _ in range(TRIES):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.settimeout(CHECK_TIMEOUT_S)
-            try:
-                probe.sendto(message, (address, port))
-                answer, _ = probe.recvfrom(4096)
-            except OSError:  # timeout, or refused (ICMP port unreachable)
-                continue
-            if expect in answer:
-                return True
+        try:
+            answer = udp_ask(address, port, message, timeout_s=CHECK_TIMEOUT_S)
+        except OSError:  # timeout, or refused (nothing listens)
+            continue
+        if expect in answer:
+            return True
     return False
 
 
@@ -64,7 +61,7 @@ def kamailio_answers(address: str, port: int) -> bool:
         "Max-Forwards: 2\r\n"
         "Content-Length: 0\r\n\r\n"
     ).encode()
-    return _ask_udp(address, port, options, b"SIP/2.0 200")
+    return _answers(address, port, options, b"SIP/2.0 200")
 
 
 def edge_down_now() -> list[str]:

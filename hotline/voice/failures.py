@@ -12,7 +12,7 @@ import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from hotline.audit.payload import payload
 from hotline.audit.services import event_append
@@ -35,37 +35,36 @@ class EdgeFailure:
 
 
 def voice_failure_record(*, now: datetime, failure: EdgeFailure) -> tuple[VoiceFailure, bool]:
-    """The failure, recorded once (True when new), with an event."""
-    known = VoiceFailure.objects.filter(external_id=failure.external_id).first()
-    if known is not None:
-        return known, False
-    try:
-        with transaction.atomic():
-            made = VoiceFailure.objects.create(
-                external_id=failure.external_id,
-                queue=failure.queue,
-                caller=failure.caller,
-                status=failure.status,
-                outcome=failure.outcome,
-                failed_at=failure.failed_at,
-                recorded_at=now,
-            )
-            event_append(
-                actor=None,
-                now=now,
-                entity=VoiceEntity.FAILURE,
-                entity_id=made.pk,
-                action=FailureAction.RECORDED,
-                new=payload(
-                    external_id=made.external_id,
-                    queue=made.queue,
-                    status=made.status,
-                    outcome=made.outcome,
-                    failed_at=made.failed_at,
-                ),
-            )
-    except IntegrityError:  # posted twice at once: the other request recorded it
-        return VoiceFailure.objects.get(external_id=failure.external_id), False
+    """The failure, recorded once (True when new), with an event: posted twice, even at once,
+    it is one record and one event (get_or_create takes the other request's row)."""
+    with transaction.atomic():
+        made, created = VoiceFailure.objects.get_or_create(
+            external_id=failure.external_id,
+            defaults={
+                "queue": failure.queue,
+                "caller": failure.caller,
+                "status": failure.status,
+                "outcome": failure.outcome,
+                "failed_at": failure.failed_at,
+                "recorded_at": now,
+            },
+        )
+        if not created:
+            return made, False
+        event_append(
+            actor=None,
+            now=now,
+            entity=VoiceEntity.FAILURE,
+            entity_id=made.pk,
+            action=FailureAction.RECORDED,
+            new=payload(
+                external_id=made.external_id,
+                queue=made.queue,
+                status=made.status,
+                outcome=made.outcome,
+                failed_at=made.failed_at,
+            ),
+        )
     _release(failure.external_id, now)
     return made, True
 

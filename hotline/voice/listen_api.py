@@ -15,7 +15,8 @@ from hotline.voice.ng import NgError
 
 router = Router(tags=["Voice (SIP edge)"])
 
-# rtpengine's offers and WebRTC answers run to a few kilobytes; a signed ticket to ~200 bytes.
+# rtpengine's offers and WebRTC answers run to a few kilobytes; a signed ticket to ~200 bytes
+# (ids and a tag only: the SIP Call-ID, of no bounded length, stays on the server).
 SDP_MAX = 16_000
 TICKET_MAX = 400
 

@@ -28,14 +28,12 @@ from hotline.calls.models import Call
 from hotline.calls.selectors import reviewable_calls
 from hotline.core.i18n import gettext_noop
 from hotline.voice.events import ListeningAction, VoiceEntity
-from hotline.voice.ng import NgError, ng_command
+from hotline.voice.ng import NgError, ng_calls, ng_command
 from hotline.voice.recordings import SIP_PREFIX, sip_external_id
 
 _SALT = "hotline.voice.listening"
 # A listening ticket is good for the length of a long call; the call's end ends it anyway.
 TICKET_MAX_AGE_S = 4 * 3600
-# rtpengine's calls are listed to find the one whose Call-ID the edge hashed (kamailio.cfg).
-LIST_LIMIT = 10_000
 # The offer the browser answers: WebRTC's transport, one port per section, its own mid.
 _WEBRTC_OFFER: dict[str, Any] = {
     "ICE": "force",
@@ -48,7 +46,7 @@ _WEBRTC_OFFER: dict[str, Any] = {
 @dataclass(frozen=True)
 class Listening:
     call: Call
-    ticket: str  # signed: the call, the listener, rtpengine's ids (answer and stop with it)
+    ticket: str  # signed: the call, the listener, its tag (answer and stop with it)
     offers: list[str]  # rtpengine's offers, the caller's side and the agent's, to be answered
 
 
@@ -64,9 +62,8 @@ def calls_listened_by(user: User) -> QuerySet[Call]:
 
 def _rtpengine_call_id(external_id: str) -> str | None:
     """The SIP Call-ID rtpengine knows the call by, from the hash the edge made of it."""
-    reply = ng_command(settings.HOTLINE_VOICE_RTPENGINE_PORT, "list", limit=LIST_LIMIT)
-    for call_id in reply.get("calls", []):
-        if isinstance(call_id, str) and sip_external_id(call_id) == external_id:
+    for call_id in ng_calls(settings.HOTLINE_VOICE_RTPENGINE_PORT):
+        if sip_external_id(call_id) == external_id:
             return call_id
     return None
 
@@ -116,9 +113,10 @@ def listening_start(*, actor: User, now: datetime, call_id: int) -> Listening:
         action=ListeningAction.STARTED,
         new={"agent": call.agent_id, "sip": found, "tag": listener, "sides": len(offers)},
     )
+    # The Call-ID stays out of the ticket (SIP bounds it not, a ticket is bounded): answer and
+    # stop read it from this start's event.
     ticket = signing.dumps(
-        {"call": call.pk, "by": actor.pk, "sip": found, "tag": listener, "sides": len(offers)},
-        salt=_SALT,
+        {"call": call.pk, "by": actor.pk, "tag": listener, "sides": len(offers)}, salt=_SALT
     )
     return Listening(call=call, ticket=ticket, offers=offers)
 
@@ -135,6 +133,19 @@ def _open(ticket: str, actor: User) -> dict[str, Any]:
     return dict(found)
 
 
+def _sip_call_id(found: dict[str, Any]) -> str:
+    """The SIP Call-ID of the ticket's listening, as its start recorded it."""
+    started = (
+        _listening_events(found["call"])
+        .filter(action=ListeningAction.STARTED, new__tag=found["tag"])
+        .values_list("new", flat=True)
+        .first()
+    )
+    if not started:
+        raise Call.DoesNotExist
+    return str(started["sip"])
+
+
 def listening_answer(*, actor: User, ticket: str, side: int, sdp: str) -> None:
     """The listener's browser answered rtpengine's offer for one side: its audio flows."""
     found = _open(ticket, actor)
@@ -143,7 +154,7 @@ def listening_answer(*, actor: User, ticket: str, side: int, sdp: str) -> None:
     ng_command(
         settings.HOTLINE_VOICE_RTPENGINE_PORT,
         "subscribe answer",
-        call_id=found["sip"],
+        call_id=_sip_call_id(found),
         to_tag=f"{found['tag']}-{side}",
         sdp=sdp,
         flags=["allow transcoding"],
@@ -174,7 +185,7 @@ def listening_stop(*, actor: User, now: datetime, ticket: str) -> None:
     let_go = _listening_events(found["call"]).exclude(action=ListeningAction.STARTED)
     if let_go.filter(new__tag=found["tag"]).exists():
         return
-    _unsubscribe(found["sip"], found["tag"], int(found["sides"]))
+    _unsubscribe(_sip_call_id(found), found["tag"], int(found["sides"]))
     event_append(
         actor=actor,
         now=now,
@@ -190,7 +201,8 @@ def listeners_let_go(*, call_id: int, now: datetime) -> int:
     stop), and rtpengine is told to free the whole call. Its listeners' parties outlive their
     subscriptions, so the edge's own delete (the caller's side) would leave the call, and its
     recording, open. How many listeners were still there."""
-    # Every listening event carries its tag (`new`); the start, rtpengine's ids as well.
+    # Every listening event carries its tag (`new`); the start, rtpengine's ids as well. A call
+    # never listened to costs this one read (the events' entity index), nothing more.
     events: list[tuple[str, dict[str, Any]]] = [
         (action, new or {})
         for action, new in _listening_events(call_id).values_list("action", "new")

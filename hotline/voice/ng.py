@@ -3,12 +3,14 @@ cookie that the reply repeats (rtpengine's docs, ng_control_protocol.md). Hotlin
 directly for what no SIP message carries: a live listener's copy of a call's audio."""
 
 import secrets
-import socket
 from typing import Any
+
+from hotline.voice.udp import udp_ask
 
 Bencodable = int | str | bytes | list[Any] | dict[str, Any]
 TIMEOUT_S = 2.0
-MAX_REPLY = 65535
+# `list` names at most this many of rtpengine's calls (its default is 32).
+LIST_LIMIT = 10_000
 
 
 class NgError(RuntimeError):
@@ -76,22 +78,26 @@ def ng_command(
     """Send one command to rtpengine's ng port; its reply, or NgError for an error or silence.
     Keys use rtpengine's spelling with `_` for `-` (call_id= is "call-id")."""
     message = {"command": command, **{key.replace("_", "-"): value for key, value in keys.items()}}
-    cookie = secrets.token_hex(8)
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.settimeout(timeout_s)
-        try:
-            # Connected: a port nobody listens on is refused at once, not after the timeout.
-            sock.connect((host, port))
-            sock.send(cookie.encode() + b" " + bencode(message))
-            while True:
-                data = sock.recv(MAX_REPLY)
-                answered, _, body = data.partition(b" ")
-                if answered.decode(errors="replace") == cookie:
-                    break
-        except OSError as silence:  # a timeout, or the port refused (nothing listens)
-            raise NgError(f"rtpengine did not answer {command!r} on port {port}") from silence
+    cookie = secrets.token_hex(8).encode()
+    try:
+        data = udp_ask(
+            host,
+            port,
+            cookie + b" " + bencode(message),
+            timeout_s=timeout_s,
+            is_reply=lambda data: data.partition(b" ")[0] == cookie,
+        )
+    except OSError as silence:  # a timeout, or the port refused (nothing listens)
+        raise NgError(f"rtpengine did not answer {command!r} on port {port}") from silence
+    body = data.partition(b" ")[2]
     reply = bdecode(body)
     if not isinstance(reply, dict) or reply.get("result") not in ("ok", "pong"):
         reason = reply.get("error-reason", reply) if isinstance(reply, dict) else reply
         raise NgError(f"rtpengine refused {command!r}: {reason}")
     return reply
+
+
+def ng_calls(port: int, host: str = "127.0.0.1") -> list[str]:
+    """The SIP Call-IDs of the calls rtpengine has open (NgError: it does not answer)."""
+    reply = ng_command(port, "list", host=host, limit=LIST_LIMIT)
+    return [call_id for call_id in reply.get("calls", []) if isinstance(call_id, str)]

@@ -20,6 +20,7 @@ from hotline.calls.choices import (
 from hotline.calls.conflicts import CallConflict
 from hotline.calls.events import (
     AGENT,
+    EXTERNAL_ID,
     OFFER,
     QUEUE,
     TALK_SECONDS,
@@ -266,7 +267,8 @@ def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
             new={
                 TALK_SECONDS: int((now - call.answered_at).total_seconds())
                 if call.answered_at
-                else 0
+                else 0,
+                EXTERNAL_ID: call.external_id,
             },
         )
         if colleague_freed:  # the colleague may take the next waiting call

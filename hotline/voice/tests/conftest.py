@@ -12,7 +12,7 @@ from hotline.calls.tests.floor_http import http_api
 from hotline.testing.clock import MovingClock
 from hotline.voice.edge import VoiceEdge
 from hotline.voice.stack import RunningEdge, running_edge
-from hotline.voice.tests.sipp import alaw_tone, free_tcp_port, free_udp_port, free_udp_ports
+from hotline.voice.tests.sipp import alaw_tone, free_tcp_port, free_udp_port, unserved_edge
 
 
 @pytest.fixture
@@ -55,23 +55,13 @@ def prompts(settings: Any, tmp_path: Path) -> Path:
 def loopback_edge(settings: Any, live_server: Any, run_dir: Path, **more: Any) -> VoiceEdge:
     """An edge for the reference centre's queues on free loopback ports, asking the live
     server; `more` sets other fields (TLS, a public address)."""
-    low, high = free_udp_ports(20)
     fields: dict[str, Any] = {
-        "sip_address": "127.0.0.1",
-        "sip_port": free_udp_port(),
-        "ws_port": free_tcp_port(),
-        "rtpengine_port": free_udp_port(),
-        "media_ports": (low, high),
-        "api_url": live_server.url,
         "realm": VoiceEdge.from_settings(run_dir).realm,
-        "trunk_addresses": ("127.0.0.1",),
-        "poll_ms": 200,
-        "run_dir": run_dir,
         "children": 4,
         "recording_spool": settings.HOTLINE_VOICE_RECORDING_SPOOL,
         "dtmf_port": free_udp_port(),
     }
-    return VoiceEdge(**{**fields, **more}).with_queues()
+    return unserved_edge(run_dir, live_server.url, **{**fields, **more})
 
 
 @pytest.fixture

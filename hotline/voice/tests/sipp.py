@@ -8,8 +8,9 @@ import struct
 import subprocess
 import wave
 from pathlib import Path
+from typing import Any
 
-from hotline.voice.edge import program
+from hotline.voice.edge import VoiceEdge, program
 
 SCENARIOS = Path(__file__).parent / "sipp"
 # One RTP leg's totals in rtpengine's log at level 6 (RTCP lines say "(RTCP)" before the comma).
@@ -145,6 +146,52 @@ def sipp(
     ]
     out = (logs / f"{name}.out").open("wb")
     return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+
+
+def sipp_started(
+    scenario: str,
+    *,
+    edge_port: int,
+    service: str,
+    logs: Path,
+    keys: dict[str, str] | None = None,
+    extra: tuple[str, ...] = (),
+    timeout_s: int = 20,
+) -> tuple[subprocess.Popen[bytes], int]:
+    """One SIPp call of `scenario` (as `sipp`) on a free SIP port and media ports of its own:
+    the process and its SIP port (its logs are named by it: sipp_log)."""
+    port = free_udp_port()
+    process = sipp(
+        scenario,
+        edge_port=edge_port,
+        local_port=port,
+        media_port=free_media_port(),
+        service=service,
+        logs=logs,
+        keys=keys,
+        extra=extra,
+        timeout_s=timeout_s,
+    )
+    return process, port
+
+
+def unserved_edge(run_dir: Path, api_url: str, **more: Any) -> VoiceEdge:
+    """An edge on free loopback ports asking `api_url`, which need not be a live Hotline (one
+    that is down, a relay to it, nothing at all); `more` sets other fields."""
+    low, high = free_udp_ports(20)
+    fields: dict[str, Any] = {
+        "sip_address": "127.0.0.1",
+        "sip_port": free_udp_port(),
+        "ws_port": free_tcp_port(),
+        "rtpengine_port": free_udp_port(),
+        "media_ports": (low, high),
+        "api_url": api_url,
+        "realm": "hotline",
+        "trunk_addresses": ("127.0.0.1",),
+        "poll_ms": 200,
+        "run_dir": run_dir,
+    }
+    return VoiceEdge(**{**fields, **more}).with_queues()
 
 
 def sipp_log(logs: Path, scenario: str, local_port: int) -> str:

@@ -1,6 +1,11 @@
 """Listening live through the API (no SIP edge needed for these): who may, what is refused,
 and that a refusal writes nothing. The whole thing for real: test_listening_live.py."""
 
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.core import signing
 
@@ -9,7 +14,9 @@ from hotline.audit.services import event_append
 from hotline.calls.models import Call
 from hotline.calls.tests.floor_http import answer, arrive, ready
 from hotline.testing.people import installations_lead
+from hotline.voice.listen_api import TICKET_MAX
 from hotline.voice.listening import _SALT
+from hotline.voice.ng import bdecode, bencode
 from hotline.voice.recordings import sip_external_id
 from hotline.voice.tests.sipp import free_udp_port
 
@@ -98,7 +105,7 @@ def test_b11_listening_with_the_media_relay_down_says_so(api, talking, settings)
 def test_b11_a_listening_ticket_is_its_holders_only(api, talking, centre):
     """A lead cannot answer or stop with the manager's ticket (or a forged one): 404, nothing."""
     manager_ticket = signing.dumps(
-        {"call": talking.pk, "by": centre["manager"].pk, "sip": "x", "tag": "t", "sides": 2},
+        {"call": talking.pk, "by": centre["manager"].pk, "tag": "t", "sides": 2},
         salt=_SALT,
     )
     for ticket in (manager_ticket, manager_ticket[:-2] + "xx"):
@@ -150,3 +157,114 @@ def test_b11_a_call_that_ends_lets_go_whoever_still_listens(
     assert ended.status_code == 200, ended.content
     let_go = Event.objects.filter(entity="voice.listening", action="ended")
     assert [(e.actor_id, e.new) for e in let_go] == [(None, {"tag": "listen-a"})]
+
+
+# SIP bounds a Call-ID's length not at all; phones and PBXs send a few hundred characters.
+LONG_SIP_CALL_ID = "x" * 230 + "@pbx.example.org"
+
+
+class ScriptedRtpengine:
+    """rtpengine's control port (ng) answering as it does for a call with two sides, recording
+    what Hotline asked: no edge needed to follow the ticket from start to answer and stop."""
+
+    def __init__(self, sip_call_id: str) -> None:
+        self.sip_call_id = sip_call_id
+        self.asked: list[dict[str, Any]] = []
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = int(self.sock.getsockname()[1])
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _reply(self, message: dict[str, Any]) -> dict[str, Any]:
+        command = message["command"]
+        if command == "list":
+            return {"result": "ok", "calls": [self.sip_call_id]}
+        if command == "query":
+            return {
+                "result": "ok",
+                "tags": {"t-b": {"label": "callee"}, "t-a": {"label": "caller"}},
+            }
+        if command == "subscribe request":
+            return {"result": "ok", "sdp": f"v=0 offer of {message['from-tag']}"}
+        return {"result": "ok"}
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                data, sender = self.sock.recvfrom(65535)
+            except OSError:  # closed: the test is over
+                return
+            cookie, _, body = data.partition(b" ")
+            message = bdecode(body)
+            self.asked.append(message)
+            self.sock.sendto(cookie + b" " + bencode(self._reply(message)), sender)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture
+def long_call(api, centre, settings) -> Iterator[tuple[Call, ScriptedRtpengine]]:
+    """agent1 talks to a caller whose SIP Call-ID is 246 characters long."""
+    rtpengine = ScriptedRtpengine(LONG_SIP_CALL_ID)
+    settings.HOTLINE_VOICE_RTPENGINE_PORT = rtpengine.port
+    ready(api, "agent1")
+    arrive(api, sip_external_id(LONG_SIP_CALL_ID))
+    answer(api, "agent1")
+    yield Call.objects.get(), rtpengine
+    rtpengine.close()
+
+
+def test_b11_a_long_sip_call_id_listening_ticket_goes_from_start_to_answer_and_stop(api, long_call):
+    """The ticket carries no Call-ID (its length is the caller's PBX's choice): it stays far
+    under its bound, and answer and stop find the Call-ID on the server and use it."""
+    call, rtpengine = long_call
+    started = api("lead", "post", "/voice/listen", {"call_id": call.pk})
+    assert started.status_code == 200, started.content
+    ticket = started.json()["ticket"]
+    assert len(ticket) <= TICKET_MAX // 2, len(ticket)
+    assert "xxxx" not in signing.b64_decode(ticket.split(":")[0].encode()).decode(errors="replace")
+    assert started.json()["offers"] == ["v=0 offer of t-a", "v=0 offer of t-b"]  # caller first
+
+    for side in (0, 1):
+        answered = api(
+            "lead", "post", "/voice/listen/answer", {"ticket": ticket, "side": side, "sdp": "v=0"}
+        )
+        assert answered.status_code == 204, answered.content
+    stopped = api("lead", "post", "/voice/listen/stop", {"ticket": ticket})
+    assert stopped.status_code == 204, stopped.content
+
+    started_event = Event.objects.get(entity="voice.listening", action="started")
+    assert started_event.new is not None
+    tag = started_event.new["tag"]
+    asked = [
+        (m["command"], m.get("call-id"), m.get("to-tag"))
+        for m in rtpengine.asked
+        if m["command"] in ("subscribe answer", "unsubscribe")
+    ]
+    assert asked == [
+        ("subscribe answer", LONG_SIP_CALL_ID, f"{tag}-0"),
+        ("subscribe answer", LONG_SIP_CALL_ID, f"{tag}-1"),
+        ("unsubscribe", LONG_SIP_CALL_ID, f"{tag}-0"),
+        ("unsubscribe", LONG_SIP_CALL_ID, f"{tag}-1"),
+    ]
+    assert [e.action for e in Event.objects.filter(entity="voice.listening").order_by("pk")] == [
+        "started",
+        "stopped",
+    ]
+
+
+def test_b11_a_ticket_for_a_listening_never_started_is_refused(api, long_call, centre):
+    """A ticket signed right but naming a tag no start recorded finds nothing: 404, nothing
+    asked of rtpengine, nothing written."""
+    call, rtpengine = long_call
+    ticket = signing.dumps(
+        {"call": call.pk, "by": centre["lead"].pk, "tag": "listen-never", "sides": 2}, salt=_SALT
+    )
+    answered = api(
+        "lead", "post", "/voice/listen/answer", {"ticket": ticket, "side": 0, "sdp": "v=0"}
+    )
+    stopped = api("lead", "post", "/voice/listen/stop", {"ticket": ticket})
+    assert (answered.status_code, stopped.status_code) == (404, 404)
+    assert rtpengine.asked == []
+    assert listened() == 0

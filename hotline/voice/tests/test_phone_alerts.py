@@ -8,7 +8,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from hotline.audit.models import Event
 from hotline.calls.choices import AlertKind, CallState
@@ -177,6 +179,32 @@ def test_a_failure_posted_twice_is_recorded_once_with_an_event(api):
     assert (failure.status, failure.outcome) == (0, "refused")
     assert failure.failed_at.timestamp() == 1795000000
     assert Event.objects.filter(entity="voice.failure", action="recorded").count() == 1
+
+
+def test_a_failure_posted_twice_at_once_is_recorded_once_with_an_event(api, monkeypatch):
+    """The second post's look-up finds nothing, then the first one's row lands before its own
+    insert: it answers with that row, and writes no event (the first one writes it)."""
+    real_get = QuerySet.get
+    raced: list[VoiceFailure] = []
+
+    def the_other_post_lands_meanwhile(queryset: QuerySet[Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return real_get(queryset, *args, **kwargs)
+        except VoiceFailure.DoesNotExist:
+            if queryset.model is not VoiceFailure or raced:
+                raise
+            raced.append(
+                VoiceFailure.objects.create(
+                    **{**FAILURE, "failed_at": timezone.now(), "recorded_at": timezone.now()}
+                )
+            )
+            raise
+
+    monkeypatch.setattr(QuerySet, "get", the_other_post_lands_meanwhile)
+    again = api("pbx", "post", "/voice/failures", FAILURE)
+    assert (again.status_code, again.json()["id"]) == (200, raced[0].pk)
+    assert VoiceFailure.objects.count() == 1
+    assert Event.objects.filter(entity="voice.failure").count() == 0
 
 
 def test_a_failure_of_a_call_the_floor_has_abandons_it(api, centre):

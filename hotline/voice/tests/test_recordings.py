@@ -2,8 +2,10 @@
 rtpengine's spool, who may listen (B11's readers), and the retention the worker applies."""
 
 import wave
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -11,10 +13,12 @@ from django.urls import reverse
 from hotline.accounts.models import User
 from hotline.audit.models import Event
 from hotline.calls.models import Call, Queue, Transfer
+from hotline.calls.tests.floor_http import answer, arrive, ready
 from hotline.calls.tests.test_reviews import answered_call
 from hotline.core.rulebook import Scope
 from hotline.rulebook.services import rule_value_set
 from hotline.testing.clock import MovingClock
+from hotline.voice.call_end import when_call_ends
 from hotline.voice.events import RecordingAction, VoiceEntity
 from hotline.voice.models import Recording, TransferLeg
 from hotline.voice.pcap_audio import RATE, NotAPcap, pcap_to_wav
@@ -335,3 +339,59 @@ def test_a_pcap_whose_task_was_lost_gets_a_task_again_from_the_worker_tick(
     assert Recording.objects.get().call == sip_call
     assert recordings_left_in_spool(lost_after=0) == 0  # made: the pcap is gone
     assert len(list((folders / "spool" / "pcaps").iterdir())) == 1  # the unknown call's
+
+
+# --- the call's end ------------------------------------------------------------------------------
+
+
+def recording_tasks() -> list[list[object]]:
+    from django_tasks_db.models import DBTaskResult
+
+    return [
+        task.args_kwargs["args"]
+        for task in DBTaskResult.objects.filter(task_path__endswith=".recording_make_task")
+    ]
+
+
+def end_through_the_api(
+    api: Any, external_id: str, capture: Any
+) -> tuple[Event, list[Callable[[], object]]]:
+    """agent1 answers a call that arrived as `external_id`, and the PBX says it ended: its
+    event, and what waits for the commit (not run yet)."""
+    ready(api, "agent1")
+    arrive(api, external_id)
+    answer(api, "agent1")
+    with capture() as after_commit:
+        ended = api("pbx", "post", f"/cti/calls/{external_id}/ended", {})
+    assert ended.status_code == 200, ended.content
+    return Event.objects.get(entity="calls.call", action="ended"), after_commit
+
+
+def test_a_cti_call_end_queues_no_recording_and_reads_nothing_more(
+    api, centre, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """A call from the CTI path has no audio at the edge: its end queues no recording task, and
+    its event says so by itself (the PBX's id), so the voice side asks the database nothing."""
+    event, after_commit = end_through_the_api(api, "pbx-77", django_capture_on_commit_callbacks)
+    assert event.new == {"talk_seconds": 0, "external_id": "pbx-77"}
+    with django_assert_num_queries(0):
+        when_call_ends(event)
+        for callback in after_commit:
+            callback()
+    assert recording_tasks() == []
+
+
+def test_a_sip_call_end_queues_its_recording_once(
+    api, centre, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """A SIP call's end queues its recording task, and (nobody listened) reads its listening
+    events once and lets nobody go: two statements after the commit, none before."""
+    external_id = sip_external_id(CALL_ID)
+    event, after_commit = end_through_the_api(api, external_id, django_capture_on_commit_callbacks)
+    assert event.new == {"talk_seconds": 0, "external_id": external_id}
+    assert recording_tasks() == []  # not before the commit
+    with django_assert_num_queries(2):  # the task queued (one row), the listening events read
+        for callback in after_commit:
+            callback()
+    assert recording_tasks() == [[Call.objects.get().pk]]
+    assert not Event.objects.filter(entity="voice.listening").exists()

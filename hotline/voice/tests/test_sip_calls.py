@@ -3,6 +3,7 @@ Kamailio + rtpengine on loopback, routed by the live Hotline through the floor's
 
 import subprocess
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -15,16 +16,18 @@ from hotline.calls.choices import CallState
 from hotline.calls.models import AgentSession, Call, Queue
 from hotline.calls.tests.floor_http import ready
 from hotline.core.agent_states import AgentState
-from hotline.voice.edge import VoiceEdge, program
+from hotline.voice.edge import program
 from hotline.voice.stack import RunningEdge, running_edge
 from hotline.voice.tests.sipp import (
     free_media_port,
+    free_tcp_port,
     free_udp_port,
-    free_udp_ports,
     media_legs,
     pcm_tone,
     sipp,
     sipp_log,
+    sipp_started,
+    unserved_edge,
 )
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
@@ -48,24 +51,18 @@ class Phone:
         issued = api(username, "post", "/voice/credentials")
         assert issued.status_code == 200, issued.content
         self.credential = issued.json()
-        self.port, self.logs = free_udp_port(), logs
-        self.scenario = scenario
-        self.process = sipp(
+        self.logs, self.scenario = logs, scenario
+        self.process, self.port = sipp_started(
             scenario,
             edge_port=edge.edge.sip_port,
-            local_port=self.port,
-            media_port=free_media_port(),
             service=self.credential["username"],
             logs=logs,
             keys={"audio": str(audio), **keys},
             timeout_s=30,
         )
-        register_port = free_udp_port()
-        registering = sipp(
+        registering, register_port = sipp_started(
             "register",
             edge_port=edge.edge.sip_port,
-            local_port=register_port,
-            media_port=free_media_port(),
             service=self.credential["username"],
             logs=logs,
             keys={"contact_port": str(self.port)},
@@ -84,18 +81,22 @@ WHILE_WAITING = {"first_reply": "487", "second_reply": "200"}
 WHILE_RINGING = {"first_reply": "200", "second_reply": "487"}
 
 
-def call_in(edge: RunningEdge, logs: Path, audio: Path, scenario: str = "caller", **keys: str):
-    port = free_udp_port()
-    process = sipp(
+def call_in(
+    edge: RunningEdge,
+    logs: Path,
+    audio: Path,
+    scenario: str = "caller",
+    service: str = "repairs",
+    **keys: str,
+) -> tuple[subprocess.Popen[bytes], int]:
+    """A caller from the trunk (SIPp) calling the queue `service`: the process, its SIP port."""
+    return sipp_started(
         scenario,
         edge_port=edge.edge.sip_port,
-        local_port=port,
-        media_port=free_media_port(),
-        service="repairs",
+        service=service,
         logs=logs,
         keys={"audio": str(audio), "caller": CALLER_NUMBER, **keys},
     )
-    return process, port
 
 
 def finished(process: Any, logs: Path, scenario: str, port: int, edge: RunningEdge) -> None:
@@ -195,23 +196,34 @@ def test_b9_sip_caller_who_hangs_up_while_waiting_is_abandoned(api, edge, logs, 
     assert call_events(call) == ["arrived", "abandoned"]
 
 
-def test_b9_sip_phone_that_refuses_sends_the_call_back_to_the_queue_for_the_next_agent(
-    api, edge, logs, audio, centre
-):
+def a_phone_refuses_and_the_next_answers(
+    api: Any,
+    edge: RunningEdge,
+    logs: Path,
+    audio: Path,
+    centre: dict[str, Any],
+    caller_calls: Callable[[], tuple[subprocess.Popen[bytes], int]],
+    scenario: str = "caller",
+    while_waiting: Callable[[], None] = lambda: None,
+) -> Call:
+    """agent1 is ready and their phone refuses the call (486) that `caller_calls` starts (a
+    SIPp `scenario`: its process and SIP port): agent1 is away (B9), the caller waits
+    (`while_waiting` checks more then); agent2 gets ready, their phone answers. The call."""
     ready(api, "agent1")
     busy = Phone(api, edge, logs, audio, "agent1", scenario="phone_refuses")
     assert api("agent2", "post", "/floor/login").status_code == 200
     phone2 = Phone(api, edge, logs, audio, "agent2")
 
-    caller, port = call_in(edge, logs, audio, talk_ms="500")
+    caller, port = caller_calls()
     busy.answered(edge)  # its scenario: refuse the call
     until(lambda: Call.objects.filter(state=CallState.WAITING).exists())
     declined = AgentSession.objects.get(agent=centre["agent1"])
     assert (declined.state, declined.reason) == (AgentState.AWAY, "declined call")  # B9
     assert caller.poll() is None  # the caller still waits
+    while_waiting()
 
     assert api("agent2", "post", "/floor/ready").status_code == 200
-    finished(caller, logs, "caller", port, edge)
+    finished(caller, logs, scenario, port, edge)
     phone2.answered(edge)
 
     call = the_call()
@@ -224,6 +236,16 @@ def test_b9_sip_phone_that_refuses_sends_the_call_back_to_the_queue_for_the_next
         "answered",
         "ended",
     ]
+    return call
+
+
+def test_b9_sip_phone_that_refuses_sends_the_call_back_to_the_queue_for_the_next_agent(
+    api, edge, logs, audio, centre
+):
+    def caller() -> tuple[subprocess.Popen[bytes], int]:
+        return call_in(edge, logs, audio, talk_ms="500")
+
+    a_phone_refuses_and_the_next_answers(api, edge, logs, audio, centre, caller)
 
 
 def test_b9_sip_offer_that_rings_out_goes_back_to_the_queue_and_the_caller_may_still_hang_up(
@@ -334,20 +356,11 @@ def test_sip_edge_sends_calls_to_the_fallback_when_hotline_does_not_answer(
     """Hotline unreachable (nothing listens at its address): the caller is put through to the
     fallback group (a phone here), not dropped."""
     fallback_port = free_udp_port()
-    low, high = free_udp_ports(20)
-    edge = VoiceEdge(
-        sip_address="127.0.0.1",
-        sip_port=free_udp_port(),
-        ws_port=free_udp_port(),
-        rtpengine_port=free_udp_port(),
-        media_ports=(low, high),
-        api_url=f"http://127.0.0.1:{free_udp_port()}",  # nothing there
-        realm="hotline",
-        trunk_addresses=("127.0.0.1",),
-        poll_ms=200,
-        run_dir=tmp_path / "edge",
+    edge = unserved_edge(
+        tmp_path / "edge",
+        f"http://127.0.0.1:{free_tcp_port()}",  # nothing there
         fallback_uri=f"sip:fallback@127.0.0.1:{fallback_port}",
-    ).with_queues()
+    )
     with running_edge(edge, token="unused", now=clock()) as running:
         fallback = sipp(
             "phone",

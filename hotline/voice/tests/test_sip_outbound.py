@@ -27,6 +27,7 @@ from hotline.voice.tests.sipp import (
     media_legs,
     sipp,
     sipp_log,
+    sipp_started,
 )
 from hotline.voice.tests.test_sip_calls import until
 
@@ -117,18 +118,36 @@ def dial_out(
     from_user: str | None = None,
     **keys: str,
 ) -> tuple[Any, int]:
-    port = free_udp_port()
-    process = sipp(
+    return sipp_started(
         scenario,
         edge_port=edge.edge.sip_port,
-        local_port=port,
-        media_port=free_media_port(),
         service=from_user or phone["username"],
         logs=logs,
         keys={"audio": str(audio), "number": number, **keys},
         extra=("-au", phone["username"], "-ap", password or phone["password"]),
     )
-    return process, port
+
+
+def refused_dial(
+    edge: RunningEdge,
+    logs: Path,
+    audio: Path,
+    carrier: Carrier,
+    phone: dict[str, str],
+    number: str,
+    final: str,
+    **dial: Any,
+) -> str:
+    """The phone dials `number` and is refused with `final` (SIPp's dialler_refused checks
+    it): nothing changed in Hotline, nothing reached the carrier. The SIP messages seen."""
+    before = snapshot()
+    dialler, port = dial_out(
+        edge, logs, audio, phone, number, "dialler_refused", final=final, **dial
+    )
+    assert dialler.wait(20) == 0, sipp_log(logs, "dialler_refused", port) + edge.logs()
+    assert snapshot() == before
+    assert "INVITE" not in carrier.messages()
+    return (logs / f"dialler_refused-{port}.msg").read_text(errors="replace")
 
 
 def snapshot() -> tuple[Any, ...]:
@@ -209,17 +228,10 @@ def test_b8_sip_dialling_a_number_that_is_not_the_agents_callback_is_refused_403
     ready(api, "agent1")
     phone = credential(api, "agent1")
     callback_ringing(api, clock)
-    before = snapshot()
 
-    dialler, port = dial_out(
-        outbound_edge, logs, audio, phone, "+359881000001", "dialler_refused", final="403"
-    )
-    assert dialler.wait(20) == 0, sipp_log(logs, "dialler_refused", port) + outbound_edge.logs()
-    refused = (logs / f"dialler_refused-{port}.msg").read_text(errors="replace")
+    refused = refused_dial(outbound_edge, logs, audio, carrier, phone, "+359881000001", "403")
     assert "SIP/2.0 403 +359881000001 is not a callback or follow-up call of yours" in refused
     assert "X-Hotline-Rule: B8" in refused
-    assert snapshot() == before
-    assert "INVITE" not in carrier.messages()  # nothing reached the carrier
 
 
 def test_b8_sip_an_invite_without_a_valid_credential_is_challenged_and_refused(
@@ -228,21 +240,10 @@ def test_b8_sip_an_invite_without_a_valid_credential_is_challenged_and_refused(
     ready(api, "agent1")
     phone = credential(api, "agent1")
     callback_ringing(api, clock)
-    before = snapshot()
 
-    dialler, port = dial_out(
-        outbound_edge,
-        logs,
-        audio,
-        phone,
-        NUMBER,
-        "dialler_refused",
-        password="not-the-password",
-        final="407",
+    refused_dial(
+        outbound_edge, logs, audio, carrier, phone, NUMBER, "407", password="not-the-password"
     )
-    assert dialler.wait(20) == 0, sipp_log(logs, "dialler_refused", port) + outbound_edge.logs()
-    assert snapshot() == before
-    assert "INVITE" not in carrier.messages()
 
 
 def test_b8_sip_a_phone_dialling_under_a_colleagues_name_is_refused(
@@ -254,23 +255,11 @@ def test_b8_sip_a_phone_dialling_under_a_colleagues_name_is_refused(
     callback_ringing(api, clock)
     assert api("agent2", "post", "/floor/login").status_code == 200
     phone = credential(api, "agent2")
-    before = snapshot()
 
-    dialler, port = dial_out(
-        outbound_edge,
-        logs,
-        audio,
-        phone,
-        NUMBER,
-        "dialler_refused",
-        from_user=victim["username"],
-        final="403",
+    refused = refused_dial(
+        outbound_edge, logs, audio, carrier, phone, NUMBER, "403", from_user=victim["username"]
     )
-    assert dialler.wait(20) == 0, sipp_log(logs, "dialler_refused", port) + outbound_edge.logs()
-    refused = (logs / f"dialler_refused-{port}.msg").read_text(errors="replace")
     assert "SIP/2.0 403 Dial As Yourself" in refused
-    assert snapshot() == before
-    assert "INVITE" not in carrier.messages()
 
 
 def test_c6_sip_phone_dials_a_due_follow_up_through_the_trunk(

@@ -15,7 +15,15 @@ from hotline.calls.tests.floor_http import ready
 from hotline.taskrunner import run_batch
 from hotline.voice.events import RecordingAction, VoiceEntity
 from hotline.voice.models import Recording
-from hotline.voice.recordings import recording_file, recordings_expire
+from hotline.voice.ng import ng_calls, ng_command
+from hotline.voice.recordings import (
+    recording_file,
+    recordings_expire,
+    sip_external_id,
+    spooled_call,
+)
+from hotline.voice.stack import running_edge
+from hotline.voice.tests.sipp import free_tcp_port, unserved_edge
 from hotline.voice.tests.test_sip_calls import Phone, call_in, finished, the_call
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
@@ -75,3 +83,37 @@ def test_b11_an_answered_sip_call_is_recorded_heard_by_its_lead_and_deleted_afte
     assert recordings_expire(clock.advance(days=1)) == 1
     assert not Recording.objects.exists()
     assert not path.exists()
+
+
+def _sdp(port: int) -> str:
+    return (
+        "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        f"m=audio {port} RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\na=sendrecv\r\n"
+    )
+
+
+def test_the_edge_stops_cleanly_with_a_recorded_call_still_open(recordings, tmp_path, clock):
+    """rtpengine 10.5 dumps core when stopped with a recorded call open (a centre stopping its
+    edge mid-call): the edge deletes its open calls first, so it exits cleanly and the call's
+    recording is closed, ready to be made into audio."""
+    edge = unserved_edge(
+        tmp_path / "edge",
+        f"http://127.0.0.1:{free_tcp_port()}",  # nothing there: not asked
+        recording_spool=recordings / "spool",
+    )
+    call_id = "still-open@127.0.0.1"
+    with running_edge(edge, token="unused", now=clock()) as running:
+        port = edge.rtpengine_port
+        ng_command(port, "offer", call_id=call_id, from_tag="caller", sdp=_sdp(40000))
+        ng_command(
+            port, "answer", call_id=call_id, from_tag="caller", to_tag="phone", sdp=_sdp(40002)
+        )
+        ng_command(port, "start recording", call_id=call_id)
+        assert ng_calls(port) == [call_id]
+        spooled = spooled_call(recordings / "spool", sip_external_id(call_id))
+        assert spooled is None or not spooled.finished  # open: rtpengine writes on
+    assert running.rtpengine.returncode == 0, running.logs()  # TERM, not SIGSEGV (-11)
+    spooled = spooled_call(recordings / "spool", sip_external_id(call_id))
+    assert spooled is not None, running.logs()
+    assert spooled.finished, running.logs()  # "call end time": closed by the delete
+    assert spooled.pcap.exists()

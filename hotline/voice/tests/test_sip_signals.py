@@ -21,18 +21,10 @@ from hotline.calls.choices import AlertKind, CallState
 from hotline.calls.models import Alert, Call, Queue
 from hotline.calls.tests.floor_http import ready
 from hotline.testing.people import installations_lead
-from hotline.voice.edge import VoiceEdge
 from hotline.voice.edge_watch import edge_check, edge_down_now
 from hotline.voice.models import VoiceFailure
 from hotline.voice.stack import running_edge
-from hotline.voice.tests.sipp import (
-    free_media_port,
-    free_tcp_port,
-    free_udp_port,
-    free_udp_ports,
-    sipp,
-    sipp_log,
-)
+from hotline.voice.tests.sipp import free_udp_port, unserved_edge
 from hotline.voice.tests.test_sip_calls import (
     CALLER_NUMBER,
     WHILE_RINGING,
@@ -134,19 +126,12 @@ def test_every_invite_ends_answered_abandoned_or_as_a_recorded_failure(
     gives_up, gives_up_port = call_in(
         edge, logs, audio, scenario="caller_hangs_up", wait_ms="1000", **WHILE_WAITING
     )
-    refused_port = free_udp_port()
-    refused = sipp(
-        "caller_refused",
-        edge_port=edge.edge.sip_port,
-        local_port=refused_port,
-        media_port=free_media_port(),
-        service="closing",
-        logs=logs,
-        keys={"audio": str(audio), "caller": CALLER_NUMBER, "final": "503"},
+    refused, refused_port = call_in(
+        edge, logs, audio, scenario="caller_refused", service="closing", final="503"
     )
     finished(answered, logs, "caller", answered_port, edge)
     finished(gives_up, logs, "caller_hangs_up", gives_up_port, edge)
-    assert refused.wait(20) == 0, sipp_log(logs, "caller_refused", refused_port) + edge.logs()
+    finished(refused, logs, "caller_refused", refused_port, edge)
     phone1.answered(edge)
 
     # One who hangs up while agent2's phone rings.
@@ -316,32 +301,13 @@ def test_a_call_refused_while_hotline_is_down_is_recorded_when_it_is_back(
 ):
     host, port = live_server.url.removeprefix("http://").split(":")
     gate = Gate((host, int(port)))
-    low, high = free_udp_ports(20)
-    edge = VoiceEdge(
-        sip_address="127.0.0.1",
-        sip_port=free_udp_port(),
-        ws_port=free_tcp_port(),
-        rtpengine_port=free_udp_port(),
-        media_ports=(low, high),
-        api_url=gate.url,
-        realm="hotline",
-        trunk_addresses=("127.0.0.1",),
-        poll_ms=200,
-        run_dir=tmp_path / "edge",
-    ).with_queues()
+    edge = unserved_edge(tmp_path / "edge", gate.url)
     try:
         with running_edge(edge, token=token_for(centre["pbx"]), now=clock()) as running:
-            caller_port = free_udp_port()
-            caller = sipp(
-                "caller_refused",
-                edge_port=edge.sip_port,
-                local_port=caller_port,
-                media_port=free_media_port(),
-                service="repairs",
-                logs=logs,
-                keys={"audio": str(audio), "caller": CALLER_NUMBER, "final": "503"},
+            caller, caller_port = call_in(
+                running, logs, audio, scenario="caller_refused", final="503"
             )
-            assert caller.wait(20) == 0, sipp_log(logs, "caller_refused", caller_port)
+            finished(caller, logs, "caller_refused", caller_port, running)
             until(lambda: "not recorded yet" in running.kamailio_log.read_text(), 8)
             assert not VoiceFailure.objects.exists()  # Hotline down: the edge keeps it
 

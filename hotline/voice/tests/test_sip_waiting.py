@@ -2,6 +2,7 @@
 offer announced at the maximum wait and accepted by DTMF 1 (README, Voice (SIP)). The caller's
 media is the test's own socket (RtpCaller): it counts what the caller hears and presses keys."""
 
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,15 +12,15 @@ import pytest
 
 from hotline.calls.choices import CallState
 from hotline.calls.models import Callback, Queue
-from hotline.calls.tests.floor_http import ready
 from hotline.voice.prompts import duration_ms, generate_prompts
 from hotline.voice.stack import RunningEdge
 from hotline.voice.tests.rtp_caller import RtpCaller
-from hotline.voice.tests.sipp import free_media_port, free_udp_port, sipp, sipp_log
+from hotline.voice.tests.sipp import sipp_log, sipp_started
 from hotline.voice.tests.test_sip_calls import (
     CALLER_NUMBER,
     WHILE_WAITING,
     Phone,
+    a_phone_refuses_and_the_next_answers,
     call_events,
     finished,
     the_call,
@@ -43,19 +44,18 @@ def media() -> Iterator[RtpCaller]:
     caller.stop()
 
 
-def waiting_caller(edge: RunningEdge, logs: Path, media: RtpCaller, scenario: str, **keys: str):
-    port = free_udp_port()
-    process = sipp(
+def waiting_caller(
+    edge: RunningEdge, logs: Path, media: RtpCaller, scenario: str, **keys: str
+) -> tuple[subprocess.Popen[bytes], int]:
+    """A caller whose media is the test's socket (`media`): the process, its SIP port."""
+    return sipp_started(
         scenario,
         edge_port=edge.edge.sip_port,
-        local_port=port,
-        media_port=free_media_port(),
         service="repairs",
         logs=logs,
         keys={"caller": CALLER_NUMBER, "rtp_port": str(media.port), **keys},
         timeout_s=40,
     )
-    return process, port
 
 
 def kamailio_said(edge: RunningEdge, text: str) -> bool:
@@ -152,32 +152,19 @@ def test_b9_sip_prompts_stop_when_the_agents_phone_answers(
 def test_b9_sip_caller_keeps_hearing_hold_music_after_a_phone_refuses_and_the_next_answers(
     api: Any, edge: RunningEdge, logs: Path, media: RtpCaller, spoken: Path, audio: Path, centre
 ) -> None:
-    ready(api, "agent1")
-    busy = Phone(api, edge, logs, audio, "agent1", scenario="phone_refuses")
-    assert api("agent2", "post", "/floor/login").status_code == 200
-    phone2 = Phone(api, edge, logs, audio, "agent2")
-
     # The caller hears ringing first (an agent is ready): no early media yet...
-    caller, port = waiting_caller(edge, logs, media, "caller_early_or_ringing", talk_ms="1500")
-    busy.answered(edge)  # its scenario: refuse the call
-    until(lambda: the_call().state == CallState.WAITING)
-    # ...then waits: the welcome and the hold music as early media.
-    until(lambda: media.packets() >= 50, 10)
-    assert media.loudness() > 300
+    scenario = "caller_early_or_ringing"
 
-    assert api("agent2", "post", "/floor/ready").status_code == 200
-    finished(caller, logs, "caller_early_or_ringing", port, edge)
-    phone2.answered(edge)
-    call = the_call()
-    assert (call.state, call.agent) == (CallState.WRAP_UP, centre["agent2"])
-    assert call_events(call) == [
-        "arrived",
-        "offered",
-        "offer_declined",
-        "offered",
-        "answered",
-        "ended",
-    ]
+    def caller() -> tuple[subprocess.Popen[bytes], int]:
+        return waiting_caller(edge, logs, media, scenario, talk_ms="1500")
+
+    def then_the_prompts() -> None:  # ...then waits: the welcome and the hold music
+        until(lambda: media.packets() >= 50, 10)
+        assert media.loudness() > 300
+
+    a_phone_refuses_and_the_next_answers(
+        api, edge, logs, audio, centre, caller, scenario, while_waiting=then_the_prompts
+    )
 
 
 def test_a2_sip_caller_past_the_maximum_wait_overflows_hears_the_notice_and_keeps_waiting(
