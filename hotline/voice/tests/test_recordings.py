@@ -121,7 +121,7 @@ def test_a4_a_transferred_calls_recording_holds_both_dialogs_in_turn(
     TransferLeg.objects.create(
         transfer=Transfer.objects.create(
             call=sip_call,
-            from_agent=sip_call.agent,
+            from_agent=User.objects.get(username="agent1"),
             to_agent=User.objects.get(username="agent2"),
             reason="a boiler question",
             requested_at=now,
@@ -129,7 +129,7 @@ def test_a4_a_transferred_calls_recording_holds_both_dialogs_in_turn(
         ),
         call=sip_call,
         from_external_id=sip_external_id("first-dialog@127.0.0.1"),
-        to_external_id=sip_call.external_id,
+        to_external_id=sip_external_id(CALL_ID),
         created_at=now,
     )
     second = spool_call(folders / "spool", CALL_ID, finished=False, seconds=3, later=2)
@@ -141,7 +141,7 @@ def test_a4_a_transferred_calls_recording_holds_both_dialogs_in_turn(
     assert recording is not None
     assert recording.duration == timedelta(seconds=5)
     made = Event.objects.get(entity=VoiceEntity.RECORDING, action=RecordingAction.MADE)
-    assert made.new["sides"] == 4  # caller and first agent, caller and colleague
+    assert made.new == {"length_seconds": 5, "size": recording.size, "sides": 4}  # two a dialog
     assert not first.exists()
     assert not second.exists()
 
