@@ -112,7 +112,14 @@ def running_edge(edge: VoiceEdge, *, token: str, now: datetime) -> Iterator[Runn
             # and one could be the port chosen for the keys.
             stack.enter_context(listening(port=edge.dtmf_port, api_url=edge.api_url, token=token))
         rtp_out = stack.enter_context(rtpengine_log.open("wb"))
-        rtpengine = start_child(rtpengine_command(edge), stdout=rtp_out, stderr=subprocess.STDOUT)
+        rtpengine = start_child(
+            rtpengine_command(edge),
+            stdout=rtp_out,
+            stderr=subprocess.STDOUT,
+            # Its own session: a Ctrl-C at `hotline voice run` does not reach it, so its open
+            # calls are deleted before it stops (stop_rtpengine).
+            start_new_session=True,
+        )
         stack.callback(stop_rtpengine, rtpengine, edge.rtpengine_port)
         # Kamailio pings rtpengine when it starts: rtpengine listens first.
         _wait("rtpengine", lambda: _udp_answers(edge.rtpengine_port), rtpengine, rtpengine_log)

@@ -2,6 +2,7 @@
 worker's task after the end, heard by the team lead and nobody outside the call's team, deleted
 when B11's retention runs out."""
 
+import os
 import time
 import wave
 from datetime import timedelta
@@ -110,6 +111,9 @@ def test_the_edge_stops_cleanly_with_a_recorded_call_still_open(recordings, tmp_
         )
         ng_command(port, "start recording", call_id=call_id)
         assert ng_calls(port) == [call_id]
+        # A session of its own: a Ctrl-C at `hotline voice run` (SIGINT to the terminal's
+        # process group) does not reach it before its calls are deleted.
+        assert os.getsid(running.rtpengine.pid) == running.rtpengine.pid
         spooled = spooled_call(recordings / "spool", sip_external_id(call_id))
         assert spooled is None or not spooled.finished  # open: rtpengine writes on
     assert running.rtpengine.returncode == 0, running.logs()  # TERM, not SIGSEGV (-11)
