@@ -56,6 +56,9 @@ def options() -> argparse.Namespace:
     parser.add_argument("--talk-ms", type=int, default=2000)
     parser.add_argument("--ring-ms", type=int, default=200)
     parser.add_argument("--kamailio-children", type=int, default=4)
+    parser.add_argument(
+        "--servers", type=int, default=1, help="`hotline serve --workers`: server processes."
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     return parser.parse_args()
 
@@ -306,7 +309,9 @@ def full_stack(folder: Path, args: argparse.Namespace, rates: list[float]) -> di
     credentials, token = seed_floor(args.agents)
     seeded_s = time.monotonic() - began
     http_port = free_port(socket.SOCK_STREAM)
-    server = hotline_process(folder, "serve", "--no-migrate", "--port", str(http_port))
+    server = hotline_process(
+        folder, "serve", "--no-migrate", "--port", str(http_port), "--workers", str(args.servers)
+    )
     worker = hotline_process(folder, "worker")
     wait_listening(http_port, server, folder / "serve.log")
     edge = VoiceEdge(
@@ -424,6 +429,7 @@ def main() -> None:
         "ring_ms": args.ring_ms,
         "wrap_up_s": 0,
         "kamailio_children": args.kamailio_children,
+        "servers": args.servers,
         "rtp": "none: SDP through rtpengine, no media packets; recording off",
         "target": f"0 failed calls at {GOAL_RATE} calls/s, "
         f"p99 INVITE-to-ringing < {GOAL_PDD_P99_MS} ms",

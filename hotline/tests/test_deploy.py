@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -130,3 +131,58 @@ def test_api_docs_refuse_a_bearer_token_alone(client, centre, token_for):
 @pytest.mark.django_db
 def test_openapi_stays_public(client, centre):
     assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "Hotline API"
+
+
+def test_serve_runs_several_server_processes_on_one_port(tmp_path):
+    """`hotline serve --workers 2`: two processes answer on the port (uvicorn's workers), and
+    stopping the server stops them."""
+    import socket
+    import urllib.request
+
+    from hotline.tests.processes import alive, descendants, wait_for
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")}
+    env.update(PYTHONPATH=str(PROJECT), HOTLINE_VAR_DIR=str(tmp_path), HOTLINE_DEBUG="1")
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    command = [sys.executable, "-m", "hotline.cli", "serve", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(command, env=env, cwd=tmp_path, stderr=subprocess.PIPE)
+    try:
+        url = f"http://127.0.0.1:{port}/accounts/login/"
+        answer = wait_for(lambda: _get(urllib.request, url), 60)
+        assert answer == 200
+        pythons = wait_for(
+            lambda: [p for p in descendants(server.pid) if _is_python(p)] or None, 10
+        )
+        assert len(pythons) >= 2, pythons  # the workers (and uvicorn's own helper)
+    finally:
+        server.terminate()
+        server.wait(30)
+    assert all(not alive(pid) for pid in pythons)
+
+
+def test_serve_refuses_a_number_of_workers_out_of_range(tmp_path):
+    done = run_hotline(
+        tmp_path, {"HOTLINE_DEBUG": "1"}, "-m", "hotline.cli", "serve", "--workers", "0"
+    )
+    assert done.returncode == 2
+    assert "--workers" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def _get(request: Any, url: str) -> int | None:
+    try:
+        with request.urlopen(url, timeout=5) as answer:
+            return int(answer.status)
+    except OSError:
+        return None
+
+
+def _is_python(pid: int) -> bool:
+    try:
+        return "python" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return False

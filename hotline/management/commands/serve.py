@@ -20,6 +20,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-migrate", action="store_true", help="Do not apply migrations first."
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            choices=range(1, 65),
+            metavar="N",
+            help="Server processes sharing the port (uvicorn's workers; Django's sync views run "
+            "one at a time in each). Default 1.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if refusal := development_key_refusal():
@@ -38,4 +47,5 @@ class Command(BaseCommand):
             port=options["port"],
             log_level="warning",
             lifespan="off",
+            workers=options["workers"],
         )
