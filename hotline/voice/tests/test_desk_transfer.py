@@ -94,10 +94,13 @@ def test_a4_desk_transfer_taken_on_the_colleagues_desk_moves_the_call_and_its_au
     expect(card).to_be_visible(timeout=SHOWN_MS)
     expect(second_state).to_have_text("Phone ringing: answer with the desk's Answer")
     expect(second.locator("#phone button[data-phone=answer]")).to_be_hidden()  # the desk's
+    expect(second.locator("#phone [data-phone=keypad]")).to_be_hidden()  # tones in a call only
     card.locator("button[value=transfer_accept]").click()
 
     expect(second_state).to_have_text("On the phone")
+    expect(second.locator("#phone [data-phone=keypad]")).to_be_visible()
     expect(first_state).to_have_text("Phone ready", timeout=10_000)  # it let go of its dialog
+    expect(first.locator("#phone [data-phone=keypad]")).to_be_hidden()
     until(lambda: the_call().agent_id == centre["agent2"].pk)
     call = the_call()
     assert call.state == CallState.CONNECTED
