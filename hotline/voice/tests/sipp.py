@@ -17,10 +17,23 @@ SCENARIOS = Path(__file__).parent / "sipp"
 MEDIA_LEG = re.compile(r"Port\s+[\d.:]+ <>\s+[\d.:]+, SSRC [^,]+, (\d+) p")
 
 
+def _ephemeral_low() -> int:
+    """Where the kernel starts handing out ports to sockets that bind none (clients)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+# The ports the tests choose for servers (the edge, SIPp, baresip) come from below the kernel's
+# ephemeral range: a port picked there could be given to any client socket (a UDP question to
+# rtpengine, a browser's connection) before the server binds it.
+PORTS_LOW = 20000
+PORTS_HIGH = max(_ephemeral_low() - 1, PORTS_LOW + 2000)
+
+
 def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    return free_udp_ports(1)[0]
 
 
 def free_media_port() -> int:
@@ -30,17 +43,23 @@ def free_media_port() -> int:
 
 
 def free_tcp_port() -> int:
-    """A TCP port nothing listens on nor uses now (the edge's WebSocket port): a UDP-free one
-    may be a TCP client's ephemeral port (a browser's, the live server's)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A TCP port nothing listens on nor uses now (the edge's WebSocket port), below the
+    ephemeral range (where a browser's or the live server's connections take theirs)."""
+    for _ in range(200):
+        port = random.randrange(PORTS_LOW, PORTS_HIGH)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free TCP port")
 
 
 def free_udp_ports(count: int) -> tuple[int, int]:
-    """A run of `count` free UDP ports (rtpengine's media ports)."""
-    for _ in range(50):
-        low = random.randrange(20000, 60000 - count, 2)
+    """A run of `count` free UDP ports (rtpengine's media ports), below the ephemeral range."""
+    for _ in range(200):
+        low = random.randrange(PORTS_LOW, PORTS_HIGH - count, 2)  # RTP: even
         probes = []
         try:
             for port in range(low, low + count):
