@@ -26,6 +26,9 @@ MODULES_GLOB = "/usr/lib/*/kamailio/modules"
 MAX_WAIT_MS = 30 * 60 * 1000
 
 
+ANY_FREE_PORT = -1
+
+
 @dataclass(frozen=True)
 class VoiceEdge:
     """Where the edge listens and whom it asks; `from_settings()` for the centre's."""
@@ -47,7 +50,8 @@ class VoiceEdge:
     recording_spool: Path | None = None
     queues: tuple[str, ...] = field(default=())
     # rtpengine reports the keys callers press to this loopback UDP port (hotline/voice/dtmf.py);
-    # 0: nobody listens (no callback by DTMF)
+    # 0: nobody listens (no callback by DTMF); ANY_FREE_PORT: the relay takes a free one when the
+    # edge starts (tests: a port picked earlier could be taken meanwhile)
     dtmf_port: int = 0
     # TLS (SIP over TLS and wss://) on tls_port, with this certificate and key; None: none
     tls_port: int | None = None

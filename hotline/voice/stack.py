@@ -7,13 +7,14 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from hotline.processes import start_child, stop_child
 from hotline.voice.dtmf import listening
 from hotline.voice.edge import (
+    ANY_FREE_PORT,
     VoiceEdge,
     kamailio_cfg,
     kamailio_command,
@@ -110,7 +111,9 @@ def running_edge(edge: VoiceEdge, *, token: str, now: datetime) -> Iterator[Runn
         if edge.dtmf_port:
             # Bound first: Kamailio's and rtpengine's own sockets take ephemeral UDP ports,
             # and one could be the port chosen for the keys.
-            stack.enter_context(listening(port=edge.dtmf_port, api_url=edge.api_url, token=token))
+            port = 0 if edge.dtmf_port == ANY_FREE_PORT else edge.dtmf_port
+            relay = stack.enter_context(listening(port=port, api_url=edge.api_url, token=token))
+            edge = replace(edge, dtmf_port=relay.sock.getsockname()[1])
         rtp_out = stack.enter_context(rtpengine_log.open("wb"))
         rtpengine = start_child(
             rtpengine_command(edge),

@@ -77,6 +77,7 @@ CROSSING: dict[str, dict[Role, str]] = {
     "floor_transfer": ON_THE_PHONES_REFUSED,
     "floor_transfer_accept": ON_THE_PHONES_REFUSED,
     "floor_transfer_decline": ON_THE_PHONES_REFUSED,
+    "voice_transfer_refer": ON_THE_PHONES_REFUSED,  # only the agent who asked refers (A4)
     "floor_callback_outcome": ON_THE_PHONES_REFUSED,
     "floor_take_over": {Role.TEAM_LEAD: REFUSED},
     "floor_alert_acknowledge": {Role.TEAM_LEAD: REFUSED},  # the alert's own team's lead only

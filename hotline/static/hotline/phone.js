@@ -86,6 +86,18 @@
     if (state !== "floor") { report(false, state); }  // off the floor: nothing to alert about
   }
 
+  // A POST to Hotline's API with the page's session: its JSON answer, or a refusal.
+  function postForJson(url) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": phone.dataset.csrf, "Content-Type": "application/json" },
+      body: "{}"
+    }).then(function (answer) {
+      return answer.ok ? answer.json() : Promise.reject(answer.status);
+    });
+  }
+
   // Register when the agent is on the floor; let go when they log out.
   function check() {
     if (loggedOut()) {
@@ -96,14 +108,7 @@
     if (ua || starting || Date.now() < retryAt) { return; }
     starting = true;
     show("connecting");
-    fetch(phone.dataset.credentials, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": phone.dataset.csrf, "Content-Type": "application/json" },
-      body: "{}"
-    }).then(function (answer) {
-      return answer.ok ? answer.json() : Promise.reject(answer.status);
-    }).then(register, function () {
+    postForJson(phone.dataset.credentials).then(register, function () {
       retryAt = Date.now() + RETRY_MS;
       show(loggedOut() ? "floor" : "offline");
       if (!loggedOut()) { report(false, "offline"); }
@@ -288,14 +293,7 @@
     var id = asked.dataset.transferOut, mine = session;
     if (referred[id]) { return; }
     referred[id] = true;
-    fetch(phone.dataset.refer.replace("/0/", "/" + encodeURIComponent(id) + "/"), {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": phone.dataset.csrf, "Content-Type": "application/json" },
-      body: "{}"
-    }).then(function (answer) {
-      return answer.ok ? answer.json() : Promise.reject(answer.status);
-    }).then(function (address) {
+    postForJson(phone.dataset.refer.replace("/0/", "/" + encodeURIComponent(id) + "/")).then(function (address) {
       if (session !== mine) { return; }
       stateLine.textContent = word("transferring");
       mine.refer(address.refer_to, {

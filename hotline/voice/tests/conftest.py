@@ -10,9 +10,9 @@ import pytest
 
 from hotline.calls.tests.floor_http import http_api
 from hotline.testing.clock import MovingClock
-from hotline.voice.edge import VoiceEdge
+from hotline.voice.edge import ANY_FREE_PORT, VoiceEdge
 from hotline.voice.stack import RunningEdge, running_edge
-from hotline.voice.tests.sipp import alaw_tone, free_tcp_port, free_udp_port, unserved_edge
+from hotline.voice.tests.sipp import alaw_tone, free_tcp_port, unserved_edge
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def loopback_edge(settings: Any, live_server: Any, run_dir: Path, **more: Any) -
         "realm": VoiceEdge.from_settings(run_dir).realm,
         "children": 4,
         "recording_spool": settings.HOTLINE_VOICE_RECORDING_SPOOL,
-        "dtmf_port": free_udp_port(),
+        "dtmf_port": ANY_FREE_PORT,  # the relay binds one as the edge starts
     }
     return unserved_edge(run_dir, live_server.url, **{**fields, **more})
 

@@ -75,12 +75,18 @@ def talking_with_agent1(desks, edge: RunningEdge, caller: Baresip):
     return first, first_state, second, second_state
 
 
-def ask_transfer(page: Any) -> None:
-    form = page.locator("#desk form:has(button[value=transfer])")
+def colleague_rings(first: Any, second: Any, second_state: Any) -> Any:
+    """agent1 asks at the desk to transfer the call to agent2: agent1's phone refers the
+    caller, agent2's phone rings and their desk shows the transfer (its card, returned)."""
+    form = first.locator("#desk form:has(button[value=transfer])")
     form.locator("select[name=to_agent]").select_option(label="Maria Ivanova")
     form.locator("input[name=reason]").fill("a boiler question")
     form.locator("button[value=transfer]").click()
-    expect(page.get_by_text("Waiting for your colleague to accept the transfer…")).to_be_visible()
+    expect(first.get_by_text("Waiting for your colleague to accept the transfer…")).to_be_visible()
+    card = second.get_by_test_id("transfer")
+    expect(card).to_be_visible(timeout=SHOWN_MS)
+    expect(second_state).to_have_text("Phone ringing: answer with the desk's Answer")
+    return card
 
 
 def test_a4_desk_transfer_taken_on_the_colleagues_desk_moves_the_call_and_its_audio(
@@ -89,10 +95,7 @@ def test_a4_desk_transfer_taken_on_the_colleagues_desk_moves_the_call_and_its_au
     first, first_state, second, second_state = talking_with_agent1(desks, edge, caller)
     first_call = the_call()
 
-    ask_transfer(first)
-    card = second.get_by_test_id("transfer")
-    expect(card).to_be_visible(timeout=SHOWN_MS)
-    expect(second_state).to_have_text("Phone ringing: answer with the desk's Answer")
+    card = colleague_rings(first, second, second_state)
     expect(second.locator("#phone button[data-phone=answer]")).to_be_hidden()  # the desk's
     expect(second.locator("#phone [data-phone=keypad]")).to_be_hidden()  # tones in a call only
     card.locator("button[value=transfer_accept]").click()
@@ -124,10 +127,7 @@ def test_a4_desk_transfer_declined_on_the_colleagues_desk_leaves_the_caller_with
     first, first_state, second, second_state = talking_with_agent1(desks, edge, caller)
     first_call = the_call()
 
-    ask_transfer(first)
-    card = second.get_by_test_id("transfer")
-    expect(card).to_be_visible(timeout=SHOWN_MS)
-    expect(second_state).to_have_text("Phone ringing: answer with the desk's Answer")
+    card = colleague_rings(first, second, second_state)
     card.locator("button[value=transfer_decline]").click()  # the phone refuses it: 603
 
     expect(second_state).to_have_text("Phone ready")

@@ -16,14 +16,13 @@ from hotline.calls.choices import CallState
 from hotline.calls.models import AgentSession, Call, Queue
 from hotline.calls.tests.floor_http import ready
 from hotline.core.agent_states import AgentState
-from hotline.voice.edge import program
 from hotline.voice.stack import RunningEdge, running_edge
+from hotline.voice.tests.baresip import Baresip
 from hotline.voice.tests.sipp import (
     free_media_port,
     free_tcp_port,
     free_udp_port,
     media_legs,
-    pcm_tone,
     sipp,
     sipp_log,
     sipp_started,
@@ -291,63 +290,30 @@ def test_b9_sip_caller_who_hangs_up_while_the_phone_rings_is_abandoned_and_the_a
     assert agent.state == AgentState.READY  # rang for nothing: ready again, in their place
 
 
-BARESIP_CONFIG = """poll_method epoll
-net_interface 127.0.0.1
-sip_listen 127.0.0.1:{sip_port}
-sip_transports udp
-rtp_ports {rtp_low}-{rtp_high}
-audio_source aufile,{speech}
-audio_player aufile,{heard}
-audio_alert aufile,{heard}.alert
-module_path /usr/lib/baresip/modules
-module g711.so
-module aufile.so
-module account.so
-module menu.so
-"""
-
-
 def test_b9_sip_desk_phone_baresip_registers_with_its_credential_and_answers(
     api, edge, logs, audio, centre, tmp_path
 ):
     ready(api, "agent1")
     issued = api("agent1", "post", "/voice/credentials").json()
-    folder = tmp_path / "baresip"
-    folder.mkdir()
-    sip_port, rtp = free_udp_port(), free_udp_port()
-    (folder / "config").write_text(
-        BARESIP_CONFIG.format(
-            sip_port=sip_port,
-            rtp_low=rtp,
-            rtp_high=rtp + 1,
-            heard=folder / "heard.wav",
-            speech=pcm_tone(folder / "speech.wav"),
-        )
-    )
-    (folder / "accounts").write_text(
+    phone = Baresip(
+        tmp_path / "baresip",
         f"<sip:{issued['username']}@127.0.0.1:{edge.edge.sip_port}>"
-        f";auth_pass={issued['password']};answermode=auto;regint=300\n"
+        f";auth_pass={issued['password']};answermode=auto;regint=300",
     )
-    output = folder / "baresip.log"
-    with output.open("wb") as out:
-        phone = subprocess.Popen(
-            [program("baresip"), "-f", str(folder), "-v"], stdout=out, stderr=subprocess.STDOUT
-        )
     try:
-        until(lambda: "200 OK" in output.read_text(errors="replace"))  # registered
+        until(lambda: "200 OK" in phone.log())  # registered
 
         caller, port = call_in(edge, logs, audio, talk_ms="1500")
         finished(caller, logs, "caller", port, edge)
     finally:
-        phone.terminate()
-        phone.wait(10)
+        phone.stop()
 
     call = the_call()
     assert (call.state, call.agent) == (CallState.WRAP_UP, centre["agent1"])
     assert call_events(call) == ["arrived", "offered", "answered", "ended"]
     legs = relayed_media(edge)
     assert len(legs) == 2, legs
-    assert min(legs) >= 25, (legs, output.read_text(errors="replace")[-3000:])
+    assert min(legs) >= 25, (legs, phone.log()[-3000:])
 
 
 def test_sip_edge_sends_calls_to_the_fallback_when_hotline_does_not_answer(

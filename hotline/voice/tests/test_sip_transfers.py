@@ -22,6 +22,7 @@ from hotline.voice.tests.test_sip_calls import (
     the_call,
     until,
 )
+from hotline.voice.tests.test_transfer_api import ask
 from hotline.voice.transfers import transfer_address
 
 pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
@@ -30,14 +31,7 @@ pytestmark = [pytest.mark.voice, pytest.mark.django_db(transaction=True)]
 def ask_transfer(api: Any) -> tuple[Transfer, str]:
     """agent1 asks at the desk to transfer their call to agent2, and gets the address their
     phone refers the caller to."""
-    asked = api(
-        "agent1",
-        "post",
-        f"/floor/calls/{the_call().pk}/transfer",
-        {"to_agent": "agent2", "reason": "a boiler question"},
-    )
-    assert asked.status_code == 200, asked.content
-    transfer_id = asked.json()["id"]
+    transfer_id = ask(api, the_call())
     refer = api("agent1", "post", f"/voice/transfers/{transfer_id}/refer")
     assert refer.status_code == 200, refer.content
     refer_to = refer.json()["refer_to"]
