@@ -161,7 +161,8 @@ def test_serve_runs_several_server_processes_on_one_port(tmp_path):
     finally:
         server.terminate()
         server.wait(30)
-    assert all(not alive(pid) for pid in pythons)
+    # The workers finish their shutdown on their own, once their master has stopped.
+    wait_for(lambda: all(not alive(pid) for pid in pythons), 15)
 
 
 def test_serve_refuses_a_number_of_workers_out_of_range(tmp_path):
