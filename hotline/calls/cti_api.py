@@ -170,14 +170,19 @@ def _when(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
     return localtime(moment, zone) if moment is not None else None
 
 
-def _cti_call(call: Call) -> CtiCallOut:
-    """The call now, read afresh: the state, who it rings for or who has it, the screen pop."""
-    call = Call.objects.select_related("queue", "agent", "customer").get(pk=call.pk)
+def _cti_call(call: Call, *, read_afresh: bool = True) -> CtiCallOut:
+    """The call now: the state, who it rings for or who has it, the screen pop. Read afresh,
+    unless `call` is what a service that locked and changed it returned (it is the call now:
+    reading it again would only cost the PBX's hot path a statement)."""
+    if read_afresh:
+        call = Call.objects.select_related("queue", "agent", "customer").get(pk=call.pk)
     zone = ZoneInfo(centre_time_zone())
     offer = (
         Offer.objects.filter(call=call, outcome=OfferOutcome.PENDING)
         .select_related("agent")
         .first()
+        if call.state == CallState.OFFERED  # only a ringing call has a pending offer
+        else None
     )
     out = _call(call)
     assert out is not None
@@ -290,7 +295,7 @@ def cti_call_answered(request: HttpRequest, external_id: PbxCallId, body: Answer
         agent=body.agent,
         offer_id=body.offer_id,
     )
-    return _cti_call(call)
+    return _cti_call(call, read_afresh=False)
 
 
 @cti.post(
@@ -299,7 +304,8 @@ def cti_call_answered(request: HttpRequest, external_id: PbxCallId, body: Answer
     summary="Talk ended; wrap-up starts",
 )
 def cti_call_ended(request: HttpRequest, external_id: PbxCallId) -> CtiCallOut:
-    return _cti_call(cti_call_end(now=clock.now(), call_id=_pbx_call(external_id).pk))
+    call = cti_call_end(now=clock.now(), call_id=_pbx_call(external_id).pk)
+    return _cti_call(call, read_afresh=False)
 
 
 @cti.post(

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 
 from hotline.accounts.models import User
 from hotline.audit.payload import payload
@@ -81,23 +82,20 @@ def sip_credential_issue(*, actor: User, now: datetime) -> IssuedCredential:
 
 
 def live_credential(*, agent_id: int, now: datetime) -> SipCredential | None:
-    """The agent's SIP credential that works now, if any (the newest; older ones are revoked)."""
-    credential = (
-        SipCredential.objects.filter(agent_id=agent_id, revoked_at__isnull=True, expires_at__gt=now)
+    """The agent's SIP credential that works now, if any (the newest; older ones are revoked):
+    issued in the agent's floor session, which is still open. One statement: the edge asks for
+    every call it rings."""
+    return (
+        SipCredential.objects.filter(
+            agent_id=agent_id,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            agent__floor_session__logged_in_at__lte=F("issued_at"),
+        )
+        .exclude(agent__floor_session__state=AgentState.LOGGED_OUT)
         .order_by("-issued_at", "-pk")
         .first()
     )
-    if credential is None:
-        return None
-    session = AgentSession.objects.filter(agent_id=agent_id).first()
-    if (
-        session is None
-        or session.state == AgentState.LOGGED_OUT
-        or session.logged_in_at is None
-        or credential.issued_at < session.logged_in_at
-    ):
-        return None  # issued for a floor session that has ended
-    return credential
 
 
 def sip_credential_ha1(*, username: str, now: datetime) -> SipCredential | None:

@@ -139,10 +139,16 @@ def _locked_offer(offer_id: int, agent: User | None) -> Offer:
 
 def offer_accept(*, actor: User, now: datetime, offer_id: int) -> Call:
     """The agent answers: the call (or the callback's call) is connected to them."""
-    with transaction.atomic(), batched_events():
+    with transaction.atomic():
         assert actor.team_id is not None
         lock_team(actor.team_id)
-        offer = _locked_offer(offer_id, actor)
+        return offer_accept_locked(_locked_offer(offer_id, actor), actor=actor, now=now)
+
+
+def offer_accept_locked(offer: Offer, *, actor: User, now: datetime) -> Call:
+    """offer_accept's work once the team and the pending offer are locked (the PBX's answer
+    locks them with the call it names, cti_call_answer: locking again costs the hot path)."""
+    with batched_events():
         withdraw_offer(offer, outcome=OfferOutcome.ACCEPTED, now=now)
         move_agent_if(actor.pk, AgentState.OFFERED, AgentEvent.ACCEPT, actor=actor, now=now)
         call = _connect(offer, actor, now)
@@ -233,8 +239,14 @@ def _back_to_queue(offer: Offer) -> None:
 
 def call_end(*, actor: User | None, now: datetime, call_id: int) -> Call:
     """Talk ends (agent hangs up, or the PBX says so); wrap-up starts."""
-    with transaction.atomic(), batched_events():
-        call = lock_call(call_id)
+    with transaction.atomic():
+        return call_end_locked(lock_call(call_id), actor=actor, now=now)
+
+
+def call_end_locked(call: Call, *, actor: User | None, now: datetime) -> Call:
+    """call_end's work once the call and its team are locked (lock_call; the PBX's report of
+    the end locks them itself to check the call's state first, cti_call_end)."""
+    with batched_events():
         if call.state in ENDED_CALL_STATES and (actor is None or actor.pk == call.agent_id):
             return call  # said twice (the PBX retrying, a double click): it ended once
         if call.state != CallState.CONNECTED or call.agent_id is None:

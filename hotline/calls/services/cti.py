@@ -18,8 +18,8 @@ from hotline.calls.models import Call, Callback, Offer
 from hotline.calls.services.calls import (
     ENDED_CALL_STATES,
     call_abandon,
-    call_end,
-    offer_accept,
+    call_end_locked,
+    offer_accept_locked,
 )
 from hotline.calls.services.floor import lock_call
 from hotline.calls.services.waiting import call_to_callback
@@ -44,10 +44,12 @@ def cti_call_answer(
         if call.state != CallState.OFFERED:
             raise CallConflict(call, gettext_noop("The call is %(state)s: it is not ringing."))
         offer = (
-            Offer.objects.select_related("agent")
+            Offer.objects.select_for_update(of=("self",))
+            .select_related("agent")
             .filter(call=call, outcome=OfferOutcome.PENDING)
             .get()
         )
+        offer.call = call  # the locked call, as offer_accept's own lock would have read it
         if (agent is not None and offer.agent.username != agent) or (
             offer_id is not None and offer.pk != offer_id
         ):
@@ -59,7 +61,7 @@ def cti_call_answer(
                 ),
                 {"agent": offer.agent.username, "offer": offer.pk},
             )
-        return offer_accept(actor=offer.agent, now=now, offer_id=offer.pk)
+        return offer_accept_locked(offer, actor=offer.agent, now=now)
 
 
 def _check_same_answer(call: Call, agent: str | None, offer_id: int | None) -> None:
@@ -87,7 +89,7 @@ def cti_call_end(*, now: datetime, call_id: int) -> Call:
         call = lock_call(call_id)
         if call.state not in ANSWERED_STATES:
             raise CallConflict(call, gettext_noop("The call is %(state)s: it was never answered."))
-        return call_end(actor=None, now=now, call_id=call_id)
+        return call_end_locked(call, actor=None, now=now)
 
 
 def cti_call_abandon(*, now: datetime, call_id: int) -> Call:
