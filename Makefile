@@ -11,7 +11,7 @@ TEST_PACKAGES := postgresql redis-server chromium gettext fonts-noto-cjk poppler
 	libpango-1.0-0 libpangoft2-1.0-0 \
 	kamailio kamailio-websocket-modules kamailio-utils-modules kamailio-json-modules \
 	kamailio-extra-modules kamailio-tls-modules rtpengine-daemon sip-tester baresip-core espeak-ng \
-	openssl
+	openssl nginx
 MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore='*/tests/*' --ignore=conftest.py \
 	--ignore=tools --ignore=bench --ignore=build
 PYTEST := $(BIN)/pytest -p no:cacheprovider
