@@ -1,6 +1,7 @@
 """Issue 19: /healthz and /readyz through HTTP: each check's state, 200 or 503, public, and
 nothing in them a stranger could use."""
 
+import os
 from datetime import timedelta
 from unittest import mock
 
@@ -14,8 +15,14 @@ pytestmark = pytest.mark.django_db
 
 
 def worker_once() -> None:
-    """`hotline worker --once` on this machine (the command refuses the development key)."""
-    with mock.patch("hotline.management.commands.worker.development_key_refusal", return_value=""):
+    """`hotline worker --once` on this machine (the command refuses the development key). Its
+    task batch is left out: django-tasks-db's runner closes the database connection, which
+    would end the test's transaction on PostgreSQL."""
+    command = "hotline.management.commands.worker"
+    with (
+        mock.patch(f"{command}.development_key_refusal", return_value=""),
+        mock.patch(f"{command}.run_batch"),
+    ):
         call_command("worker", "--once")
 
 
@@ -27,7 +34,8 @@ def test_healthz_answers_without_the_database(client, django_assert_num_queries)
     assert answer["Cache-Control"] == "no-store"
 
 
-def test_readyz_without_a_worker_is_not_ready(client, centre, clock):
+def test_readyz_without_a_worker_is_not_ready(client, centre, clock, settings):
+    settings.REDIS_URL = ""  # not configured: not checked
     answer = client.get("/readyz")
     assert answer.status_code == 503
     assert answer.json() == {
@@ -65,6 +73,13 @@ def test_readyz_checks_redis_when_configured(client, centre, clock, settings):
     assert answer.status_code == 503
     assert answer.json()["checks"]["redis"] == "down"
     assert b"127.0.0.1" not in answer.content
+
+
+@pytest.mark.skipif(not os.environ.get("HOTLINE_REDIS_URL"), reason="needs Redis")
+def test_readyz_says_redis_is_up(client, centre, clock):
+    worker_once()
+    answer = client.get("/readyz")
+    assert (answer.status_code, answer.json()["checks"]["redis"]) == (200, "ok")
 
 
 def test_readyz_checks_the_sip_edge_when_watched(client, centre, clock, settings):
