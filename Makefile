@@ -6,12 +6,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests use: servers, the browser, message tools, CJK fonts, PDF to image,
 # Pango for WeasyPrint's service reports, and the SIP edge (hotline/voice): Kamailio with the
 # modules its generated config loads, rtpengine, SIPp (sip-tester) and baresip as phones and
-# callers, espeak-ng for prompts.
+# callers, espeak-ng for prompts; nginx in front of the deployment test (deploy/, docs/deploy.md).
 TEST_PACKAGES := postgresql redis-server chromium gettext fonts-noto-cjk poppler-utils \
 	libpango-1.0-0 libpangoft2-1.0-0 \
 	kamailio kamailio-websocket-modules kamailio-utils-modules kamailio-json-modules \
 	kamailio-extra-modules kamailio-tls-modules rtpengine-daemon sip-tester baresip-core espeak-ng \
-	openssl
+	openssl nginx
 MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore='*/tests/*' --ignore=conftest.py \
 	--ignore=tools --ignore=bench --ignore=build
 PYTEST := $(BIN)/pytest -p no:cacheprovider

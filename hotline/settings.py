@@ -8,6 +8,8 @@ from urllib.parse import unquote, urlparse
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
+from hotline.ops.logs import logging_config
+
 # Lets the typed generics (ModelAdmin[Model], QuerySet[Model]) work at run time too.
 django_stubs_ext.monkeypatch()
 
@@ -85,9 +87,13 @@ INSTALLED_APPS = [
     "hotline.reports",
     "hotline.portal",
     "hotline.home",  # the home pages: on top, they read every app
+    "hotline.ops",  # probes, metrics, the worker's heartbeat (README, Production)
 ]
 
 MIDDLEWARE = [
+    # First: the request id and latency of every request; /healthz, /readyz and /metrics are
+    # answered there, before the host check and the HTTPS redirect (hotline/ops/middleware.py).
+    "hotline.ops.middleware.RequestObservationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "hotline.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -360,9 +366,17 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("HOTLINE_LOG_LEVEL", "WARNING")},
-}
+# Log lines as text (the default, for a terminal) or one JSON object a line for a log shipper
+# (HOTLINE_LOG_FORMAT=json); both carry the request id (hotline/ops/logs.py).
+LOGGING = logging_config(
+    os.environ.get("HOTLINE_LOG_FORMAT", "text"), os.environ.get("HOTLINE_LOG_LEVEL", "WARNING")
+)
+
+# --- operations (README, Production; docs/deploy.md) ---
+# The bearer token Prometheus sends for /metrics; empty: /metrics answers only direct requests
+# from this machine (loopback, not through the proxy).
+HOTLINE_METRICS_TOKEN = os.environ.get("HOTLINE_METRICS_TOKEN", "")
+# /readyz says the worker is stale when no `hotline worker` wrote its heartbeat for this long
+# (seconds); a worker writes it every HOTLINE_WORKER_HEARTBEAT_SECONDS.
+HOTLINE_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("HOTLINE_WORKER_HEARTBEAT_SECONDS", "5"))
+HOTLINE_WORKER_STALE_SECONDS = float(os.environ.get("HOTLINE_WORKER_STALE_SECONDS", "30"))

@@ -28,7 +28,8 @@ NOTICE_LOGGERS = frozenset({Role.DISPATCHER, Role.TEAM_LEAD})
 # open the log read the sentences only.
 EVENT_PAYLOAD_READERS = ADMINS
 
-# Pages anyone may open without signing in.
+# Pages anyone may open without signing in. (The probes /healthz and /readyz, and /metrics with
+# its own token, are no Django URLs: hotline/ops/middleware.py answers them before any page.)
 PUBLIC_VIEWS = frozenset(
     {
         "accounts:login",

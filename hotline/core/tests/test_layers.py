@@ -61,6 +61,7 @@ LAYERS: list[frozenset[str]] = [
             "demo_data",
             "demo_floor",
             "seeding",
+            "ops",  # probes and metrics read the floor, deadlines, notices and the SIP edge
         }
     ),
     # test support the tests of every app share (a clock that moves, the cases they start from)

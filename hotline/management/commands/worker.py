@@ -1,3 +1,4 @@
+import contextlib
 import os
 import signal
 import socket
@@ -6,6 +7,7 @@ from datetime import datetime
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
@@ -15,6 +17,7 @@ from hotline.deadlines.services import deadlines_fire_due
 from hotline.dispatch.services import dispatch_tick
 from hotline.followup.services import followup_tick
 from hotline.notices.outbox import notices_requeue_lost
+from hotline.ops.heartbeat import heartbeat_beat, heartbeat_end
 from hotline.security import development_key_refusal
 from hotline.taskrunner import TaskRunners, run_batch, task_results_fail_dead
 from hotline.voice.edge_watch import edge_watch
@@ -57,7 +60,9 @@ class Command(BaseCommand):
             raise CommandError(refusal)
         task_results_fail_dead()
         if options["once"]:
-            self._tick(clock.now())
+            now = clock.now()
+            heartbeat_beat(worker=self.worker_name, now=now, started_at=now)  # a cron's worker
+            self._tick(now)
             run_batch()
             return
         signal.signal(signal.SIGTERM, _stop)
@@ -68,9 +73,14 @@ class Command(BaseCommand):
         self.stdout.write(f"Worker {self.worker_name} is running.")
         self.stdout.flush()
         looked_for_dead = time.monotonic()
+        started_at, last_beat = clock.now(), -float("inf")
         try:
             while True:
                 now = clock.now()
+                if time.monotonic() - last_beat >= settings.HOTLINE_WORKER_HEARTBEAT_SECONDS:
+                    # /readyz and /metrics read it: a worker that stops ticking goes stale
+                    heartbeat_beat(worker=self.worker_name, now=now, started_at=started_at)
+                    last_beat = time.monotonic()
                 if demo is not None:
                     demo.step(now)
                 self._tick(now)
@@ -84,6 +94,8 @@ class Command(BaseCommand):
         finally:
             signal.signal(signal.SIGTERM, signal.SIG_IGN)  # stopping already: once is enough
             runners.stop(grace=STOP_GRACE_SECONDS)
+            with contextlib.suppress(Exception):  # the database may be what stopped us
+                heartbeat_end(worker=self.worker_name)
 
     def _tick(self, now: datetime) -> None:
         floor_tick(now)
