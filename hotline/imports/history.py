@@ -22,13 +22,15 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hotline.audit.services import event_append
 from hotline.calls.models import Queue
+from hotline.imports.events import ImportsAction, ImportsEntity
 from hotline.imports.registry import RowError
 from hotline.workforce.models import HistoricCall
 
@@ -199,6 +201,8 @@ def import_history(
     source: Source,
     *,
     zone: ZoneInfo,
+    actor: Any,
+    now: datetime,
     default_queue: Queue | None = None,
     dry_run: bool = False,
 ) -> HistoryOutcome:
@@ -254,5 +258,13 @@ def import_history(
         for start in range(0, len(calls), BATCH):
             HistoricCall.objects.bulk_create(calls[start : start + BATCH], ignore_conflicts=True)
         outcome.created = HistoricCall.objects.filter(source=source).count() - before
+        event_append(
+            actor=actor,
+            now=now,
+            entity=ImportsEntity.FILE,
+            entity_id=f"calls-{source}",
+            action=ImportsAction.IMPORTED,
+            new={"kind": f"calls-{source}", "created": outcome.created},
+        )
     outcome.unchanged = outcome.records - outcome.created
     return outcome

@@ -87,7 +87,13 @@ class Command(BaseCommand):
             raise CommandError(f"no time zone {zone_name!r}") from None
         with path.open(encoding="utf-8-sig", newline="") as lines:
             outcome = import_history(
-                lines, source, zone=zone, default_queue=queue, dry_run=options["dry_run"]
+                lines,
+                source,
+                zone=zone,
+                actor=None,
+                now=clock.now(),
+                default_queue=queue,
+                dry_run=options["dry_run"],
             )
         self._errors(outcome.errors, outcome.more_errors)
         if options["dry_run"]:
