@@ -30,6 +30,7 @@ class Column:
     maximum: int | None = None
     choices: Sequence[str] = ()
     default: Any = None
+    separator: str = LIST_SEPARATOR  # between a list's items
     help: str = field(default="", compare=False)
 
     def read(self, raw: object) -> Any:
@@ -50,7 +51,7 @@ class Column:
         if self.kind == "date" and isinstance(value, date):
             return value.isoformat()
         if self.kind == "list" and isinstance(value, list):
-            return LIST_SEPARATOR.join(value)
+            return self.separator.join(value)
         return str(value)
 
 
@@ -130,7 +131,7 @@ def _read_choice(column: Column, raw: object, text: str) -> str:
 
 def _read_list(column: Column, raw: object, text: str) -> list[str]:
     # In the order written (a contract's services keep theirs), each once.
-    items = list(dict.fromkeys(i.strip() for i in text.split(LIST_SEPARATOR) if i.strip()))
+    items = list(dict.fromkeys(i.strip() for i in text.split(column.separator) if i.strip()))
     for item in items:
         _read_text(column, raw, item)
         if column.choices:

@@ -1,3 +1,3 @@
 """Every importable kind; importing this package registers them all."""
 
-from hotline.imports.kinds import calendar, directory, people  # noqa: F401
+from hotline.imports.kinds import calendar, catalogue, directory, equipment, people  # noqa: F401

@@ -9,11 +9,19 @@ from django.core.management.base import CommandError
 
 from hotline.accounts.models import User
 from hotline.audit.models import Event
-from hotline.directory.models import Customer, CustomerSite, Provider, Region, SlaContract
+from hotline.directory.models import (
+    Customer,
+    CustomerSite,
+    Equipment,
+    Provider,
+    Region,
+    SlaContract,
+)
 from hotline.imports.engine import import_file
 from hotline.imports.registry import KINDS, kinds
 from hotline.imports.tables import read, write
 from hotline.rulebook.models import Holiday
+from hotline.tickets.models import FaultCategory
 
 FILES = {
     "regions": "code,name\nruse,Ruse\nburgas,Burgas\n",
@@ -31,6 +39,15 @@ FILES = {
         "customer_phone,address,region,zone,business_premises\n"
         "+359 88 900 0001,1 Aleksandrovska St,ruse,urban,no\n"
         "+359 88 900 0002,5 Bogoridi Blvd,burgas,suburban,yes\n"
+    ),
+    "equipment": (
+        "customer_phone,address,kind,model,serial,installed_on\n"
+        "+359 88 900 0001,1 Aleksandrovska St,washing_machine,WM-7,SN1,2025-03-01\n"
+        "+359 88 900 0002,5 Bogoridi Blvd,Ice machine,IM-2,,\n"
+    ),
+    "fault_categories": (
+        "code,name,steps\n"
+        'leaks,Leaks water,"Turn off the tap; then check the hose.\nLook under the door seal."\n'
     ),
     "contracts": (
         "customer_phone,name,order,priority,response_hours,resolution_hours,on_site,"
@@ -69,10 +86,15 @@ def test_every_kind_imports_and_a_second_import_changes_nothing(centre, now) -> 
     assert gold.covered_services == ["repair", "installation"]
     assert SlaContract.objects.get(name="Basic", customer=None).on_site is False
     assert Holiday.objects.filter(day=date(2027, 5, 24), calendar__name="Bulgaria").exists()
+    assert FaultCategory.objects.get(code="leaks").steps == [
+        "Turn off the tap; then check the hose.",
+        "Look under the door seal.",
+    ]
+    assert Equipment.objects.get(serial="SN1").installed_on == date(2025, 3, 1)
 
     again = _import_all(now)
     assert {name: o.counts for name, o in again.items()} == {
-        name: {"created": 0, "updated": 0, "unchanged": len(FILES[name].splitlines()) - 1}
+        name: {"created": 0, "updated": 0, "unchanged": len(read(FILES[name].encode(), "csv")[1])}
         for name in FILES
     }
 
