@@ -51,6 +51,12 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "rulebook:list": STAFF,
     "rulebook:edit": ADMINS,
     "rulebook:reset": ADMINS,
+    # a centre's data in and out (issue 20): customers' and people's details, so admins only
+    "imports:index": ADMINS,
+    "imports:check": ADMINS,
+    "imports:confirm": ADMINS,
+    "imports:template": ADMINS,
+    "imports:export": ADMINS,
     "audit:list": frozenset({Role.MANAGER, Role.ADMIN}),
     "admin:*": ADMINS,
     "calls:desk": ON_THE_PHONES,
