@@ -9,3 +9,6 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         from hotline.imports import kinds  # noqa: F401  (each kind registers itself)
+        from hotline.imports.events import register_sentences
+
+        register_sentences()  # the event log's words for our events (audit sits below us)

@@ -58,7 +58,7 @@ def import_file(
                 entity=ImportsEntity.FILE,
                 entity_id=kind.name,
                 action=ImportsAction.IMPORTED,
-                new={"kind": kind.name, **outcome.counts},
+                new={"kind": kind.name, **outcome.counts},  # created, updated, unchanged
             )
             if dry_run:
                 raise _RollBack

@@ -230,10 +230,12 @@ def import_history(
         try:
             record = parse(row, zone)
             queue_id = next((queues[k] for k in record.queue_keys if k in queues), None)
-            if queue_id is None and default_queue is None:
-                raise BadRecord(
-                    "queue", _("no queue “%(value)s”") % {"value": record.queue_keys[0][:40]}
-                )
+            if queue_id is None:
+                if default_queue is None:
+                    raise BadRecord(
+                        "queue", _("no queue “%(value)s”") % {"value": record.queue_keys[0][:40]}
+                    )
+                queue_id = default_queue.pk
         except BadRecord as error:
             if len(outcome.errors) < MAX_ERRORS:
                 outcome.errors.append(RowError(number, error.column, str(error)))
@@ -242,7 +244,7 @@ def import_history(
             continue
         calls.append(
             HistoricCall(
-                queue_id=queue_id or (default_queue.pk if default_queue else None),
+                queue_id=queue_id,
                 arrived_at=record.arrived_at,
                 answered=record.answered,
                 wait_seconds=record.wait,

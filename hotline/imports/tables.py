@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-import tablib
+import tablib  # type: ignore[import-untyped]  # it ships no type information
 from django.utils.translation import gettext as _
 
 from hotline.imports.registry import Kind, Values

@@ -11,7 +11,10 @@ def _q(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def calls(first_monday: date, weeks: int, per_weekday: int, seed: int = 20) -> Iterator[tuple]:
+Record = tuple[datetime, datetime | None, datetime, int]  # start, answer, end, talk seconds
+
+
+def calls(first_monday: date, weeks: int, per_weekday: int, seed: int = 20) -> Iterator[Record]:
     """(start, answer or None, end, talk) for weekday calls between 9:00 and 18:00, more in the
     morning, each answered after 0-90 s or abandoned (1 in 10)."""
     rng = random.Random(seed)

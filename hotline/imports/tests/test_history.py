@@ -57,6 +57,7 @@ def test_asterisk_times_are_the_exchanges_local_time_and_waits_come_from_answer(
     start, answer, _end, talk = next(r for r in records if r[1] is not None)
     call = HistoricCall.objects.get(arrived_at=start.replace(tzinfo=SOFIA))
     assert call.answered
+    assert answer is not None
     assert call.wait_seconds == int((answer - start).total_seconds())
     assert call.talk_seconds == talk
     assert call.queue == Queue.objects.get(code="repairs")  # dst names the queue

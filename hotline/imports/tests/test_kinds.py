@@ -110,6 +110,7 @@ def test_agents_are_made_without_a_usable_password(centre, now) -> None:
     _import_all(now)
     agent = User.objects.get(username="rusagent1")
     assert agent.role == "agent"
+    assert agent.team is not None
     assert agent.team.name == "Ruse line"
     assert not agent.has_usable_password()
 

@@ -9,7 +9,7 @@ from django.utils.translation import trans_real
 
 from hotline.audit.models import Event
 from hotline.directory.models import Region
-from hotline.imports.tables import read
+from hotline.imports.tables import Format, read
 from hotline.imports.views import MAX_FILE_BYTES
 
 GOOD = b"code,name\nruse,Ruse\nburgas,Burgas\n"
@@ -59,7 +59,7 @@ def test_errors_are_in_the_readers_language(client, centre) -> None:
     admin.language = "bg"
     admin.save()
     client.force_login(admin)
-    catalog = trans_real.translation("bg")._catalog  # the lead translates at the merge
+    catalog = trans_real.translation("bg")._catalog  # type: ignore[attr-defined]  # (locale/ is the lead's)
     catalog["a value is required"] = "задължителна стойност"
     try:
         page = _upload(client, BAD).content.decode()
@@ -78,7 +78,7 @@ def test_a_file_over_the_limit_is_refused_before_reading(client, centre) -> None
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_templates_and_exports_download_per_kind(client, centre, fmt: str) -> None:
+def test_templates_and_exports_download_per_kind(client, centre, fmt: Format) -> None:
     client.force_login(centre["admin"])
     template = client.get(reverse("imports:template", args=["providers", fmt]))
     assert read(template.content, fmt) == (
