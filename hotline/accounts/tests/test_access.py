@@ -87,6 +87,7 @@ URL_ARGS |= {
 API_BODIES: dict[str, dict[str, object]] = {
     "rulebook_set": {"value": "3", "reason": "walk"},
     "rulebook_reset": {"reason": "walk"},
+    "imports_file": {"csv": "code,name\n", "dry_run": True},
     "floor_leave": {"kind": "break"},
     "floor_transfer": {"to_agent": "agent2", "reason": "walk"},
     "floor_callback_outcome": {"outcome": "completed"},
@@ -164,6 +165,7 @@ API_BODIES: dict[str, dict[str, object]] = {
 }
 PATH_ARGS = {
     "{key}": "a2.max_wait",
+    "{kind}": "regions",
     "{call_id}": "1",
     "{offer_id}": "1",
     "{transfer_id}": "1",
