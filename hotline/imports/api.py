@@ -54,7 +54,8 @@ class ImportOut(Schema):
 
 class ImportRefusedOut(Schema):
     detail: str
-    errors: list[RowErrorOut]
+    # Empty when the body itself is not JSON (the API's usual 400 answer).
+    errors: list[RowErrorOut] = Field(default_factory=list)
 
 
 @router.post(
