@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from hotline.audit.services import event_append
 from hotline.imports.columns import CellError
 from hotline.imports.events import ImportsAction, ImportsEntity
+from hotline.imports.headers import canonical
 from hotline.imports.registry import CREATED, UNCHANGED, UPDATED, Kind, RowError, Values
 from hotline.imports.tables import Format, UnreadableFile, read
 
@@ -42,6 +43,7 @@ def import_file(
     except UnreadableFile as error:
         outcome.errors.append(RowError(1, "", str(error)))
         return outcome
+    headers = canonical(kind, headers)
     outcome.errors.extend(_header_errors(kind, headers))
     if outcome.errors:
         return outcome

@@ -40,9 +40,12 @@ def read(data: bytes, fmt: Format) -> tuple[list[str], list[tuple[Any, ...]]]:
     return headers, rows
 
 
-def write(kind: Kind, rows: Iterable[Values], fmt: Format) -> bytes:
-    """The rows as a file `read` takes back: a template when there are none."""
-    dataset = tablib.Dataset(headers=kind.headers, title=kind.name[:31])
+def write(
+    kind: Kind, rows: Iterable[Values], fmt: Format, headers: list[str] | None = None
+) -> bytes:
+    """The rows as a file `read` takes back: a template when there are none. The headers are
+    the column names unless given (a template's, in the reader's words)."""
+    dataset = tablib.Dataset(headers=headers or kind.headers, title=kind.name[:31])
     for values in rows:
         dataset.append([column.write(values.get(column.name)) for column in kind.columns])
     return _bytes(dataset.export(fmt))

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from hotline import clock
 from hotline.accounts.views import signed_in
 from hotline.imports.engine import import_file
-from hotline.imports.registry import KINDS, Kind, kinds
+from hotline.imports.headers import words
+from hotline.imports.registry import KINDS, Kind, Values, kinds
 from hotline.imports.tables import CONTENT_TYPES, FORMATS, Format, format_of, write
 
 # The largest file the page takes (about 20,000 customers as CSV); a larger one goes through
@@ -109,15 +110,18 @@ def imports_confirm(request: HttpRequest) -> HttpResponse:
     return redirect("imports:index")
 
 
-def _file(kind: Kind, fmt: Format, rows: list, suffix: str) -> HttpResponse:  # type: ignore[type-arg]
-    response = HttpResponse(write(kind, rows, fmt), content_type=CONTENT_TYPES[fmt])
+def _file(
+    kind: Kind, fmt: Format, rows: list[Values], suffix: str, headers: list[str] | None = None
+) -> HttpResponse:
+    response = HttpResponse(write(kind, rows, fmt, headers), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{kind.name}{suffix}.{fmt}"'
     return response
 
 
 def imports_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    """The header row of a kind: the columns the import reads (their names are the file's)."""
-    return _file(_kind_or_404(kind), _format_or_404(fmt), [], "-template")
+    """The header row of a kind in the reader's words (the import reads them in any language)."""
+    found = _kind_or_404(kind)
+    return _file(found, _format_or_404(fmt), [], "-template", words(found))
 
 
 def imports_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:

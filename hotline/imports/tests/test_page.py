@@ -82,7 +82,7 @@ def test_templates_and_exports_download_per_kind(client, centre, fmt: Format) ->
     client.force_login(centre["admin"])
     template = client.get(reverse("imports:template", args=["providers", fmt]))
     assert read(template.content, fmt) == (
-        ["name", "regions", "capacity", "channel", "email", "phone", "language"],
+        ["Name", "Regions", "Capacity", "Channel", "E-mail", "Phone", "Language"],
         [],
     )
     export = client.get(reverse("imports:export", args=["regions", fmt]))
@@ -97,3 +97,24 @@ def test_the_import_page_is_refused_to_every_role_but_admin(client, centre, user
     assert _upload(client, GOOD).status_code == 403
     assert client.get(reverse("imports:export", args=["customers", "csv"])).status_code == 403
     assert not Region.objects.filter(code="ruse").exists()
+
+
+def test_a_template_is_in_the_readers_words_and_imports_filled_in(client, centre) -> None:
+    admin = centre["admin"]
+    admin.language = "bg"
+    admin.save()
+    client.force_login(admin)
+    catalog = trans_real.translation("bg")._catalog  # type: ignore[attr-defined]
+    catalog["Code"] = "Код"
+    try:
+        template = client.get(reverse("imports:template", args=["regions", "csv"]))
+        headers, _rows = read(template.content, "csv")
+        filled = ",".join(headers).encode() + b"\nruse,Ruse\n"
+        checked = _upload(client, filled)
+        client.post(reverse("imports:confirm"))
+    finally:
+        catalog._catalogs[0].pop("Code", None)
+        translation.activate("en")
+    assert headers[0] == "Код"
+    assert checked.status_code == 200
+    assert Region.objects.get(code="ruse").name == "Ruse"
