@@ -124,3 +124,27 @@ def test_command_imports_cdrs_with_a_default_queue(centre, tmp_path, capsys) -> 
     call_command("import", "calls-asterisk", str(path), "--queue", "installations")
     assert HistoricCall.objects.filter(queue__code="installations").count() == 20
     assert "20 calls added" in capsys.readouterr().out
+
+
+def test_history_counts_only_before_the_floors_first_call(centre) -> None:
+    """The exchange's records and the floor's own calls overlap once Hotline answers: from the
+    team's first floor call on, only the floor's count (no call twice in the forecast)."""
+    from hotline.calls.models import Call
+    from hotline.workforce.planning import call_arrivals
+
+    import_history(
+        asterisk_lines(calls(HISTORY_START, 2, per_weekday=10)),
+        "asterisk",
+        zone=SOFIA,
+        actor=None,
+        now=NOW,
+    )
+    team = Team.objects.get(name="Repairs")
+    since = datetime.combine(HISTORY_START, datetime.min.time(), SOFIA)
+    until = since + timedelta(weeks=2)
+    assert len(call_arrivals(team, since, until)) == 100
+    first_floor_call = since + timedelta(weeks=1)
+    Call.objects.create(
+        queue=Queue.objects.get(code="repairs"), arrived_at=first_floor_call, state="ended"
+    )
+    assert len(call_arrivals(team, since, until)) == 50  # the first week's history only
