@@ -55,6 +55,7 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "imports:index": ADMINS,
     "imports:check": ADMINS,
     "imports:confirm": ADMINS,
+    "imports:holidays": ADMINS,
     "imports:template": ADMINS,
     "imports:export": ADMINS,
     "audit:list": frozenset({Role.MANAGER, Role.ADMIN}),

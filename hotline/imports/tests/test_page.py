@@ -95,6 +95,8 @@ def test_the_import_page_is_refused_to_every_role_but_admin(client, centre, user
     client.force_login(centre[username])
     assert client.get(reverse("imports:index")).status_code == 403
     assert _upload(client, GOOD).status_code == 403
+    holidays = {"calendar": "Bulgaria", "country": "BG", "first_year": 2028, "last_year": 2028}
+    assert client.post(reverse("imports:holidays"), holidays).status_code == 403
     assert client.get(reverse("imports:export", args=["customers", "csv"])).status_code == 403
     assert not Region.objects.filter(code="ruse").exists()
 
@@ -118,3 +120,32 @@ def test_a_template_is_in_the_readers_words_and_imports_filled_in(client, centre
     assert headers[0] == "Код"
     assert checked.status_code == 200
     assert Region.objects.get(code="ruse").name == "Ruse"
+
+
+def test_a_countrys_holidays_are_checked_then_imported(client, centre) -> None:
+    from datetime import date
+
+    from hotline.rulebook.models import Holiday
+
+    client.force_login(centre["admin"])
+    form = {"calendar": "Bulgaria", "country": "bg", "first_year": 2028, "last_year": 2028}
+    checked = client.post(reverse("imports:holidays"), form)
+    assert checked.status_code == 200
+    assert "new" in checked.content.decode()
+    assert not Holiday.objects.filter(day__year=2028).exists()
+    client.post(reverse("imports:confirm"))
+    assert Holiday.objects.filter(day=date(2028, 3, 3), calendar__name="Bulgaria").exists()
+
+
+def test_an_unknown_country_or_too_many_years_is_refused(client, centre) -> None:
+    from hotline.rulebook.models import Holiday
+
+    client.force_login(centre["admin"])
+    holidays = Holiday.objects.count()
+    for form in (
+        {"calendar": "Bulgaria", "country": "XX", "first_year": 2028, "last_year": 2028},
+        {"calendar": "Bulgaria", "country": "BG", "first_year": 2028, "last_year": 2090},
+        {"calendar": "Nowhere", "country": "BG", "first_year": 2028, "last_year": 2028},
+    ):
+        assert client.post(reverse("imports:holidays"), form).status_code == 400
+    assert Holiday.objects.count() == holidays
