@@ -13,9 +13,10 @@ Formats, as the exchanges write them (no header row in the CDR files):
   when it has no offset), the queue's code, `answered` or `abandoned`, wait and talk in seconds.
 
 A record's queue is the queue whose code is its destination (dst / destination_number, else the
-context), else the default queue given. The file is read as a stream and checked whole; with
-any bad row nothing is written; then it is written in batches in one transaction. A record
-already imported (same exchange id, else the same record) is counted unchanged."""
+context), else the default queue given. The file is read as a stream and written a batch at a
+time in one transaction, rolled back when any record is bad (every bad one is still reported):
+all or nothing in the memory of one batch. A record already imported (same exchange id, else the
+same record) is counted unchanged."""
 
 import csv
 import hashlib
@@ -222,7 +223,45 @@ def import_history(
             )
             return outcome
         first = 2
-    calls: list[HistoricCall] = []
+    try:
+        with transaction.atomic():
+            before = HistoricCall.objects.filter(source=source).count()
+            _stream(rows, first, outcome, queues, default_queue, parse, zone, write=not dry_run)
+            if outcome.errors or dry_run:
+                raise _RollBack
+            outcome.created = HistoricCall.objects.filter(source=source).count() - before
+            event_append(
+                actor=actor,
+                now=now,
+                entity=ImportsEntity.FILE,
+                entity_id=f"calls-{source}",
+                action=ImportsAction.IMPORTED,
+                new={"kind": f"calls-{source}", "created": outcome.created},
+            )
+    except _RollBack:
+        return outcome
+    outcome.unchanged = outcome.records - outcome.created
+    return outcome
+
+
+class _RollBack(Exception):
+    pass
+
+
+def _stream(
+    rows: Iterator[list[str]],
+    first: int,
+    outcome: HistoryOutcome,
+    queues: dict[str, int],
+    default_queue: Queue | None,
+    parse: Callable[[list[str], ZoneInfo], _Record],
+    zone: ZoneInfo,
+    *,
+    write: bool,
+) -> None:
+    """Reads the records as they come, writing them a batch at a time while none was bad (the
+    caller's transaction is rolled back after a bad one): memory stays one batch."""
+    batch: list[HistoricCall] = []
     for number, row in enumerate(rows, start=first):
         if not any(cell.strip() for cell in row):
             continue
@@ -242,31 +281,21 @@ def import_history(
             else:
                 outcome.more_errors += 1
             continue
-        calls.append(
+        if not write or outcome.errors:
+            continue  # checking only: nothing of this file will stay
+        batch.append(
             HistoricCall(
                 queue_id=queue_id,
                 arrived_at=record.arrived_at,
                 answered=record.answered,
                 wait_seconds=record.wait,
                 talk_seconds=record.talk,
-                source=source,
+                source=outcome.source,
                 record_id=record.record_id,
             )
         )
-    if outcome.errors or dry_run:
-        return outcome
-    with transaction.atomic():
-        before = HistoricCall.objects.filter(source=source).count()
-        for start in range(0, len(calls), BATCH):
-            HistoricCall.objects.bulk_create(calls[start : start + BATCH], ignore_conflicts=True)
-        outcome.created = HistoricCall.objects.filter(source=source).count() - before
-        event_append(
-            actor=actor,
-            now=now,
-            entity=ImportsEntity.FILE,
-            entity_id=f"calls-{source}",
-            action=ImportsAction.IMPORTED,
-            new={"kind": f"calls-{source}", "created": outcome.created},
-        )
-    outcome.unchanged = outcome.records - outcome.created
-    return outcome
+        if len(batch) == BATCH:
+            HistoricCall.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    if batch and not outcome.errors:
+        HistoricCall.objects.bulk_create(batch, ignore_conflicts=True)
