@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "hotline.notices",
     "hotline.followup",
     "hotline.workforce",
+    "hotline.imports",  # a centre's data and call history from CSV/XLSX (issue 20)
     "hotline.reports",
     "hotline.portal",
     "hotline.home",  # the home pages: on top, they read every app

@@ -49,6 +49,7 @@ MENU = (
     MenuItem("workforce:leave", _("Workforce")),
     MenuItem("rulebook:list", _("Rulebook")),
     MenuItem("audit:list", _("Event log")),
+    MenuItem("imports:index", _("Imports")),
     MenuItem("admin:index", _("Configuration")),
     MenuItem("accounts:profile", _("My account")),
 )
@@ -59,7 +60,14 @@ MENU = (
 # name in the bar.
 CENTRE_GROUP = _("Centre")
 CENTRE_GROUP_FROM = 3
-CENTRE_PAGES = ("reports:index", "workforce:leave", "rulebook:list", "audit:list", "admin:index")
+CENTRE_PAGES = (
+    "reports:index",
+    "workforce:leave",
+    "rulebook:list",
+    "audit:list",
+    "imports:index",
+    "admin:index",
+)
 ACCOUNT_PAGE = "accounts:profile"
 
 

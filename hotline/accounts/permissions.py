@@ -52,6 +52,13 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "rulebook:list": STAFF,
     "rulebook:edit": ADMINS,
     "rulebook:reset": ADMINS,
+    # a centre's data in and out (issue 20): customers' and people's details, so admins only
+    "imports:index": ADMINS,
+    "imports:check": ADMINS,
+    "imports:confirm": ADMINS,
+    "imports:holidays": ADMINS,
+    "imports:template": ADMINS,
+    "imports:export": ADMINS,
     "audit:list": frozenset({Role.MANAGER, Role.ADMIN}),
     "admin:*": ADMINS,
     "calls:desk": ON_THE_PHONES,
@@ -135,6 +142,7 @@ API_ROLES: dict[str, frozenset[Role]] = {
     "rulebook_scopes": ADMINS,
     "rulebook_set": ADMINS,
     "rulebook_reset": ADMINS,
+    "imports_file": ADMINS,  # a centre's data (issue 20), as the admins' import page
     "events_list": frozenset({Role.MANAGER, Role.ADMIN}),
     "floor_desk": ON_THE_PHONES,
     "floor_login": ON_THE_PHONES,

@@ -108,3 +108,32 @@ class LeaveRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent_id} {self.first_day}..{self.last_day} ({self.state})"
+
+
+class HistoricCall(models.Model):
+    """A call from the exchange's records of the time before Hotline answered (issue 20: Asterisk
+    or FreeSWITCH CDRs, or a plain CSV): the forecast learns from these as from the floor's own
+    calls, so a new centre gets a forecast on its first day. Never shown as a floor call."""
+
+    queue = models.ForeignKey(
+        "calls.Queue", on_delete=models.PROTECT, related_name="+", verbose_name=_("queue")
+    )
+    arrived_at = models.DateTimeField(_("arrived"))
+    answered = models.BooleanField(_("answered"))
+    wait_seconds = models.PositiveIntegerField(_("wait (s)"))
+    talk_seconds = models.PositiveIntegerField(_("talk (s)"))
+    source = models.CharField(_("source"), max_length=12)  # asterisk, freeswitch, plain
+    # The exchange's id of the call (Asterisk's uniqueid, FreeSWITCH's uuid), else a digest of
+    # the record: a file imported twice adds nothing the second time.
+    record_id = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("call from the exchange's history")
+        verbose_name_plural = _("calls from the exchange's history")
+        indexes = [models.Index(fields=["queue", "arrived_at"], name="historic_call_arrival")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "record_id"], name="one_historic_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.queue_id} {self.arrived_at:%Y-%m-%d %H:%M}"

@@ -26,7 +26,7 @@ from hotline.wfm.forecast import Forecast, forecast, weekly_counts
 from hotline.wfm.roster import WEEK, Agent, Break, RosterProblem, RosterRules
 from hotline.wfm.roster import Shift as PlannedShift
 from hotline.wfm.staffing import Staffing, Targets, staff
-from hotline.workforce.models import LeaveRequest, LeaveState, Roster, Shift
+from hotline.workforce.models import HistoricCall, LeaveRequest, LeaveState, Roster, Shift
 
 # Weeks of call history the forecast learns from, and of them held out to measure its error.
 HISTORY_WEEKS = 8
@@ -112,6 +112,25 @@ def approved_leave(agents: Iterable[User], first_monday: date, weeks: int) -> di
 
 
 def call_arrivals(team: Team, since: datetime, until: datetime) -> list[datetime]:
+    """Arrival times of the team's queues' calls, local: the exchange's history imported for the
+    time before the floor's first call (HistoricCall), then the floor's "arrived" events."""
+    first_live = (
+        Call.objects.filter(queue__team=team)
+        .order_by("arrived_at")
+        .values_list("arrived_at", flat=True)
+    ).first()
+    zone = team_zone(team)
+    history_until = min(until, first_live) if first_live else until
+    found = [
+        at.astimezone(zone).replace(tzinfo=None)
+        for at in HistoricCall.objects.filter(
+            queue__team=team, arrived_at__gte=since, arrived_at__lt=history_until
+        ).values_list("arrived_at", flat=True)
+    ]
+    return found + _floor_arrivals(team, since, until)
+
+
+def _floor_arrivals(team: Team, since: datetime, until: datetime) -> list[datetime]:
     """Arrival times of the team's queues' calls, from the floor's "arrived" events, local."""
     ids = [
         str(pk)

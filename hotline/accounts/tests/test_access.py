@@ -72,6 +72,8 @@ URL_ARGS |= {
 }
 # call quality reviews (B11): made-up review and call ids
 URL_ARGS |= {"calls:review": [1], "calls:review_call": [1], "calls:wallboard_acknowledge": [1]}
+# imports: a kind and a format
+URL_ARGS |= {"imports:template": ["regions", "csv"], "imports:export": ["regions", "xlsx"]}
 # a call's recording: a made-up call id
 URL_ARGS["voice:recording_audio"] = [1]
 # the desk: a made-up call id (wrap-up, linking the call to a case)
@@ -85,6 +87,7 @@ URL_ARGS |= {
 API_BODIES: dict[str, dict[str, object]] = {
     "rulebook_set": {"value": "3", "reason": "walk"},
     "rulebook_reset": {"reason": "walk"},
+    "imports_file": {"csv": "code,name\n", "dry_run": True},
     "floor_leave": {"kind": "break"},
     "floor_transfer": {"to_agent": "agent2", "reason": "walk"},
     "floor_callback_outcome": {"outcome": "completed"},
@@ -162,6 +165,7 @@ API_BODIES: dict[str, dict[str, object]] = {
 }
 PATH_ARGS = {
     "{key}": "a2.max_wait",
+    "{kind}": "regions",
     "{call_id}": "1",
     "{offer_id}": "1",
     "{transfer_id}": "1",

@@ -33,7 +33,14 @@ def test_every_page_of_the_role_is_in_the_bar_once(role):
 def test_the_centre_pages_are_one_drop_down_for_an_admin():
     groups = [entry for entry in menu_entries_for(Role.ADMIN) if isinstance(entry, MenuGroup)]
     assert [[item.url_name for item in group.items] for group in groups] == [
-        ["reports:index", "workforce:leave", "rulebook:list", "audit:list", "admin:index"]
+        [
+            "reports:index",
+            "workforce:leave",
+            "rulebook:list",
+            "audit:list",
+            "imports:index",
+            "admin:index",
+        ]
     ]
 
 

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from hotline.imports import views
+
+app_name = "imports"
+urlpatterns = [
+    path("", views.imports_index, name="index"),
+    path("check/", views.imports_check, name="check"),
+    path("confirm/", views.imports_confirm, name="confirm"),
+    path("holidays/", views.imports_holidays, name="holidays"),
+    path("<str:kind>/template.<str:fmt>", views.imports_template, name="template"),
+    path("<str:kind>/export.<str:fmt>", views.imports_export, name="export"),
+]
