@@ -13,8 +13,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import redis
 import redis.asyncio as aioredis
+from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from hotline.audit.models import Event
@@ -42,8 +43,30 @@ def _publish(event_id: int) -> None:
 
 
 async def newest_event_id() -> int:
-    found = await Event.objects.aaggregate(newest=Max("id"))
+    return await sync_to_async(_newest_event_id)()
+
+
+def _newest_event_id() -> int:
+    try:
+        found = Event.objects.aggregate(newest=Max("id"))
+    finally:
+        _give_back_connection()
     return int(found["newest"] or 0)
+
+
+async def connection_given_back() -> None:
+    """A stream's request read what it needed (its user, its session) before it streams: the
+    database connection of its thread goes back to the pool now, not when the stream ends."""
+    await sync_to_async(_give_back_connection)()
+
+
+def _give_back_connection() -> None:
+    """With PostgreSQL's connection pool (settings.database_from_url), a connection is the
+    thread's until it is closed, and a stream's thread lives as long as the stream: a page left
+    open would hold a connection for hours, and ten of them would starve the process. Between
+    two looks, the stream holds none. (Never inside a transaction: a test's, for one.)"""
+    if getattr(connection, "pool", None) is not None and not connection.in_atomic_block:
+        connection.close()
 
 
 async def floor_signals(after: int, *, lifetime: float) -> AsyncIterator[int | None]:

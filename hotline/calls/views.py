@@ -24,7 +24,7 @@ from hotline.accounts.permissions import may_open_view
 from hotline.accounts.selectors import agents_for
 from hotline.accounts.templatetags.hotline import percent
 from hotline.accounts.views import signed_in
-from hotline.audit.live import floor_signals, newest_event_id
+from hotline.audit.live import connection_given_back, floor_signals, newest_event_id
 from hotline.audit.models import Event
 from hotline.calls.choices import AFTER_CALL_CHOICES, LEAVE_CHOICES
 from hotline.calls.conflicts import CallConflict
@@ -250,6 +250,7 @@ async def stream(request: HttpRequest) -> StreamingHttpResponse:
         start = int(drawn_from)
     else:
         start = await newest_event_id()
+    await connection_given_back()
     lifetime = STREAM_LIFETIME_SECONDS if isinstance(request, ASGIRequest) else 0.0
 
     async def events() -> AsyncIterator[str]:

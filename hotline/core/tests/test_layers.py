@@ -28,6 +28,7 @@ LAYERS: list[frozenset[str]] = [
             "security",
             "taskrunner",
             "processes",
+            "cache_pool",
         }
     ),
     # what happened: the event log and its live stream; refusals and conflicts in words
