@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from hotline.accounts.models import User
 from hotline.audit.payload import payload
@@ -81,21 +81,23 @@ def sip_credential_issue(*, actor: User, now: datetime) -> IssuedCredential:
     return IssuedCredential(credential, password)
 
 
-def live_credential(*, agent_id: int, now: datetime) -> SipCredential | None:
-    """The agent's SIP credential that works now, if any (the newest; older ones are revoked):
-    issued in the agent's floor session, which is still open. One statement: the edge asks for
-    every call it rings."""
+def live_credentials(now: datetime) -> QuerySet[SipCredential]:
+    """The SIP credentials that work now: issued in their agent's floor session, which is still
+    open, not revoked nor expired (the newest first: an agent's older ones are revoked)."""
     return (
         SipCredential.objects.filter(
-            agent_id=agent_id,
             revoked_at__isnull=True,
             expires_at__gt=now,
             agent__floor_session__logged_in_at__lte=F("issued_at"),
         )
         .exclude(agent__floor_session__state=AgentState.LOGGED_OUT)
         .order_by("-issued_at", "-pk")
-        .first()
     )
+
+
+def live_credential(*, agent_id: int, now: datetime) -> SipCredential | None:
+    """The agent's SIP credential that works now, if any."""
+    return live_credentials(now).filter(agent_id=agent_id).first()
 
 
 def sip_credential_ha1(*, username: str, now: datetime) -> SipCredential | None:

@@ -15,12 +15,13 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 
 from hotline.calls.choices import CallState, OfferOutcome
 from hotline.calls.models import Call, Offer, Queue
 from hotline.calls.services.calls import call_arrive, offer_decline
 from hotline.core.refusal import PolicyRefusal
-from hotline.voice.credentials import live_credential
+from hotline.voice.credentials import live_credentials
 
 
 class EdgeAction(StrEnum):
@@ -73,13 +74,15 @@ def edge_decision(*, call: Call, now: datetime) -> EdgeDecision:
     if call.state == CallState.WAITING:
         return EdgeDecision(EdgeAction.WAIT, call)
     if call.state == CallState.OFFERED:
+        # The offer and the phone to ring in one statement: the edge asks for every call.
+        phones = live_credentials(now).filter(agent_id=OuterRef("agent_id"))
         offer = (
             Offer.objects.select_related("agent")
             .filter(call=call, outcome=OfferOutcome.PENDING)
+            .annotate(phone=Subquery(phones.values("username")[:1]))
             .first()
         )
-        credential = live_credential(agent_id=offer.agent_id, now=now) if offer else None
-        if offer is None or credential is None:
+        if offer is None or offer.phone is None:
             # The desk rings but the agent has no phone registered: the caller keeps waiting
             # (the offer runs out, B9, and the call goes to the next agent).
             return EdgeDecision(EdgeAction.WAIT, call)
@@ -88,7 +91,7 @@ def edge_decision(*, call: Call, now: datetime) -> EdgeDecision:
             EdgeAction.OFFER,
             call,
             offer_id=offer.pk,
-            target=credential.username,
+            target=offer.phone,
             agent=offer.agent.username,
             ring_ms=max(int(ring.total_seconds() * 1000), 1000),
         )
