@@ -225,14 +225,14 @@ def floor_transfer(request: HttpRequest, call_id: int, body: TransferIn) -> Tran
 
 
 @router.post("/transfers/{transfer_id}/accept", response=CallOut, summary="Take the transfer")
-def floor_transfer_accept(request: HttpRequest, transfer_id: int) -> CallOut | None:
+def floor_transfer_accept(request: HttpRequest, transfer_id: PathId) -> CallOut | None:
     return _call(
         transfer_accept(actor=signed_in(request), now=clock.now(), transfer_id=transfer_id)
     )
 
 
 @router.post("/transfers/{transfer_id}/decline", response={204: None}, summary="Decline it")
-def floor_transfer_decline(request: HttpRequest, transfer_id: int) -> Status[None]:
+def floor_transfer_decline(request: HttpRequest, transfer_id: PathId) -> Status[None]:
     transfer_decline(actor=signed_in(request), now=clock.now(), transfer_id=transfer_id)
     return Status(204, None)
 

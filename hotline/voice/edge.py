@@ -13,6 +13,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from hotline.calls.models import Queue
+from hotline.voice.transfers import TARGET_PREFIX as TRANSFER_TARGET_PREFIX
 
 # The Debian packages that hold each program the edge runs (README, Voice (SIP)).
 PACKAGES = {
@@ -172,6 +173,7 @@ def kamailio_cfg(edge: VoiceEdge, *, token: str, generated_at: datetime) -> str:
             "tls": edge.tls,
             "tls_port": edge.tls_port,
             "public_address": edge.public_address,
+            "transfer_prefix": TRANSFER_TARGET_PREFIX,
         },
     )
 

@@ -4,14 +4,14 @@ reports what that phone did (PBX role)."""
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from hotline import clock
 from hotline.accounts.views import signed_in
+from hotline.bounds import PathId
 from hotline.calls.cti_api import EXTERNAL_ID, EXTERNAL_ID_LENGTH, CtiConflictOut
-from hotline.calls.models import Transfer
 from hotline.voice.transfers import (
+    TARGET_PREFIX,
     refer_target,
     transfer_answered,
     transfer_from_target,
@@ -31,7 +31,7 @@ class TransferRingIn(Schema):
     target: str = Field(
         min_length=1,
         max_length=40,
-        pattern=r"^xfer-[0-9]{1,10}-[0-9a-f]{20}$",
+        pattern=rf"^{TARGET_PREFIX}[0-9]{{1,10}}-[0-9a-f]{{20}}$",
         description="The user part of the trunk's new INVITE: the address the phone referred.",
     )
 
@@ -74,7 +74,7 @@ class TransferUnansweredOut(Schema):
     response={200: TransferReferOut, 409: CtiConflictOut},
     summary="Where my phone refers the caller for my transfer waiting on a colleague (A4)",
 )
-def voice_transfer_refer(request: HttpRequest, transfer_id: int) -> TransferReferOut:
+def voice_transfer_refer(request: HttpRequest, transfer_id: PathId) -> TransferReferOut:
     user = refer_target(actor=signed_in(request), transfer_id=transfer_id)
     # The trunk calls the edge at this address (its public one behind NAT).
     address = settings.HOTLINE_VOICE_PUBLIC_ADDRESS or settings.HOTLINE_VOICE_SIP_ADDRESS
@@ -89,7 +89,7 @@ def voice_transfer_refer(request: HttpRequest, transfer_id: int) -> TransferRefe
 )
 def voice_transfer_ring(request: HttpRequest, body: TransferRingIn) -> TransferRingOut:
     transfer_id = transfer_from_target(body.target)
-    if transfer_id is None or not Transfer.objects.filter(pk=transfer_id).exists():
+    if transfer_id is None:
         raise Http404  # a forged or mistyped address: nothing of Hotline's
     ring = transfer_ring(now=clock.now(), transfer_id=transfer_id)
     return TransferRingOut(
@@ -106,9 +106,8 @@ def voice_transfer_ring(request: HttpRequest, body: TransferRingIn) -> TransferR
     summary="The colleague's phone answered the transfer: the call is theirs (A4)",
 )
 def voice_transfer_answered(
-    request: HttpRequest, transfer_id: int, body: TransferAnsweredIn
+    request: HttpRequest, transfer_id: PathId, body: TransferAnsweredIn
 ) -> TransferAnsweredOut:
-    get_object_or_404(Transfer, pk=transfer_id)
     call = transfer_answered(now=clock.now(), transfer_id=transfer_id, external_id=body.external_id)
     return TransferAnsweredOut(
         call_id=call.pk,
@@ -123,8 +122,7 @@ def voice_transfer_answered(
     summary="The colleague's phone refused or rang out: the call stays (A4)",
 )
 def voice_transfer_unanswered(
-    request: HttpRequest, transfer_id: int, body: TransferUnansweredIn
+    request: HttpRequest, transfer_id: PathId, body: TransferUnansweredIn
 ) -> TransferUnansweredOut:
-    get_object_or_404(Transfer, pk=transfer_id)
     transfer = transfer_unanswered(now=clock.now(), transfer_id=transfer_id, refused=body.refused)
     return TransferUnansweredOut(transfer_id=transfer.pk, outcome=transfer.outcome)

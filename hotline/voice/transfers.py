@@ -132,14 +132,3 @@ def transfer_unanswered(*, now: datetime, transfer_id: int, refused: bool) -> Tr
             expired=not refused,
         )
     return transfer
-
-
-def dialogs_of(call: Call) -> list[str]:
-    """The call's SIP dialogs in the order they carried it: the first agent's, then each
-    colleague's it moved to (the last is the call's PBX id)."""
-    legs = list(
-        TransferLeg.objects.filter(call=call)
-        .order_by("created_at", "pk")
-        .values_list("from_external_id", flat=True)
-    )
-    return [*legs, call.external_id or ""]

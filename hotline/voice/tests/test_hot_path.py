@@ -5,6 +5,8 @@ the answer and the end of the talk (the CTI API). At 20 new calls a second their
 the database and the server spend per call (bench/voice.py measures it); these counts keep it
 from growing unseen. A count that rises for a reason is raised here with the reason."""
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +21,7 @@ def api(client, in_english, token_for, clock):
     return http_api(client, token_for)
 
 
-def statements(request) -> tuple[int, object]:
+def statements(request) -> tuple[int, Any]:
     """The SQL statements one request sends (transaction brackets left out) and its answer."""
     with CaptureQueriesContext(connection) as captured:
         answer = request()
