@@ -59,6 +59,9 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "imports:holidays": ADMINS,
     "imports:template": ADMINS,
     "imports:export": ADMINS,
+    # the setup page of a new centre (issue 20): sites, hours, teams, queues, rulebook numbers
+    "setup:index": ADMINS,
+    "setup:step": ADMINS,
     "audit:list": frozenset({Role.MANAGER, Role.ADMIN}),
     "admin:*": ADMINS,
     "calls:desk": ON_THE_PHONES,

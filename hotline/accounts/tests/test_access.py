@@ -74,6 +74,7 @@ URL_ARGS |= {
 URL_ARGS |= {"calls:review": [1], "calls:review_call": [1], "calls:wallboard_acknowledge": [1]}
 # imports: a kind and a format
 URL_ARGS |= {"imports:template": ["regions", "csv"], "imports:export": ["regions", "xlsx"]}
+URL_ARGS["setup:step"] = ["site"]
 # a call's recording: a made-up call id
 URL_ARGS["voice:recording_audio"] = [1]
 # the desk: a made-up call id (wrap-up, linking the call to a case)
