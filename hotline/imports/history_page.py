@@ -47,6 +47,7 @@ class HistoryForm(forms.Form):
         queryset=Queue.objects.select_related("team__site__calendar").order_by("code"),
         to_field_name="code",
         required=False,
+        empty_label="—",
         help_text=gettext_lazy("A record's queue is the one whose code is its destination."),
     )
     time_zone = forms.ChoiceField(
