@@ -59,6 +59,7 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "imports:holidays": ADMINS,
     "imports:history": ADMINS,  # call history (CDR files) up to 200 MB
     "imports:history_confirm": ADMINS,
+    "imports:history_result": ADMINS,
     "imports:template": ADMINS,
     "imports:export": ADMINS,
     # the setup page of a new centre (issue 20): sites, hours, teams, queues, rulebook numbers

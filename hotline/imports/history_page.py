@@ -6,20 +6,25 @@ counted), and imported from there on confirmation, then deleted."""
 
 import secrets
 import time
+from datetime import datetime
 from pathlib import Path
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_tasks.base import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
 from hotline import clock
+from hotline.accounts.models import User
 from hotline.accounts.views import signed_in
 from hotline.calls.models import Queue
 from hotline.imports.history import HistoryOutcome, Source, import_history
@@ -38,6 +43,12 @@ SOURCES = [
 
 def pending_dir() -> Path:
     return Path(settings.VAR_DIR) / "imports"
+
+
+def pending_path(token: str) -> Path:
+    if not token.isalnum():
+        raise ValueError("a pending file's token is letters and digits")
+    return pending_dir() / f"{token}.csv"
 
 
 class HistoryForm(forms.Form):
@@ -90,17 +101,18 @@ def _keep(upload: UploadedFile) -> Path:
     return path
 
 
-def _run(
-    request: HttpRequest, path: Path, pending: dict[str, str], dry_run: bool
+def run_history(
+    path: Path, pending: dict[str, str], *, actor: User, now: datetime, dry_run: bool
 ) -> HistoryOutcome:
+    """The checked file through the batched importer, as its check recorded it in `pending`."""
     queue = Queue.objects.filter(code=pending["queue"]).first() if pending["queue"] else None
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as lines:
         return import_history(
             lines,
             pending["source"],  # type: ignore[arg-type]
             zone=ZoneInfo(pending["zone"]),
-            actor=signed_in(request),
-            now=clock.now(),
+            actor=actor,
+            now=now,
             default_queue=queue,
             dry_run=dry_run,
         )
@@ -110,7 +122,7 @@ def _forget(request: HttpRequest) -> None:
     """A checked file the admin did not confirm: its copy goes when another is checked."""
     old = request.session.pop(SESSION_KEY, None)
     if old and str(old.get("token", "")).isalnum():
-        (pending_dir() / f"{old['token']}.csv").unlink(missing_ok=True)
+        pending_path(old["token"]).unlink(missing_ok=True)
 
 
 @require_POST
@@ -131,7 +143,7 @@ def imports_history_check(request: HttpRequest) -> HttpResponse:
         "zone": form.zone(),
         "name": form.cleaned_data["file"].name[:100],
     }
-    outcome = _run(request, path, pending, dry_run=True)
+    outcome = run_history(path, pending, actor=signed_in(request), now=clock.now(), dry_run=True)
     if outcome.ok:
         request.session[SESSION_KEY] = pending
     else:
@@ -146,21 +158,30 @@ def imports_history_check(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def imports_history_confirm(request: HttpRequest) -> HttpResponse:
+    """The checked file goes to the worker (the largest takes minutes); its page follows it."""
+    from hotline.imports.tasks import history_import_task  # tasks import this module
+
     pending = request.session.pop(SESSION_KEY, None)
-    path = pending_dir() / f"{pending['token']}.csv" if pending else None
-    if not pending or not str(pending["token"]).isalnum() or path is None or not path.exists():
+    token = str(pending.get("token", "")) if pending else ""
+    if not token.isalnum() or not pending_path(token).exists():
         messages.error(request, _("There is no checked file to import: upload it again."))
         return redirect("imports:index")
+    result = history_import_task.enqueue(pending, signed_in(request).pk)
+    return redirect("imports:history_result", result_id=result.id)
+
+
+def imports_history_result(request: HttpRequest, result_id: UUID) -> HttpResponse:
+    """Where a call-history import stands: waiting for the worker, running, done or failed."""
+    from hotline.imports.tasks import history_import_task
+
     try:
-        outcome = _run(request, path, pending, dry_run=False)
-    finally:
-        path.unlink(missing_ok=True)
-    if outcome.ok:
-        messages.success(
-            request,
-            _("Call history imported: %(created)d calls added, %(unchanged)d already there.")
-            % {"created": outcome.created, "unchanged": outcome.unchanged},
-        )
-    else:  # the queues changed between the check and the confirmation
-        messages.error(request, _("The file no longer imports cleanly: nothing was written."))
-    return redirect("imports:index")
+        result = history_import_task.get_result(str(result_id))
+    except (TaskResultDoesNotExist, TaskResultMismatch):
+        raise Http404(_("There is no such import.")) from None
+    done = result.status == TaskResultStatus.SUCCESSFUL
+    counts = result.return_value if done else None
+    return render(
+        request,
+        "imports/history_result.html",
+        {"result": result, "counts": counts, "failed": result.status == TaskResultStatus.FAILED},
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("holidays/", views.imports_holidays, name="holidays"),
     path("history/", history_page.imports_history_check, name="history"),
     path("history/confirm/", history_page.imports_history_confirm, name="history_confirm"),
+    path("history/<uuid:result_id>/", history_page.imports_history_result, name="history_result"),
     path("<str:kind>/template.<str:fmt>", views.imports_template, name="template"),
     path("<str:kind>/export.<str:fmt>", views.imports_export, name="export"),
 ]

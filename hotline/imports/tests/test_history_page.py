@@ -5,6 +5,8 @@ confirmation; too large a file, a bad one or the wrong role changes nothing."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from hotline.audit.models import Event
 from hotline.imports import history_page
@@ -18,6 +20,23 @@ from hotline.workforce.models import HistoricCall
 @pytest.fixture(autouse=True)
 def _var_dir(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.VAR_DIR = tmp_path
+
+
+def _worker_runs_the_import() -> None:
+    """What `hotline worker` does with the queued task (its loop, which also closes the
+    database connections between tasks, is left out: the test's transaction is open)."""
+    queued = DBTaskResult.objects.ready().get(task_path__endswith=".history_import_task")
+    queued.claim("test")
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    ).run_task(queued)
 
 
 def _master_csv(weeks: int, per_weekday: int) -> bytes:
@@ -41,7 +60,11 @@ def test_a_twelve_week_asterisk_file_over_2_mb_is_checked_then_imported(client, 
     assert len(list(history_page.pending_dir().glob("*.csv"))) == 1  # on disk, not the session
 
     confirmed = client.post(reverse("imports:history_confirm"), follow=True)
-    assert "12000 calls added, 0 already there" in confirmed.content.decode()
+    assert "The worker is importing the file" in confirmed.content.decode()
+    assert HistoricCall.objects.count() == 0  # the worker's job, not the request's
+    _worker_runs_the_import()
+    done = client.get(confirmed.redirect_chain[-1][0])
+    assert "12000 calls added, 0 already there" in done.content.decode()
     assert HistoricCall.objects.filter(queue__code="repairs").count() == 12_000
     assert Event.objects.filter(entity="imports.file", actor_id=centre["admin"].pk).exists()
     assert list(history_page.pending_dir().glob("*.csv")) == []  # deleted once imported
@@ -82,10 +105,18 @@ def test_a_file_over_the_limit_or_a_bad_choice_is_refused_before_reading(
     assert not history_page.pending_dir().exists()
 
 
+def test_an_unknown_import_is_not_found(client, centre) -> None:
+    client.force_login(centre["admin"])
+    url = reverse("imports:history_result", args=["00000000-0000-0000-0000-000000000000"])
+    assert client.get(url).status_code == 404
+
+
 @pytest.mark.parametrize("username", ["lead", "manager", "agent8"])
 def test_only_an_admin_imports_call_history(client, centre, clock, username):
     client.force_login(centre[username])
     refused = _check(client, _master_csv(weeks=1, per_weekday=2))
     assert refused.status_code == 403
     assert client.post(reverse("imports:history_confirm")).status_code == 403
+    result = reverse("imports:history_result", args=["00000000-0000-0000-0000-000000000000"])
+    assert client.get(result).status_code == 403
     assert HistoricCall.objects.count() == 0

@@ -102,10 +102,14 @@ def test_d1_opening_days_and_hours_are_set_together(client, admin) -> None:
             {"working_days": [6], "opens": "09:00", "closes": "15:00"},
             "The repair cut-off cannot come after closing time",
         ),
-        ("teams", {"name": "Repairs", "site": "1"}, "“Repairs” exists already"),
+        ("teams", {"name": "Repairs", "site": "SITE"}, "“Repairs” exists already"),
         ("teams", {"name": "Night", "site": "999"}, "valid choice"),
-        ("queues", {"code": "Not A Slug", "name": "Q", "team": "1"}, "valid “slug”"),
-        ("queues", {"code": "repairs", "name": "Again", "team": "1"}, "“repairs” exists already"),
+        ("queues", {"code": "Not A Slug", "name": "Q", "team": "TEAM"}, "valid “slug”"),
+        (
+            "queues",
+            {"code": "repairs", "name": "Again", "team": "TEAM"},
+            "“repairs” exists already",
+        ),
         (
             "rulebook",
             {"key": "a2.max_wait", "value": "999 h", "scope": "deployment", "reason": "r"},
@@ -132,6 +136,11 @@ def test_d1_opening_days_and_hours_are_set_together(client, admin) -> None:
 def test_bad_input_changes_nothing_and_says_why(client, admin, step, data, says) -> None:
     if step == "hours":
         data = {"calendar": Calendar.objects.get(name="Bulgaria").pk, **data}
+    real = {"SITE": Site.objects.get().pk, "TEAM": Team.objects.get(name="Repairs").pk}
+    data = {
+        name: real.get(value, value) if isinstance(value, str) else value
+        for name, value in data.items()
+    }
     days = Calendar.objects.get(name="Bulgaria").working_days
     before = _counts()
     refused = _step(client, step, data)
