@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "hotline.notices",
     "hotline.followup",
     "hotline.workforce",
+    "hotline.setup",  # the setup page of a new centre (issue 20)
     "hotline.imports",  # a centre's data and call history from CSV/XLSX (issue 20)
     "hotline.reports",
     "hotline.portal",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("reports/", include("hotline.reports.urls")),
     path("workforce/", include("hotline.workforce.urls")),
     path("imports/", include("hotline.imports.urls")),
+    path("setup/", include("hotline.setup.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -8,6 +8,8 @@ class AccountsEntity(StrEnum):
     API_TOKEN = "accounts.api_token"
     USER = "accounts.user"
     SIGNIN = "accounts.signin"
+    SITE = "accounts.site"
+    TEAM = "accounts.team"
 
 
 class ApiTokenAction(StrEnum):
@@ -21,6 +23,14 @@ class UserAction(StrEnum):
     PASSWORD_RESET = "password_reset"
 
 
+class SiteAction(StrEnum):
+    CREATED = "created"  # new: {"name", "calendar"} (the setup page, issue 20)
+
+
+class TeamAction(StrEnum):
+    CREATED = "created"  # new: {"name", "site"}
+
+
 class SigninAction(StrEnum):
     FAILED = "failed"
     LOCKED = "locked"
@@ -31,6 +41,8 @@ ACTIONS: dict[AccountsEntity, type[StrEnum]] = {
     AccountsEntity.API_TOKEN: ApiTokenAction,
     AccountsEntity.USER: UserAction,
     AccountsEntity.SIGNIN: SigninAction,
+    AccountsEntity.SITE: SiteAction,
+    AccountsEntity.TEAM: TeamAction,
 }
 
 
@@ -47,6 +59,8 @@ def register_sentences() -> None:
     entity_words(AccountsEntity.API_TOKEN, _("API token"))
     entity_words(AccountsEntity.USER, _("user"), person=True)
     entity_words(AccountsEntity.SIGNIN, _("sign-in"), number=str)
+    entity_words(AccountsEntity.SITE, _("site"))
+    entity_words(AccountsEntity.TEAM, _("team"))
     for entity, action, template in (
         (
             AccountsEntity.API_TOKEN,
@@ -78,6 +92,16 @@ def register_sentences() -> None:
             AccountsEntity.SIGNIN,
             SigninAction.LOCKED,
             _("Sign-in locked for %(id)s until %(until)s after %(failures)s failures"),
+        ),
+        (
+            AccountsEntity.SITE,
+            SiteAction.CREATED,
+            _("%(actor)s set up the site %(name)s (calendar %(calendar)s)"),
+        ),
+        (
+            AccountsEntity.TEAM,
+            TeamAction.CREATED,
+            _("%(actor)s set up the team %(name)s at %(site)s"),
         ),
         (
             AccountsEntity.SIGNIN,

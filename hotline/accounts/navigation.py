@@ -49,6 +49,7 @@ MENU = (
     MenuItem("workforce:leave", _("Workforce")),
     MenuItem("rulebook:list", _("Rulebook")),
     MenuItem("audit:list", _("Event log")),
+    MenuItem("setup:index", _("Centre setup")),
     MenuItem("imports:index", _("Imports")),
     MenuItem("admin:index", _("Configuration")),
     MenuItem("accounts:profile", _("My account")),
@@ -65,6 +66,7 @@ CENTRE_PAGES = (
     "workforce:leave",
     "rulebook:list",
     "audit:list",
+    "setup:index",
     "imports:index",
     "admin:index",
 )

@@ -57,8 +57,14 @@ VIEW_ROLES: dict[str, frozenset[Role]] = {
     "imports:check": ADMINS,
     "imports:confirm": ADMINS,
     "imports:holidays": ADMINS,
+    "imports:history": ADMINS,  # call history (CDR files) up to 200 MB
+    "imports:history_confirm": ADMINS,
+    "imports:history_result": ADMINS,
     "imports:template": ADMINS,
     "imports:export": ADMINS,
+    # the setup page of a new centre (issue 20): sites, hours, teams, queues, rulebook numbers
+    "setup:index": ADMINS,
+    "setup:step": ADMINS,
     "audit:list": frozenset({Role.MANAGER, Role.ADMIN}),
     "admin:*": ADMINS,
     "calls:desk": ON_THE_PHONES,

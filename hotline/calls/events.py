@@ -18,6 +18,7 @@ class CallsEntity(StrEnum):
     AGENT = "calls.agent"
     REVIEW = "calls.review"
     ALERT = "calls.alert"
+    QUEUE = "calls.queue"
 
 
 class CallAction(StrEnum):
@@ -94,12 +95,18 @@ LEAD_WAS = "lead_was"  # taken_over: the lead's state before, to go back to it (
 SCORE = "score"  # reviewed: the B11 score
 CONDUCT_BREACH = "conduct_breach"  # reviewed: a B11 conduct breach
 
+
+class QueueAction(StrEnum):
+    CREATED = "created"  # new: {"code", "name", "team"} (the setup page, issue 20)
+
+
 ACTIONS: dict[CallsEntity, type[StrEnum]] = {
     CallsEntity.CALL: CallAction,
     CallsEntity.CALLBACK: CallbackAction,
     CallsEntity.AGENT: AgentAction,
     CallsEntity.REVIEW: ReviewAction,
     CallsEntity.ALERT: AlertAction,
+    CallsEntity.QUEUE: QueueAction,
 }
 
 
@@ -142,6 +149,12 @@ def register_sentences() -> None:
     )
     entity_words(CallsEntity.AGENT, _("agent"), person=True, states={"": AgentStateChoices})
     entity_words(CallsEntity.REVIEW, _("call review"))
+    entity_words(CallsEntity.QUEUE, _("queue"))
+    describe(
+        CallsEntity.QUEUE,
+        QueueAction.CREATED,
+        _("%(actor)s set up the queue %(name)s (%(code)s) for the team %(team)s"),
+    )
     call, callback, agent = CallsEntity.CALL, CallsEntity.CALLBACK, CallsEntity.AGENT
     for entity, action, template in (
         (call, CallAction.ARRIVED, _("Call %(id)s arrived in queue %(queue)s")),

@@ -16,6 +16,7 @@ from hotline import clock
 from hotline.accounts.views import signed_in
 from hotline.imports.engine import import_file
 from hotline.imports.headers import words
+from hotline.imports.history_page import MAX_HISTORY_BYTES, HistoryForm
 from hotline.imports.kinds.calendar import country_rows
 from hotline.imports.registry import KINDS, Kind, Values, kinds
 from hotline.imports.tables import CONTENT_TYPES, FORMATS, Format, format_of, write
@@ -86,24 +87,26 @@ def _format_or_404(fmt: str) -> Format:
     return fmt  # type: ignore[return-value]
 
 
-def _index(
-    request: HttpRequest, form: UploadForm | None = None, country: CountryHolidaysForm | None = None
+def render_index(
+    request: HttpRequest,
+    form: UploadForm | None = None,
+    country: CountryHolidaysForm | None = None,
+    history: forms.Form | None = None,
 ) -> HttpResponse:
+    """The page with its forms; one given back with its errors answers 400."""
     context = {
         "form": form or UploadForm(),
         "country_form": country or CountryHolidaysForm(),
+        "history_form": history or HistoryForm(),
+        "history_limit": MAX_HISTORY_BYTES // (1024 * 1024),
         "kinds": kinds(),
     }
-    return render(
-        request,
-        "imports/index.html",
-        context,
-        status=200 if form is None and country is None else 400,
-    )
+    refused = form is not None or country is not None or history is not None
+    return render(request, "imports/index.html", context, status=400 if refused else 200)
 
 
 def imports_index(request: HttpRequest) -> HttpResponse:
-    return _index(request)
+    return render_index(request)
 
 
 def _checked(request: HttpRequest, kind: Kind, data: bytes, fmt: Format, name: str) -> HttpResponse:
@@ -129,7 +132,7 @@ def imports_holidays(request: HttpRequest) -> HttpResponse:
     """A country's public holidays (the `holidays` package) checked like a file of them."""
     form = CountryHolidaysForm(request.POST)
     if not form.is_valid():
-        return _index(request, country=form)
+        return render_index(request, country=form)
     data = form.cleaned_data
     rows = country_rows(
         data["calendar"], data["country"], range(data["first_year"], data["last_year"] + 1)
@@ -144,7 +147,7 @@ def imports_check(request: HttpRequest) -> HttpResponse:
     """The dry run: every row's errors, or what the import would change."""
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _index(request, form=form)
+        return render_index(request, form=form)
     upload = form.cleaned_data["file"]
     kind = KINDS[form.cleaned_data["kind"]]
     return _checked(request, kind, upload.read(), format_of(upload.name), upload.name[:100])

@@ -5,6 +5,7 @@ from enum import StrEnum
 
 class RulebookEntity(StrEnum):
     SETTING = "rulebook.setting"
+    CALENDAR = "rulebook.calendar"
 
 
 class SettingAction(StrEnum):
@@ -12,7 +13,15 @@ class SettingAction(StrEnum):
     RESET = "reset"
 
 
-ACTIONS: dict[RulebookEntity, type[StrEnum]] = {RulebookEntity.SETTING: SettingAction}
+class CalendarAction(StrEnum):
+    CREATED = "created"  # new: {"name", "time_zone", "working_days"} (the setup page, issue 20)
+    DAYS_CHANGED = "days_changed"  # old/new: {"working_days"}
+
+
+ACTIONS: dict[RulebookEntity, type[StrEnum]] = {
+    RulebookEntity.SETTING: SettingAction,
+    RulebookEntity.CALENDAR: CalendarAction,
+}
 
 
 # --- the event log's sentences (hotline.audit.sentences), registered from ready() ---
@@ -24,6 +33,17 @@ def register_sentences() -> None:
     from hotline.audit.sentences import describe, entity_words
 
     entity_words(RulebookEntity.SETTING, _("setting"), number=str)
+    entity_words(RulebookEntity.CALENDAR, _("calendar"))
+    describe(
+        RulebookEntity.CALENDAR,
+        CalendarAction.CREATED,
+        _("%(actor)s set up the calendar %(name)s in the time zone %(time_zone)s"),
+    )
+    describe(
+        RulebookEntity.CALENDAR,
+        CalendarAction.DAYS_CHANGED,
+        _("%(actor)s changed the working days of calendar %(id)s"),
+    )
     describe(
         RulebookEntity.SETTING,
         SettingAction.CHANGED,

@@ -1,6 +1,7 @@
 """One permission table for every page and API operation, walked as every role."""
 
 import json
+from uuid import UUID
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -74,6 +75,8 @@ URL_ARGS |= {
 URL_ARGS |= {"calls:review": [1], "calls:review_call": [1], "calls:wallboard_acknowledge": [1]}
 # imports: a kind and a format
 URL_ARGS |= {"imports:template": ["regions", "csv"], "imports:export": ["regions", "xlsx"]}
+URL_ARGS["setup:step"] = ["site"]
+URL_ARGS["imports:history_result"] = [UUID(int=0)]  # a made-up import (a task result)
 # a call's recording: a made-up call id
 URL_ARGS["voice:recording_audio"] = [1]
 # the desk: a made-up call id (wrap-up, linking the call to a case)
@@ -253,7 +256,7 @@ def test_every_page_as_every_role(client, centre, role, name):
     response = client.get(reverse(name, args=URL_ARGS.get(name, [])))
     if name in PUBLIC_VIEWS or role in VIEW_ROLES[view_key(name)]:
         # Allowed through the door; a made-up id may still be missing (404).
-        made_up_id = any(isinstance(arg, int) for arg in URL_ARGS.get(name, []))
+        made_up_id = any(isinstance(arg, int | UUID) for arg in URL_ARGS.get(name, []))
         allowed = (200, 302, 405, 404) if made_up_id else (200, 302, 405)
         assert response.status_code in allowed, response.status_code
     else:

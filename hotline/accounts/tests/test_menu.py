@@ -38,6 +38,7 @@ def test_the_centre_pages_are_one_drop_down_for_an_admin():
             "workforce:leave",
             "rulebook:list",
             "audit:list",
+            "setup:index",
             "imports:index",
             "admin:index",
         ]

@@ -45,7 +45,7 @@ LAYERS: list[frozenset[str]] = [
     # the SIP edge: Kamailio and rtpengine driven by the floor's services (and the follow-ups'
     # calls it dials out, C6)
     frozenset({"voice"}),
-    frozenset({"reports", "portal", "backup", "imports"}),
+    frozenset({"reports", "portal", "backup", "imports", "setup"}),
     # what puts it all together: pages that read every app, the API, the demo, the commands
     frozenset(
         {
