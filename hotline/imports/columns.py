@@ -1,18 +1,27 @@
 """The columns of an importable kind: name, type, bounds, whether required; a cell's text read
 into a value, or the reason it can't be, in the reader's language."""
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 TRUE_WORDS = frozenset({"1", "yes", "true", "y"})
 FALSE_WORDS = frozenset({"0", "no", "false", "n", ""})
+# The words a person types in a yes/no cell, in their own language (a file may be in any).
+YES, NO = (
+    pgettext_lazy("an import file's yes/no cell", "yes"),
+    pgettext_lazy("an import file's yes/no cell", "no"),
+)
 LIST_SEPARATOR = ";"
 
 
@@ -92,10 +101,10 @@ def _read_int(column: Column, raw: object, text: str) -> int:
 
 
 def _read_bool(column: Column, raw: object, text: str) -> bool:
-    word = text.lower()
-    if word in TRUE_WORDS:
+    word = text.strip().lower()
+    if word in TRUE_WORDS or word in _in_every_language(YES):
         return True
-    if word in FALSE_WORDS:
+    if word in FALSE_WORDS or word in _in_every_language(NO):
         return False
     raise CellError(_("“%(value)s” is not yes or no") % {"value": text[:40]})
 
@@ -148,4 +157,15 @@ _READERS: dict[str, Callable[[Column, object, str], Any]] = {
     "choice": _read_choice,
     "list": _read_list,
 }
+
+
+@functools.cache
+def _in_every_language(word: Any) -> frozenset[str]:
+    words = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            words.add(str(word).lower())
+    return frozenset(words)
+
+
 _EMPTY: dict[str, Any] = {"int": None, "bool": False, "date": None, "list": []}

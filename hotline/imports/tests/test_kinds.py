@@ -216,3 +216,20 @@ def test_export_command_writes_a_template_per_kind(centre, tmp_path) -> None:
         headers, rows = read(path.read_bytes(), "xlsx")
         assert headers == kind.headers
         assert rows == []
+
+
+def test_a_yes_no_cell_is_read_in_any_of_the_centres_languages(centre, now) -> None:
+    for kind in ("regions", "customers"):
+        assert _import(kind, FILES[kind], now).ok
+    sites = (
+        "customer_phone,address,region,zone,business_premises\n"
+        "+359 88 900 0001,1 Aleksandrovska St,ruse,urban,Да\n"
+        "+359 88 900 0002,5 Bogoridi Blvd,burgas,suburban,non\n"
+    )
+    outcome = _import("sites", sites, now)
+    assert outcome.ok, outcome
+    premises = dict(CustomerSite.objects.values_list("address", "business_premises"))
+    assert premises["1 Aleksandrovska St"] is True
+    assert premises["5 Bogoridi Blvd"] is False
+    refused = _import("sites", sites.replace(",non\n", ",maybe\n"), now, dry_run=True)
+    assert not refused.ok
