@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hotline.accounts.context_processors.navigation",
+                "hotline.clock.page_clock",
             ],
         },
     },

@@ -2,7 +2,10 @@
 step (site and zone, opening hours, a team, a queue, one rulebook number), then an agent of the
 new team takes a call on the new queue and sees its times in Tokyo's zone (issue 20)."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from conftest import screenshot, sign_in
 from hotline.accounts.choices import Role
@@ -84,4 +87,8 @@ def test_an_admin_sets_up_a_new_centre_and_its_agent_works_in_its_zone(page, in_
     page.click("[data-testid=offer] button[value=accept]")
     talk = page.wait_for_selector("[data-testid=call] .talk")
     assert "limit at 17:05" in talk.inner_text()  # A1 of the new queue, in Tokyo's time
+    # The talk timer counts on the server's clock (weeks behind the browser's here), from 0.
+    expect(page.locator("[data-testid=call] .talk .timer")).to_have_text(
+        re.compile(r"^0:[0-5][0-9]$")
+    )
     screenshot(page, "setup-6-agent-desk")
