@@ -93,5 +93,5 @@ class SettingChoiceForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["key"].choices = [  # type: ignore[attr-defined]
-            (s.key, f"{s.rule} · {_(s.label)}") for s in SETTINGS
+            (s.key, " · ".join((s.rule, str(_(s.label))))) for s in SETTINGS
         ]

@@ -139,7 +139,8 @@ def _numbers() -> list[list[str]]:
     """The numbers that differ from POLICIES.md: the deployment's and each scoped one."""
     rows = []
     for row in rulebook_rows():
-        label = f"{row.setting.rule} {_(row.setting.label)}"
+        setting_name = _(row.setting.label)
+        label = f"{row.setting.rule} {setting_name}"
         if not row.is_default:
             rows.append(
                 [label, str(SCOPE_WORDS[Scope.DEPLOYMENT]), row.display, row.default_display]
