@@ -175,6 +175,33 @@ DATABASES = {
     else sqlite_database(VAR_DIR / "hotline.sqlite3")
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def replica_database(url: str) -> dict[str, object]:
+    """The read replica's entry (hotline/ops/replica.py): the primary's settings for its URL,
+    without a pool (reports are rare, and a pool would hold a request up to its timeout when
+    the replica is down, where a plain connection fails over in REPLICA_CONNECT_TIMEOUT_S),
+    and a mirror of the primary under the tests' runner (no test database is made on it)."""
+    entry = database_from_url(url)
+    if entry["ENGINE"] != "django.db.backends.postgresql":
+        raise ValueError("HOTLINE_DATABASE_REPLICA_URL: a PostgreSQL streaming replica")
+    options = dict(entry.get("OPTIONS") or {})  # type: ignore[call-overload]
+    options.pop("pool", None)
+    options.update(connect_timeout=REPLICA_CONNECT_TIMEOUT_S, application_name="hotline-replica")
+    return {
+        **entry,
+        "OPTIONS": options,
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+
+
+REPLICA_CONNECT_TIMEOUT_S = 2
+if os.environ.get("HOTLINE_DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = replica_database(os.environ["HOTLINE_DATABASE_REPLICA_URL"])
+DATABASE_ROUTERS = ["hotline.ops.replica.ReplicaRouter"]
+
 # The largest body a request may carry (Django's default, said here because the API answers
 # a larger one with 413): the largest input, a drawn signature, is at most 200 kB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
