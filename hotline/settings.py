@@ -389,7 +389,12 @@ HOTLINE_TOKEN_FAILURES_PER_ADDRESS = _bounded_int(
 )
 # The sign-in counts are shared through Redis between server processes where it is configured.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    # Fails open with Redis down (hotline/ops/cache.py), each wait for it bounded to a second.
+    "default": {
+        "BACKEND": "hotline.ops.cache.FailOpenRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
