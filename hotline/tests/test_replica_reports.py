@@ -54,7 +54,7 @@ def databases() -> Iterator[tuple[str, str]]:
         yield primary, urlunparse(urlparse(REPLICA_URL)._replace(path=f"/{name}"))
 
 
-def query(url: str, sql: str, *params: object) -> list[tuple]:
+def query(url: str, sql: str, *params: object) -> list[tuple[object, ...]]:
     with psycopg.connect(url, autocommit=True) as connection:
         return connection.execute(sql, params).fetchall()
 

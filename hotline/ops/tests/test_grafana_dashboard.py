@@ -4,6 +4,7 @@ Grafana can import, shows what the floor needs, and queries only series /metrics
 import json
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -29,8 +30,9 @@ FLOOR = {
 }
 
 
-def dashboard() -> dict:
-    return json.loads(DASHBOARD.read_text())
+def dashboard() -> dict[str, Any]:
+    board: dict[str, Any] = json.loads(DASHBOARD.read_text())
+    return board
 
 
 def queried_names() -> set[str]:

@@ -98,11 +98,13 @@ def test_the_replica_entry_has_no_pool_a_short_connect_timeout_and_no_test_datab
 
     monkeypatch.setattr(settings_module, "database_from_url", pooled)
     entry = replica_database("postgresql://u:p@replica.example:5433/hotline")
+    options = entry["OPTIONS"]
+    assert isinstance(options, dict)
     assert entry["HOST"] == "replica.example"
     assert entry["NAME"] == "hotline"
-    assert "pool" not in entry["OPTIONS"]
-    assert entry["OPTIONS"]["sslmode"] == "x"
-    assert entry["OPTIONS"]["connect_timeout"] == 2
+    assert "pool" not in options
+    assert options["sslmode"] == "x"
+    assert options["connect_timeout"] == 2
     assert entry["TEST"] == {"MIRROR": DEFAULT_DB_ALIAS}
 
 
