@@ -110,7 +110,8 @@ async def _news() -> AsyncIterator[Callable[[float], Awaitable[object]]]:
         try:
             return await pubsub.get_message(ignore_subscribe_messages=True, timeout=seconds)
         except REDIS_DOWN:  # gone while subscribed: poll until this stream ends
-            return await asyncio.sleep(seconds)
+            await asyncio.sleep(seconds)
+            return None
 
     try:
         yield wait

@@ -25,7 +25,7 @@ UNAVAILABLE = Counter(
 REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
-def _failing_open(method: Callable[..., Any], answer: Callable[[], Any]) -> Callable[..., Any]:
+def _failing_open(method: Callable[..., Any], answer: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         try:
