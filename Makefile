@@ -58,9 +58,10 @@ types: $(VENV)/.installed
 unit: $(VENV)/.installed
 	$(PYTEST)
 
-# ...and again on a throwaway PostgreSQL (and Redis) on free loopback ports.
+# ...and again on a throwaway PostgreSQL (with a streaming replica, for the reports' replica
+# test) and Redis on free loopback ports.
 unit-postgres: $(VENV)/.installed
-	$(BIN)/python tools/testservers.py --postgres --redis -- $(PYTEST)
+	$(BIN)/python tools/testservers.py --postgres --replica --redis -- $(PYTEST)
 
 # After changing user-visible strings: refresh the catalogs, translate, then compile.
 messages: $(VENV)/.installed
@@ -77,6 +78,7 @@ bench: system-packages $(VENV)/.installed
 	$(BIN)/python tools/testservers.py --postgres -- $(BIN)/python bench/cases.py
 	$(BIN)/python tools/testservers.py --postgres -- $(BIN)/python bench/reports.py
 	$(BIN)/python tools/testservers.py --postgres --redis -- $(BIN)/python bench/voice.py
+	$(BIN)/python tools/testservers.py --postgres --redis -- $(BIN)/python bench/faults.py
 
 # The desk's softphone library (README, Voice (SIP)): JsSIP from npm at the version pinned in
 # tools/jssip/package.json, bundled by esbuild into one committed file (no build step at runtime).

@@ -26,6 +26,20 @@ SCREENSHOTS = Path(__file__).parent / "var" / "screenshots"
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _no_read_replica_in_this_process() -> None:
+    """The tests here write and read in one transaction no replica could see: they run without
+    the replica alias (HOTLINE_DATABASE_REPLICA_URL, tools/testservers.py --replica), which
+    hotline/tests/test_replica_reports.py gives to the processes it starts."""
+    from django.conf import settings
+
+    if settings.configured and "replica" in settings.DATABASES:
+        from django.db import connections
+
+        del settings.DATABASES["replica"]
+        connections.settings.pop("replica", None)
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing() -> None:
     from django.conf import settings
 

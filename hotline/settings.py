@@ -190,6 +190,33 @@ DATABASES = {
     else sqlite_database(VAR_DIR / "hotline.sqlite3")
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def replica_database(url: str) -> dict[str, object]:
+    """The read replica's entry (hotline/ops/replica.py): the primary's settings for its URL,
+    without a pool (reports are rare, and a pool would hold a request up to its timeout when
+    the replica is down, where a plain connection fails over in REPLICA_CONNECT_TIMEOUT_S),
+    and a mirror of the primary under the tests' runner (no test database is made on it)."""
+    entry = database_from_url(url)
+    if entry["ENGINE"] != "django.db.backends.postgresql":
+        raise ValueError("HOTLINE_DATABASE_REPLICA_URL: a PostgreSQL streaming replica")
+    options = dict(entry.get("OPTIONS") or {})  # type: ignore[call-overload]
+    options.pop("pool", None)
+    options.update(connect_timeout=REPLICA_CONNECT_TIMEOUT_S, application_name="hotline-replica")
+    return {
+        **entry,
+        "OPTIONS": options,
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+
+
+REPLICA_CONNECT_TIMEOUT_S = 2
+if os.environ.get("HOTLINE_DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = replica_database(os.environ["HOTLINE_DATABASE_REPLICA_URL"])
+DATABASE_ROUTERS = ["hotline.ops.replica.ReplicaRouter"]
+
 # The largest body a request may carry (Django's default, said here because the API answers
 # a larger one with 413): the largest input, a drawn signature, is at most 200 kB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -377,10 +404,16 @@ HOTLINE_TOKEN_FAILURES_PER_ADDRESS = _bounded_int(
 )
 # The sign-in counts are shared through Redis between server processes where it is configured.
 CACHES = {
+    # Fails open with Redis down (hotline/ops/cache.py), each wait for it bounded to a second;
+    # one connection pool per process (hotline/cache_pool.py).
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "hotline.ops.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
-        "OPTIONS": {"pool_class": "hotline.cache_pool.SharedConnectionPool"},
+        "OPTIONS": {
+            "socket_connect_timeout": 1,
+            "socket_timeout": 1,
+            "pool_class": "hotline.cache_pool.SharedConnectionPool",
+        },
     }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

@@ -6,6 +6,12 @@ PostgreSQL gets a fresh cluster in a temporary folder (as the `postgres` system 
 as root, since PostgreSQL refuses to run as root); its URL is exported as HOTLINE_DATABASE_URL.
 Redis runs without persistence; its URL is exported as HOTLINE_REDIS_URL. Both listen on
 127.0.0.1 only and are stopped however the command ends.
+
+With --replica (implies --postgres) a second cluster is made from the first by pg_basebackup -R
+and started as a hot standby streaming from it; its URL (same database name) is exported as
+HOTLINE_DATABASE_REPLICA_URL. Tests that stop, restart or pause the servers find the clusters'
+folders in TESTSERVERS_PGDATA and TESTSERVERS_REPLICA_PGDATA (their settings are in each
+folder's postgresql.auto.conf, so a plain `pg_ctl -D folder start` brings one back as it was).
 """
 
 import argparse
@@ -19,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 PG_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
@@ -66,15 +73,24 @@ def postgres() -> Iterator[str]:
         "UTF8",
         "--locale=C.UTF-8",
     )
-    # Durability is pointless for a throwaway test cluster; speed is not.
-    options = (
-        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    # Durability is pointless for a throwaway test cluster; speed is not. (A base backup forces
+    # full-page writes while it runs, so a replica can still be made from it.)
+    write_settings(
+        data,
+        port=port,
+        unix_socket_directories=str(folder),
+        listen_addresses="127.0.0.1",
+        fsync="off",
+        synchronous_commit="off",
+        full_page_writes="off",
+        max_connections=200,
+        wal_level="replica",
+        max_wal_senders=4,
     )
-    run(pg_tool("pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start")
+    run(pg_tool("pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "start")
     run(pg_tool("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "hotline", "hotline")
     try:
-        yield f"postgresql://hotline@127.0.0.1:{port}/hotline"
+        yield f"postgresql://hotline@127.0.0.1:{port}/hotline", data
     finally:
         subprocess.run(
             as_postgres_user([pg_tool("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
@@ -82,6 +98,78 @@ def postgres() -> Iterator[str]:
             check=False,
         )
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_settings(data: Path, **settings: object) -> None:
+    """Append to the cluster's postgresql.auto.conf (read at every start, after postgresql.conf)."""
+    lines = "".join(f"{name} = '{value}'\n" for name, value in settings.items())
+    auto = data / "postgresql.auto.conf"
+    if os.geteuid() == 0:
+        subprocess.run(
+            as_postgres_user(["sh", "-c", f"cat >> {auto}"]), input=lines.encode(), check=True
+        )
+    else:
+        with auto.open("a") as out:
+            out.write(lines)
+
+
+@contextlib.contextmanager
+def replica(primary_url: str) -> Iterator[tuple[str, Path]]:
+    """A hot standby of the primary, streaming from it, on its own free port."""
+    primary = urlparse(primary_url)
+    folder = Path(tempfile.mkdtemp(prefix="hotline-pg-replica-"))
+    data = folder / "data"
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    port = free_port()
+    subprocess.run(
+        as_postgres_user(
+            [
+                *(pg_tool("pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port)),
+                *("-U", "hotline", "-D", str(data), "-R", "-X", "stream", "-c", "fast"),
+            ]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    # The primary's settings came with the copy; the replica's own port and socket win.
+    write_settings(data, port=port, unix_socket_directories=str(folder), hot_standby="on")
+    ctl = [pg_tool("pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w"]
+    subprocess.run(as_postgres_user([*ctl, "start"]), check=True, stdout=subprocess.DEVNULL)
+    try:
+        wait_until_streaming(primary.port or 5432, port)
+        yield f"postgresql://hotline@127.0.0.1:{port}{primary.path}", data
+    finally:
+        subprocess.run(
+            as_postgres_user([pg_tool("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def sql(port: int, query: str) -> str:
+    done = subprocess.run(
+        [
+            *(pg_tool("psql"), "-h", "127.0.0.1", "-p", str(port)),
+            *("-U", "hotline", "-d", "postgres", "-XtAc", query),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip()
+
+
+def wait_until_streaming(primary_port: int, replica_port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        sending = sql(primary_port, "SELECT state FROM pg_stat_replication")
+        receiving = sql(replica_port, "SELECT status FROM pg_stat_wal_receiver")
+        if sending == "streaming" and receiving == "streaming":
+            return
+        time.sleep(0.1)
+    sys.exit(f"testservers: the replica on {replica_port} is not streaming")
 
 
 @contextlib.contextmanager
@@ -115,6 +203,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--redis", action="store_true")
+    parser.add_argument("--replica", action="store_true", help="and a streaming replica of it")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -122,8 +211,13 @@ def main() -> int:
         parser.error("give a command after --")
     env = dict(os.environ)
     with contextlib.ExitStack() as stack:
-        if args.postgres:
-            env["HOTLINE_DATABASE_URL"] = stack.enter_context(postgres())
+        if args.postgres or args.replica:
+            url, data = stack.enter_context(postgres())
+            env["HOTLINE_DATABASE_URL"], env["TESTSERVERS_PGDATA"] = url, str(data)
+        if args.replica:
+            url, data = stack.enter_context(replica(env["HOTLINE_DATABASE_URL"]))
+            env["HOTLINE_DATABASE_REPLICA_URL"] = url
+            env["TESTSERVERS_REPLICA_PGDATA"] = str(data)
         if args.redis:
             env["HOTLINE_REDIS_URL"] = stack.enter_context(redis())
         return subprocess.run(command, env=env, check=False).returncode

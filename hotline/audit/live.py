@@ -2,13 +2,16 @@
 
 The signal carries only the id of the newest event, never data, so it can't leak anything.
 With HOTLINE_REDIS_URL set, every committed event is published on Redis and streams wake at
-once; without it (the embedded default) streams poll the event log twice a second.
+once; without it (the embedded default) streams poll the event log twice a second. With Redis
+down, the change that wrote the event still succeeds (its announcement is dropped, logged) and
+the streams poll as without it, until Redis answers again (bench/faults.py, docs/deploy.md).
 """
 
 import asyncio
 import contextlib
 import functools
 import json
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import redis
@@ -20,6 +23,9 @@ from django.db.models import Max
 
 from hotline.audit.models import Event
 
+logger = logging.getLogger(__name__)
+REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+REDIS_TIMEOUT_S = 1.0  # a Redis that does not answer holds a request or a stream this long
 CHANNEL = "hotline:events"
 POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 15.0
@@ -35,11 +41,18 @@ def announce(event_id: int) -> None:
 def _publisher(url: str) -> redis.Redis:
     """One client (and connection pool) per process: a new connection per event would cost a
     TCP handshake for each of the several events a floor decision writes."""
-    return redis.Redis.from_url(url)
+    return redis.Redis.from_url(
+        url, socket_timeout=REDIS_TIMEOUT_S, socket_connect_timeout=REDIS_TIMEOUT_S
+    )
 
 
 def _publish(event_id: int) -> None:
-    _publisher(settings.REDIS_URL).publish(CHANNEL, json.dumps({"event": event_id}))
+    # After the commit: failing here would answer 500 for a change that was made. The streams
+    # see the event at their next look at the log (POLL_SECONDS) instead of at once.
+    try:
+        _publisher(settings.REDIS_URL).publish(CHANNEL, json.dumps({"event": event_id}))
+    except REDIS_DOWN as error:
+        logger.warning("Redis unavailable, event %s not announced: %s", event_id, error)
 
 
 async def newest_event_id() -> int:
@@ -98,11 +111,33 @@ async def _news() -> AsyncIterator[Callable[[float], Awaitable[object]]]:
     if not settings.REDIS_URL:
         yield asyncio.sleep
         return
-    client = aioredis.Redis.from_url(settings.REDIS_URL)
+    client = aioredis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_timeout=REDIS_TIMEOUT_S,
+        socket_connect_timeout=REDIS_TIMEOUT_S,
+    )
     pubsub = client.pubsub()
-    await pubsub.subscribe(CHANNEL)
     try:
-        yield lambda seconds: pubsub.get_message(ignore_subscribe_messages=True, timeout=seconds)
+        await pubsub.subscribe(CHANNEL)
+    except REDIS_DOWN as error:
+        logger.warning("Redis unavailable, the live stream polls: %s", error)
+        subscribed = False
+    else:
+        subscribed = True
+    if not subscribed:  # poll, as without Redis; the next stream tries it again
+        await client.aclose()
+        yield asyncio.sleep
+        return
+
+    async def wait(seconds: float) -> object:
+        try:
+            return await pubsub.get_message(ignore_subscribe_messages=True, timeout=seconds)
+        except REDIS_DOWN:  # gone while subscribed: poll until this stream ends
+            await asyncio.sleep(seconds)
+            return None
+
+    try:
+        yield wait
     finally:
         await pubsub.aclose()  # type: ignore[no-untyped-call]
         await client.aclose()

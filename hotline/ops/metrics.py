@@ -44,7 +44,9 @@ from hotline.deadlines.choices import DeadlineState
 from hotline.deadlines.models import Deadline
 from hotline.notices.choices import NoticeChannel, NoticeState
 from hotline.notices.models import Notice
+from hotline.ops.cache import UNAVAILABLE as CACHE_UNAVAILABLE  # exported at 0 too
 from hotline.ops.heartbeat import heartbeat_ages
+from hotline.ops.replica import FALLBACKS as REPLICA_FALLBACKS  # exported at 0 too
 
 REQUEST_SECONDS = Histogram(
     "hotline_request_seconds",
@@ -53,6 +55,9 @@ REQUEST_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
 LOOPBACK = frozenset({"127.0.0.1", "::1"})
+# Counted where they happen; imported here so that /metrics shows them from the start (at 0,
+# with no replica or no Redis configured), which dashboards and alerts expect.
+OPERATIONS_COUNTERS = (CACHE_UNAVAILABLE, REPLICA_FALLBACKS)
 
 
 def observe(route: str, method: str, status: int, seconds: float) -> None:

@@ -5,10 +5,12 @@ from datetime import timedelta
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import P, QueryEx, Router
+from ninja.decorators import decorate_view
 
 from hotline import clock
 from hotline.accounts.views import signed_in
 from hotline.core.reportmath import BadReportParameter, parse_day, parse_month
+from hotline.ops.replica import reads_from_replica
 from hotline.reports import exports
 from hotline.reports.selectors import centre_zone, daily_report, monthly_report, weekly_report
 
@@ -25,6 +27,7 @@ def _json(data: bytes) -> HttpResponse:
 
 
 @router.get("/monthly", summary="D13 monthly report per provider (month YYYY-MM)")
+@decorate_view(reads_from_replica)
 def reports_monthly(
     request: HttpRequest,
     month: QueryEx[str, P(max_length=7, description="YYYY-MM, 2000-01 to 2099-12")] = "",
@@ -42,6 +45,7 @@ def reports_monthly(
 
 
 @router.get("/weekly", summary="D15 weekly summary (the week holding day YYYY-MM-DD)")
+@decorate_view(reads_from_replica)
 def reports_weekly(request: HttpRequest, day: Day = "") -> HttpResponse:
     now = clock.now()
     try:
@@ -52,6 +56,7 @@ def reports_weekly(request: HttpRequest, day: Day = "") -> HttpResponse:
 
 
 @router.get("/daily", summary="D7 daily report (day YYYY-MM-DD)")
+@decorate_view(reads_from_replica)
 def reports_daily(request: HttpRequest, day: Day = "") -> HttpResponse:
     now = clock.now()
     try:

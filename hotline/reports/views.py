@@ -18,6 +18,7 @@ from hotline.accounts.views import signed_in
 from hotline.core.i18n import gettext_noop
 from hotline.core.reportmath import BadReportParameter, parse_day, parse_month
 from hotline.directory.models import Provider
+from hotline.ops.replica import reads_from_replica
 from hotline.reports import exports
 from hotline.reports.selectors import (
     centre_zone,
@@ -97,6 +98,7 @@ def _visible_providers(user: User) -> list[Provider]:
     return list(found.filter(pk=user.provider_id or 0) if user.role == Role.PROVIDER else found)
 
 
+@reads_from_replica
 def monthly(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     now = clock.now()
@@ -146,9 +148,11 @@ def _day_report(request: HttpRequest, weekly: bool) -> HttpResponse:
     return _respond(request, report, fmt, form)
 
 
+@reads_from_replica
 def weekly(request: HttpRequest) -> HttpResponse:
     return _day_report(request, weekly=True)
 
 
+@reads_from_replica
 def daily(request: HttpRequest) -> HttpResponse:
     return _day_report(request, weekly=False)

@@ -14,7 +14,6 @@ import http.client
 import json
 import os
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -23,20 +22,19 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-from hotline.tests.deploy_files import (
-    DEPLOY,
-    ENVIRONMENT_FILE,
-    command_here,
-    nginx_main_config,
-    nginx_site_here,
-    read_environment_file,
-    read_unit,
+from hotline.tests.deploy_files import DEPLOY, nginx_main_config, nginx_site_here
+from hotline.tests.deploy_machine import (
+    free_port,
+    hotline_step,
+    machine_environment,
+    new_database,
+    running,
+    unit_process,
 )
-from hotline.tests.processes import PROJECT, wait_for
+from hotline.tests.processes import wait_for
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
 HOST = "hotline.example.com"  # the example environment file's and the site's name
@@ -49,74 +47,16 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def database() -> Iterator[str]:
-    """A database of its own on the tests' PostgreSQL server."""
-    import psycopg
-
-    server = urlparse(os.environ["HOTLINE_DATABASE_URL"])
-    name = f"hotline_deploy_{os.getpid()}"
-    admin = urlunparse(server._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name}")
-        connection.execute(f"CREATE DATABASE {name}")
-    try:
-        yield urlunparse(server._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with new_database(os.environ["HOTLINE_DATABASE_URL"], f"hotline_deploy_{os.getpid()}") as url:
+        yield url
 
 
 @pytest.fixture
 def machine(tmp_path: Path, database: str) -> dict[str, object]:
-    """The environment every unit gets: the example file, with this machine's servers."""
-    var_dir, metrics_dir = tmp_path / "var", tmp_path / "run" / "metrics"
-    var_dir.mkdir()
-    metrics_dir.mkdir(parents=True)
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("HOTLINE_", "DJANGO_"))}
-    base["PYTHONPATH"] = str(PROJECT)
-    example = read_environment_file(DEPLOY / "hotline.env.example")
-    example.update(
-        HOTLINE_SECRET_KEY="k3VqUu2nZ9-8xq4tJd1mB7rWc0eLs5HfYgP6aTzNoKiE_vRyXw-deploy-test",
-        HOTLINE_DATABASE_URL=database,
-        HOTLINE_REDIS_URL=os.environ["HOTLINE_REDIS_URL"].rsplit("/", 1)[0] + "/7",
-        HOTLINE_VAR_DIR=str(var_dir),
-        HOTLINE_WORKER_HEARTBEAT_SECONDS="1",
-    )
-    return {"base": base, "file": example, "var": var_dir, "metrics": metrics_dir, "tmp": tmp_path}
-
-
-def unit_process(machine, unit_file: str, instance: str, log: Path) -> subprocess.Popen[bytes]:
-    unit = read_unit(DEPLOY / "systemd" / unit_file, instance)
-    assert unit.environment_files == [ENVIRONMENT_FILE]
-    env = {**machine["base"], **machine["file"], **unit.environment}
-    if "PROMETHEUS_MULTIPROC_DIR" in unit.environment:
-        assert unit.environment["PROMETHEUS_MULTIPROC_DIR"] == "/run/hotline/metrics"
-        env["PROMETHEUS_MULTIPROC_DIR"] = str(machine["metrics"])
-    assert unit.working_directory == "/var/lib/hotline"
-    return subprocess.Popen(
-        command_here(unit),
-        env=env,
-        cwd=machine["var"],
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def hotline_step(machine, *argv: str) -> None:
-    """An upgrade step of docs/deploy.md, with the units' environment file."""
-    env = {**machine["base"], **machine["file"]}
-    done = subprocess.run(
-        [sys.executable, "-m", "hotline.cli", *argv], env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
+    redis_url = os.environ["HOTLINE_REDIS_URL"].rsplit("/", 1)[0] + "/7"
+    return machine_environment(tmp_path, database, HOTLINE_REDIS_URL=redis_url)
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
@@ -164,22 +104,6 @@ class UpgradeEcho:
 
     def close(self) -> None:
         self.listener.close()
-
-
-@contextlib.contextmanager
-def running(processes: list[subprocess.Popen[bytes]]) -> Iterator[None]:
-    try:
-        yield
-    finally:
-        for process in processes:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(5)
 
 
 def tls_context(certificate: Path) -> ssl.SSLContext:

@@ -19,6 +19,7 @@ from django.utils import translation
 
 from hotline import clock
 from hotline.core.reportmath import BadReportParameter, parse_day, parse_month
+from hotline.ops.replica import replica_reads
 from hotline.reports import exports
 from hotline.reports.selectors import (
     centre_zone,
@@ -77,7 +78,8 @@ class Command(BaseCommand):
             from django.http import Http404
 
             try:
-                report, faults = monthly_report(None, first, now, options["provider"], progress)
+                with replica_reads():  # the alerts below write, so they are outside
+                    report, faults = monthly_report(None, first, now, options["provider"], progress)
             except Http404:
                 raise CommandError(f"no provider {options['provider']!r}") from None
             if not options["no_alerts"] and not options["provider"]:
@@ -88,4 +90,5 @@ class Command(BaseCommand):
             raise CommandError("--month and --provider are for the monthly report")
         day = parse_day(options["day"]) if options["day"] else today
         progress(f"{kind} report for {day}")
-        return (weekly_report if kind == "weekly" else daily_report)(None, day, now)
+        with replica_reads():
+            return (weekly_report if kind == "weekly" else daily_report)(None, day, now)
