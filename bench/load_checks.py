@@ -88,41 +88,60 @@ def invariants(since: datetime, deadline_ids: list[int], writes: dict[str, list]
     return result
 
 
+DESK_FETCHES_PER_AGENT_S = 1.0  # every floor event wakes every desk; the page coalesces to 1/s
+CALLS_PER_AGENT_S = 50 / 2000  # the issue's floor: 2,000 agents, 50 calls/s
+WRITES_PER_CALL = 5.3  # arrival, accept, end, wrap-up end, 0.3 x (ticket + case lookup)
+HEADROOM = 1.5
+
+
 def sizing(runs: list[dict[str, Any]], agents: int) -> dict[str, Any]:
-    """Cores for a 500- and a 5,000-agent centre from the measured CPU per request of the run
-    with most processes, and memory from the measured RSS per stream; arrivals scale with
-    agents (this run's calls per agent), PostgreSQL's share kept as measured, 50 % headroom."""
+    """Cores and memory for a 500- and a 5,000-agent centre: the CPU per request measured in
+    the run with most processes (server, worker, PostgreSQL, Redis, each per request served),
+    times the requests such a centre makes on a busy floor (each agent's desk fetched once a
+    second, the issue's 50 calls/s per 2,000 agents with their writes), 50 % headroom; memory
+    from the measured RSS per process and per open stream."""
     run = max(runs, key=lambda r: r["processes"])
-    requests_per_s = run["requests_per_s"]
-    cpu = run["cpu_s_per_s"]
+    served = run["requests_per_s"]
     per_request_ms = {
-        name: round(value * 1000 / requests_per_s, 2) if requests_per_s else None
-        for name, value in cpu.items()
+        name: round(value * 1000 / served, 2) if served else 0.0
+        for name, value in run["cpu_s_per_s"].items()
     }
-    app_mb_per_stream = run["memory"]["rss_mb_per_stream"] or 0.0
-    estimate: dict[str, Any] = {"cpu_ms_per_request": per_request_ms, "centres": {}}
+    estimate: dict[str, Any] = {
+        "cpu_ms_per_request": per_request_ms,
+        "model": f"requests/s = agents x {DESK_FETCHES_PER_AGENT_S} desk fetch + calls/s "
+        f"(agents x {CALLS_PER_AGENT_S}) x {WRITES_PER_CALL}; cores = requests/s x CPU per "
+        f"request x {HEADROOM}",
+        "centres": {},
+    }
     lines = []
     for size in (500, 5000):
-        scale = size / agents
-        app = (cpu.get("hotline_server", 0) + cpu.get("hotline_worker", 0)) * scale * 1.5
-        database = cpu.get("postgresql", 0) * scale * 1.5
-        redis = cpu.get("redis", 0) * scale * 1.5
-        app_processes = max(2, math.ceil(app))
+        calls = size * CALLS_PER_AGENT_S
+        rate = size * DESK_FETCHES_PER_AGENT_S + calls * WRITES_PER_CALL
+
+        def cores(*names: str, rate: float = rate) -> float:
+            return sum(per_request_ms.get(n, 0.0) for n in names) * rate / 1000 * HEADROOM
+
+        app = cores("hotline_server", "hotline_worker")
+        processes = max(2, math.ceil(app))
         memory_gb = (
-            app_processes * run["memory"]["server_idle_mb_per_process"] + size * app_mb_per_stream
+            processes * run["memory"]["server_idle_mb_per_process"]
+            + size * (run["memory"]["rss_mb_per_stream"] or 0.0)
         ) / 1024
         estimate["centres"][str(size)] = {
-            "requests_per_s": round(requests_per_s * scale),
+            "calls_per_s": round(calls, 1),
+            "requests_per_s": round(rate),
             "app_cores": round(app, 1),
-            "app_processes": app_processes,
+            "app_processes": processes,
             "app_memory_gb": round(memory_gb, 1),
-            "postgresql_cores": round(database, 1),
-            "redis_cores": round(redis, 2),
+            "postgresql_cores": round(cores("postgresql"), 1),
+            "redis_cores": round(cores("redis"), 2),
         }
         lines.append(
-            f"{size} agents: ~{round(requests_per_s * scale)} requests/s; app {app:.1f} cores "
-            f"({app_processes} `hotline serve` processes, {memory_gb:.1f} GB), "
-            f"PostgreSQL {database:.1f} cores, Redis {redis:.2f} cores (50 % headroom)"
+            f"{size} agents ({calls:g} calls/s): ~{round(rate)} requests/s -> app "
+            f"{app:.0f} cores ({processes} `hotline serve` processes, {memory_gb:.1f} GB), "
+            f"PostgreSQL {cores('postgresql'):.1f} cores, Redis {cores('redis'):.2f} cores "
+            f"(at the measured {per_request_ms.get('hotline_server', 0):.0f} ms of server CPU "
+            "a request; 50 % headroom)"
         )
     estimate["text"] = lines
     return estimate
