@@ -184,7 +184,7 @@ def run_once(
         "routes": {k: v for k, v in measured["routes"].items() if v["requests"]},
         "error_kinds": measured["errors"],
         "warmup_errors": measured["warmup_errors"],
-        "accepts_refused_409_by_rule": measured["accepts_refused_409_by_rule"],
+        "refused_409_by_rule": measured["refused_409_by_rule"],
         "streams": measured["streams"],
         "memory": {
             "server_idle_mb": round(idle_rss, 1),
