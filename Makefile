@@ -79,6 +79,7 @@ bench: system-packages $(VENV)/.installed
 	$(BIN)/python tools/testservers.py --postgres -- $(BIN)/python bench/reports.py
 	$(BIN)/python tools/testservers.py --postgres --redis -- $(BIN)/python bench/voice.py
 	$(BIN)/python tools/testservers.py --postgres --redis -- $(BIN)/python bench/faults.py
+	$(BIN)/python tools/testservers.py --postgres --redis -- $(BIN)/python bench/load.py
 
 # The desk's softphone library (README, Voice (SIP)): JsSIP from npm at the version pinned in
 # tools/jssip/package.json, bundled by esbuild into one committed file (no build step at runtime).

@@ -13,6 +13,7 @@ import functools
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import redis
 import redis.asyncio as aioredis
@@ -29,6 +30,7 @@ REDIS_TIMEOUT_S = 1.0  # a Redis that does not answer holds a request or a strea
 CHANNEL = "hotline:events"
 POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 15.0
+REDIS_RECHECK_SECONDS = 5.0  # with Redis: read the event log after this long without news
 
 
 def announce(event_id: int) -> None:
@@ -86,13 +88,17 @@ async def floor_signals(after: int, *, lifetime: float) -> AsyncIterator[int | N
     """Yield the newest event id whenever events newer than `after` exist; None as a heartbeat.
 
     Looks at least once, then ends after `lifetime` seconds; EventSource reconnects by itself.
+    With Redis the announcements carry the ids: the stream reads the event log only at start
+    and after REDIS_RECHECK_SECONDS without news (a lost announcement), not on every one (every
+    open desk reading it at every event and twice a second saturated the server and its pool
+    of connections with 200 desks: bench/load.py).
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + lifetime
     quiet_since = loop.time()
     async with _news() as wait_for_news:
+        newest = await newest_event_id()
         while True:
-            newest = await newest_event_id()
             if newest > after:
                 after = newest
                 quiet_since = loop.time()
@@ -102,14 +108,21 @@ async def floor_signals(after: int, *, lifetime: float) -> AsyncIterator[int | N
                 yield None
             if loop.time() >= deadline:
                 return
-            await wait_for_news(POLL_SECONDS)
+            announced = await wait_for_news()
+            newest = announced if announced is not None else await newest_event_id()
 
 
 @contextlib.asynccontextmanager
-async def _news() -> AsyncIterator[Callable[[float], Awaitable[object]]]:
-    """A wait that ends early when Redis announces an event, or a plain sleep without Redis."""
+async def _news() -> AsyncIterator[Callable[[], Awaitable[int | None]]]:
+    """A wait for news: the newest announced event id (Redis), or None when the wait ended
+    without one (then the event log is read): POLL_SECONDS without Redis or with Redis down,
+    REDIS_RECHECK_SECONDS with it."""
+
+    async def pause() -> None:
+        await asyncio.sleep(POLL_SECONDS)
+
     if not settings.REDIS_URL:
-        yield asyncio.sleep
+        yield pause
         return
     client = aioredis.Redis.from_url(
         settings.REDIS_URL,
@@ -121,23 +134,37 @@ async def _news() -> AsyncIterator[Callable[[float], Awaitable[object]]]:
         await pubsub.subscribe(CHANNEL)
     except REDIS_DOWN as error:
         logger.warning("Redis unavailable, the live stream polls: %s", error)
-        subscribed = False
-    else:
-        subscribed = True
-    if not subscribed:  # poll, as without Redis; the next stream tries it again
         await client.aclose()
-        yield asyncio.sleep
+        yield pause  # as without Redis; the next stream tries it again
         return
 
-    async def wait(seconds: float) -> object:
-        try:
-            return await pubsub.get_message(ignore_subscribe_messages=True, timeout=seconds)
-        except REDIS_DOWN:  # gone while subscribed: poll until this stream ends
-            await asyncio.sleep(seconds)
-            return None
+    async def announced() -> int | None:
+        loop = asyncio.get_running_loop()
+        until = loop.time() + REDIS_RECHECK_SECONDS
+        newest: int | None = None
+        # The first announcement, then those already there: several events, one signal. (An
+        # answer of None before the time is up was the subscription's own message.)
+        while True:
+            wait = 0.0 if newest is not None else max(until - loop.time(), 0.0)
+            try:
+                message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=wait)
+            except REDIS_DOWN:  # gone while subscribed: poll until this stream ends
+                await pause()
+                return newest
+            if message is not None:
+                newest = max(newest or 0, _announced_id(message))
+            elif newest is not None or loop.time() >= until:
+                return newest
 
     try:
-        yield wait
+        yield announced
     finally:
         await pubsub.aclose()  # type: ignore[no-untyped-call]
         await client.aclose()
+
+
+def _announced_id(message: dict[str, Any]) -> int:
+    try:
+        return int(json.loads(message["data"])["event"])
+    except (KeyError, TypeError, ValueError):
+        return 0  # not ours: the next look at the event log tells

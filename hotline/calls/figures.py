@@ -227,7 +227,10 @@ def agent_times(team: Team, start: datetime, now: datetime) -> list[AgentTime]:
             spans[agent_id] = (str(before.new), start)
     staffed: dict[str, timedelta] = {}
     handling: dict[str, timedelta] = {}
-    for event in transitions.filter(at__gte=start).order_by("at", "id"):
+    # Another process may commit a transition stamped after this reading's `now` (its clock
+    # was read later): it is not part of the period yet, or the open span would end before
+    # it began (found by bench/load.py: the wallboard failed under load).
+    for event in transitions.filter(at__gte=start, at__lte=now).order_by("at", "id"):
         _close_span(spans, staffed, handling, event.entity_id, event.at)
         spans[event.entity_id] = (str(event.new), event.at)
     for agent_id in list(spans):

@@ -371,3 +371,19 @@ def test_api_wallboard_carries_the_levels_the_chart_and_the_acknowledged(floor, 
     assert ten["start"] == "2026-11-23T10:00:00+02:00"
     assert ten["calls"] == 3
     assert board["acknowledged_alerts"] == []
+
+
+def test_a1_wallboard_read_while_another_process_commits_a_later_transition(floor, clock):
+    """Under load (bench/load.py) a transition stamped by another process just after this
+    reading's `now` is already committed when the wallboard reads the events: it belongs to
+    the future and must not make the agent's time negative (it was a 500)."""
+    ready(floor, "agent1")
+    clock.advance(seconds=5)
+    as_of_then = floor("lead", "get", "/floor/wallboard").json()["kpis"]
+    clock.advance(milliseconds=40)
+    arrive(floor, "race-1")  # agent1 -> ringing, stamped 40 ms after the lead's instant
+    clock.advance(milliseconds=-40)  # the lead's request read its clock just before it
+    response = floor("lead", "get", "/floor/wallboard")
+    assert response.status_code == 200, response.content
+    # The agents' time (occupancy) is as of the lead's instant: the later transition not yet.
+    assert response.json()["kpis"]["occupancy"] == as_of_then["occupancy"] == 0
