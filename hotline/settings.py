@@ -193,7 +193,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def replica_database(url: str) -> dict[str, object]:
-    """The read replica's entry (hotline/ops/replica.py): the primary's settings for its URL,
+    """The read replica's entry (hotline/replica.py): the primary's settings for its URL,
     without a pool (reports are rare, and a pool would hold a request up to its timeout when
     the replica is down, where a plain connection fails over in REPLICA_CONNECT_TIMEOUT_S),
     and a mirror of the primary under the tests' runner (no test database is made on it)."""
@@ -215,7 +215,7 @@ def replica_database(url: str) -> dict[str, object]:
 REPLICA_CONNECT_TIMEOUT_S = 2
 if os.environ.get("HOTLINE_DATABASE_REPLICA_URL"):
     DATABASES["replica"] = replica_database(os.environ["HOTLINE_DATABASE_REPLICA_URL"])
-DATABASE_ROUTERS = ["hotline.ops.replica.ReplicaRouter"]
+DATABASE_ROUTERS = ["hotline.replica.ReplicaRouter"]
 
 # The largest body a request may carry (Django's default, said here because the API answers
 # a larger one with 413): the largest input, a drawn signature, is at most 200 kB.

@@ -20,7 +20,7 @@ from hotline.imports.history_page import MAX_HISTORY_BYTES, HistoryForm
 from hotline.imports.kinds.calendar import country_rows
 from hotline.imports.registry import KINDS, Kind, Values, kinds
 from hotline.imports.tables import CONTENT_TYPES, FORMATS, Format, format_of, write
-from hotline.ops.replica import reads_from_replica
+from hotline.replica import reads_from_replica
 from hotline.rulebook.models import Calendar
 
 # The largest file the page takes (about 20,000 customers as CSV); a larger one goes through

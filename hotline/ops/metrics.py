@@ -46,7 +46,7 @@ from hotline.notices.choices import NoticeChannel, NoticeState
 from hotline.notices.models import Notice
 from hotline.ops.cache import UNAVAILABLE as CACHE_UNAVAILABLE  # exported at 0 too
 from hotline.ops.heartbeat import heartbeat_ages
-from hotline.ops.replica import FALLBACKS as REPLICA_FALLBACKS  # exported at 0 too
+from hotline.replica import FALLBACKS as REPLICA_FALLBACKS  # exported at 0 too
 
 REQUEST_SECONDS = Histogram(
     "hotline_request_seconds",

@@ -10,7 +10,7 @@ from ninja.decorators import decorate_view
 from hotline import clock
 from hotline.accounts.views import signed_in
 from hotline.core.reportmath import BadReportParameter, parse_day, parse_month
-from hotline.ops.replica import reads_from_replica
+from hotline.replica import reads_from_replica
 from hotline.reports import exports
 from hotline.reports.selectors import centre_zone, daily_report, monthly_report, weekly_report
 

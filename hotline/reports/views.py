@@ -18,7 +18,7 @@ from hotline.accounts.views import signed_in
 from hotline.core.i18n import gettext_noop
 from hotline.core.reportmath import BadReportParameter, parse_day, parse_month
 from hotline.directory.models import Provider
-from hotline.ops.replica import reads_from_replica
+from hotline.replica import reads_from_replica
 from hotline.reports import exports
 from hotline.reports.selectors import (
     centre_zone,

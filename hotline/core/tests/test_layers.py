@@ -29,6 +29,7 @@ LAYERS: list[frozenset[str]] = [
             "taskrunner",
             "processes",
             "cache_pool",
+            "replica",
         }
     ),
     # what happened: the event log and its live stream; refusals and conflicts in words

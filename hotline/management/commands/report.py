@@ -19,7 +19,7 @@ from django.utils import translation
 
 from hotline import clock
 from hotline.core.reportmath import BadReportParameter, parse_day, parse_month
-from hotline.ops.replica import replica_reads
+from hotline.replica import replica_reads
 from hotline.reports import exports
 from hotline.reports.selectors import (
     centre_zone,

@@ -8,10 +8,10 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from prometheus_client import REGISTRY
 
+from hotline import replica
 from hotline import settings as settings_module
 from hotline.calls.models import Call
-from hotline.ops import replica
-from hotline.ops.replica import REPLICA, ReplicaRouter, replica_reads
+from hotline.replica import REPLICA, ReplicaRouter, replica_reads
 from hotline.settings import database_from_url, replica_database
 from hotline.tests.deploy_machine import free_port
 
@@ -81,7 +81,7 @@ def test_nothing_is_migrated_on_the_replica():
 def test_a_replica_that_does_not_answer_sends_the_reads_to_the_primary(dead_replica, caplog):
     before = fallbacks()
     with (
-        caplog.at_level(logging.WARNING, logger="hotline.ops.replica"),
+        caplog.at_level(logging.WARNING, logger="hotline.replica"),
         replica_reads() as on_replica,
     ):
         assert on_replica is False
